@@ -1,0 +1,56 @@
+"""API authentication: personal tokens and verified browser sessions."""
+
+from __future__ import annotations
+
+import hmac
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework import authentication, exceptions
+from rest_framework.request import Request
+
+from antt.accounts.models import TOKEN_PREFIX, ApiToken, hash_token
+
+
+class TokenAuthentication(authentication.BaseAuthentication):
+    """``Authorization: Bearer antt_…`` (or ``Token antt_…``) with a personal token."""
+
+    keywords = ("bearer", "token")
+
+    def authenticate(self, request: Request) -> tuple[Any, ApiToken] | None:
+        header = authentication.get_authorization_header(request).decode("latin-1").split()
+        if not header or header[0].lower() not in self.keywords:
+            return None
+        if len(header) != 2 or not header[1].startswith(TOKEN_PREFIX):
+            raise exceptions.AuthenticationFailed(_("Malformed token header: use 'Authorization: Bearer <token>'."))
+        key = header[1]
+        prefix = key[len(TOKEN_PREFIX) :].split("_", 1)[0]
+        token = ApiToken.objects.select_related("user").filter(prefix=prefix).first()
+        if token is None or not hmac.compare_digest(token.key_hash, hash_token(key)):
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        if not token.is_usable or not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("This token has been revoked or has expired."))
+        now = timezone.now()
+        if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token.user, token
+
+    def authenticate_header(self, request: Request) -> str:
+        return 'Bearer realm="api"'
+
+
+class VerifiedSessionAuthentication(authentication.SessionAuthentication):
+    """The browser session, only once any required second factor has been passed (CSRF enforced)."""
+
+    def authenticate(self, request: Request) -> tuple[Any, None] | None:
+        result = super().authenticate(request)
+        if result is None:
+            return None
+        from antt.accounts.queries import requires_two_factor
+
+        user = result[0]
+        if requires_two_factor(user) and not getattr(user, "is_verified", lambda: False)():
+            raise exceptions.AuthenticationFailed(_("Finish two-factor sign-in first."))
+        return result

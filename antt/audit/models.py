@@ -1,0 +1,54 @@
+"""The tamper-evident audit trail: one hash chain per event (chain 0 for actions outside any event).
+
+``hash = SHA-256(prev_hash + canonical JSON of the entry)``. Rows are append-only: database triggers
+(see ``antt.audit.db``) refuse UPDATE and DELETE. ``AuditChainHead`` only serialises appends; it is
+never trusted by ``verify``.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntry(models.Model):
+    chain = models.BigIntegerField(_("chain"), db_index=True, help_text=_("The event id; 0 outside events."))
+    seq = models.BigIntegerField(_("sequence"))
+    created_at = models.DateTimeField(_("time"))
+    actor_id = models.BigIntegerField(_("actor id"), null=True, blank=True)
+    actor_name = models.CharField(_("actor"), max_length=150, blank=True)
+    event_id = models.BigIntegerField(_("event id"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=100)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    changes = models.TextField(_("changes"), blank=True, help_text=_("Canonical JSON of before/after."))
+    ip = models.CharField(_("IP address"), max_length=45, blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["chain", "seq"]
+        constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="audit_chain_seq_unique")]
+        indexes = [models.Index(fields=["event_id", "-seq"], name="audit_event_recent")]
+
+    def __str__(self) -> str:
+        return f"#{self.chain}.{self.seq} {self.action}"
+
+
+class AuditChainHead(models.Model):
+    """The last (seq, hash) of each chain, locked while appending so concurrent writers never fork."""
+
+    chain = models.BigIntegerField(primary_key=True)
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain heads")
+
+    def __str__(self) -> str:
+        return f"chain {self.chain} @ {self.seq}"

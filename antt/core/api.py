@@ -1,0 +1,39 @@
+"""API plumbing shared by every app: errors as ``{"detail", "code"}`` in the request's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from antt.core.errors import DomainError
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DomainError):
+        data: dict[str, Any] = {"detail": str(exc), "code": exc.code}
+        if exc.field:
+            data["field"] = exc.field
+        return Response(data, status=exc.status_code)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(_("Not found, or you do not have access."))
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        response.data = {
+            "detail": _("The request body is not valid: see 'errors' for each field."),
+            "code": "invalid",
+            "errors": response.data,
+        }
+    elif isinstance(exc, exceptions.APIException):
+        detail = exc.detail
+        response.data = {"detail": str(detail), "code": getattr(detail, "code", exc.default_code)}
+    return response

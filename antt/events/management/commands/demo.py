@@ -1,0 +1,47 @@
+"""``antt demo``: migrate, seed the demo event(s) and serve on http://127.0.0.1:8000."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from antt.events import demo
+
+
+class Command(BaseCommand):
+    help = "Set up the demo (migrate, seed the demo events and accounts) and serve it."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--no-serve", action="store_true", help="Seed and exit.")
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--disable-accounts", action="store_true", help="Deactivate all demo accounts and exit.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["disable_accounts"]:
+            count = demo.disable_accounts()
+            self.stdout.write(_("%(count)d demo account(s) deactivated.") % {"count": count})
+            return
+        if not settings.DEMO:
+            raise CommandError(_("The demo runs only with ANTT_DEMO=1 (its passwords are published)."), returncode=2)
+        call_command("migrate", interactive=False, verbosity=0)
+        if not settings.DEBUG:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        info = demo.seed()
+        url = f"http://{options['host']}:{options['port']}/"
+        self.stdout.write(self.style.SUCCESS(_("ANTT demo is ready at %(url)s") % {"url": url}))
+        self.stdout.write(_("Demo events: %(events)s") % {"events": ", ".join(info["events"])})
+        self.stdout.write(_("Demo accounts (password for all: %(password)s):") % {"password": info["password"]})
+        for username, role in info["accounts"]:
+            self.stdout.write(f"  {username:<16} {role}")
+        self.stdout.write(_("Demo accounts may skip two-factor sign-in only while ANTT_DEMO=1."))
+        if options["no_serve"]:
+            return
+        import uvicorn
+
+        uvicorn.run("antt.asgi:application", host=options["host"], port=options["port"], log_level="info",
+                    access_log=True)

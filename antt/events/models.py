@@ -1,0 +1,113 @@
+"""Events and who belongs to them. Every other record belongs to one event; access is per event."""
+
+from __future__ import annotations
+
+import zoneinfo
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from antt.core.models import SearchableMixin, TimeStampedModel
+from antt.core.permissions import DEFAULT_OTP_OPTIONAL_ROLES, Clearance, Role
+
+
+def default_otp_optional_roles() -> list[str]:
+    return [str(role) for role in DEFAULT_OTP_OPTIONAL_ROLES]
+
+
+def validate_time_zone(value: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(
+            _("%(value)s is not a known time zone (e.g. Asia/Ho_Chi_Minh)."), params={"value": value}
+        ) from exc
+
+
+class Event(SearchableMixin, TimeStampedModel):
+    class Status(models.TextChoices):
+        PLANNING = "planning", _("Planning")
+        ACTIVE = "active", _("Active")
+        CLOSED = "closed", _("Closed")
+
+    code = models.SlugField(
+        _("code"),
+        max_length=40,
+        unique=True,
+        validators=[RegexValidator(r"^[a-z0-9][a-z0-9-]*$", _("Use lower-case letters, digits and hyphens."))],
+        help_text=_("Short, unique, used in addresses, e.g. asean-2020."),
+    )
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default=settings.DEFAULT_EVENT_TIME_ZONE, validators=[validate_time_zone]
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PLANNING)
+    otp_optional_roles = models.JSONField(
+        _("roles that may sign in without a second factor"), default=default_otp_optional_roles, blank=True
+    )
+
+    search_fields = ("code", "name_vi", "name_en")
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="event_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "vi").startswith("en") else self.name_vi
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("The end must be after the start.")})
+        unknown = set(self.otp_optional_roles or []) - set(Role.values)
+        if unknown:
+            raise ValidationError({"otp_optional_roles": _("Unknown role(s): %(roles)s") % {"roles": ", ".join(sorted(unknown))}})
+
+    def membership_for(self, user: Any) -> Membership | None:
+        """The user's membership of this event (cached on the user object for the request)."""
+        if user is None or not getattr(user, "is_authenticated", False):
+            return None
+        cache: dict[int, Membership | None] = user.__dict__.setdefault("_antt_memberships", {})
+        if self.pk not in cache:
+            cache[self.pk] = Membership.objects.filter(event=self, user=user).first()
+        return cache[self.pk]
+
+
+class Membership(TimeStampedModel):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("event"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role)
+    clearance = models.PositiveSmallIntegerField(_("clearance"), choices=Clearance, default=Clearance.NONE)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["event", "role", "user__username"]
+        constraints = [models.UniqueConstraint(fields=["event", "user"], name="membership_one_per_user_event")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} ({self.event.code})"

@@ -1,0 +1,58 @@
+"""Reads with access checks. A missing and a forbidden object look the same: ``NotFound``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from antt.core.errors import NotFound
+from antt.core.permissions import require
+from antt.core.text import fold
+from antt.events.models import Event, Membership
+
+
+def events_for(user: Any, *, search: str = "") -> QuerySet[Event]:
+    """The events ``user`` holds an active membership of, optionally filtered by a diacritics-blind search."""
+    if not getattr(user, "is_authenticated", False):
+        return Event.objects.none()
+    qs = Event.objects.filter(memberships__user=user, memberships__is_active=True)
+    for word in fold(search).split():
+        qs = qs.filter(search_text__contains=word)
+    return qs.order_by("starts_at", "pk")
+
+
+def get_event_for(user: Any, code: str, *, action: str = "event.view") -> Event:
+    """The event with ``code`` if ``user`` may do ``action`` there; ``NotFound`` when missing or hidden."""
+    event = Event.objects.filter(code=str(code)[:40]).first()
+    if event is None:
+        raise NotFound(_not_found())
+    require(user, action, event)
+    return event
+
+
+def memberships_of(event: Event) -> QuerySet[Membership]:
+    return Membership.objects.filter(event=event).select_related("user").order_by("role", "user__username")
+
+
+def get_membership_for(user: Any, event: Event, membership_id: Any, *, action: str = "membership.view") -> Membership:
+    require(user, action, event)
+    try:
+        pk = int(membership_id)
+    except (TypeError, ValueError):
+        raise NotFound(_not_found()) from None
+    membership = memberships_of(event).filter(pk=pk).first()
+    if membership is None:
+        raise NotFound(_not_found())
+    return membership
+
+
+def members_per_role(event: Event) -> dict[str, int]:
+    rows = Membership.objects.filter(event=event, is_active=True).values("role").annotate(n=Count("id"))
+    return {row["role"]: row["n"] for row in rows}
+
+
+def _not_found() -> str:
+    from django.utils.translation import gettext as _
+
+    return _("Not found, or you do not have access.")

@@ -1,0 +1,128 @@
+"""Event pages: list and switcher, home with figures, membership management."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from antt.core.errors import DomainError
+from antt.core.permissions import Role, can
+from antt.events import queries, services
+from antt.events.forms import EventStatusForm, MemberAddForm, MemberChangeForm
+
+
+@login_required
+def event_list(request: HttpRequest) -> HttpResponse:
+    search = request.GET.get("q", "")[:100]
+    events = queries.events_for(request.user, search=search)
+    template = "events/event_list.html#results" if request.htmx else "events/event_list.html"  # type: ignore[attr-defined]
+    return render(request, template, {"events": events, "q": search})
+
+
+@login_required
+def event_home(request: HttpRequest, code: str) -> HttpResponse:
+    event = queries.get_event_for(request.user, code)
+    per_role = queries.members_per_role(event)
+    figures = [(label, per_role.get(value, 0)) for value, label in Role.choices]
+    context = {
+        "event": event,
+        "membership": event.membership_for(request.user),
+        "figures": figures,
+        "member_total": sum(per_role.values()),
+        "can_manage": can(request.user, "membership.manage", event),
+        "can_audit": can(request.user, "audit.view", event),
+        "can_change_status": can(request.user, "event.change_status", event),
+        "status_form": EventStatusForm(),
+    }
+    return render(request, "events/event_home.html", context)
+
+
+@login_required
+@require_POST
+def event_status(request: HttpRequest, code: str) -> HttpResponse:
+    event = queries.get_event_for(request.user, code, action="event.change_status")
+    form = EventStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.change_event_status(actor=request.user, event=event, status=form.cleaned_data["status"])
+            messages.success(request, _("The event is now %(status)s.") % {"status": event.get_status_display()})
+        except DomainError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, _("Choose a valid status."))
+    return redirect("events:home", code=event.code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_list(request: HttpRequest, code: str) -> HttpResponse:
+    event = queries.get_event_for(request.user, code, action="membership.view")
+    can_manage = can(request.user, "membership.manage", event)
+    form = MemberAddForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        queries.get_event_for(request.user, code, action="membership.manage")
+        if form.is_valid():
+            try:
+                membership = services.add_member(
+                    actor=request.user, event=event, user=form.cleaned_data["username"],
+                    role=form.cleaned_data["role"], clearance=form.cleaned_data["clearance"],
+                )
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            else:
+                messages.success(request, _("%(user)s added.") % {"user": membership.user})
+                return redirect("events:members", code=event.code)
+        status = 400
+    context: dict[str, Any] = {
+        "event": event,
+        "members": queries.memberships_of(event),
+        "form": form,
+        "can_manage": can_manage,
+        "roles": Role.choices,
+    }
+    return render(request, "events/member_list.html", context, status=status)
+
+
+@login_required
+@require_POST
+def member_change(request: HttpRequest, code: str, membership_id: int) -> HttpResponse:
+    event = queries.get_event_for(request.user, code, action="membership.view")
+    membership = queries.get_membership_for(request.user, event, membership_id, action="membership.manage")
+    form = MemberChangeForm(request.POST)
+    error = ""
+    if form.is_valid():
+        try:
+            membership = services.change_member(actor=request.user, membership=membership, **form.cleaned_data)
+        except DomainError as exc:
+            error = str(exc)
+    else:
+        error = " ".join(e for errs in form.errors.values() for e in errs)
+    if request.htmx:  # type: ignore[attr-defined]
+        membership.refresh_from_db()
+        context = {"event": event, "m": membership, "can_manage": True, "error": error, "roles": Role.choices}
+        return render(request, "events/member_list.html#member-row", context, status=400 if error else 200)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Membership of %(user)s updated.") % {"user": membership.user})
+    return redirect("events:members", code=event.code)
+
+
+@login_required
+@require_POST
+def member_remove(request: HttpRequest, code: str, membership_id: int) -> HttpResponse:
+    event = queries.get_event_for(request.user, code, action="membership.view")
+    membership = queries.get_membership_for(request.user, event, membership_id, action="membership.manage")
+    try:
+        services.remove_member(actor=request.user, membership=membership)
+        messages.success(request, _("%(user)s removed from the event.") % {"user": membership.user})
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return redirect("events:members", code=event.code)

@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from antt.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/catalog.js", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("accounts/", include("antt.accounts.urls")),
+    path("events/", include("antt.events.urls")),
+    path("", include("antt.audit.urls")),
+    path("api/v1/", include(("antt.api_urls", "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "antt.core.views.bad_request"
+handler403 = "antt.core.views.permission_denied"
+handler404 = "antt.core.views.page_not_found"
+handler500 = "antt.core.views.server_error"

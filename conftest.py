@@ -1,0 +1,91 @@
+"""Personas shared by every app's tests: each is a member of ``event`` with one role; ``outsider`` belongs
+only to ``other_event``. ``as_user(user)`` gives a client signed in with the second factor passed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from antt.accounts.tests.factories import UserFactory
+from antt.core.permissions import Clearance, Role
+from antt.core.testing import verified_client
+from antt.events.tests.factories import EventFactory, MembershipFactory
+
+
+@pytest.fixture
+def event(db: Any) -> Any:
+    return EventFactory(code="quang-nam-summit", name_vi="Hội nghị Cấp cao Quảng Nam", name_en="Quảng Nam Summit")
+
+
+@pytest.fixture
+def other_event(db: Any) -> Any:
+    return EventFactory(code="nam-dinh-congress", name_vi="Đại hội Nam Định", name_en="Nam Định Congress")
+
+
+def _member(event: Any, username: str, role: str, clearance: int = Clearance.NONE) -> Any:
+    return MembershipFactory(event=event, user=UserFactory(username=username), role=role, clearance=clearance).user
+
+
+@pytest.fixture
+def commander(event: Any) -> Any:
+    return _member(event, "commander", Role.COMMANDER, Clearance.TOP_SECRET)
+
+
+@pytest.fixture
+def planner(event: Any) -> Any:
+    return _member(event, "planner", Role.PLANNER, Clearance.SECRET)
+
+
+@pytest.fixture
+def dispatcher(event: Any) -> Any:
+    return _member(event, "dispatcher", Role.DISPATCHER)
+
+
+@pytest.fixture
+def field_officer(event: Any) -> Any:
+    return _member(event, "field-officer", Role.FIELD_OFFICER)
+
+
+@pytest.fixture
+def observer(event: Any) -> Any:
+    return _member(event, "observer", Role.OBSERVER)
+
+
+@pytest.fixture
+def outsider(other_event: Any) -> Any:
+    return _member(other_event, "outsider", Role.COMMANDER, Clearance.TOP_SECRET)
+
+
+@pytest.fixture
+def as_user(db: Any) -> Callable[[Any], Client]:
+    return lambda user: verified_client(user)
+
+
+@pytest.fixture
+def _reinstall_audit_triggers(django_db_blocker: Any) -> Iterator[None]:
+    yield
+    from antt.audit import db as audit_db
+
+    with django_db_blocker.unblock():
+        audit_db.install_triggers(connection)
+
+
+@pytest.fixture
+def audit_flushable(_reinstall_audit_triggers: None, transactional_db: Any) -> Iterator[None]:
+    """Transactional tests end with a flush (DELETE/TRUNCATE), which the append-only triggers refuse:
+    drop them just before the flush and put them back just after it. Use it in a module without a
+    ``django_db`` mark (the mark would set the database up first, and so flush it last)."""
+    from antt.audit import db as audit_db
+
+    yield
+    audit_db.drop_triggers(connection)
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default(settings: Any) -> None:
+    """Tests read English unless they ask for Vietnamese (the product's default stays Vietnamese)."""
+    settings.LANGUAGE_CODE = "en"
