@@ -5,6 +5,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from antt.core import views as core_views
 
+# One door: the admin signs in through ANTT's own sign-in (password, lockout, second factor).
+admin.site.login = core_views.admin_login  # type: ignore[method-assign]
+
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),

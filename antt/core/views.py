@@ -6,9 +6,12 @@ import time
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -108,5 +111,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
 
 
+@login_required
 def home(request: HttpRequest) -> HttpResponse:
     return redirect("events:list")
+
+
+def admin_login(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    return redirect_to_login(request.GET.get("next") or "/admin/", reverse(settings.LOGIN_URL))

@@ -155,7 +155,7 @@ def remove_member(*, actor: Any, membership: Membership) -> None:
     require(actor, "membership.manage", event)
     before = audit.snapshot(membership, MEMBERSHIP_FIELDS)
     target_repr, target_id = str(membership), membership.pk
-    membership.delete()
+    Membership.objects.filter(pk=target_id).delete()  # the caller's instance keeps its pk if this rolls back
     _ensure_a_commander_remains(event)
     audit.record(actor=actor, action="events.remove_member", event=event, object_type="events.membership",
                  object_id=str(target_id), object_repr=target_repr, changes=audit.diff(before, {}))

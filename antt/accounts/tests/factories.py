@@ -1,8 +1,17 @@
+from functools import cache
+
 import factory
+from django.contrib.auth.hashers import make_password
 
 from antt.accounts.models import User
 
 PASSWORD = "Correct-Horse-Battery-9"
+
+
+@cache
+def _password_hash() -> str:
+    """Argon2 is slow on purpose: hash the shared test password once per run."""
+    return make_password(PASSWORD)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -14,7 +23,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     full_name = factory.Faker("name")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    password = factory.LazyFunction(_password_hash)
 
     @factory.post_generation
     def finish(self, create, extracted, **kwargs):

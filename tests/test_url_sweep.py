@@ -1,0 +1,134 @@
+"""Every URL pattern in the project denies by default.
+
+Anonymous → a redirect to sign-in (pages) or 401 (API); a member of *another* event → 404 for anything
+under an event; nobody ever gets a 500. New apps are covered automatically: a pattern whose keyword
+arguments this sweep does not know how to fill makes the test fail until ``FILLERS`` learns them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+pytestmark = pytest.mark.django_db
+
+# Pages that anyone may open (the door itself, health, language, static API docs assets).
+PUBLIC = {"accounts:login", "healthz", "set_language", "javascript-catalog"}
+# Pages a signed-in person reaches before passing a second factor (they redirect when not signed in).
+PRE_VERIFICATION = {"accounts:otp-verify", "accounts:otp-enrol", "accounts:logout"}
+# Signing out is harmless for someone who is not signed in.
+SIGN_OUT = {"accounts:logout", "admin:logout"}
+
+
+def _walk(resolver: URLResolver, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str, Any]]:
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}:{entry.namespace}".strip(":") if entry.namespace else namespace
+            yield from _walk(entry, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}".strip(":") if entry.name else ""
+            yield name, prefix + str(entry.pattern), entry
+
+
+def _patterns() -> list[tuple[str, str, Any]]:
+    return list(_walk(get_resolver()))
+
+
+class Objects:
+    """The objects of the *other* event that the sweep's URLs point at."""
+
+    def __init__(self, event: Any, outsider_membership: Any) -> None:
+        self.event = event
+        self.membership = outsider_membership
+
+
+FILLERS: dict[str, Callable[[Objects], str]] = {
+    "code": lambda o: o.event.code,
+    "membership_id": lambda o: str(o.membership.pk),
+    "token_id": lambda o: "999999",
+    # Django admin
+    "app_label": lambda o: "events",
+    "object_id": lambda o: str(o.event.pk),
+    "content_type_id": lambda o: "1",
+    "url": lambda o: "x",
+    "uidb64": lambda o: "MQ",
+    "token": lambda o: "x",
+    "id": lambda o: "1",
+    "pk": lambda o: "1",
+    "path": lambda o: "x",
+    "format": lambda o: "json",
+}
+
+
+def _url(route: str, pattern: Any, objects: Objects) -> tuple[str, bool]:
+    """Fill the route's converters; return (url, scoped to an event?)."""
+    import re
+
+    scoped = False
+    if hasattr(pattern.pattern, "regex") and not pattern.pattern.converters and route.startswith("^"):
+        route = route
+    names = re.findall(r"<(?:\w+:)?(\w+)>", route)
+    for name in names:
+        if name not in FILLERS:
+            raise AssertionError(f"URL {route!r}: teach the sweep how to fill <{name}> (FILLERS)")
+        scoped = scoped or name in {"code", "membership_id"}
+        route = re.sub(rf"<(?:\w+:)?{name}>", FILLERS[name](objects), route, count=1)
+    # regex-style admin patterns
+    route = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: FILLERS.get(m.group(1), lambda o: "x")(objects), route)
+    route = route.replace("^", "").replace("$", "").replace("\\", "")
+    return "/" + route.lstrip("/"), scoped
+
+
+@pytest.fixture
+def sweep(other_event: Any, outsider: Any) -> Objects:
+    return Objects(other_event, other_event.memberships.get(user=outsider))
+
+
+def test_every_url_denies_the_anonymous(client: Any, sweep: Objects) -> None:
+    failures = []
+    for name, route, pattern in _patterns():
+        if name in PUBLIC | SIGN_OUT or route.startswith("static/"):
+            continue
+        url, _scoped = _url(route, pattern, sweep)
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            is_api = url.startswith("/api/")
+            ok = response.status_code in ({401, 405} if is_api else {302, 405}) or (
+                response.status_code == 302 and "login" in response.get("Location", "")
+            )
+            if response.status_code == 302:
+                ok = "login" in response["Location"]
+            if not ok:
+                failures.append(f"{method.upper()} {url} ({name}) → {response.status_code}")
+    assert failures == [], "\n".join(failures)
+
+
+def test_every_event_url_hides_another_events_objects(as_user: Any, event: Any, planner: Any, commander: Any,
+                                                     sweep: Objects) -> None:
+    """Members of ``event`` (even its commander) get 404 for everything of the other event."""
+    clients = [as_user(planner), as_user(commander)]
+    failures = []
+    checked = 0
+    for name, route, pattern in _patterns():
+        if name in SIGN_OUT:
+            continue  # it would end the sweep's own sessions
+        url, scoped = _url(route, pattern, sweep)
+        for client in clients:
+            for method in ("get", "post", "patch", "delete"):
+                response = getattr(client, method)(url, content_type="application/json") if method in {
+                    "patch", "delete"} else getattr(client, method)(url)
+                if response.status_code >= 500:
+                    failures.append(f"{method.upper()} {url} ({name}) → {response.status_code}")
+                if scoped and response.status_code not in {404, 405}:
+                    failures.append(f"{method.upper()} {url} ({name}) → {response.status_code}, expected 404")
+                checked += scoped
+    assert failures == [], "\n".join(failures)
+    assert checked > 0
+
+
+def test_sweep_knows_every_pattern(sweep: Objects) -> None:
+    names = {name for name, _route, _p in _patterns()}
+    assert {"events:home", "events:members", "audit:list", "api:event-detail", "api:membership-detail"} <= names
