@@ -18,7 +18,9 @@ from antt.events.tests.factories import EventFactory, MembershipFactory
 
 @pytest.fixture
 def event(db: Any) -> Any:
-    return EventFactory(code="quang-nam-summit", name_vi="Hội nghị Cấp cao Quảng Nam", name_en="Quảng Nam Summit")
+    return EventFactory(
+        code="quang-nam-summit", name_vi="Hội nghị Cấp cao Quảng Nam", name_en="Quảng Nam Summit"
+    )
 
 
 @pytest.fixture
@@ -27,7 +29,9 @@ def other_event(db: Any) -> Any:
 
 
 def _member(event: Any, username: str, role: str, clearance: int = Clearance.NONE) -> Any:
-    return MembershipFactory(event=event, user=UserFactory(username=username), role=role, clearance=clearance).user
+    return MembershipFactory(
+        event=event, user=UserFactory(username=username), role=role, clearance=clearance
+    ).user
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
 
         django.setup()
     except ImproperlyConfigured as exc:
-        print(f"antt: {exc}", file=sys.stderr)  # noqa: T201
+        print(f"antt: {exc}", file=sys.stderr)
         return 2
     from django.core.management import execute_from_command_line
     from django.utils import translation

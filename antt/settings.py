@@ -175,7 +175,7 @@ if DATABASE_URL:
         _db["CONN_HEALTH_CHECKS"] = True
 else:
     SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
-    _db = {"ENGINE": "django.db.backends.sqlite3", "NAME": SQLITE_PATH}
+    _db = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(SQLITE_PATH)}
 if _db["ENGINE"].endswith("sqlite3"):
     # IMMEDIATE: every transaction takes the write lock at BEGIN, so concurrent writers queue instead of
     # failing on lock upgrade; WAL lets readers go on; foreign keys are on in Django's SQLite backend.
@@ -259,7 +259,11 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:", *([urlparse(TILE_URL).scheme + "://" + urlparse(TILE_URL).netloc] if TILE_URL else [])],
+        "img-src": [
+            SELF,
+            "data:",
+            *([urlparse(TILE_URL).scheme + "://" + urlparse(TILE_URL).netloc] if TILE_URL else []),
+        ],
         "connect-src": [SELF],
         "font-src": [SELF],
         "object-src": [NONE],
@@ -322,6 +326,10 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENABLE_DJANGO_DEPLOY_CHECK": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "antt.core.permissions.Role",
+        "ClearanceEnum": "antt.core.permissions.Clearance",
+    },
 }
 
 # --- Background tasks --------------------------------------------------------------------------------------

@@ -106,8 +106,9 @@ def test_every_url_denies_the_anonymous(client: Any, sweep: Objects) -> None:
     assert failures == [], "\n".join(failures)
 
 
-def test_every_event_url_hides_another_events_objects(as_user: Any, event: Any, planner: Any, commander: Any,
-                                                     sweep: Objects) -> None:
+def test_every_event_url_hides_another_events_objects(
+    as_user: Any, event: Any, planner: Any, commander: Any, sweep: Objects
+) -> None:
     """Members of ``event`` (even its commander) get 404 for everything of the other event."""
     clients = [as_user(planner), as_user(commander)]
     failures = []
@@ -118,8 +119,11 @@ def test_every_event_url_hides_another_events_objects(as_user: Any, event: Any, 
         url, scoped = _url(route, pattern, sweep)
         for client in clients:
             for method in ("get", "post", "patch", "delete"):
-                response = getattr(client, method)(url, content_type="application/json") if method in {
-                    "patch", "delete"} else getattr(client, method)(url)
+                response = (
+                    getattr(client, method)(url, content_type="application/json")
+                    if method in {"patch", "delete"}
+                    else getattr(client, method)(url)
+                )
                 if response.status_code >= 500:
                     failures.append(f"{method.upper()} {url} ({name}) → {response.status_code}")
                 if scoped and response.status_code not in {404, 405}:
@@ -131,4 +135,10 @@ def test_every_event_url_hides_another_events_objects(as_user: Any, event: Any, 
 
 def test_sweep_knows_every_pattern(sweep: Objects) -> None:
     names = {name for name, _route, _p in _patterns()}
-    assert {"events:home", "events:members", "audit:list", "api:event-detail", "api:membership-detail"} <= names
+    assert {
+        "events:home",
+        "events:members",
+        "audit:list",
+        "api:event-detail",
+        "api:membership-detail",
+    } <= names

@@ -15,7 +15,7 @@ from antt.audit.admin import AuditedModelAdmin
 
 
 @admin.register(User)
-class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):  # type: ignore[misc]
+class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     audit_fields = ("username", "full_name", "email", "is_active", "is_staff", "is_superuser", "is_demo")
     list_display = ["username", "full_name", "email", "is_active", "is_staff", "is_demo"]
     search_fields = ["username", "full_name", "email"]
@@ -45,7 +45,7 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):  # type: ignore[misc]
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
     readonly_fields = ["user", "name", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at"]
 

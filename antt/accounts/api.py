@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from antt.accounts import services
-from antt.accounts.models import ApiToken
+from antt.accounts.models import ApiToken, User
 
 
 class TokenSerializer(serializers.ModelSerializer[ApiToken]):
@@ -37,10 +37,12 @@ class TokenCreatedSerializer(TokenSerializer):
 class TokenListView(APIView):
     @extend_schema(responses=TokenSerializer(many=True), summary="List my API tokens")
     def get(self, request: Request) -> Response:
-        tokens = ApiToken.objects.filter(user=request.user)
+        tokens = ApiToken.objects.filter(user=cast(User, request.user))
         return Response(TokenSerializer(tokens, many=True).data)
 
-    @extend_schema(request=TokenCreateSerializer, responses={201: TokenCreatedSerializer}, summary="Create a token")
+    @extend_schema(
+        request=TokenCreateSerializer, responses={201: TokenCreatedSerializer}, summary="Create a token"
+    )
     def post(self, request: Request) -> Response:
         form = TokenCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)

@@ -24,7 +24,9 @@ class TokenAuthentication(authentication.BaseAuthentication):
         if not header or header[0].lower() not in self.keywords:
             return None
         if len(header) != 2 or not header[1].startswith(TOKEN_PREFIX):
-            raise exceptions.AuthenticationFailed(_("Malformed token header: use 'Authorization: Bearer <token>'."))
+            raise exceptions.AuthenticationFailed(
+                _("Malformed token header: use 'Authorization: Bearer <token>'.")
+            )
         key = header[1]
         prefix = key[len(TOKEN_PREFIX) :].split("_", 1)[0]
         token = ApiToken.objects.select_related("user").filter(prefix=prefix).first()

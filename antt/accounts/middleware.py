@@ -31,7 +31,10 @@ class SessionLimitsMiddleware:
             now = int(time.time())
             auth_at = request.session.get(SESSION_AUTH_AT) or now
             seen_at = request.session.get(SESSION_SEEN_AT) or now
-            if now - seen_at > settings.SESSION_IDLE_SECONDS or now - auth_at > settings.SESSION_ABSOLUTE_SECONDS:
+            if (
+                now - seen_at > settings.SESSION_IDLE_SECONDS
+                or now - auth_at > settings.SESSION_ABSOLUTE_SECONDS
+            ):
                 idle = now - seen_at > settings.SESSION_IDLE_SECONDS
                 logout(request)
                 message = (
@@ -65,14 +68,15 @@ class TwoFactorRequiredMiddleware:
         if (
             user is not None
             and user.is_authenticated
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not user.is_verified()
             and not request.path.startswith(self.OPEN_PREFIXES)
             and request.path not in {reverse(name) for name in self.OPEN_NAMES}
             and requires_two_factor(user)
         ):
             if request.path.startswith("/api/"):
                 return JsonResponse(
-                    {"detail": _("Finish two-factor sign-in first."), "code": "two_factor_required"}, status=401
+                    {"detail": _("Finish two-factor sign-in first."), "code": "two_factor_required"},
+                    status=401,
                 )
             from django_otp import user_has_device
 

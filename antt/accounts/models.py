@@ -21,8 +21,8 @@ class User(AbstractUser):
     search_text = models.TextField(editable=False, default="", blank=True)
 
     class Meta(AbstractUser.Meta):
-        verbose_name = _("user")
-        verbose_name_plural = _("users")
+        verbose_name = _("user")  # type: ignore[assignment]
+        verbose_name_plural = _("users")  # type: ignore[assignment]
         ordering = ["username"]
 
     def __str__(self) -> str:
@@ -32,7 +32,7 @@ class User(AbstractUser):
         self.search_text = fold(f"{self.username} {self.full_name} {self.email}")
 
 
-TOKEN_PREFIX = "antt_"
+TOKEN_PREFIX = "antt_"  # noqa: S105 - a public prefix, not a secret
 
 
 def hash_token(key: str) -> str:
@@ -42,7 +42,9 @@ def hash_token(key: str) -> str:
 class ApiToken(models.Model):
     """A personal API token. Only a hash is stored: the key is shown once, when it is created."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(_("prefix"), max_length=16, unique=True, editable=False)
     key_hash = models.CharField(max_length=64, editable=False)

@@ -23,14 +23,27 @@ BACKUP_CODE_COUNT = 10
 
 @transaction.atomic
 def create_user(
-    *, actor: Any, username: str, password: str | None, full_name: str = "", email: str = "", is_demo: bool = False,
-    is_staff: bool = False, is_superuser: bool = False,
+    *,
+    actor: Any,
+    username: str,
+    password: str | None,
+    full_name: str = "",
+    email: str = "",
+    is_demo: bool = False,
+    is_staff: bool = False,
+    is_superuser: bool = False,
 ) -> User:
     """Create an account (used by the admin, the demo and imports)."""
     if actor is not None and not actor.has_perm("accounts.add_user"):
         raise NotAllowed(_("Only administrators may create accounts."))
-    user = User(username=username, full_name=full_name, email=email, is_demo=is_demo, is_staff=is_staff,
-                is_superuser=is_superuser)
+    user = User(
+        username=username,
+        full_name=full_name,
+        email=email,
+        is_demo=is_demo,
+        is_staff=is_staff,
+        is_superuser=is_superuser,
+    )
     if password:
         if not is_demo:
             _validate_password(password, user)
@@ -43,8 +56,12 @@ def create_user(
         raise Invalid(" ".join(m for ms in exc.message_dict.values() for m in ms)) from exc
     user.refresh_search_text()
     user.save()
-    audit.record(actor=actor, action="accounts.create_user", target=user,
-                 changes={"username": [None, username], "is_staff": [None, is_staff]})
+    audit.record(
+        actor=actor,
+        action="accounts.create_user",
+        target=user,
+        changes={"username": [None, username], "is_staff": [None, is_staff]},
+    )
     return user
 
 
@@ -88,7 +105,9 @@ def confirm_totp_enrolment(*, actor: User, device_id: int, token: str) -> tuple[
     if device is None:
         raise NotFound(_("This enrolment has expired. Start again."))
     if not device.verify_token(token.strip().replace(" ", "")):
-        raise Invalid(_("That code is wrong or has expired. Enter the 6-digit code your app shows now."), field="token")
+        raise Invalid(
+            _("That code is wrong or has expired. Enter the 6-digit code your app shows now."), field="token"
+        )
     TOTPDevice.objects.filter(user=actor, confirmed=True).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
@@ -136,8 +155,12 @@ def create_token(*, actor: User, name: str, expires_at: datetime | None = None) 
     if expires_at is not None and expires_at <= timezone.now():
         raise Invalid(_("The expiry must be in the future."), field="expires_at")
     key, prefix, digest = ApiToken.generate()
-    token = ApiToken.objects.create(user=actor, name=name[:100], prefix=prefix, key_hash=digest, expires_at=expires_at)
-    audit.record(actor=actor, action="accounts.create_token", target=token, changes={"name": [None, token.name]})
+    token = ApiToken.objects.create(
+        user=actor, name=name[:100], prefix=prefix, key_hash=digest, expires_at=expires_at
+    )
+    audit.record(
+        actor=actor, action="accounts.create_token", target=token, changes={"name": [None, token.name]}
+    )
     return token, key
 
 

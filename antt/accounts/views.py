@@ -63,7 +63,7 @@ def locked_out(request: HttpRequest, response: Any = None, credentials: Any = No
 def otp_verify(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if request.user.is_verified():  # type: ignore[union-attr]
+    if request.user.is_verified():  # type: ignore[attr-defined]
         return redirect(_next_url(request))
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -72,8 +72,12 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             return redirect(_next_url(request))
         form.add_error("token", _("That code is wrong or has expired. Enter the code your app shows now."))
-    return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "accounts/otp_verify.html",
+        {"form": form, "next": _next_url(request)},
+        status=400 if form.errors else 200,
+    )
 
 
 def _qr_data_uri(device: TOTPDevice) -> str:
@@ -87,7 +91,9 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
         return redirect_to_login(request.get_full_path())
     user: Any = request.user
     device_id = request.session.get("antt_enrol_device")
-    device = TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first() if device_id else None
+    device = (
+        TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first() if device_id else None
+    )
     if device is None:
         device = services.start_totp_enrolment(actor=user)
         request.session["antt_enrol_device"] = device.pk
@@ -128,7 +134,9 @@ def backup_codes(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, str(exc))
         return redirect("accounts:account")
-    return render(request, "accounts/backup_codes.html", {"codes": codes, "next": reverse("accounts:account")})
+    return render(
+        request, "accounts/backup_codes.html", {"codes": codes, "next": reverse("accounts:account")}
+    )
 
 
 @login_required
@@ -147,7 +155,9 @@ def password_change(request: HttpRequest) -> HttpResponse:
             update_session_auth_hash(request, user)
             messages.success(request, _("Your password has been changed."))
             return redirect("accounts:account")
-    return render(request, "accounts/password_change.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "accounts/password_change.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -162,7 +172,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
         else:
             return render(request, "accounts/token_created.html", {"token": token, "key": key})
     else:
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("accounts:account")
 
 

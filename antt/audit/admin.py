@@ -10,7 +10,7 @@ from antt.audit import services
 from antt.audit.models import AuditEntry
 
 
-class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditedModelAdmin(admin.ModelAdmin):
     """Admin writes are audited like every other write (the admin is a door too)."""
 
     audit_fields: tuple[str, ...] = ()
@@ -38,8 +38,14 @@ class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         with transaction.atomic():
             label, pk, text, event = obj._meta.label_lower, obj.pk, str(obj), self._event_of(obj)
             super().delete_model(request, obj)
-            services.record(actor=request.user, action=f"admin.delete.{label}", event=event, object_type=label,
-                            object_id=str(pk), object_repr=text)
+            services.record(
+                actor=request.user,
+                action=f"admin.delete.{label}",
+                event=event,
+                object_type=label,
+                object_id=str(pk),
+                object_repr=text,
+            )
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         for obj in queryset:
@@ -47,7 +53,7 @@ class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditEntryAdmin(admin.ModelAdmin):
     list_display = ["chain", "seq", "created_at", "actor_name", "action", "object_type", "object_id"]
     list_filter = ["action"]
     search_fields = ["action", "actor_name", "object_repr", "request_id"]

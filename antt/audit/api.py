@@ -15,8 +15,20 @@ from antt.events.queries import get_event_for
 class AuditEntrySerializer(serializers.ModelSerializer[AuditEntry]):
     class Meta:
         model = AuditEntry
-        fields = ["seq", "created_at", "actor_name", "action", "object_type", "object_id", "object_repr",
-                  "changes", "ip", "request_id", "prev_hash", "hash"]
+        fields = [
+            "seq",
+            "created_at",
+            "actor_name",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "changes",
+            "ip",
+            "request_id",
+            "prev_hash",
+            "hash",
+        ]
         read_only_fields = fields
 
 

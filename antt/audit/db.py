@@ -6,23 +6,28 @@ from typing import Any
 
 TABLE = "audit_auditentry"
 
+_REFUSE = "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;"
 SQLITE_INSTALL = [
-    f"CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON {TABLE} "
-    "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;",
-    f"CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON {TABLE} "
-    "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;",
+    f"CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON {TABLE} {_REFUSE}",
+    f"CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON {TABLE} {_REFUSE}",
 ]
 SQLITE_DROP = ["DROP TRIGGER IF EXISTS audit_no_update;", "DROP TRIGGER IF EXISTS audit_no_delete;"]
 
 POSTGRES_INSTALL = [
-    "CREATE OR REPLACE FUNCTION audit_refuse_change() RETURNS trigger AS $$ "
-    "BEGIN RAISE EXCEPTION 'audit entries are append-only'; END; $$ LANGUAGE plpgsql;",
+    (
+        "CREATE OR REPLACE FUNCTION audit_refuse_change() RETURNS trigger AS $$ "
+        "BEGIN RAISE EXCEPTION 'audit entries are append-only'; END; $$ LANGUAGE plpgsql;"
+    ),
     f"DROP TRIGGER IF EXISTS audit_no_update_delete ON {TABLE};",
-    f"CREATE TRIGGER audit_no_update_delete BEFORE UPDATE OR DELETE ON {TABLE} "
-    "FOR EACH ROW EXECUTE FUNCTION audit_refuse_change();",
+    (
+        f"CREATE TRIGGER audit_no_update_delete BEFORE UPDATE OR DELETE ON {TABLE} "
+        "FOR EACH ROW EXECUTE FUNCTION audit_refuse_change();"
+    ),
     f"DROP TRIGGER IF EXISTS audit_no_truncate ON {TABLE};",
-    f"CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON {TABLE} "
-    "FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change();",
+    (
+        f"CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON {TABLE} "
+        "FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change();"
+    ),
 ]
 POSTGRES_DROP = [
     f"DROP TRIGGER IF EXISTS audit_no_update_delete ON {TABLE};",

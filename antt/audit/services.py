@@ -113,7 +113,9 @@ def record(
     event_id = getattr(event, "pk", event) if event is not None else None
     chain = int(event_id or 0)
     with transaction.atomic():
-        AuditChainHead.objects.bulk_create([AuditChainHead(chain=chain, seq=0, hash=GENESIS)], ignore_conflicts=True)
+        AuditChainHead.objects.bulk_create(
+            [AuditChainHead(chain=chain, seq=0, hash=GENESIS)], ignore_conflicts=True
+        )
         head = AuditChainHead.objects.select_for_update().get(chain=chain)
         values: dict[str, Any] = {
             "chain": chain,
@@ -198,7 +200,9 @@ def verify(*, chain: int | None = None, checkpoint: Mapping[str, Any] | None = N
         values["created_at"] = _timestamp(values["created_at"])
         problem = ""
         if values["seq"] != expected_seq:
-            problem = _("sequence gap: expected entry %(expected)d, found %(found)d (deleted or reordered)") % {
+            problem = _(
+                "sequence gap: expected entry %(expected)d, found %(found)d (deleted or reordered)"
+            ) % {
                 "expected": expected_seq,
                 "found": values["seq"],
             }
@@ -208,7 +212,12 @@ def verify(*, chain: int | None = None, checkpoint: Mapping[str, Any] | None = N
             problem = _("its content no longer matches its hash (the entry was edited)")
         if problem:
             result.ok = False
-            result.entry_id, result.chain, result.seq, result.reason = row_id, values["chain"], values["seq"], problem
+            result.entry_id, result.chain, result.seq, result.reason = (
+                row_id,
+                values["chain"],
+                values["seq"],
+                problem,
+            )
             return result
         prev = stored_hash
         expected_seq += 1
@@ -220,13 +229,17 @@ def verify(*, chain: int | None = None, checkpoint: Mapping[str, Any] | None = N
     return result
 
 
-def _check_against_checkpoint(result: VerifyResult, checkpoint: Mapping[str, Any], only_chain: int | None) -> None:
+def _check_against_checkpoint(
+    result: VerifyResult, checkpoint: Mapping[str, Any], only_chain: int | None
+) -> None:
     for key, (seq, digest) in sorted(checkpoint["chains"].items(), key=lambda kv: int(kv[0])):
         chain_id = int(key)
         if only_chain is not None and chain_id != only_chain:
             continue
         stored = (
-            AuditEntry.objects.filter(chain=chain_id, seq=seq).values_list("id", "hash").first() if seq else None
+            AuditEntry.objects.filter(chain=chain_id, seq=seq).values_list("id", "hash").first()
+            if seq
+            else None
         )
         if seq and stored is None:
             result.ok = False
@@ -273,5 +286,7 @@ def load_checkpoint(data: Any) -> dict[str, Any]:
         raise Invalid(_("This is not an ANTT audit checkpoint file."))
     body = {k: v for k, v in data.items() if k != "signature"}
     if not hmac.compare_digest(_sign(body, _audit_key()), str(data["signature"])):
-        raise Invalid(_("The checkpoint's signature is wrong: the file was changed or signed with another key."))
+        raise Invalid(
+            _("The checkpoint's signature is wrong: the file was changed or signed with another key.")
+        )
     return data

@@ -21,7 +21,9 @@ def check_production_values(app_configs: Any, **kwargs: Any) -> list[Any]:
             )
         )
     if settings.DEMO:
-        problems.append(Error("ANTT_DEMO=1 is for the local demo only.", hint="Unset ANTT_DEMO.", id="antt.E002"))
+        problems.append(
+            Error("ANTT_DEMO=1 is for the local demo only.", hint="Unset ANTT_DEMO.", id="antt.E002")
+        )
     return problems
 
 

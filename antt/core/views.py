@@ -40,10 +40,14 @@ def error_page(request: HttpRequest, status: int, message: str = "") -> HttpResp
         403: _("Your role does not allow this. Ask the event's commander if you need access."),
         404: _("Not found, or you do not have access."),
         409: _("This clashes with the current state. Reload the page and try again."),
-        500: _("The error has been logged with the request id below. Try again, or tell the operations desk."),
+        500: _(
+            "The error has been logged with the request id below. Try again, or tell the operations desk."
+        ),
     }
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": message or default_messages.get(status, ""), "code": str(status)}, status=status)
+        return JsonResponse(
+            {"detail": message or default_messages.get(status, ""), "code": str(status)}, status=status
+        )
     context = {
         "status": status,
         "title": titles.get(status, str(status)),
@@ -78,7 +82,9 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return error_page(
         request,
         403,
-        _("The form had expired or came from another page (CSRF check failed). Reload the page and submit again."),
+        _(
+            "The form had expired or came from another page (CSRF check failed). Reload the page and submit again."
+        ),
     )
 
 
@@ -108,7 +114,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
             checks["redis"] = {"ok": False, "error": exc.__class__.__name__}
         checks["redis"]["ms"] = round((time.perf_counter() - started) * 1000, 1)
     healthy = all(check["ok"] for check in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
+    )
 
 
 @login_required

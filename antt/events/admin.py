@@ -8,7 +8,7 @@ from antt.audit.admin import AuditedModelAdmin
 from antt.events.models import Event, Membership
 
 
-class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
+class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]

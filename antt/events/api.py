@@ -21,8 +21,18 @@ class EventSerializer(serializers.ModelSerializer[Event]):
 
     class Meta:
         model = Event
-        fields = ["id", "code", "name_vi", "name_en", "starts_at", "ends_at", "time_zone", "status",
-                  "otp_optional_roles", "my_role"]
+        fields = [
+            "id",
+            "code",
+            "name_vi",
+            "name_en",
+            "starts_at",
+            "ends_at",
+            "time_zone",
+            "status",
+            "otp_optional_roles",
+            "my_role",
+        ]
         read_only_fields = fields
 
     def get_my_role(self, event: Event) -> str | None:
@@ -45,7 +55,9 @@ class EventUpdateSerializer(serializers.Serializer[Any]):
     starts_at = serializers.DateTimeField(required=False)
     ends_at = serializers.DateTimeField(required=False)
     time_zone = serializers.CharField(max_length=64, required=False)
-    otp_optional_roles = serializers.ListField(child=serializers.ChoiceField(choices=Role.choices), required=False)
+    otp_optional_roles = serializers.ListField(
+        child=serializers.ChoiceField(choices=Role.choices), required=False
+    )
 
 
 class EventStatusSerializer(serializers.Serializer[Any]):
@@ -85,7 +97,9 @@ class EventListView(APIView):
         form = EventCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         event = services.create_event(actor=request.user, **form.validated_data)
-        return Response(EventSerializer(event, context={"request": request}).data, status=status.HTTP_201_CREATED)
+        return Response(
+            EventSerializer(event, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
 
 
 class EventDetailView(APIView):
@@ -104,12 +118,16 @@ class EventDetailView(APIView):
 
 
 class EventStatusView(APIView):
-    @extend_schema(request=EventStatusSerializer, responses=EventSerializer, summary="Move the event's status on")
+    @extend_schema(
+        request=EventStatusSerializer, responses=EventSerializer, summary="Move the event's status on"
+    )
     def post(self, request: Request, code: str) -> Response:
         event = queries.get_event_for(request.user, code)
         form = EventStatusSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        event = services.change_event_status(actor=request.user, event=event, status=form.validated_data["status"])
+        event = services.change_event_status(
+            actor=request.user, event=event, status=form.validated_data["status"]
+        )
         return Response(EventSerializer(event, context={"request": request}).data)
 
 
@@ -119,7 +137,9 @@ class MembershipListView(APIView):
         event = queries.get_event_for(request.user, code, action="membership.view")
         return Response(MembershipSerializer(queries.memberships_of(event), many=True).data)
 
-    @extend_schema(request=MembershipCreateSerializer, responses={201: MembershipSerializer}, summary="Add a member")
+    @extend_schema(
+        request=MembershipCreateSerializer, responses={201: MembershipSerializer}, summary="Add a member"
+    )
     def post(self, request: Request, code: str) -> Response:
         event = queries.get_event_for(request.user, code)
         form = MembershipCreateSerializer(data=request.data)
@@ -129,10 +149,13 @@ class MembershipListView(APIView):
         if user is None:
             from django.utils.translation import gettext as _
 
-            raise Invalid(_("No active account with the username “%(name)s”.") % {"name": data["username"]},
-                          field="username")
-        membership = services.add_member(actor=request.user, event=event, user=user, role=data["role"],
-                                         clearance=data["clearance"])
+            raise Invalid(
+                _("No active account with the username “%(name)s”.") % {"name": data["username"]},
+                field="username",
+            )
+        membership = services.add_member(
+            actor=request.user, event=event, user=user, role=data["role"], clearance=data["clearance"]
+        )
         return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
 
 
@@ -143,10 +166,14 @@ class MembershipDetailView(APIView):
         membership = queries.get_membership_for(request.user, event, membership_id)
         return Response(MembershipSerializer(membership).data)
 
-    @extend_schema(request=MembershipUpdateSerializer, responses=MembershipSerializer, summary="Change a membership")
+    @extend_schema(
+        request=MembershipUpdateSerializer, responses=MembershipSerializer, summary="Change a membership"
+    )
     def patch(self, request: Request, code: str, membership_id: int) -> Response:
         event = queries.get_event_for(request.user, code)
-        membership = queries.get_membership_for(request.user, event, membership_id, action="membership.manage")
+        membership = queries.get_membership_for(
+            request.user, event, membership_id, action="membership.manage"
+        )
         form = MembershipUpdateSerializer(data=request.data, partial=True)
         form.is_valid(raise_exception=True)
         membership = services.change_member(actor=request.user, membership=membership, **form.validated_data)
@@ -155,6 +182,8 @@ class MembershipDetailView(APIView):
     @extend_schema(request=None, responses={204: None}, summary="Remove a member")
     def delete(self, request: Request, code: str, membership_id: int) -> Response:
         event = queries.get_event_for(request.user, code)
-        membership = queries.get_membership_for(request.user, event, membership_id, action="membership.manage")
+        membership = queries.get_membership_for(
+            request.user, event, membership_id, action="membership.manage"
+        )
         services.remove_member(actor=request.user, membership=membership)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -75,8 +75,13 @@ def _user(account: DemoAccount, *, superuser: bool = False) -> User:
     user = User.objects.filter(username=account.username).first()
     if user is None:
         user = account_services.create_user(
-            actor=None, username=account.username, password=DEMO_PASSWORD, full_name=account.full_name,
-            is_demo=True, is_staff=superuser, is_superuser=superuser,
+            actor=None,
+            username=account.username,
+            password=DEMO_PASSWORD,
+            full_name=account.full_name,
+            is_demo=True,
+            is_staff=superuser,
+            is_superuser=superuser,
         )
     return user
 
@@ -84,7 +89,7 @@ def _user(account: DemoAccount, *, superuser: bool = False) -> User:
 @transaction.atomic
 def seed(*, today: datetime | None = None) -> dict[str, Any]:
     """Create (or find) the demo accounts and events; return what the person needs to sign in."""
-    tz = ZoneInfo(settings.DEFAULT_EVENT_TIME_ZONE)
+    tz = ZoneInfo(str(settings.DEFAULT_EVENT_TIME_ZONE))
     local_today = (today or timezone.now()).astimezone(tz).date()
     admin = _user(ADMIN, superuser=True)
     users = [_user(account) for account in ACCOUNTS]
@@ -93,14 +98,20 @@ def seed(*, today: datetime | None = None) -> dict[str, Any]:
         if event is None:
             start = datetime.combine(local_today + timedelta(days=spec.starts_in_days), time(0, 0), tzinfo=tz)
             event = services.create_event(
-                actor=admin, code=spec.code, name_vi=spec.name_vi, name_en=spec.name_en,
-                starts_at=start, ends_at=start + timedelta(days=spec.days), time_zone=str(tz),
+                actor=admin,
+                code=spec.code,
+                name_vi=spec.name_vi,
+                name_en=spec.name_en,
+                starts_at=start,
+                ends_at=start + timedelta(days=spec.days),
+                time_zone=str(tz),
             )
         existing = set(Membership.objects.filter(event=event).values_list("user_id", flat=True))
         for account, user in zip(ACCOUNTS, users, strict=True):
             if user.pk not in existing:
-                services.add_member(actor=admin, event=event, user=user, role=account.role,
-                                    clearance=account.clearance)
+                services.add_member(
+                    actor=admin, event=event, user=user, role=account.role, clearance=account.clearance
+                )
     return {
         "password": DEMO_PASSWORD,
         "accounts": [(ADMIN.username, "superuser + commander")]

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from antt.core.models import SearchableMixin, TimeStampedModel
 from antt.core.permissions import DEFAULT_OTP_OPTIONAL_ROLES, Clearance, Role
@@ -33,14 +34,16 @@ def validate_time_zone(value: str) -> None:
 class Event(SearchableMixin, TimeStampedModel):
     class Status(models.TextChoices):
         PLANNING = "planning", _("Planning")
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", pgettext_lazy("event status", "Active")
         CLOSED = "closed", _("Closed")
 
     code = models.SlugField(
         _("code"),
         max_length=40,
         unique=True,
-        validators=[RegexValidator(r"^[a-z0-9][a-z0-9-]*$", _("Use lower-case letters, digits and hyphens."))],
+        validators=[
+            RegexValidator(r"^[a-z0-9][a-z0-9-]*$", _("Use lower-case letters, digits and hyphens."))
+        ],
         help_text=_("Short, unique, used in addresses, e.g. asean-2020."),
     )
     name_vi = models.CharField(_("name (Vietnamese)"), max_length=200)
@@ -48,7 +51,10 @@ class Event(SearchableMixin, TimeStampedModel):
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     time_zone = models.CharField(
-        _("time zone"), max_length=64, default=settings.DEFAULT_EVENT_TIME_ZONE, validators=[validate_time_zone]
+        _("time zone"),
+        max_length=64,
+        default=settings.DEFAULT_EVENT_TIME_ZONE,
+        validators=[validate_time_zone],
     )
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PLANNING)
     otp_optional_roles = models.JSONField(
@@ -82,7 +88,12 @@ class Event(SearchableMixin, TimeStampedModel):
             raise ValidationError({"ends_at": _("The end must be after the start.")})
         unknown = set(self.otp_optional_roles or []) - set(Role.values)
         if unknown:
-            raise ValidationError({"otp_optional_roles": _("Unknown role(s): %(roles)s") % {"roles": ", ".join(sorted(unknown))}})
+            raise ValidationError(
+                {
+                    "otp_optional_roles": _("Unknown role(s): %(roles)s")
+                    % {"roles": ", ".join(sorted(unknown))}
+                }
+            )
 
     def membership_for(self, user: Any) -> Membership | None:
         """The user's membership of this event (cached on the user object for the request)."""
@@ -95,7 +106,9 @@ class Event(SearchableMixin, TimeStampedModel):
 
 
 class Membership(TimeStampedModel):
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("event"))
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("event")
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
     )
@@ -107,7 +120,9 @@ class Membership(TimeStampedModel):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         ordering = ["event", "role", "user__username"]
-        constraints = [models.UniqueConstraint(fields=["event", "user"], name="membership_one_per_user_event")]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "user"], name="membership_one_per_user_event")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} ({self.event.code})"

@@ -35,7 +35,9 @@ def memberships_of(event: Event) -> QuerySet[Membership]:
     return Membership.objects.filter(event=event).select_related("user").order_by("role", "user__username")
 
 
-def get_membership_for(user: Any, event: Event, membership_id: Any, *, action: str = "membership.view") -> Membership:
+def get_membership_for(
+    user: Any, event: Event, membership_id: Any, *, action: str = "membership.view"
+) -> Membership:
     require(user, action, event)
     try:
         pk = int(membership_id)

@@ -15,7 +15,16 @@ from antt.core.errors import Conflict, Invalid, NotAllowed
 from antt.core.permissions import Clearance, Role, require
 from antt.events.models import Event, Membership
 
-EVENT_FIELDS = ("code", "name_vi", "name_en", "starts_at", "ends_at", "time_zone", "status", "otp_optional_roles")
+EVENT_FIELDS = (
+    "code",
+    "name_vi",
+    "name_en",
+    "starts_at",
+    "ends_at",
+    "time_zone",
+    "status",
+    "otp_optional_roles",
+)
 MEMBERSHIP_FIELDS = ("user", "role", "clearance", "is_active")
 STATUS_FLOW = {Event.Status.PLANNING: {Event.Status.ACTIVE}, Event.Status.ACTIVE: {Event.Status.CLOSED}}
 
@@ -48,8 +57,13 @@ def create_event(
     _full_clean(event)
     event.refresh_search_text()
     event.save()
-    audit.record(actor=actor, action="events.create_event", target=event, event=event,
-                 changes=audit.diff({}, audit.snapshot(event, EVENT_FIELDS)))
+    audit.record(
+        actor=actor,
+        action="events.create_event",
+        target=event,
+        event=event,
+        changes=audit.diff({}, audit.snapshot(event, EVENT_FIELDS)),
+    )
     Membership.objects.create(event=event, user=actor, role=Role.COMMANDER, clearance=Clearance.TOP_SECRET)
     return event
 
@@ -61,7 +75,9 @@ def update_event(*, actor: Any, event: Event, **changes: Any) -> Event:
     allowed = {"name_vi", "name_en", "starts_at", "ends_at", "time_zone", "otp_optional_roles"}
     unknown = set(changes) - allowed
     if unknown:
-        raise Invalid(_("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+        raise Invalid(
+            _("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
     event = Event.objects.select_for_update().get(pk=event.pk)
     before = audit.snapshot(event, EVENT_FIELDS)
     for name, value in changes.items():
@@ -88,8 +104,13 @@ def change_event_status(*, actor: Any, event: Event, status: str) -> Event:
     before = event.status
     event.status = status
     event.save(update_fields=["status", "updated_at"])
-    audit.record(actor=actor, action="events.change_status", target=event, event=event,
-                 changes={"status": [before, status]})
+    audit.record(
+        actor=actor,
+        action="events.change_status",
+        target=event,
+        event=event,
+        changes={"status": [before, status]},
+    )
     return event
 
 
@@ -109,7 +130,9 @@ def _ensure_a_commander_remains(event: Event) -> None:
 
 
 @transaction.atomic
-def add_member(*, actor: Any, event: Event, user: Any, role: str, clearance: int = Clearance.NONE) -> Membership:
+def add_member(
+    *, actor: Any, event: Event, user: Any, role: str, clearance: int = Clearance.NONE
+) -> Membership:
     require(actor, "membership.manage", event)
     _check_grant(actor, event, role, clearance)
     if user is None or not getattr(user, "is_active", False):
@@ -119,15 +142,26 @@ def add_member(*, actor: Any, event: Event, user: Any, role: str, clearance: int
         with transaction.atomic():
             membership.save()
     except IntegrityError:
-        raise Conflict(_("%(user)s is already a member of this event.") % {"user": user}, field="user") from None
-    audit.record(actor=actor, action="events.add_member", target=membership, event=event,
-                 changes=audit.diff({}, audit.snapshot(membership, MEMBERSHIP_FIELDS)))
+        raise Conflict(
+            _("%(user)s is already a member of this event.") % {"user": user}, field="user"
+        ) from None
+    audit.record(
+        actor=actor,
+        action="events.add_member",
+        target=membership,
+        event=event,
+        changes=audit.diff({}, audit.snapshot(membership, MEMBERSHIP_FIELDS)),
+    )
     return membership
 
 
 @transaction.atomic
 def change_member(
-    *, actor: Any, membership: Membership, role: str | None = None, clearance: int | None = None,
+    *,
+    actor: Any,
+    membership: Membership,
+    role: str | None = None,
+    clearance: int | None = None,
     is_active: bool | None = None,
 ) -> Membership:
     event = membership.event
@@ -144,7 +178,9 @@ def change_member(
     _ensure_a_commander_remains(event)
     delta = audit.diff(before, audit.snapshot(membership, MEMBERSHIP_FIELDS))
     if delta:
-        audit.record(actor=actor, action="events.change_member", target=membership, event=event, changes=delta)
+        audit.record(
+            actor=actor, action="events.change_member", target=membership, event=event, changes=delta
+        )
     actor.__dict__.pop("_antt_memberships", None)
     return membership
 
@@ -157,8 +193,15 @@ def remove_member(*, actor: Any, membership: Membership) -> None:
     target_repr, target_id = str(membership), membership.pk
     Membership.objects.filter(pk=target_id).delete()  # the caller's instance keeps its pk if this rolls back
     _ensure_a_commander_remains(event)
-    audit.record(actor=actor, action="events.remove_member", event=event, object_type="events.membership",
-                 object_id=str(target_id), object_repr=target_repr, changes=audit.diff(before, {}))
+    audit.record(
+        actor=actor,
+        action="events.remove_member",
+        event=event,
+        object_type="events.membership",
+        object_id=str(target_id),
+        object_repr=target_repr,
+        changes=audit.diff(before, {}),
+    )
     actor.__dict__.pop("_antt_memberships", None)
 
 

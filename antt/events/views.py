@@ -51,7 +51,9 @@ def event_status(request: HttpRequest, code: str) -> HttpResponse:
     if form.is_valid():
         try:
             services.change_event_status(actor=request.user, event=event, status=form.cleaned_data["status"])
-            messages.success(request, _("The event is now %(status)s.") % {"status": event.get_status_display()})
+            messages.success(
+                request, _("The event is now %(status)s.") % {"status": event.get_status_display()}
+            )
         except DomainError as exc:
             messages.error(request, str(exc))
     else:
@@ -71,8 +73,11 @@ def member_list(request: HttpRequest, code: str) -> HttpResponse:
         if form.is_valid():
             try:
                 membership = services.add_member(
-                    actor=request.user, event=event, user=form.cleaned_data["username"],
-                    role=form.cleaned_data["role"], clearance=form.cleaned_data["clearance"],
+                    actor=request.user,
+                    event=event,
+                    user=form.cleaned_data["username"],
+                    role=form.cleaned_data["role"],
+                    clearance=form.cleaned_data["clearance"],
                 )
             except DomainError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, str(exc))
@@ -99,11 +104,13 @@ def member_change(request: HttpRequest, code: str, membership_id: int) -> HttpRe
     error = ""
     if form.is_valid():
         try:
-            membership = services.change_member(actor=request.user, membership=membership, **form.cleaned_data)
+            membership = services.change_member(
+                actor=request.user, membership=membership, **form.cleaned_data
+            )
         except DomainError as exc:
             error = str(exc)
     else:
-        error = " ".join(e for errs in form.errors.values() for e in errs)
+        error = " ".join(str(e) for errs in form.errors.values() for e in errs)
     if request.htmx:  # type: ignore[attr-defined]
         membership.refresh_from_db()
         context = {"event": event, "m": membership, "can_manage": True, "error": error, "roles": Role.choices}

@@ -1,4 +1,5 @@
 from functools import cache
+from typing import Any
 
 import factory
 from django.contrib.auth.hashers import make_password
@@ -26,7 +27,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.LazyFunction(_password_hash)
 
     @factory.post_generation
-    def finish(self, create, extracted, **kwargs):
+    def finish(obj: Any, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create:
-            self.refresh_search_text()
-            self.save()
+            obj.refresh_search_text()
+            obj.save()

@@ -20,8 +20,14 @@ pytestmark = pytest.mark.django_db
 
 def _fill(event: Any, actor: Any, n: int = 5) -> list[AuditEntry]:
     return [
-        audit.record(actor=actor, action="test.write", event=event, object_type="test.thing", object_id=str(i),
-                     changes={"value": [i, i + 1], "name": ["Hội An", "Quảng Nam"]})
+        audit.record(
+            actor=actor,
+            action="test.write",
+            event=event,
+            object_type="test.thing",
+            object_id=str(i),
+            changes={"value": [i, i + 1], "name": ["Hội An", "Quảng Nam"]},
+        )
         for i in range(n)
     ]
 
@@ -31,7 +37,9 @@ def _raw(sql: str, params: list[Any] | None = None) -> None:
         cursor.execute(sql, params or [])
 
 
-def test_record_chains_entries_per_event_and_verify_passes(event: Any, other_event: Any, commander: Any) -> None:
+def test_record_chains_entries_per_event_and_verify_passes(
+    event: Any, other_event: Any, commander: Any
+) -> None:
     token = context.client_ip.set("203.0.113.9")
     try:
         first = _fill(event, commander, 3)
@@ -96,14 +104,18 @@ def test_rehashing_an_edited_entry_still_breaks_the_next_link(event: Any, comman
     audit_db.drop_triggers(connection)
     forged = {f: getattr(entries[1], f) for f in audit.HASHED_FIELDS}
     forged["action"] = "test.forged"
-    _raw("UPDATE audit_auditentry SET action = %s, hash = %s WHERE id = %s",
-         ["test.forged", audit.entry_digest(entries[1].prev_hash, forged), entries[1].pk])
+    _raw(
+        "UPDATE audit_auditentry SET action = %s, hash = %s WHERE id = %s",
+        ["test.forged", audit.entry_digest(entries[1].prev_hash, forged), entries[1].pk],
+    )
     result = audit.verify()
     assert not result.ok
     assert result.seq == 3
 
 
-def test_truncating_the_tail_is_caught_only_with_a_checkpoint(event: Any, commander: Any, tmp_path: Any) -> None:
+def test_truncating_the_tail_is_caught_only_with_a_checkpoint(
+    event: Any, commander: Any, tmp_path: Any
+) -> None:
     entries = _fill(event, commander)
     out = tmp_path / "head.json"
     call_command("audit", "checkpoint", "--out", str(out))
@@ -131,7 +143,9 @@ def test_checkpoint_needs_an_audit_key(event: Any, commander: Any, settings: Any
         audit.make_checkpoint()
 
 
-def test_cli_verify_prints_ok_and_fails_with_exit_1_when_broken(event: Any, commander: Any, capsys: Any) -> None:
+def test_cli_verify_prints_ok_and_fails_with_exit_1_when_broken(
+    event: Any, commander: Any, capsys: Any
+) -> None:
     entries = _fill(event, commander, 3)
     call_command("audit", "verify", "--event", event.code)
     assert "OK: 3 audit entries" in capsys.readouterr().out
@@ -157,8 +171,8 @@ def test_a_service_write_and_its_audit_entry_roll_back_together(event: Any, comm
     from antt.events import services
 
     before = AuditEntry.objects.count()
+    membership = event.memberships.get(user=commander)
     with pytest.raises(Exception, match="at least one active commander"):
-        membership = event.memberships.get(user=commander)
         services.change_member(actor=commander, membership=membership, role="planner")
     assert AuditEntry.objects.count() == before
     assert event.memberships.get(user=commander).role == "commander"

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from typing import Any
 
 import factory
 from django.utils import timezone
@@ -21,10 +22,10 @@ class EventFactory(factory.django.DjangoModelFactory):
     ends_at = factory.LazyAttribute(lambda e: e.starts_at + timedelta(days=4))
 
     @factory.post_generation
-    def finish(self, create, extracted, **kwargs):
+    def finish(obj: Any, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create:
-            self.refresh_search_text()
-            self.save()
+            obj.refresh_search_text()
+            obj.save()
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

@@ -21,8 +21,14 @@ pytestmark = pytest.mark.django_db
 def test_admin_creates_an_event_and_becomes_its_commander(db: Any) -> None:
     admin = UserFactory(username="admin", is_superuser=True, is_staff=True)
     start = timezone.now()
-    event = services.create_event(actor=admin, code="asean-36", name_vi="Hội nghị ASEAN 36", name_en="36th ASEAN Summit",
-                                  starts_at=start, ends_at=start + timedelta(days=3))
+    event = services.create_event(
+        actor=admin,
+        code="asean-36",
+        name_vi="Hội nghị ASEAN 36",
+        name_en="36th ASEAN Summit",
+        starts_at=start,
+        ends_at=start + timedelta(days=3),
+    )
     assert event.time_zone == "Asia/Ho_Chi_Minh"
     assert event.search_text == "asean-36 hoi nghi asean 36 36th asean summit"
     assert Membership.objects.get(event=event, user=admin).role == Role.COMMANDER
@@ -33,8 +39,14 @@ def test_admin_creates_an_event_and_becomes_its_commander(db: Any) -> None:
 
 def test_non_admin_cannot_create_events(planner: Any) -> None:
     with pytest.raises(NotAllowed):
-        services.create_event(actor=planner, code="x", name_vi="x", name_en="x", starts_at=timezone.now(),
-                              ends_at=timezone.now() + timedelta(days=1))
+        services.create_event(
+            actor=planner,
+            code="x",
+            name_vi="x",
+            name_en="x",
+            starts_at=timezone.now(),
+            ends_at=timezone.now() + timedelta(days=1),
+        )
 
 
 @pytest.mark.parametrize(
@@ -45,11 +57,18 @@ def test_non_admin_cannot_create_events(planner: Any) -> None:
         ({"code": "Bad Code!"}, "lower-case"),
     ],
 )
-def test_bad_event_input_is_refused_and_nothing_is_written(db: Any, changes: dict[str, Any], message: str) -> None:
+def test_bad_event_input_is_refused_and_nothing_is_written(
+    db: Any, changes: dict[str, Any], message: str
+) -> None:
     admin = UserFactory(username="admin", is_superuser=True)
     start = timezone.now()
-    kwargs: dict[str, Any] = {"code": "ok-code", "name_vi": "a", "name_en": "b", "starts_at": start,
-                              "ends_at": start + timedelta(days=changes.pop("ends_at_offset", 1))}
+    kwargs: dict[str, Any] = {
+        "code": "ok-code",
+        "name_vi": "a",
+        "name_en": "b",
+        "starts_at": start,
+        "ends_at": start + timedelta(days=changes.pop("ends_at_offset", 1)),
+    }
     kwargs.update(changes)
     with pytest.raises(Invalid, match=message):
         services.create_event(actor=admin, **kwargs)
@@ -79,8 +98,9 @@ def test_outsider_sees_not_found_not_forbidden(outsider: Any, event: Any) -> Non
 
 def test_add_member_rules(commander: Any, event: Any, planner: Any) -> None:
     newcomer = UserFactory(username="newcomer")
-    membership = services.add_member(actor=commander, event=event, user=newcomer, role=Role.DISPATCHER,
-                                     clearance=Clearance.CONFIDENTIAL)
+    membership = services.add_member(
+        actor=commander, event=event, user=newcomer, role=Role.DISPATCHER, clearance=Clearance.CONFIDENTIAL
+    )
     assert membership.role == Role.DISPATCHER
     with pytest.raises(Conflict, match="already a member"):
         services.add_member(actor=commander, event=event, user=newcomer, role=Role.OBSERVER)
@@ -93,11 +113,20 @@ def test_add_member_rules(commander: Any, event: Any, planner: Any) -> None:
 def test_cannot_grant_clearance_above_ones_own(event: Any) -> None:
     from antt.events.tests.factories import MembershipFactory
 
-    low = MembershipFactory(event=event, user=UserFactory(username="low-commander"), role=Role.COMMANDER,
-                            clearance=Clearance.CONFIDENTIAL).user
+    low = MembershipFactory(
+        event=event,
+        user=UserFactory(username="low-commander"),
+        role=Role.COMMANDER,
+        clearance=Clearance.CONFIDENTIAL,
+    ).user
     with pytest.raises(NotAllowed, match="above your own"):
-        services.add_member(actor=low, event=event, user=UserFactory(username="u4"), role=Role.OBSERVER,
-                            clearance=Clearance.TOP_SECRET)
+        services.add_member(
+            actor=low,
+            event=event,
+            user=UserFactory(username="u4"),
+            role=Role.OBSERVER,
+            clearance=Clearance.TOP_SECRET,
+        )
 
 
 def test_last_commander_cannot_be_demoted_or_removed(commander: Any, event: Any) -> None:
@@ -109,8 +138,9 @@ def test_last_commander_cannot_be_demoted_or_removed(commander: Any, event: Any)
     assert Membership.objects.get(pk=mine.pk).role == Role.COMMANDER
 
 
-def test_change_and_remove_member_are_audited_with_before_and_after(commander: Any, event: Any,
-                                                                    planner: Any) -> None:
+def test_change_and_remove_member_are_audited_with_before_and_after(
+    commander: Any, event: Any, planner: Any
+) -> None:
     membership = Membership.objects.get(event=event, user=planner)
     services.change_member(actor=commander, membership=membership, clearance=Clearance.CONFIDENTIAL)
     entry = AuditEntry.objects.get(action="events.change_member")

@@ -37,8 +37,9 @@ def test_list_shows_only_my_events(as_user: Any, planner: Any, event: Any, other
     assert other_event.name_en not in body
 
 
-def test_home_shows_members_per_role(as_user: Any, commander: Any, planner: Any, dispatcher: Any,
-                                     event: Any) -> None:
+def test_home_shows_members_per_role(
+    as_user: Any, commander: Any, planner: Any, dispatcher: Any, event: Any
+) -> None:
     response = as_user(planner).get(f"/events/{event.code}/")
     figures = dict(response.context["figures"])
     assert figures["Commander"] == 1
@@ -51,15 +52,17 @@ def test_commander_adds_a_member_from_the_page(as_user: Any, commander: Any, eve
     from antt.accounts.tests.factories import UserFactory
 
     UserFactory(username="tuan.le")
-    response = as_user(commander).post(f"/events/{event.code}/members/",
-                                       {"username": "tuan.le", "role": Role.DISPATCHER, "clearance": 1})
+    response = as_user(commander).post(
+        f"/events/{event.code}/members/", {"username": "tuan.le", "role": Role.DISPATCHER, "clearance": 1}
+    )
     assert response.status_code == 302
     assert Membership.objects.get(event=event, user__username="tuan.le").clearance == 1
 
 
 def test_adding_an_unknown_user_shows_the_error_on_the_form(as_user: Any, commander: Any, event: Any) -> None:
-    response = as_user(commander).post(f"/events/{event.code}/members/",
-                                       {"username": "ghost", "role": Role.DISPATCHER, "clearance": 0})
+    response = as_user(commander).post(
+        f"/events/{event.code}/members/", {"username": "ghost", "role": Role.DISPATCHER, "clearance": 0}
+    )
     assert response.status_code == 400
     assert "No active account with the username “ghost”" in response.content.decode()
 
@@ -67,7 +70,9 @@ def test_adding_an_unknown_user_shows_the_error_on_the_form(as_user: Any, comman
 def test_planner_sees_members_but_cannot_manage(as_user: Any, planner: Any, event: Any) -> None:
     client = as_user(planner)
     assert client.get(f"/events/{event.code}/members/").status_code == 200
-    response = client.post(f"/events/{event.code}/members/", {"username": "x", "role": "observer", "clearance": 0})
+    response = client.post(
+        f"/events/{event.code}/members/", {"username": "x", "role": "observer", "clearance": 0}
+    )
     assert response.status_code == 403
 
 
@@ -75,19 +80,24 @@ def test_field_officer_cannot_see_member_list(as_user: Any, field_officer: Any, 
     assert as_user(field_officer).get(f"/events/{event.code}/members/").status_code == 403
 
 
-def test_htmx_member_change_returns_the_row_with_the_rule_error(as_user: Any, commander: Any, event: Any) -> None:
+def test_htmx_member_change_returns_the_row_with_the_rule_error(
+    as_user: Any, commander: Any, event: Any
+) -> None:
     mine = Membership.objects.get(event=event, user=commander)
-    response = as_user(commander).post(f"/events/{event.code}/members/{mine.pk}/",
-                                       {"role": Role.OBSERVER, "clearance": 3, "is_active": "on"},
-                                       HTTP_HX_REQUEST="true")
+    response = as_user(commander).post(
+        f"/events/{event.code}/members/{mine.pk}/",
+        {"role": Role.OBSERVER, "clearance": 3, "is_active": "on"},
+        HTTP_HX_REQUEST="true",
+    )
     assert response.status_code == 400
     body = response.content.decode()
     assert body.lstrip().startswith(f'<tr id="member-{mine.pk}">')
     assert "at least one active commander" in body
 
 
-def test_member_list_query_count_does_not_grow(as_user: Any, commander: Any, event: Any,
-                                               django_assert_max_num_queries: Any) -> None:
+def test_member_list_query_count_does_not_grow(
+    as_user: Any, commander: Any, event: Any, django_assert_max_num_queries: Any
+) -> None:
     from antt.events.tests.factories import MembershipFactory
 
     client = as_user(commander)
@@ -97,12 +107,15 @@ def test_member_list_query_count_does_not_grow(as_user: Any, commander: Any, eve
         assert client.get(f"/events/{event.code}/members/").status_code == 200
 
 
-def test_audit_page_lists_entries_for_commanders_only(as_user: Any, commander: Any, planner: Any,
-                                                      event: Any) -> None:
+def test_audit_page_lists_entries_for_commanders_only(
+    as_user: Any, commander: Any, planner: Any, event: Any
+) -> None:
     from antt.events import services
 
     services.change_event_status(actor=commander, event=event, status="active")
-    response = as_user(commander).get(f"/audit/events/{event.code}/audit/".replace("/audit/events", "/events"))
+    response = as_user(commander).get(
+        f"/audit/events/{event.code}/audit/".replace("/audit/events", "/events")
+    )
     assert response.status_code == 200
     assert "events.change_status" in response.content.decode()
     assert as_user(planner).get(f"/events/{event.code}/audit/").status_code == 403

@@ -19,9 +19,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="verb", required=True, parser_class=type(parser))
-        verify = sub.add_parser("verify", help="Recompute the hash chain(s); exit 1 at the first broken entry.")
+        verify = sub.add_parser(
+            "verify", help="Recompute the hash chain(s); exit 1 at the first broken entry."
+        )
         verify.add_argument("--event", metavar="CODE", help="Only this event's chain.")
-        verify.add_argument("--checkpoint", metavar="FILE", help="Also prove nothing before this checkpoint changed.")
+        verify.add_argument(
+            "--checkpoint", metavar="FILE", help="Also prove nothing before this checkpoint changed."
+        )
         checkpoint = sub.add_parser("checkpoint", help="Write the signed head (count, hash, time) to a file.")
         checkpoint.add_argument("--out", metavar="FILE", required=True)
 
@@ -41,7 +45,9 @@ class Command(BaseCommand):
 
             event = Event.objects.filter(code=options["event"]).first()
             if event is None:
-                raise CommandError(_("No event with the code %(code)s.") % {"code": options["event"]}, returncode=2)
+                raise CommandError(
+                    _("No event with the code %(code)s.") % {"code": options["event"]}, returncode=2
+                )
             chain = event.pk
         checkpoint = None
         if options.get("checkpoint"):
@@ -53,7 +59,10 @@ class Command(BaseCommand):
             raise CommandError(result.summary(), returncode=1)
         self.stdout.write(result.summary() + " " + _("(%(seconds).2f s)") % {"seconds": elapsed})
         if checkpoint is not None:
-            self.stdout.write(_("The trail still contains the checkpoint of %(time)s unchanged.") % {"time": checkpoint["time"]})
+            self.stdout.write(
+                _("The trail still contains the checkpoint of %(time)s unchanged.")
+                % {"time": checkpoint["time"]}
+            )
 
     def _checkpoint(self, options: dict[str, Any]) -> None:
         data = services.make_checkpoint()
@@ -61,7 +70,9 @@ class Command(BaseCommand):
         try:
             out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         except OSError as exc:
-            raise CommandError(_("Cannot write %(file)s: %(reason)s") % {"file": out, "reason": exc.strerror}, returncode=2) from exc
+            raise CommandError(
+                _("Cannot write %(file)s: %(reason)s") % {"file": out, "reason": exc.strerror}, returncode=2
+            ) from exc
         self.stdout.write(
             _("Checkpoint written to %(file)s: %(count)d entries, %(chains)d chains.")
             % {"file": out, "count": data["count"], "chains": len(data["chains"])}
@@ -72,6 +83,10 @@ def _read_json(name: str) -> Any:
     try:
         return json.loads(Path(name).read_text(encoding="utf-8"))
     except OSError as exc:
-        raise CommandError(_("Cannot read %(file)s: %(reason)s") % {"file": name, "reason": exc.strerror}, returncode=2) from exc
+        raise CommandError(
+            _("Cannot read %(file)s: %(reason)s") % {"file": name, "reason": exc.strerror}, returncode=2
+        ) from exc
     except ValueError as exc:
-        raise CommandError(_("%(file)s is not a JSON checkpoint file.") % {"file": name}, returncode=2) from exc
+        raise CommandError(
+            _("%(file)s is not a JSON checkpoint file.") % {"file": name}, returncode=2
+        ) from exc

@@ -19,7 +19,9 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true", help="Seed and exit.")
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--disable-accounts", action="store_true", help="Deactivate all demo accounts and exit.")
+        parser.add_argument(
+            "--disable-accounts", action="store_true", help="Deactivate all demo accounts and exit."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["disable_accounts"]:
@@ -27,7 +29,9 @@ class Command(BaseCommand):
             self.stdout.write(_("%(count)d demo account(s) deactivated.") % {"count": count})
             return
         if not settings.DEMO:
-            raise CommandError(_("The demo runs only with ANTT_DEMO=1 (its passwords are published)."), returncode=2)
+            raise CommandError(
+                _("The demo runs only with ANTT_DEMO=1 (its passwords are published)."), returncode=2
+            )
         call_command("migrate", interactive=False, verbosity=0)
         if not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
@@ -35,7 +39,9 @@ class Command(BaseCommand):
         url = f"http://{options['host']}:{options['port']}/"
         self.stdout.write(self.style.SUCCESS(_("ANTT demo is ready at %(url)s") % {"url": url}))
         self.stdout.write(_("Demo events: %(events)s") % {"events": ", ".join(info["events"])})
-        self.stdout.write(_("Demo accounts (password for all: %(password)s):") % {"password": info["password"]})
+        self.stdout.write(
+            _("Demo accounts (password for all: %(password)s):") % {"password": info["password"]}
+        )
         for username, role in info["accounts"]:
             self.stdout.write(f"  {username:<16} {role}")
         self.stdout.write(_("Demo accounts may skip two-factor sign-in only while ANTT_DEMO=1."))
@@ -43,5 +49,10 @@ class Command(BaseCommand):
             return
         import uvicorn
 
-        uvicorn.run("antt.asgi:application", host=options["host"], port=options["port"], log_level="info",
-                    access_log=True)
+        uvicorn.run(
+            "antt.asgi:application",
+            host=options["host"],
+            port=options["port"],
+            log_level="info",
+            access_log=True,
+        )

@@ -1,0 +1,43 @@
+# The two commands: `make demo` (serve the seeded demo) and `make test` (the whole suite).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+UV := .tools/bin/uv
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON := $(PYTHON)
+
+.PHONY: demo test install translations messages lint typecheck check clean
+
+demo: install ## install, migrate, seed the demo and serve it on http://127.0.0.1:8000
+	ANTT_DEMO=1 $(VENV)/bin/antt demo
+
+test: install ## install what tests need (incl. Debian's chromium) and run the whole suite
+	@scripts/ensure-debian-packages.sh chromium=chromium xgettext=gettext
+	$(VENV)/bin/pytest
+
+install: $(UV)
+	@$(UV) sync --frozen --quiet
+	@$(MAKE) --no-print-directory translations
+
+$(UV): scripts/bootstrap.sh
+	@PYTHON=$(PYTHON) scripts/bootstrap.sh
+
+translations:
+	@$(VENV)/bin/python -m antt.core.i18n compile
+
+messages: install ## extract new strings into the catalogues (needs gettext)
+	ANTT_DEBUG=1 $(VENV)/bin/antt makemessages -l vi -l en --no-obsolete --no-location
+	$(VENV)/bin/python -m antt.core.i18n fill-english
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck:
+	ANTT_DEBUG=1 $(VENV)/bin/mypy antt
+
+check: lint typecheck test
+
+clean:
+	rm -rf $(VENV) .tools var
