@@ -69,20 +69,24 @@ def as_user(db: Any) -> Callable[[Any], Client]:
     return lambda user: verified_client(user)
 
 
+@pytest.fixture(autouse=True)
+def _audit_triggers_present(request: Any, django_db_blocker: Any) -> None:
+    """Every database test starts with the append-only triggers in place (see ``audit_flushable``)."""
+    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db", "live_server"} & set(
+        request.fixturenames
+    )
+    if uses_db:
+        from antt.audit import db as audit_db
+
+        request.getfixturevalue("django_db_setup")
+        with django_db_blocker.unblock():
+            audit_db.install_triggers(connection)
+
+
 @pytest.fixture
-def _reinstall_audit_triggers(django_db_blocker: Any) -> Iterator[None]:
-    yield
-    from antt.audit import db as audit_db
-
-    with django_db_blocker.unblock():
-        audit_db.install_triggers(connection)
-
-
-@pytest.fixture
-def audit_flushable(_reinstall_audit_triggers: None, transactional_db: Any) -> Iterator[None]:
+def audit_flushable(transactional_db: Any) -> Iterator[None]:
     """Transactional tests end with a flush (DELETE/TRUNCATE), which the append-only triggers refuse:
-    drop them just before the flush and put them back just after it. Use it in a module without a
-    ``django_db`` mark (the mark would set the database up first, and so flush it last)."""
+    drop them just before the flush; the next database test puts them back."""
     from antt.audit import db as audit_db
 
     yield
@@ -93,3 +97,16 @@ def audit_flushable(_reinstall_audit_triggers: None, transactional_db: Any) -> I
 def _english_by_default(settings: Any) -> None:
     """Tests read English unless they ask for Vietnamese (the product's default stays Vietnamese)."""
     settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup: Any, live_server: Any, django_db_blocker: Any) -> Iterator[Any]:
+    """pytest-django's live server, stopped before the test database is dropped. Its request threads
+    may still hold a kept-alive connection; on PostgreSQL that would block the drop, so end them."""
+    yield live_server
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )

@@ -289,16 +289,21 @@ DEFAULT_EVENT_TIME_ZONE = env("DEFAULT_TIME_ZONE", "Asia/Ho_Chi_Minh")
 # --- Static files --------------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "var" / "static")) or "")
+try:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing directory
+except OSError:
+    pass
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
+        # Hashed, compressed files need `collectstatic`; development and tests serve the source files.
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
+        if env_bool("STATIC_MANIFEST", default=not DEBUG)
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")) or "")
-WHITENOISE_USE_FINDERS = DEBUG or DEMO
+WHITENOISE_USE_FINDERS = DEBUG or DEMO or not env_bool("STATIC_MANIFEST", default=not DEBUG)
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- API -------------------------------------------------------------------------------------------------

@@ -10,4 +10,8 @@ os.environ.setdefault("ANTT_SECRET_KEY", "test-only-secret-key-that-is-long-enou
 os.environ.setdefault("ANTT_HTTPS", "0")
 os.environ.setdefault("ANTT_AUDIT_KEY", "test-only-audit-key")
 os.environ.setdefault("ANTT_DEMO", "0")
+os.environ.setdefault("ANTT_STATIC_MANIFEST", "0")
+os.environ.setdefault(
+    "ANTT_DB_CONN_MAX_AGE", "0"
+)  # threads (live server, parallel writers) must not keep connections
 os.environ.setdefault("ANTT_LOG_LEVEL", "WARNING")

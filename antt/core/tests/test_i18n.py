@@ -20,11 +20,32 @@ ROOT = Path(__file__).resolve().parents[3]
 def test_catalogues_cover_every_string_in_the_code(tmp_path: Path) -> None:
     """Extract the strings afresh (in a copy of the tree) and require a translation for each, in both languages."""
     shutil.copytree(ROOT / "antt", tmp_path / "antt", ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
-    env = {**os.environ, "ANTT_DEBUG": "1", "PYTHONPATH": str(tmp_path), "DJANGO_SETTINGS_MODULE": "antt.settings"}
+    env = {
+        **os.environ,
+        "ANTT_DEBUG": "1",
+        "PYTHONPATH": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "antt.settings",
+    }
     env.pop("ANTT_DATABASE_URL", None)
     result = subprocess.run(
-        [sys.executable, "-m", "django", "makemessages", "-l", "vi", "-l", "en", "--no-obsolete", "--no-location"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, check=False, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "django",
+            "makemessages",
+            "-l",
+            "vi",
+            "-l",
+            "en",
+            "--no-obsolete",
+            "--no-location",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr
     missing = []
@@ -46,8 +67,9 @@ def test_language_follows_the_browser_then_the_persons_choice(client: Any) -> No
     assert "<h1>Sign in</h1>" in english.content.decode()
     vietnamese = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="vi")
     assert "<h1>Đăng nhập</h1>" in vietnamese.content.decode()
-    chosen = client.post("/i18n/setlang/", {"language": "vi", "next": "/accounts/login/"},
-                         HTTP_ACCEPT_LANGUAGE="en")
+    chosen = client.post(
+        "/i18n/setlang/", {"language": "vi", "next": "/accounts/login/"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert chosen.status_code == 302
     remembered = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en")
     assert '<html lang="vi">' in remembered.content.decode()

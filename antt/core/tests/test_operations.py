@@ -36,8 +36,13 @@ def test_healthz_says_503_when_redis_is_unreachable(client: Client, settings: An
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("lang", "text"), [("en", "Not found, or you do not have access."),
-                                            ("vi", "Không tìm thấy, hoặc bạn không có quyền truy cập.")])
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Not found, or you do not have access."),
+        ("vi", "Không tìm thấy, hoặc bạn không có quyền truy cập."),
+    ],
+)
 def test_404_page_in_both_languages(as_user: Any, planner: Any, lang: str, text: str) -> None:
     response = as_user(planner).get("/events/no-such-event/", HTTP_ACCEPT_LANGUAGE=lang)
     assert response.status_code == 404
@@ -76,8 +81,15 @@ def test_server_error_page_is_clean(rf: Any) -> None:
 
 def _run_antt(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("ANTT_")}
-    return subprocess.run([sys.executable, "-m", "antt.cli", *args], cwd=ROOT, env={**clean, **env},
-                          capture_output=True, text=True, check=False, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "antt.cli", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
 
 
 @pytest.mark.parametrize(
@@ -100,9 +112,16 @@ def test_bad_settings_stop_start_up_with_a_clear_message(env: dict[str, str], me
 
 
 def test_production_settings_pass_the_deploy_check(tmp_path: Path) -> None:
-    result = _run_antt("check", "--deploy", "--fail-level", "WARNING", ANTT_SECRET_KEY="k" * 30 + "Zx9!" * 10,
-                       ANTT_AUDIT_KEY="audit", ANTT_ALLOWED_HOSTS="antt.example.org",
-                       ANTT_SQLITE_PATH=str(tmp_path / "db.sqlite3"))
+    result = _run_antt(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        ANTT_SECRET_KEY="k" * 30 + "Zx9!" * 10,
+        ANTT_AUDIT_KEY="audit",
+        ANTT_ALLOWED_HOSTS="antt.example.org",
+        ANTT_SQLITE_PATH=str(tmp_path / "db.sqlite3"),
+    )
     assert result.returncode == 0, result.stderr + result.stdout
 
 

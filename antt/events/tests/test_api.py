@@ -12,8 +12,9 @@ from antt.events.models import Membership
 pytestmark = pytest.mark.django_db
 
 
-def test_list_and_detail_show_my_events_with_my_role(as_user: Any, planner: Any, event: Any,
-                                                      other_event: Any) -> None:
+def test_list_and_detail_show_my_events_with_my_role(
+    as_user: Any, planner: Any, event: Any, other_event: Any
+) -> None:
     client = as_user(planner)
     listed = client.get("/api/v1/events/").json()
     assert [e["code"] for e in listed] == [event.code]
@@ -31,27 +32,32 @@ def test_another_events_objects_are_not_found(as_user: Any, outsider: Any, event
         assert response.json() == {"detail": "Not found, or you do not have access.", "code": "not_found"}
 
 
-def test_commander_patches_the_event_and_bad_values_are_explained(as_user: Any, commander: Any,
-                                                                   event: Any) -> None:
+def test_commander_patches_the_event_and_bad_values_are_explained(
+    as_user: Any, commander: Any, event: Any
+) -> None:
     client = as_user(commander)
-    ok = client.patch(f"/api/v1/events/{event.code}/", {"name_en": "Summit (renamed)"},
-                      content_type="application/json")
+    ok = client.patch(
+        f"/api/v1/events/{event.code}/", {"name_en": "Summit (renamed)"}, content_type="application/json"
+    )
     assert ok.status_code == 200
     assert ok.json()["name_en"] == "Summit (renamed)"
-    bad = client.patch(f"/api/v1/events/{event.code}/", {"ends_at": "2000-01-01T00:00:00Z"},
-                       content_type="application/json")
+    bad = client.patch(
+        f"/api/v1/events/{event.code}/", {"ends_at": "2000-01-01T00:00:00Z"}, content_type="application/json"
+    )
     assert bad.status_code == 400
     assert bad.json()["code"] == "invalid"
     assert "end must be after the start" in bad.json()["detail"]
 
 
 def test_malformed_body_gets_field_errors(as_user: Any, commander: Any, event: Any) -> None:
-    response = as_user(commander).post(f"/api/v1/events/{event.code}/memberships/", "{not json",
-                                       content_type="application/json")
+    response = as_user(commander).post(
+        f"/api/v1/events/{event.code}/memberships/", "{not json", content_type="application/json"
+    )
     assert response.status_code == 400
     assert response.json()["code"] == "parse_error"
-    response = as_user(commander).post(f"/api/v1/events/{event.code}/memberships/", {"role": "king"},
-                                       content_type="application/json")
+    response = as_user(commander).post(
+        f"/api/v1/events/{event.code}/memberships/", {"role": "king"}, content_type="application/json"
+    )
     body = response.json()
     assert response.status_code == 400
     assert set(body["errors"]) == {"username", "role"}
@@ -67,16 +73,23 @@ def test_errors_come_in_the_requests_language(as_user: Any, outsider: Any, event
 def test_membership_crud_and_conflicts(as_user: Any, commander: Any, event: Any) -> None:
     UserFactory(username="hanh.vo")
     client = as_user(commander)
-    created = client.post(f"/api/v1/events/{event.code}/memberships/",
-                          {"username": "hanh.vo", "role": "field_officer"}, content_type="application/json")
+    created = client.post(
+        f"/api/v1/events/{event.code}/memberships/",
+        {"username": "hanh.vo", "role": "field_officer"},
+        content_type="application/json",
+    )
     assert created.status_code == 201
     mid = created.json()["id"]
-    again = client.post(f"/api/v1/events/{event.code}/memberships/",
-                        {"username": "hanh.vo", "role": "observer"}, content_type="application/json")
+    again = client.post(
+        f"/api/v1/events/{event.code}/memberships/",
+        {"username": "hanh.vo", "role": "observer"},
+        content_type="application/json",
+    )
     assert again.status_code == 409
     assert again.json()["code"] == "conflict"
-    patched = client.patch(f"/api/v1/events/{event.code}/memberships/{mid}/", {"clearance": 1},
-                           content_type="application/json")
+    patched = client.patch(
+        f"/api/v1/events/{event.code}/memberships/{mid}/", {"clearance": 1}, content_type="application/json"
+    )
     assert patched.json()["clearance"] == 1
     assert client.delete(f"/api/v1/events/{event.code}/memberships/{mid}/").status_code == 204
     assert not Membership.objects.filter(pk=mid).exists()
@@ -85,20 +98,30 @@ def test_membership_crud_and_conflicts(as_user: Any, commander: Any, event: Any)
 def test_planner_may_read_members_but_not_change_them(as_user: Any, planner: Any, event: Any) -> None:
     client = as_user(planner)
     assert client.get(f"/api/v1/events/{event.code}/memberships/").status_code == 200
-    refused = client.post(f"/api/v1/events/{event.code}/memberships/", {"username": "x", "role": "observer"},
-                          content_type="application/json")
+    refused = client.post(
+        f"/api/v1/events/{event.code}/memberships/",
+        {"username": "x", "role": "observer"},
+        content_type="application/json",
+    )
     assert refused.status_code in {400, 403}
     mine = Membership.objects.get(event=event, user=planner)
-    refused = client.patch(f"/api/v1/events/{event.code}/memberships/{mine.pk}/", {"role": "commander"},
-                           content_type="application/json")
+    refused = client.patch(
+        f"/api/v1/events/{event.code}/memberships/{mine.pk}/",
+        {"role": "commander"},
+        content_type="application/json",
+    )
     assert refused.status_code == 403
     assert refused.json()["code"] == "not_allowed"
 
 
 def test_status_endpoint_and_audit_endpoint(as_user: Any, commander: Any, planner: Any, event: Any) -> None:
     client = as_user(commander)
-    assert client.post(f"/api/v1/events/{event.code}/status/", {"status": "active"},
-                       content_type="application/json").json()["status"] == "active"
+    assert (
+        client.post(
+            f"/api/v1/events/{event.code}/status/", {"status": "active"}, content_type="application/json"
+        ).json()["status"]
+        == "active"
+    )
     audit = client.get(f"/api/v1/events/{event.code}/audit/").json()
     assert audit["results"][0]["action"] == "events.change_status"
     assert as_user(planner).get(f"/api/v1/events/{event.code}/audit/").status_code == 403
