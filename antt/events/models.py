@@ -10,9 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from antt.core.models import SearchableMixin, TimeStampedModel
 from antt.core.permissions import DEFAULT_OTP_OPTIONAL_ROLES, Clearance, Role

@@ -176,3 +176,37 @@ def test_a_service_write_and_its_audit_entry_roll_back_together(event: Any, comm
         services.change_member(actor=commander, membership=membership, role="planner")
     assert AuditEntry.objects.count() == before
     assert event.memberships.get(user=commander).role == "commander"
+
+
+def test_canonical_entry_is_standard_canonical_json() -> None:
+    """Anyone can re-check the chain with a standard JSON library: our fast writer gives the same bytes."""
+    from datetime import UTC, datetime
+
+    values = {
+        "chain": 3,
+        "seq": 41,
+        "created_at": datetime(2026, 11, 23, 1, 2, 3, 4, tzinfo=UTC),
+        "actor_id": None,
+        "actor_name": 'Trần "Lan"',
+        "event_id": 3,
+        "action": "planning.assign",
+        "object_type": "planning.post",
+        "object_id": "17",
+        "object_repr": "Chốt\tHội An\n\\ ✓",
+        "changes": '{"a":[1,2]}',
+        "ip": "",
+        "request_id": "r",
+    }
+    expected = json.dumps(
+        {**values, "created_at": "2026-11-23T01:02:03.000004Z"},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    assert audit.canonical_entry(*(values[name] for name in audit.HASHED_FIELDS)) == expected
+    assert (
+        audit.canonical_entry(
+            *({**values, "created_at": "2026-11-23 01:02:03.000004"}[name] for name in audit.HASHED_FIELDS)
+        )
+        == expected
+    )

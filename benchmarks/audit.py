@@ -1,0 +1,133 @@
+"""Audit trail benchmark: append throughput (1 and 8 writers) and `verify` time for 100k and 1M entries.
+
+    .venv/bin/python benchmarks/audit.py                       # SQLite (a temporary file)
+    .venv/bin/python benchmarks/audit.py --postgres postgres://postgres@127.0.0.1:5432/test
+    .venv/bin/python benchmarks/audit.py --sizes 100000        # smaller run
+
+Prints figures; asserts nothing. Goal: verify 1M entries in ≤ 2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def configure(postgres: str | None) -> str:
+    os.environ.setdefault("ANTT_SECRET_KEY", "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+    os.environ["ANTT_HTTPS"] = "0"
+    os.environ["ANTT_LOG_LEVEL"] = "WARNING"
+    os.environ["ANTT_DB_CONN_MAX_AGE"] = "0"
+    if postgres:
+        import psycopg
+
+        parts = urlparse(postgres)
+        admin = urlunparse(parts._replace(path="/postgres"))
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute("DROP DATABASE IF EXISTS antt_bench")
+            conn.execute("CREATE DATABASE antt_bench")
+        os.environ["ANTT_DATABASE_URL"] = urlunparse(parts._replace(path="/antt_bench"))
+        label = "PostgreSQL"
+    else:
+        os.environ.pop("ANTT_DATABASE_URL", None)
+        os.environ["ANTT_SQLITE_PATH"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
+        label = "SQLite"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "antt.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return label
+
+
+def append(writers: int, per_writer: int) -> float:
+    from django.db import connections, transaction
+
+    from antt.audit import services
+
+    barrier = threading.Barrier(writers)
+
+    def work() -> None:
+        barrier.wait()
+        for i in range(per_writer):
+            with transaction.atomic():
+                services.record(actor=None, action="bench.append", event=None, object_id=str(i),
+                                changes={"value": [i, i + 1]})
+        connections.close_all()
+
+    threads = [threading.Thread(target=work) for _ in range(writers)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return writers * per_writer / (time.perf_counter() - started)
+
+
+def fill(chain: int, count: int) -> None:
+    """Write a valid chain of ``count`` entries quickly (bulk insert; hashes computed as record() does)."""
+    from django.db import transaction
+
+    from antt.audit import services
+    from antt.audit.models import AuditChainHead, AuditEntry
+
+    prev = services.GENESIS
+    start = datetime(2026, 11, 23, tzinfo=UTC)
+    batch: list[AuditEntry] = []
+    with transaction.atomic():
+        for seq in range(1, count + 1):
+            values = {
+                "chain": chain, "seq": seq, "created_at": start + timedelta(microseconds=seq * 1000),
+                "actor_id": 7, "actor_name": "demo-planner", "event_id": chain, "action": "planning.assign_officer",
+                "object_type": "planning.assignment", "object_id": str(seq), "object_repr": f"Chốt {seq % 120}",
+                "changes": '{"status":["planned","published"]}', "ip": "10.0.0.1", "request_id": "r" * 32,
+            }
+            digest = services.entry_digest(prev, values)
+            batch.append(AuditEntry(prev_hash=prev, hash=digest, **values))
+            prev = digest
+            if len(batch) == 10_000:
+                AuditEntry.objects.bulk_create(batch)
+                batch = []
+        AuditEntry.objects.bulk_create(batch)
+        AuditChainHead.objects.update_or_create(chain=chain, defaults={"seq": count, "hash": prev})
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--postgres", metavar="URL", help="benchmark on PostgreSQL (a database antt_bench is made)")
+    parser.add_argument("--sizes", default="100000,1000000", help="chain sizes to verify (comma-separated)")
+    parser.add_argument("--appends", type=int, default=2000, help="entries appended in the throughput runs")
+    args = parser.parse_args()
+    label = configure(args.postgres)
+    from antt.audit import services
+
+    print(f"ANTT audit benchmark on {label}, Python {sys.version.split()[0]}, {os.cpu_count()} CPU(s)")
+    print(f"append, 1 writer : {append(1, args.appends):8.0f} entries/s")
+    print(f"append, 8 writers: {append(8, args.appends // 8):8.0f} entries/s")
+    assert services.verify().ok
+    chain = 1000
+    for size in (int(s) for s in args.sizes.split(",")):
+        chain += 1
+        started = time.perf_counter()
+        fill(chain, size)
+        filled = time.perf_counter() - started
+        started = time.perf_counter()
+        result = services.verify(chain=chain)
+        elapsed = time.perf_counter() - started
+        print(f"verify {size:>9,} entries: {elapsed:6.2f} s ({size / elapsed:9.0f} entries/s) "
+              f"ok={result.ok}   [fill {filled:.1f} s]")
+
+
+if __name__ == "__main__":
+    main()
