@@ -6,6 +6,7 @@ on Redis for the cache (and, later, the channel layer). Secrets may come from ``
 
 from __future__ import annotations
 
+import contextlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -149,6 +150,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "antt.core.context_processors.antt",
+                "antt.events.context_processors.my_events",
             ],
         },
     }
@@ -289,10 +291,8 @@ DEFAULT_EVENT_TIME_ZONE = env("DEFAULT_TIME_ZONE", "Asia/Ho_Chi_Minh")
 # --- Static files --------------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "var" / "static")) or "")
-try:
+with contextlib.suppress(OSError):
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing directory
-except OSError:
-    pass
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

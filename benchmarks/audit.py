@@ -23,7 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def configure(postgres: str | None) -> str:
-    os.environ.setdefault("ANTT_SECRET_KEY", "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+    os.environ.setdefault(
+        "ANTT_SECRET_KEY", "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+    )
     os.environ["ANTT_HTTPS"] = "0"
     os.environ["ANTT_LOG_LEVEL"] = "WARNING"
     os.environ["ANTT_DB_CONN_MAX_AGE"] = "0"
@@ -62,8 +64,13 @@ def append(writers: int, per_writer: int) -> float:
         barrier.wait()
         for i in range(per_writer):
             with transaction.atomic():
-                services.record(actor=None, action="bench.append", event=None, object_id=str(i),
-                                changes={"value": [i, i + 1]})
+                services.record(
+                    actor=None,
+                    action="bench.append",
+                    event=None,
+                    object_id=str(i),
+                    changes={"value": [i, i + 1]},
+                )
         connections.close_all()
 
     threads = [threading.Thread(target=work) for _ in range(writers)]
@@ -88,10 +95,19 @@ def fill(chain: int, count: int) -> None:
     with transaction.atomic():
         for seq in range(1, count + 1):
             values = {
-                "chain": chain, "seq": seq, "created_at": start + timedelta(microseconds=seq * 1000),
-                "actor_id": 7, "actor_name": "demo-planner", "event_id": chain, "action": "planning.assign_officer",
-                "object_type": "planning.assignment", "object_id": str(seq), "object_repr": f"Chốt {seq % 120}",
-                "changes": '{"status":["planned","published"]}', "ip": "10.0.0.1", "request_id": "r" * 32,
+                "chain": chain,
+                "seq": seq,
+                "created_at": start + timedelta(microseconds=seq * 1000),
+                "actor_id": 7,
+                "actor_name": "demo-planner",
+                "event_id": chain,
+                "action": "planning.assign_officer",
+                "object_type": "planning.assignment",
+                "object_id": str(seq),
+                "object_repr": f"Chốt {seq % 120}",
+                "changes": '{"status":["planned","published"]}',
+                "ip": "10.0.0.1",
+                "request_id": "r" * 32,
             }
             digest = services.entry_digest(prev, values)
             batch.append(AuditEntry(prev_hash=prev, hash=digest, **values))
@@ -104,8 +120,12 @@ def fill(chain: int, count: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--postgres", metavar="URL", help="benchmark on PostgreSQL (a database antt_bench is made)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--postgres", metavar="URL", help="benchmark on PostgreSQL (a database antt_bench is made)"
+    )
     parser.add_argument("--sizes", default="100000,1000000", help="chain sizes to verify (comma-separated)")
     parser.add_argument("--appends", type=int, default=2000, help="entries appended in the throughput runs")
     args = parser.parse_args()
@@ -125,8 +145,10 @@ def main() -> None:
         started = time.perf_counter()
         result = services.verify(chain=chain)
         elapsed = time.perf_counter() - started
-        print(f"verify {size:>9,} entries: {elapsed:6.2f} s ({size / elapsed:9.0f} entries/s) "
-              f"ok={result.ok}   [fill {filled:.1f} s]")
+        print(
+            f"verify {size:>9,} entries: {elapsed:6.2f} s ({size / elapsed:9.0f} entries/s) "
+            f"ok={result.ok}   [fill {filled:.1f} s]"
+        )
 
 
 if __name__ == "__main__":

@@ -9,11 +9,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from json.encoder import encode_basestring
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from json.encoder import encode_basestring
 from typing import Any
 
 from django.conf import settings

@@ -6,6 +6,7 @@ app_name = "events"
 
 urlpatterns = [
     path("", views.event_list, name="list"),
+    path("switch/", views.event_switch, name="switch"),
     path("<slug:code>/", views.event_home, name="home"),
     path("<slug:code>/status/", views.event_status, name="status"),
     path("<slug:code>/members/", views.member_list, name="members"),

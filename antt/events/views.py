@@ -26,6 +26,13 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def event_switch(request: HttpRequest) -> HttpResponse:
+    """The header's event switcher (a plain GET form, so it works without JavaScript)."""
+    event = queries.get_event_for(request.user, request.GET.get("code", ""))
+    return redirect("events:home", code=event.code)
+
+
+@login_required
 def event_home(request: HttpRequest, code: str) -> HttpResponse:
     event = queries.get_event_for(request.user, code)
     per_role = queries.members_per_role(event)

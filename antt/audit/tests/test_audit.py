@@ -182,7 +182,7 @@ def test_canonical_entry_is_standard_canonical_json() -> None:
     """Anyone can re-check the chain with a standard JSON library: our fast writer gives the same bytes."""
     from datetime import UTC, datetime
 
-    values = {
+    values: dict[str, Any] = {
         "chain": 3,
         "seq": 41,
         "created_at": datetime(2026, 11, 23, 1, 2, 3, 4, tzinfo=UTC),

@@ -119,3 +119,16 @@ def test_audit_page_lists_entries_for_commanders_only(
     assert response.status_code == 200
     assert "events.change_status" in response.content.decode()
     assert as_user(planner).get(f"/events/{event.code}/audit/").status_code == 403
+
+
+def test_switcher_lists_my_events_and_goes_to_the_chosen_one(
+    as_user: Any, planner: Any, event: Any, other_event: Any
+) -> None:
+    client = as_user(planner)
+    page = client.get("/events/").content.decode()
+    assert f'<option value="{event.code}"' in page
+    assert f'<option value="{other_event.code}"' not in page
+    response = client.get("/events/switch/", {"code": event.code})
+    assert response.status_code == 302
+    assert response["Location"] == f"/events/{event.code}/"
+    assert client.get("/events/switch/", {"code": other_event.code}).status_code == 404
