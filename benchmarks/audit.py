@@ -142,13 +142,15 @@ def main() -> None:
         started = time.perf_counter()
         fill(chain, size)
         filled = time.perf_counter() - started
-        started = time.perf_counter()
-        result = services.verify(chain=chain)
-        elapsed = time.perf_counter() - started
-        print(
-            f"verify {size:>9,} entries: {elapsed:6.2f} s ({size / elapsed:9.0f} entries/s) "
-            f"ok={result.ok}   [fill {filled:.1f} s]"
-        )
+        for in_database in [False, True] if label == "PostgreSQL" else [False]:
+            started = time.perf_counter()
+            result = services.verify(chain=chain, in_database=in_database)
+            elapsed = time.perf_counter() - started
+            how = "in the database" if in_database else "in Python"
+            print(
+                f"verify {size:>9,} entries {how:<15}: {elapsed:6.2f} s ({size / elapsed:9.0f} entries/s) "
+                f"ok={result.ok}   [fill {filled:.1f} s]"
+            )
 
 
 if __name__ == "__main__":
