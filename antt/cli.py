@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     if args[:1] == ["solve-benchmark"]:
         from antt.solver.cli import solve_benchmark_main
 
-        return solve_benchmark_main(args)
+        return solve_benchmark_main(args[1:])
     from django.core.exceptions import ImproperlyConfigured
 
     try:

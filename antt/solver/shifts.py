@@ -1,0 +1,415 @@
+"""Day x shift-pattern mode: the nurse-rostering model.
+
+Every employee works at most one shift per day. The model is the integer programme published
+with the Curtois & Qu shift-scheduling benchmark, written for CP-SAT: one Boolean per employee x
+day x shift type that the employee may work, cover as soft constraints with weights for under-
+and over-cover, shift-on and shift-off requests as soft constraints, and these hard rules:
+maximum shifts per type, minimum and maximum total minutes, maximum consecutive shifts,
+minimum consecutive shifts and days off (patterns counted only where they lie wholly inside the
+horizon), maximum weekends worked (days 5 and 6 of each week), fixed days off and forbidden
+successions on consecutive days.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+from ortools.sat.python import cp_model
+
+from antt.solver.engine import Progress, SolveOptions, SolveStatus, forbid_pattern, run_cp_sat
+
+__all__ = [
+    "Cover",
+    "Employee",
+    "ShiftProblem",
+    "ShiftRequest",
+    "ShiftSolution",
+    "ShiftType",
+    "evaluate_shift_roster",
+    "solve_shifts",
+]
+
+
+@dataclass(frozen=True)
+class ShiftType:
+    """A shift pattern: identifier, length in minutes, shift ids that may not follow it next day."""
+
+    id: str
+    minutes: int
+    cannot_follow: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Employee:
+    """One employee's contract. ``max_shifts`` maps shift id → maximum count (missing = unlimited)."""
+
+    id: str
+    max_shifts: Mapping[str, int] = field(default_factory=dict)
+    max_total_minutes: int | None = None
+    min_total_minutes: int = 0
+    max_consecutive_shifts: int | None = None
+    min_consecutive_shifts: int = 1
+    min_consecutive_days_off: int = 1
+    max_weekends: int | None = None
+    days_off: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class ShiftRequest:
+    """A wish to work (``on=True``) or not work a shift on a day; ``weight`` is paid if refused."""
+
+    employee: str
+    day: int
+    shift: str
+    weight: int
+    on: bool
+
+
+@dataclass(frozen=True)
+class Cover:
+    """Wanted headcount for a shift on a day and the price of each missing or extra person."""
+
+    day: int
+    shift: str
+    requirement: int
+    weight_under: int
+    weight_over: int
+
+
+@dataclass(frozen=True)
+class ShiftProblem:
+    """A complete day x shift rostering problem."""
+
+    horizon: int
+    shifts: tuple[ShiftType, ...]
+    employees: tuple[Employee, ...]
+    requests: tuple[ShiftRequest, ...] = ()
+    cover: tuple[Cover, ...] = ()
+
+
+@dataclass(frozen=True)
+class ShiftSolution:
+    """The roster (``roster[employee][day]`` is a shift id or ``None``), objective, bound, status."""
+
+    status: SolveStatus
+    roster: Mapping[str, tuple[str | None, ...]]
+    objective: int | None
+    bound: float | None
+    wall_time: float
+    reasons: tuple[str, ...] = ()
+
+
+def _week_ends(horizon: int) -> list[tuple[int, int]]:
+    return [(7 * week + 5, 7 * week + 6) for week in range(horizon // 7)]
+
+
+def evaluate_shift_roster(problem: ShiftProblem, roster: Mapping[str, tuple[str | None, ...]]) -> int:
+    """Soft-constraint penalty of a roster (requests + cover), computed directly from the data."""
+    total = 0
+    for request in problem.requests:
+        worked = roster[request.employee][request.day] == request.shift
+        if request.on and not worked:
+            total += request.weight
+        if not request.on and worked:
+            total += request.weight
+    counts: dict[tuple[int, str], int] = defaultdict(int)
+    for employee in problem.employees:
+        for day, shift in enumerate(roster[employee.id]):
+            if shift is not None:
+                counts[day, shift] += 1
+    for cover in problem.cover:
+        count = counts[cover.day, cover.shift]
+        if count < cover.requirement:
+            total += (cover.requirement - count) * cover.weight_under
+        else:
+            total += (count - cover.requirement) * cover.weight_over
+    return total
+
+
+@dataclass
+class _Built:
+    model: cp_model.CpModel
+    x: dict[tuple[int, int, int], cp_model.IntVar]
+
+
+def _build(
+    problem: ShiftProblem,
+    members: Sequence[int],
+    base: Mapping[tuple[int, int], int],
+) -> _Built:
+    """The CP-SAT model for the employees ``members``; ``base`` counts the others on each day x shift."""
+    model = cp_model.CpModel()
+    horizon = problem.horizon
+    shift_index = {shift.id: index for index, shift in enumerate(problem.shifts)}
+    forbidden_next = {
+        shift_index[shift.id]: [shift_index[other] for other in shift.cannot_follow if other in shift_index]
+        for shift in problem.shifts
+    }
+    x: dict[tuple[int, int, int], cp_model.IntVar] = {}
+    terms: list[cp_model.IntVar] = []
+    coefficients: list[int] = []
+    constant = 0
+    member_set = set(members)
+    for e in members:
+        employee = problem.employees[e]
+        own: list[tuple[int, cp_model.IntVar]] = []
+        allowed = [
+            t for t, shift in enumerate(problem.shifts) if employee.max_shifts.get(shift.id, horizon) > 0
+        ]
+        day_cells: list[cp_model.IntVar | bool] = []
+        for d in range(horizon):
+            if d in employee.days_off or not allowed:
+                day_cells.append(False)
+                continue
+            cells = []
+            for t in allowed:
+                var = model.new_bool_var(f"x_{e}_{d}_{t}")
+                x[e, d, t] = var
+                cells.append(var)
+                own.append((problem.shifts[t].minutes, var))
+            if len(cells) == 1:
+                day_cells.append(cells[0])
+            else:
+                day_works = model.new_bool_var(f"w_{e}_{d}")
+                model.add(cp_model.LinearExpr.sum(cells) == day_works)
+                day_cells.append(day_works)
+        # Forbidden successions on consecutive days.
+        for d in range(horizon - 1):
+            for t, following in forbidden_next.items():
+                if (e, d, t) not in x:
+                    continue
+                nxt = [x[e, d + 1, u] for u in following if (e, d + 1, u) in x]
+                if nxt:
+                    model.add_at_most_one([x[e, d, t], *nxt])
+        # Maximum shifts per type.
+        for t, shift in enumerate(problem.shifts):
+            limit = employee.max_shifts.get(shift.id)
+            cells = [x[e, d, t] for d in range(horizon) if (e, d, t) in x]
+            if limit is not None and len(cells) > limit:
+                model.add(cp_model.LinearExpr.sum(cells) <= limit)
+        # Total minutes.
+        minutes = cp_model.LinearExpr.weighted_sum([var for _, var in own], [length for length, _ in own])
+        if employee.max_total_minutes is not None:
+            model.add(minutes <= employee.max_total_minutes)
+        if employee.min_total_minutes > 0:
+            model.add(minutes >= employee.min_total_minutes)
+        # Maximum consecutive shifts: every window of max+1 days has a day off.
+        limit_run = employee.max_consecutive_shifts
+        if limit_run is not None and limit_run < horizon:
+            for start in range(horizon - limit_run):
+                window = [c for c in day_cells[start : start + limit_run + 1] if not isinstance(c, bool)]
+                if len(window) > limit_run:
+                    model.add(cp_model.LinearExpr.sum(window) <= limit_run)
+        for length in range(1, employee.min_consecutive_shifts):
+            forbid_pattern(model, day_cells, edge=False, length=length)
+        for length in range(1, employee.min_consecutive_days_off):
+            forbid_pattern(model, day_cells, edge=True, length=length)
+        if employee.max_weekends is not None:
+            weekend_vars: list[cp_model.IntVar] = []
+            for saturday, sunday in _week_ends(horizon):
+                days = [c for c in (day_cells[saturday], day_cells[sunday]) if not isinstance(c, bool)]
+                if not days:
+                    continue
+                if len(days) == 1:
+                    weekend_vars.append(days[0])
+                    continue
+                worked = model.new_bool_var(f"k_{e}_{saturday}")
+                model.add_bool_or(days).only_enforce_if(worked)
+                for day in days:
+                    model.add_implication(day, worked)
+                weekend_vars.append(worked)
+            if len(weekend_vars) > employee.max_weekends:
+                model.add(cp_model.LinearExpr.sum(weekend_vars) <= employee.max_weekends)
+    employee_index = {employee.id: e for e, employee in enumerate(problem.employees)}
+    for request in problem.requests:
+        e = employee_index[request.employee]
+        if e not in member_set:
+            continue
+        cell = x.get((e, request.day, shift_index[request.shift]))
+        if request.on:
+            constant += request.weight
+            if cell is not None:
+                terms.append(cell)
+                coefficients.append(-request.weight)
+        elif cell is not None:
+            terms.append(cell)
+            coefficients.append(request.weight)
+    for cover in problem.cover:
+        t = shift_index[cover.shift]
+        cells = [x[e, cover.day, t] for e in members if (e, cover.day, t) in x]
+        fixed = base.get((cover.day, t), 0)
+        if len(members) == 1 and cells:
+            # One employee adds at most one person: the price of working this cell is exact.
+            gap = cover.requirement - fixed
+            constant += gap * cover.weight_under if gap > 0 else -gap * cover.weight_over
+            terms.append(cells[0])
+            coefficients.append(-cover.weight_under if gap > 0 else cover.weight_over)
+            continue
+        if not cells:
+            gap = cover.requirement - fixed
+            constant += gap * cover.weight_under if gap > 0 else -gap * cover.weight_over
+            continue
+        under = model.new_int_var(0, max(0, cover.requirement - fixed), "")
+        over = model.new_int_var(0, max(0, len(cells) + fixed - cover.requirement), "")
+        model.add(cp_model.LinearExpr.sum(cells) + under - over == cover.requirement - fixed)
+        terms.extend((under, over))
+        coefficients.extend((cover.weight_under, cover.weight_over))
+    model.minimize(cp_model.LinearExpr.weighted_sum(terms, coefficients) + constant)
+    return _Built(model, x)
+
+
+def _read_rows(
+    problem: ShiftProblem, built: _Built, solver: cp_model.CpSolver, members: Sequence[int]
+) -> dict[int, list[int | None]]:
+    rows: dict[int, list[int | None]] = {}
+    for e in members:
+        row: list[int | None] = [None] * problem.horizon
+        for d in range(problem.horizon):
+            for t in range(len(problem.shifts)):
+                var = built.x.get((e, d, t))
+                if var is not None and solver.boolean_value(var):
+                    row[d] = t
+        rows[e] = row
+    return rows
+
+
+def _hint(built: _Built, rows: Mapping[int, list[int | None]]) -> None:
+    for (e, d, t), var in built.x.items():
+        built.model.add_hint(var, rows[e][d] == t)
+
+
+def _counts(
+    problem: ShiftProblem, rows: Mapping[int, list[int | None]], skip: set[int]
+) -> dict[tuple[int, int], int]:
+    counts: dict[tuple[int, int], int] = defaultdict(int)
+    for e, row in rows.items():
+        if e in skip:
+            continue
+        for d, t in enumerate(row):
+            if t is not None:
+                counts[d, t] += 1
+    return counts
+
+
+# Above this many day x shift cells the whole model is not built at once: each employee's schedule
+# is built in turn, then improved by large-neighbourhood search over groups of employees.
+DIRECT_CELL_LIMIT = 25_000
+# Share of the time limit the single model gets before LNS takes over.
+DIRECT_SHARE = 0.4
+# Largest neighbourhood (employee x day x shift cells) re-solved in one LNS step.
+LNS_CELLS = 3_000
+
+
+def solve_shifts(problem: ShiftProblem, options: SolveOptions | None = None) -> ShiftSolution:
+    """Solve a day x shift problem to optimality or until the time limit, whichever comes first.
+
+    Small problems are one CP-SAT model. Large ones (more than ``DIRECT_CELL_LIMIT`` employee x day x
+    shift cells) start from a schedule built employee by employee (every hard rule is about one
+    employee, so any combination of individually valid schedules is valid) and improve it by
+    re-solving random groups of employees with the others fixed (large-neighbourhood search).
+    """
+    options = options or SolveOptions()
+    started = time.monotonic()
+    if not problem.employees or problem.horizon <= 0:
+        return ShiftSolution(SolveStatus.EMPTY, {}, 0, 0.0, 0.0, ("nothing to roster",))
+    everyone = list(range(len(problem.employees)))
+    cells = len(problem.employees) * problem.horizon * len(problem.shifts)
+    if cells <= DIRECT_CELL_LIMIT:
+        # One model first (it proves optimality on small problems), then LNS from its best roster.
+        built = _build(problem, everyone, {})
+        build_time = time.monotonic() - started
+        if options.deterministic:
+            search_limit = options.time_limit
+        else:
+            search_limit = max(0.1, options.time_limit * DIRECT_SHARE - build_time)
+        run = run_cp_sat(built.model, options, time_limit=search_limit)
+        if run.status is SolveStatus.INFEASIBLE:
+            reason = "the hard rules of the staff contracts cannot all be met"
+            return ShiftSolution(run.status, {}, None, None, time.monotonic() - started, (reason,))
+        if run.has_solution:
+            rows = _read_rows(problem, built, run.solver, everyone)
+            if run.status in (SolveStatus.OPTIMAL, SolveStatus.CANCELLED) or options.deterministic:
+                return _solution(problem, rows, run.status, run.bound, started)
+            return _large(problem, options, started, rows=rows, bound=run.bound)
+    return _large(problem, options, started)
+
+
+def _solution(
+    problem: ShiftProblem,
+    rows: Mapping[int, list[int | None]],
+    status: SolveStatus,
+    bound: float | None,
+    started: float,
+) -> ShiftSolution:
+    roster = {
+        employee.id: tuple(None if t is None else problem.shifts[t].id for t in rows[e])
+        for e, employee in enumerate(problem.employees)
+    }
+    return ShiftSolution(
+        status=status,
+        roster=roster,
+        objective=evaluate_shift_roster(problem, roster),
+        bound=bound,
+        wall_time=time.monotonic() - started,
+    )
+
+
+def _large(
+    problem: ShiftProblem,
+    options: SolveOptions,
+    started: float,
+    *,
+    rows: dict[int, list[int | None]] | None = None,
+    bound: float | None = None,
+) -> ShiftSolution:
+    deadline = started + options.time_limit
+    rng = random.Random(options.seed)  # noqa: S311 - search diversification, not security
+    count = len(problem.employees)
+    rows = dict(rows or {})
+    order = [e for e in range(count) if e not in rows]
+    # Construction: one employee at a time, against the cover left by those before.
+    for position, e in enumerate(order):
+        if options.cancelled():
+            break
+        share = (deadline - time.monotonic()) * 0.6 / max(1, len(order) - position)
+        built = _build(problem, [e], _counts(problem, rows, set()))
+        quiet = replace(options, progress=None)
+        run = run_cp_sat(built.model, quiet, time_limit=min(max(share, 0.5), 5.0))
+        if not run.has_solution and run.status is not SolveStatus.INFEASIBLE:
+            # A hard contract: give it the time that is left, up to half a minute.
+            run = run_cp_sat(built.model, quiet, time_limit=max(1.0, min(30.0, deadline - time.monotonic())))
+        if not run.has_solution:
+            status = SolveStatus.INFEASIBLE if run.status is SolveStatus.INFEASIBLE else SolveStatus.UNKNOWN
+            reason = f"no schedule for employee {problem.employees[e].id} within the rules"
+            return ShiftSolution(status, {}, None, None, time.monotonic() - started, (reason,))
+        rows.update(_read_rows(problem, built, run.solver, [e]))
+    if len(rows) < count:
+        return ShiftSolution(SolveStatus.CANCELLED, {}, None, None, time.monotonic() - started)
+    best = evaluate_shift_roster(
+        problem, _solution(problem, rows, SolveStatus.FEASIBLE, None, started).roster
+    )
+    largest = max(2, min(count // 3, LNS_CELLS // max(1, problem.horizon * len(problem.shifts))))
+    # Large-neighbourhood search: re-solve a random group with everybody else fixed.
+    while time.monotonic() < deadline - 0.2 and not options.cancelled():
+        group = rng.randint(2, largest)
+        members = sorted(rng.sample(range(count), min(group, count)))
+        built = _build(problem, members, _counts(problem, rows, set(members)))
+        _hint(built, rows)
+        limit = min(max(0.2, deadline - time.monotonic() - 0.1), 2.0 + group * 0.05)
+        run = run_cp_sat(built.model, replace(options, progress=None), time_limit=limit)
+        if not run.has_solution:
+            continue
+        candidate = dict(rows)
+        candidate.update(_read_rows(problem, built, run.solver, members))
+        value = evaluate_shift_roster(
+            problem, _solution(problem, candidate, SolveStatus.FEASIBLE, None, started).roster
+        )
+        if value <= best:
+            rows, best = candidate, value
+            if options.progress is not None:
+                options.progress(Progress(float(best), 0.0, time.monotonic() - started, 0))
+    return _solution(problem, rows, SolveStatus.FEASIBLE, bound, started)
