@@ -5,6 +5,8 @@ from django.urls import path
 from antt.accounts import api as accounts_api
 from antt.audit import api as audit_api
 from antt.events import api as events_api
+from antt.forces import api as forces_api
+from antt.planning import api as planning_api
 
 urlpatterns = [
     path("tokens/", accounts_api.TokenListView.as_view(), name="token-list"),
@@ -19,4 +21,64 @@ urlpatterns = [
         name="membership-detail",
     ),
     path("events/<slug:code>/audit/", audit_api.AuditListView.as_view(), name="audit-list"),
+    path("events/<slug:code>/units/", forces_api.UnitListView.as_view(), name="unit-list"),
+    path("events/<slug:code>/units/<int:unit_id>/", forces_api.UnitDetailView.as_view(), name="unit-detail"),
+    path("events/<slug:code>/skills/", forces_api.SkillListView.as_view(), name="skill-list"),
+    path("events/<slug:code>/officers/", forces_api.OfficerListView.as_view(), name="officer-list"),
+    path(
+        "events/<slug:code>/officers/<int:officer_id>/",
+        forces_api.OfficerDetailView.as_view(),
+        name="officer-detail",
+    ),
+    path("events/<slug:code>/sites/", planning_api.SiteListView.as_view(), name="site-list"),
+    path(
+        "events/<slug:code>/sites/<int:site_id>/", planning_api.SiteDetailView.as_view(), name="site-detail"
+    ),
+    path("events/<slug:code>/posts/", planning_api.PostListView.as_view(), name="post-list"),
+    path(
+        "events/<slug:code>/posts/<int:post_id>/", planning_api.PostDetailView.as_view(), name="post-detail"
+    ),
+    path(
+        "events/<slug:code>/programme/", planning_api.ProgrammeItemListView.as_view(), name="programme-list"
+    ),
+    path(
+        "events/<slug:code>/programme/<int:item_id>/",
+        planning_api.ProgrammeItemDetailView.as_view(),
+        name="programme-detail",
+    ),
+    path(
+        "events/<slug:code>/programme/<int:item_id>/rules/",
+        planning_api.RuleListView.as_view(),
+        name="rule-list",
+    ),
+    path(
+        "events/<slug:code>/programme/<int:item_id>/rules/<int:rule_id>/",
+        planning_api.RuleDetailView.as_view(),
+        name="rule-detail",
+    ),
+    path(
+        "events/<slug:code>/requirements/",
+        planning_api.RequirementListView.as_view(),
+        name="requirement-list",
+    ),
+    path(
+        "events/<slug:code>/requirements/<int:requirement_id>/",
+        planning_api.RequirementDetailView.as_view(),
+        name="requirement-detail",
+    ),
+    path(
+        "events/<slug:code>/assignments/", planning_api.AssignmentListView.as_view(), name="assignment-list"
+    ),
+    path(
+        "events/<slug:code>/assignments/publish/",
+        planning_api.AssignmentPublishView.as_view(),
+        name="assignment-publish",
+    ),
+    path(
+        "events/<slug:code>/assignments/<int:assignment_id>/",
+        planning_api.AssignmentDetailView.as_view(),
+        name="assignment-detail",
+    ),
+    path("events/<slug:code>/coverage", planning_api.CoverageView.as_view(), name="coverage"),
+    path("events/<slug:code>/rest-rules/", planning_api.RestRulesView.as_view(), name="rest-rules"),
 ]

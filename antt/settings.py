@@ -109,6 +109,8 @@ INSTALLED_APPS = [
     "antt.accounts",
     "antt.audit",
     "antt.events",
+    "antt.forces",
+    "antt.planning",
 ]
 
 MIDDLEWARE = [

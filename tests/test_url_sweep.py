@@ -41,14 +41,31 @@ class Objects:
     """The objects of the *other* event that the sweep's URLs point at."""
 
     def __init__(self, event: Any, outsider_membership: Any) -> None:
+        from antt.planning.tests.factories import (
+            AssignmentFactory,
+            RequirementFactory,
+            RequirementRuleFactory,
+        )
+
         self.event = event
         self.membership = outsider_membership
+        self.assignment = AssignmentFactory(event=event)
+        self.rule = RequirementRuleFactory(programme_item__event=event)
+        self.requirement = RequirementFactory(event=event)
 
 
 FILLERS: dict[str, Callable[[Objects], str]] = {
     "code": lambda o: o.event.code,
     "membership_id": lambda o: str(o.membership.pk),
     "token_id": lambda o: "999999",
+    "site_id": lambda o: str(o.assignment.post.site_id),
+    "post_id": lambda o: str(o.assignment.post_id),
+    "unit_id": lambda o: str(o.assignment.officer.unit_id),
+    "officer_id": lambda o: str(o.assignment.officer_id),
+    "assignment_id": lambda o: str(o.assignment.pk),
+    "requirement_id": lambda o: str(o.requirement.pk),
+    "item_id": lambda o: str(o.rule.programme_item_id),
+    "rule_id": lambda o: str(o.rule.pk),
     # Django admin
     "app_label": lambda o: "events",
     "object_id": lambda o: str(o.event.pk),
@@ -141,4 +158,8 @@ def test_sweep_knows_every_pattern(sweep: Objects) -> None:
         "audit:list",
         "api:event-detail",
         "api:membership-detail",
+        "api:site-detail",
+        "api:assignment-detail",
+        "api:coverage",
+        "planning:gap-board",
     } <= names

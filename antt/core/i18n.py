@@ -46,6 +46,8 @@ def fill_english() -> int:
         for message in catalog:
             if not message.id:
                 continue
+            if message.fuzzy:  # makemessages' guess from a similar msgid: English is the msgid itself
+                message.string = "" if not isinstance(message.id, tuple | list) else ()
             if isinstance(message.id, tuple | list):
                 if not any(message.string or ()):
                     message.string = (message.id[0], *([message.id[1]] * (catalog.num_plurals - 1)))
@@ -53,8 +55,8 @@ def fill_english() -> int:
             elif not message.string:
                 message.string = message.id
                 filled += 1
-            if message.fuzzy:
-                message.flags.discard("fuzzy")
+            message.flags.discard("fuzzy")
+            message.previous_id = []
         with po.open("wb") as handle:
             write_po(handle, catalog, width=110, omit_header=False)
     return filled

@@ -20,6 +20,7 @@ from antt.accounts.models import User
 from antt.core.permissions import Clearance, Role
 from antt.events import services
 from antt.events.models import Event, Membership
+from antt.planning import demo as planning_demo
 
 DEMO_PASSWORD = "antt-demo-2026"  # noqa: S105 - published on purpose; refused outside ANTT_DEMO
 
@@ -112,6 +113,7 @@ def seed(*, today: datetime | None = None) -> dict[str, Any]:
                 services.add_member(
                     actor=admin, event=event, user=user, role=account.role, clearance=account.clearance
                 )
+        planning_demo.seed_event(event, actor=admin)
     return {
         "password": DEMO_PASSWORD,
         "accounts": [(ADMIN.username, "superuser + commander")]

@@ -1,0 +1,216 @@
+"""Every write to units, skills and officers: permission ``forces.change``, audit, one transaction each."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from antt.audit import services as audit
+from antt.core.errors import Invalid
+from antt.forces.models import Officer, OfficerSkill, Skill, Unit
+from antt.planning import writes
+
+UNIT_FIELDS = ("code", "name_vi", "name_en", "parent", "commander")
+SKILL_FIELDS = ("code", "name_vi", "name_en")
+OFFICER_FIELDS = (
+    "code",
+    "full_name",
+    "rank",
+    "unit",
+    "call_sign",
+    "phone",
+    "clearance",
+    "home_base",
+    "availability",
+)
+
+
+def _check_parent(unit: Unit) -> None:
+    seen = {unit.pk}
+    parent = unit.parent
+    while parent is not None:
+        if parent.pk in seen:
+            raise Invalid(_("A unit cannot be placed under itself or its own sub-unit."), field="parent")
+        seen.add(parent.pk)
+        parent = parent.parent
+
+
+@transaction.atomic
+def create_unit(
+    *,
+    actor: Any,
+    event: Any,
+    code: str,
+    name_vi: str,
+    name_en: str,
+    parent: Unit | None = None,
+    commander: Officer | None = None,
+) -> Unit:
+    writes.same_event(event, parent=parent, commander=commander)
+    unit = Unit(event=event, code=code, name_vi=name_vi, name_en=name_en, parent=parent, commander=commander)
+    return writes.create(
+        actor=actor,
+        action="forces.change",
+        event=event,
+        obj=unit,
+        fields=UNIT_FIELDS,
+        audit_action="forces.create_unit",
+        search=True,
+    )
+
+
+@transaction.atomic
+def update_unit(*, actor: Any, unit: Unit, **changes: Any) -> Unit:
+    writes.same_event(unit.event, parent=changes.get("parent"), commander=changes.get("commander"))
+    if "parent" in changes:
+        probe = Unit(pk=unit.pk, parent=changes["parent"])
+        _check_parent(probe)
+    unit, _delta = writes.update(
+        actor=actor,
+        action="forces.change",
+        event=unit.event,
+        obj=unit,
+        changes=changes,
+        allowed=UNIT_FIELDS,
+        fields=UNIT_FIELDS,
+        audit_action="forces.update_unit",
+        search=True,
+    )
+    return unit
+
+
+@transaction.atomic
+def delete_unit(*, actor: Any, unit: Unit) -> None:
+    writes.delete(
+        actor=actor,
+        action="forces.change",
+        event=unit.event,
+        obj=unit,
+        fields=UNIT_FIELDS,
+        audit_action="forces.delete_unit",
+    )
+
+
+@transaction.atomic
+def create_skill(*, actor: Any, event: Any, code: str, name_vi: str, name_en: str) -> Skill:
+    return writes.create(
+        actor=actor,
+        action="forces.change",
+        event=event,
+        obj=Skill(event=event, code=code, name_vi=name_vi, name_en=name_en),
+        fields=SKILL_FIELDS,
+        audit_action="forces.create_skill",
+    )
+
+
+def _skills_snapshot(officer: Officer) -> dict[str, str | None]:
+    return {
+        code: (expires.isoformat() if expires else None)
+        for code, expires in OfficerSkill.objects.filter(officer=officer).values_list(
+            "skill__code", "expires_on"
+        )
+    }
+
+
+def _set_skills(officer: Officer, skills: Iterable[tuple[Skill, date | None]]) -> None:
+    pairs = list(skills)
+    for skill, _expires in pairs:
+        writes.same_event(officer.event, skill=skill)
+    codes = [skill.code for skill, _expires in pairs]
+    if len(set(codes)) != len(codes):
+        raise Invalid(_("A skill is listed twice."), field="skills")
+    OfficerSkill.objects.filter(officer=officer).delete()
+    OfficerSkill.objects.bulk_create(
+        [OfficerSkill(officer=officer, skill=skill, expires_on=expires) for skill, expires in pairs]
+    )
+
+
+@transaction.atomic
+def create_officer(
+    *,
+    actor: Any,
+    event: Any,
+    code: str,
+    full_name: str,
+    unit: Unit,
+    rank: str = "",
+    call_sign: str = "",
+    phone: str = "",
+    clearance: int = 0,
+    home_base: Any = None,
+    availability: list[dict[str, str]] | None = None,
+    skills: Iterable[tuple[Skill, date | None]] = (),
+) -> Officer:
+    """Create an officer with skills ``[(skill, expires_on or None), ...]``."""
+    writes.same_event(event, unit=unit, home_base=home_base)
+    officer = Officer(
+        event=event,
+        code=code,
+        full_name=full_name,
+        unit=unit,
+        rank=rank,
+        call_sign=call_sign,
+        phone=phone,
+        clearance=clearance,
+        home_base=home_base,
+        availability=availability or None,
+    )
+    officer = writes.create(
+        actor=actor,
+        action="forces.change",
+        event=event,
+        obj=officer,
+        fields=OFFICER_FIELDS,
+        audit_action="forces.create_officer",
+        search=True,
+    )
+    _set_skills(officer, skills)
+    return officer
+
+
+@transaction.atomic
+def update_officer(
+    *, actor: Any, officer: Officer, skills: Iterable[tuple[Skill, date | None]] | None = None, **changes: Any
+) -> Officer:
+    """Change an officer; ``skills`` (when given) replaces the whole list of skills."""
+    writes.same_event(officer.event, unit=changes.get("unit"), home_base=changes.get("home_base"))
+    before_skills = _skills_snapshot(officer)
+    officer, _delta = writes.update(
+        actor=actor,
+        action="forces.change",
+        event=officer.event,
+        obj=officer,
+        changes=changes,
+        allowed=OFFICER_FIELDS,
+        fields=OFFICER_FIELDS,
+        audit_action="forces.update_officer",
+        search=True,
+    )
+    if skills is not None:
+        _set_skills(officer, skills)
+        after_skills = _skills_snapshot(officer)
+        if after_skills != before_skills:
+            audit.record(
+                actor=actor,
+                action="forces.set_officer_skills",
+                target=officer,
+                event=officer.event,
+                changes={"skills": [before_skills, after_skills]},
+            )
+    return officer
+
+
+@transaction.atomic
+def delete_officer(*, actor: Any, officer: Officer) -> None:
+    writes.delete(
+        actor=actor,
+        action="forces.change",
+        event=officer.event,
+        obj=officer,
+        fields=OFFICER_FIELDS,
+        audit_action="forces.delete_officer",
+    )

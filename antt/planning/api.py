@@ -1,0 +1,581 @@
+"""REST endpoints for sites, posts, programme, requirements, assignments and coverage."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.utils.translation import get_language
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from antt.core.permissions import Clearance, require
+from antt.events import queries as event_queries
+from antt.forces.models import Officer, Skill
+from antt.forces.queries import lookup
+from antt.planning import coverage, queries, services
+from antt.planning.models import Assignment, Post, ProgrammeItem, Requirement, RequirementRule, Site
+
+
+def choice_field(choices: Any, **kwargs: Any) -> serializers.CharField:
+    """A ``kind``/``status`` as a plain string (the model validates the choice). Several models have a
+    ``kind`` or a ``status`` with different choices; as schema enums their component names would collide
+    (drf-spectacular W001) until ``ENUM_NAME_OVERRIDES`` in the settings names them."""
+    values = ", ".join(value for value, _label in choices)
+    if not kwargs.get("read_only"):
+        kwargs.setdefault("max_length", 20)
+    return serializers.CharField(help_text=f"One of: {values}", **kwargs)
+
+
+# --- serializers -----------------------------------------------------------------------------------------
+
+
+class SiteSerializer(serializers.ModelSerializer[Site]):
+    kind = choice_field(Site.Kind.choices, read_only=True)
+
+    class Meta:
+        model = Site
+        fields = [
+            "id",
+            "code",
+            "name_vi",
+            "name_en",
+            "kind",
+            "geometry",
+            "address",
+            "risk_level",
+            "parent",
+            "opening_windows",
+        ]
+        read_only_fields = fields
+
+
+class SiteInputSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(max_length=40)
+    name_vi = serializers.CharField(max_length=200)
+    name_en = serializers.CharField(max_length=200)
+    kind = choice_field(Site.Kind.choices, required=False)
+    geometry = serializers.JSONField(required=False, allow_null=True)
+    address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    risk_level = serializers.ChoiceField(choices=Site.Risk.choices, required=False)
+    parent = serializers.IntegerField(required=False, allow_null=True)  # type: ignore[assignment]
+    opening_windows = serializers.JSONField(required=False, allow_null=True)
+
+
+class PostSerializer(serializers.ModelSerializer[Post]):
+    kind = choice_field(Post.Kind.choices, read_only=True)
+    default_skill = serializers.CharField(source="default_skill.code", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Post
+        fields = [
+            "id",
+            "code",
+            "name_vi",
+            "name_en",
+            "site",
+            "kind",
+            "geometry",
+            "orders",
+            "check_in_minutes",
+            "default_skill",
+        ]
+        read_only_fields = fields
+
+
+class PostInputSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(max_length=40)
+    name_vi = serializers.CharField(max_length=200)
+    name_en = serializers.CharField(max_length=200)
+    site = serializers.IntegerField()
+    kind = choice_field(Post.Kind.choices, required=False)
+    geometry = serializers.JSONField(required=False, allow_null=True)
+    orders = serializers.CharField(required=False, allow_blank=True)
+    check_in_minutes = serializers.IntegerField(min_value=1, max_value=1440, required=False)
+    default_skill = serializers.CharField(max_length=40, required=False, allow_null=True)
+
+
+class RuleSerializer(serializers.ModelSerializer[RequirementRule]):
+    post_kind = choice_field(Post.Kind.choices, read_only=True)
+    skill = serializers.CharField(source="skill.code", read_only=True)
+
+    class Meta:
+        model = RequirementRule
+        fields = ["id", "post_kind", "skill", "headcount", "min_clearance", "lead_minutes", "lag_minutes"]
+        read_only_fields = fields
+
+
+class RuleInputSerializer(serializers.Serializer[Any]):
+    post_kind = choice_field(Post.Kind.choices)
+    skill = serializers.CharField(max_length=40)
+    headcount = serializers.IntegerField(min_value=1, max_value=1000, required=False)
+    min_clearance = serializers.ChoiceField(choices=Clearance.choices, required=False)
+    lead_minutes = serializers.IntegerField(min_value=0, max_value=7 * 1440, required=False)
+    lag_minutes = serializers.IntegerField(min_value=0, max_value=7 * 1440, required=False)
+
+
+class ProgrammeItemSerializer(serializers.ModelSerializer[ProgrammeItem]):
+    kind = choice_field(ProgrammeItem.Kind.choices, read_only=True)
+    sites = serializers.SerializerMethodField()
+    rules = RuleSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ProgrammeItem
+        fields = [
+            "id",
+            "code",
+            "name_vi",
+            "name_en",
+            "kind",
+            "starts_at",
+            "ends_at",
+            "protection_level",
+            "delegations",
+            "sites",
+            "rules",
+        ]
+        read_only_fields = fields
+
+    def get_sites(self, item: ProgrammeItem) -> list[int]:
+        return [stop.site_id for stop in item.stops.all()]
+
+
+class ProgrammeItemInputSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(max_length=40)
+    name_vi = serializers.CharField(max_length=200)
+    name_en = serializers.CharField(max_length=200)
+    kind = choice_field(ProgrammeItem.Kind.choices, required=False)
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    protection_level = serializers.ChoiceField(choices=Clearance.choices, required=False)
+    delegations = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
+    sites = serializers.ListField(child=serializers.IntegerField(), required=False)
+
+
+class RequirementSerializer(serializers.ModelSerializer[Requirement]):
+    skill = serializers.CharField(source="skill.code", read_only=True)
+
+    class Meta:
+        model = Requirement
+        fields = [
+            "id",
+            "post",
+            "starts_at",
+            "ends_at",
+            "skill",
+            "headcount",
+            "min_clearance",
+            "rule",
+            "programme_item",
+        ]
+        read_only_fields = fields
+
+
+class RequirementInputSerializer(serializers.Serializer[Any]):
+    post = serializers.IntegerField()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    skill = serializers.CharField(max_length=40)
+    headcount = serializers.IntegerField(min_value=1, max_value=1000, required=False)
+    min_clearance = serializers.ChoiceField(choices=Clearance.choices, required=False)
+
+
+class AssignmentSerializer(serializers.ModelSerializer[Assignment]):
+    status = choice_field(Assignment.Status.choices, read_only=True)
+    skill = serializers.CharField(source="skill.code", read_only=True)
+
+    class Meta:
+        model = Assignment
+        fields = ["id", "officer", "post", "starts_at", "ends_at", "skill", "status", "requirement"]
+        read_only_fields = fields
+
+
+class AssignmentInputSerializer(serializers.Serializer[Any]):
+    officer = serializers.IntegerField()
+    post = serializers.IntegerField()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    skill = serializers.CharField(max_length=40, required=False)
+    requirement = serializers.IntegerField(required=False, allow_null=True)
+
+
+class PublishInputSerializer(serializers.Serializer[Any]):
+    ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+
+
+class FindingSerializer(serializers.Serializer[Any]):
+    kind = serializers.CharField()
+    severity = serializers.CharField()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    role = serializers.CharField(allow_null=True)
+    objects = serializers.DictField(child=serializers.ListField(child=serializers.IntegerField()))
+    numbers = serializers.DictField(child=serializers.IntegerField())
+    explanation = serializers.CharField()
+
+
+class CoverageSerializer(serializers.Serializer[Any]):
+    total = serializers.IntegerField()
+    counts = serializers.DictField(child=serializers.IntegerField())
+    findings = FindingSerializer(many=True)
+
+
+# --- references in input ---------------------------------------------------------------------------------
+
+
+def _skill(event: Any, code: Any, field: str = "skill") -> Skill | None:
+    if code is None:
+        return None
+    skill = Skill.objects.filter(event=event, code=str(code)).first()
+    if skill is None:
+        from django.utils.translation import gettext as _
+
+        from antt.core.errors import Invalid
+
+        raise Invalid(_("Unknown skill: %(code)s") % {"code": code}, field=field)
+    return skill
+
+
+def _refs(event: Any, data: dict[str, Any]) -> dict[str, Any]:
+    out = dict(data)
+    models = {"parent": Site, "site": Site, "post": Post, "officer": Officer, "requirement": Requirement}
+    for name, model in models.items():
+        if name in out:
+            out[name] = lookup(model, event, out[name], field=name)
+    for name in ("skill", "default_skill"):
+        if name in out:
+            out[name] = _skill(event, out[name], name)
+    if "sites" in out:
+        out["sites"] = [lookup(Site, event, pk, field="sites") for pk in out["sites"]]
+    return out
+
+
+# --- views -----------------------------------------------------------------------------------------------
+
+
+class SiteListView(APIView):
+    @extend_schema(responses=SiteSerializer(many=True), summary="Sites of an event")
+    def get(self, request: Request, code: str) -> Response:
+        event = event_queries.get_event_for(request.user, code)
+        sites = queries.sites_for(request.user, event, search=request.query_params.get("q", ""))
+        return Response(SiteSerializer(sites, many=True).data)
+
+    @extend_schema(request=SiteInputSerializer, responses={201: SiteSerializer}, summary="Create a site")
+    def post(self, request: Request, code: str) -> Response:
+        event = event_queries.get_event_for(request.user, code)
+        form = SiteInputSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        site = services.create_site(actor=request.user, event=event, **_refs(event, form.validated_data))
+        return Response(SiteSerializer(site).data, status=status.HTTP_201_CREATED)
+
+
+class SiteDetailView(APIView):
+    @extend_schema(responses=SiteSerializer, summary="One site")
+    def get(self, request: Request, code: str, site_id: int) -> Response:
+        event = event_queries.get_event_for(request.user, code)
+        return Response(SiteSerializer(queries.get_site_for(request.user, event, site_id)).data)
+
+    @extend_schema(request=SiteInputSerializer, responses=SiteSerializer, summary="Change a site")
+    def patch(self, request: Request, code: str, site_id: int) -> Response:
+        event = event_queries.get_event_for(request.user, code)
+        site = queries.get_site_for(request.user, event, site_id)
+        form = SiteInputSerializer(data=request.data, partial=True)
+        form.is_valid(raise_exception=True)
+        site = services.update_site(actor=request.user, site=site, **_refs(event, form.validated_data))
+        return Response(SiteSerializer(site).data)
+
+    @extend_schema(request=None, responses={204: None}, summary="Delete a site")
+    def delete(self, request: Request, code: str, site_id: int) -> Response:
+        event = event_queries.get_event_for(request.user, code)
+        services.delete_site(actor=request.user, site=queries.get_site_for(request.user, event, site_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PostListView(APIView):
+    @extend_schema(responses=PostSerializer(many=True), summary="Posts of an event")
+    def get(self, request: Request, code: str) -> Response:
+        event = event_queries.get_event_for(request.user, code)
+        return Response(PostSerializer(queries.posts_for(request.user, event), many=True).data)
+
+    @extend_schema(request=PostInputSerializer, responses={201: PostSerializer}, summary="Create a post")
+    def post(self, request: Request, code: str) -> Response:
+        event = event_queries.get_event_for(request.user, code)
+        form = PostInputSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        post = services.create_post(actor=request.user, event=event, **_refs(event, form.validated_data))
+        return Response(PostSerializer(post).data, status=status.HTTP_201_CREATED)
+
+
+class PostDetailView(APIView):
+    @extend_schema(responses=PostSerializer, summary="One post")
+    def get(self, request: Request, code: str, post_id: int) -> Response:
+        event = event_queries.get_event_for(request.user, code)
+        return Response(PostSerializer(queries.get_post_for(request.user, event, post_id)).data)
+
+    @extend_schema(request=PostInputSerializer, responses=PostSerializer, summary="Change a post")
+    def patch(self, request: Request, code: str, post_id: int) -> Response:
+        event = event_queries.get_event_for(request.user, code)
+        post = queries.get_post_for(request.user, event, post_id)
+        form = PostInputSerializer(data=request.data, partial=True)
+        form.is_valid(raise_exception=True)
+        post = services.update_post(actor=request.user, post=post, **_refs(event, form.validated_data))
+        return Response(PostSerializer(post).data)
+
+    @extend_schema(request=None, responses={204: None}, summary="Delete a post")
+    def delete(self, request: Request, code: str, post_id: int) -> Response:
+        event = event_queries.get_event_for(request.user, code)
+        services.delete_post(actor=request.user, post=queries.get_post_for(request.user, event, post_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ProgrammeItemListView(APIView):
+    @extend_schema(responses=ProgrammeItemSerializer(many=True), summary="Programme of an event")
+    def get(self, request: Request, code: str) -> Response:
+        event = event_queries.get_event_for(request.user, code)
+        items = queries.programme_items_for(request.user, event)
+        return Response(ProgrammeItemSerializer(items, many=True).data)
+
+    @extend_schema(
+        request=ProgrammeItemInputSerializer, responses={201: ProgrammeItemSerializer}, summary="Add an item"
+    )
+    def post(self, request: Request, code: str) -> Response:
+        event = event_queries.get_event_for(request.user, code)
+        form = ProgrammeItemInputSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        item = services.create_programme_item(
+            actor=request.user, event=event, **_refs(event, form.validated_data)
+        )
+        item = queries.get_programme_item_for(request.user, event, item.pk)
+        return Response(ProgrammeItemSerializer(item).data, status=status.HTTP_201_CREATED)
+
+
+class ProgrammeItemDetailView(APIView):
+    @extend_schema(responses=ProgrammeItemSerializer, summary="One programme item")
+    def get(self, request: Request, code: str, item_id: int) -> Response:
+        event = event_queries.get_event_for(request.user, code)
+        item = queries.get_programme_item_for(request.user, event, item_id)
+        return Response(ProgrammeItemSerializer(item).data)
+
+    @extend_schema(
+        request=ProgrammeItemInputSerializer,
+        responses=ProgrammeItemSerializer,
+        summary="Change an item (re-derives its requirements)",
+    )
+    def patch(self, request: Request, code: str, item_id: int) -> Response:
+        event = event_queries.get_event_for(request.user, code)
+        item = queries.get_programme_item_for(request.user, event, item_id)
+        form = ProgrammeItemInputSerializer(data=request.data, partial=True)
+        form.is_valid(raise_exception=True)
+        services.update_programme_item(actor=request.user, item=item, **_refs(event, form.validated_data))
+        return Response(
+            ProgrammeItemSerializer(queries.get_programme_item_for(request.user, event, item_id)).data
+        )
+
+    @extend_schema(request=None, responses={204: None}, summary="Delete a programme item")
+    def delete(self, request: Request, code: str, item_id: int) -> Response:
+        event = event_queries.get_event_for(request.user, code)
+        item = queries.get_programme_item_for(request.user, event, item_id)
+        services.delete_programme_item(actor=request.user, item=item)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RuleListView(APIView):
+    @extend_schema(
+        request=RuleInputSerializer, responses={201: RuleSerializer}, summary="Add a requirement rule"
+    )
+    def post(self, request: Request, code: str, item_id: int) -> Response:
+        event = event_queries.get_event_for(request.user, code)
+        item = queries.get_programme_item_for(request.user, event, item_id)
+        form = RuleInputSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        rule = services.add_requirement_rule(
+            actor=request.user, item=item, **_refs(event, form.validated_data)
+        )
+        return Response(RuleSerializer(rule).data, status=status.HTTP_201_CREATED)
+
+
+class RuleDetailView(APIView):
+    @extend_schema(request=None, responses={204: None}, summary="Delete a requirement rule")
+    def delete(self, request: Request, code: str, item_id: int, rule_id: int) -> Response:
+        event = event_queries.get_event_for(request.user, code)
+        item = queries.get_programme_item_for(request.user, event, item_id)
+        rule = queries.get_rule_for(request.user, item, rule_id)
+        services.delete_requirement_rule(actor=request.user, rule=rule)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RequirementListView(APIView):
+    @extend_schema(responses=RequirementSerializer(many=True), summary="Requirements of an event")
+    def get(self, request: Request, code: str) -> Response:
+        event = event_queries.get_event_for(request.user, code)
+        return Response(RequirementSerializer(queries.requirements_for(request.user, event), many=True).data)
+
+    @extend_schema(
+        request=RequirementInputSerializer,
+        responses={201: RequirementSerializer},
+        summary="Add a requirement",
+    )
+    def post(self, request: Request, code: str) -> Response:
+        event = event_queries.get_event_for(request.user, code)
+        form = RequirementInputSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        requirement = services.create_requirement(
+            actor=request.user, event=event, **_refs(event, form.validated_data)
+        )
+        return Response(RequirementSerializer(requirement).data, status=status.HTTP_201_CREATED)
+
+
+class RequirementDetailView(APIView):
+    @extend_schema(responses=RequirementSerializer, summary="One requirement")
+    def get(self, request: Request, code: str, requirement_id: int) -> Response:
+        event = event_queries.get_event_for(request.user, code)
+        requirement = queries.get_requirement_for(request.user, event, requirement_id)
+        return Response(RequirementSerializer(requirement).data)
+
+    @extend_schema(request=RequirementInputSerializer, responses=RequirementSerializer, summary="Change one")
+    def patch(self, request: Request, code: str, requirement_id: int) -> Response:
+        event = event_queries.get_event_for(request.user, code)
+        requirement = queries.get_requirement_for(request.user, event, requirement_id)
+        form = RequirementInputSerializer(data=request.data, partial=True)
+        form.is_valid(raise_exception=True)
+        requirement = services.update_requirement(
+            actor=request.user, requirement=requirement, **_refs(event, form.validated_data)
+        )
+        return Response(RequirementSerializer(requirement).data)
+
+    @extend_schema(request=None, responses={204: None}, summary="Delete a requirement entered by hand")
+    def delete(self, request: Request, code: str, requirement_id: int) -> Response:
+        event = event_queries.get_event_for(request.user, code)
+        requirement = queries.get_requirement_for(request.user, event, requirement_id)
+        services.delete_requirement(actor=request.user, requirement=requirement)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AssignmentListView(APIView):
+    @extend_schema(responses=AssignmentSerializer(many=True), summary="Assignments of an event")
+    def get(self, request: Request, code: str) -> Response:
+        event = event_queries.get_event_for(request.user, code)
+        return Response(AssignmentSerializer(queries.assignments_for(request.user, event), many=True).data)
+
+    @extend_schema(
+        request=AssignmentInputSerializer, responses={201: AssignmentSerializer}, summary="Assign an officer"
+    )
+    def post(self, request: Request, code: str) -> Response:
+        event = event_queries.get_event_for(request.user, code)
+        form = AssignmentInputSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        assignment = services.assign_officer(actor=request.user, **_refs(event, form.validated_data))
+        return Response(AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
+
+
+class AssignmentDetailView(APIView):
+    @extend_schema(responses=AssignmentSerializer, summary="One assignment")
+    def get(self, request: Request, code: str, assignment_id: int) -> Response:
+        event = event_queries.get_event_for(request.user, code)
+        assignment = queries.get_assignment_for(request.user, event, assignment_id)
+        return Response(AssignmentSerializer(assignment).data)
+
+    @extend_schema(request=AssignmentInputSerializer, responses=AssignmentSerializer, summary="Change one")
+    def patch(self, request: Request, code: str, assignment_id: int) -> Response:
+        event = event_queries.get_event_for(request.user, code)
+        assignment = queries.get_assignment_for(request.user, event, assignment_id)
+        form = AssignmentInputSerializer(data=request.data, partial=True)
+        form.is_valid(raise_exception=True)
+        data = _refs(event, form.validated_data)
+        data.pop("requirement", None)
+        assignment = services.update_assignment(actor=request.user, assignment=assignment, **data)
+        return Response(AssignmentSerializer(assignment).data)
+
+    @extend_schema(request=None, responses={204: None}, summary="Remove an assignment")
+    def delete(self, request: Request, code: str, assignment_id: int) -> Response:
+        event = event_queries.get_event_for(request.user, code)
+        assignment = queries.get_assignment_for(request.user, event, assignment_id)
+        services.unassign(actor=request.user, assignment=assignment)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AssignmentPublishView(APIView):
+    @extend_schema(
+        request=PublishInputSerializer, responses={200: None}, summary="Publish planned assignments"
+    )
+    def post(self, request: Request, code: str) -> Response:
+        event = event_queries.get_event_for(request.user, code)
+        form = PublishInputSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        count = services.publish_assignments(
+            actor=request.user, event=event, ids=form.validated_data.get("ids")
+        )
+        return Response({"published": count})
+
+
+def finding_data(finding: coverage.Finding, lang: str, label: Any) -> dict[str, Any]:
+    return {
+        "kind": str(finding.kind),
+        "severity": str(finding.severity),
+        "starts_at": coverage.datetime_of(finding.window.start),
+        "ends_at": coverage.datetime_of(finding.window.end),
+        "role": finding.role,
+        "objects": {name: list(ids) for name, ids in finding.objects().items()},
+        "numbers": dict(finding.numbers),
+        "explanation": coverage.explain(finding, lang, label),
+    }
+
+
+class CoverageView(APIView):
+    @extend_schema(
+        responses=CoverageSerializer,
+        summary="Coverage findings of an event",
+        parameters=[
+            OpenApiParameter("kind", str, description="only findings of this kind"),
+            OpenApiParameter("severity", str, description="only findings of this severity"),
+        ],
+    )
+    def get(self, request: Request, code: str) -> Response:
+        event = event_queries.get_event_for(request.user, code)
+        require(request.user, "coverage.view", event)
+        findings = queries.coverage_for(event)
+        counts = Counter(str(f.kind) for f in findings)
+        kind, severity = request.query_params.get("kind"), request.query_params.get("severity")
+        shown = [
+            f for f in findings if (not kind or f.kind == kind) and (not severity or f.severity == severity)
+        ]
+        lang = "en" if (get_language() or "vi").startswith("en") else "vi"
+        label = queries.coverage_labels(event, shown)
+        data = {
+            "total": len(findings),
+            "counts": dict(sorted(counts.items())),
+            "findings": [finding_data(f, lang, label) for f in shown],
+        }
+        return Response(CoverageSerializer(data).data)
+
+
+class RestRulesSerializer(serializers.Serializer[Any]):
+    min_rest_minutes = serializers.IntegerField(
+        min_value=0, max_value=7 * 1440, allow_null=True, required=False
+    )
+    max_duty_minutes_per_24h = serializers.IntegerField(
+        min_value=1, max_value=1440, allow_null=True, required=False
+    )
+    max_consecutive_days = serializers.IntegerField(
+        min_value=1, max_value=365, allow_null=True, required=False
+    )
+
+
+class RestRulesView(APIView):
+    @extend_schema(responses=RestRulesSerializer, summary="Rest rules of an event (null: rule off)")
+    def get(self, request: Request, code: str) -> Response:
+        event = event_queries.get_event_for(request.user, code)
+        return Response(RestRulesSerializer(queries.rest_rules_for(request.user, event)).data)
+
+    @extend_schema(
+        request=RestRulesSerializer, responses=RestRulesSerializer, summary="Change the rest rules"
+    )
+    def patch(self, request: Request, code: str) -> Response:
+        event = event_queries.get_event_for(request.user, code)
+        form = RestRulesSerializer(data=request.data, partial=True)
+        form.is_valid(raise_exception=True)
+        rules = services.set_rest_rules(actor=request.user, event=event, **form.validated_data)
+        return Response(RestRulesSerializer(rules).data)

@@ -1,0 +1,353 @@
+"""Reads of planning with access checks, and the coverage audit of an event's plan."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from antt.core.permissions import require
+from antt.core.text import fold
+from antt.forces.models import Officer, OfficerSkill
+from antt.forces.queries import _not_found, _pk
+from antt.planning import coverage
+from antt.planning.geo import parse_windows
+from antt.planning.models import (
+    Assignment,
+    Post,
+    ProgrammeItem,
+    ProgrammeItemSite,
+    Requirement,
+    RestRules,
+    Site,
+)
+
+
+def sites_for(user: Any, event: Any, *, search: str = "") -> QuerySet[Site]:
+    require(user, "planning.view", event)
+    qs = Site.objects.filter(event=event).select_related("parent")
+    for word in fold(search).split():
+        qs = qs.filter(search_text__contains=word)
+    return qs
+
+
+def get_site_for(user: Any, event: Any, site_id: Any, *, action: str = "planning.view") -> Site:
+    require(user, action, event)
+    site = Site.objects.filter(event=event, pk=_pk(site_id)).select_related("event", "parent").first()
+    if site is None:
+        raise _not_found()
+    return site
+
+
+def posts_for(user: Any, event: Any, *, site: Any = None) -> QuerySet[Post]:
+    require(user, "planning.view", event)
+    qs = Post.objects.filter(event=event).select_related("site", "default_skill")
+    return qs.filter(site=site) if site is not None else qs
+
+
+def get_post_for(user: Any, event: Any, post_id: Any, *, action: str = "planning.view") -> Post:
+    require(user, action, event)
+    post = posts_for(user, event).filter(pk=_pk(post_id)).select_related("event").first()
+    if post is None:
+        raise _not_found()
+    return post
+
+
+def programme_items_for(user: Any, event: Any) -> QuerySet[ProgrammeItem]:
+    require(user, "planning.view", event)
+    return ProgrammeItem.objects.filter(event=event).prefetch_related(
+        Prefetch("stops", queryset=ProgrammeItemSite.objects.order_by("position", "pk")), "rules__skill"
+    )
+
+
+def get_programme_item_for(
+    user: Any, event: Any, item_id: Any, *, action: str = "planning.view"
+) -> ProgrammeItem:
+    require(user, action, event)
+    item = programme_items_for(user, event).filter(pk=_pk(item_id)).select_related("event").first()
+    if item is None:
+        raise _not_found()
+    return item
+
+
+def requirements_for(user: Any, event: Any) -> QuerySet[Requirement]:
+    require(user, "planning.view", event)
+    return Requirement.objects.filter(event=event).select_related("post", "skill")
+
+
+def get_requirement_for(
+    user: Any, event: Any, requirement_id: Any, *, action: str = "planning.view"
+) -> Requirement:
+    require(user, action, event)
+    requirement = requirements_for(user, event).filter(pk=_pk(requirement_id)).select_related("event").first()
+    if requirement is None:
+        raise _not_found()
+    return requirement
+
+
+def assignments_for(user: Any, event: Any, *, officer: Any = None, post: Any = None) -> QuerySet[Assignment]:
+    require(user, "planning.view", event)
+    qs = Assignment.objects.filter(event=event).select_related("officer", "post", "skill")
+    if officer is not None:
+        qs = qs.filter(officer=officer)
+    if post is not None:
+        qs = qs.filter(post=post)
+    return qs
+
+
+def get_assignment_for(
+    user: Any, event: Any, assignment_id: Any, *, action: str = "planning.view"
+) -> Assignment:
+    require(user, action, event)
+    assignment = assignments_for(user, event).filter(pk=_pk(assignment_id)).select_related("event").first()
+    if assignment is None:
+        raise _not_found()
+    return assignment
+
+
+# --- coverage --------------------------------------------------------------------------------------------
+
+
+def _windows(value: Any) -> tuple[coverage.Window, ...]:
+    return tuple(coverage.Window.of(start, end) for start, end in parse_windows(value))
+
+
+def coverage_plan(event: Any) -> coverage.CoveragePlan:
+    """The event's plan as the coverage engine's dataclasses (a fixed number of queries)."""
+    minute_of = coverage.minute_of
+    requirements = tuple(
+        coverage.Requirement(
+            id=pk,
+            post_id=post_id,
+            site_id=site_id,
+            window=coverage.Window(minute_of(start), minute_of(end)),
+            role=role,
+            headcount=headcount,
+            min_clearance=clearance,
+            rule_id=rule_id,
+        )
+        for pk, post_id, site_id, start, end, role, headcount, clearance, rule_id in Requirement.objects.filter(
+            event=event
+        ).values_list(
+            "pk",
+            "post_id",
+            "post__site_id",
+            "starts_at",
+            "ends_at",
+            "skill__code",
+            "headcount",
+            "min_clearance",
+            "rule_id",
+        )
+    )
+    assignments = tuple(
+        coverage.Assignment(
+            id=pk,
+            officer_id=officer_id,
+            post_id=post_id,
+            site_id=site_id,
+            window=coverage.Window(minute_of(start), minute_of(end)),
+            role=role,
+            status=status,
+            requirement_id=requirement_id,
+        )
+        for pk, officer_id, post_id, site_id, start, end, role, status, requirement_id in Assignment.objects.filter(
+            event=event
+        ).values_list(
+            "pk",
+            "officer_id",
+            "post_id",
+            "post__site_id",
+            "starts_at",
+            "ends_at",
+            "skill__code",
+            "status",
+            "requirement_id",
+        )
+    )
+    skills: dict[int, list[coverage.Skill]] = defaultdict(list)
+    for officer_id, code, expires in OfficerSkill.objects.filter(officer__event=event).values_list(
+        "officer_id", "skill__code", "expires_on"
+    ):
+        skills[officer_id].append(coverage.Skill(code=code, expires=expires))
+    officers = tuple(
+        coverage.Officer(
+            id=pk,
+            unit_id=unit_id,
+            skills=tuple(skills.get(pk, ())),
+            clearance=clearance,
+            availability=_windows(availability) if availability else None,
+        )
+        for pk, unit_id, clearance, availability in Officer.objects.filter(event=event).values_list(
+            "pk", "unit_id", "clearance", "availability"
+        )
+    )
+    rules = RestRules.objects.filter(event=event).first()
+    rest = (
+        coverage.RestRules(
+            min_rest_minutes=rules.min_rest_minutes,
+            max_duty_minutes_per_24h=rules.max_duty_minutes_per_24h,
+            max_consecutive_days=rules.max_consecutive_days,
+        )
+        if rules
+        else coverage.RestRules()
+    )
+    site_hours = tuple(
+        coverage.SiteHours(site_id=pk, windows=_windows(windows))
+        for pk, windows in Site.objects.filter(event=event, opening_windows__isnull=False).values_list(
+            "pk", "opening_windows"
+        )
+        if windows
+    )
+    return coverage.CoveragePlan(
+        window=coverage.Window.of(event.starts_at, event.ends_at),
+        time_zone=event.time_zone,
+        requirements=requirements,
+        assignments=assignments,
+        officers=officers,
+        rest=rest,
+        site_hours=site_hours,
+    )
+
+
+def coverage_for(event: Any) -> list[coverage.Finding]:
+    """Every finding of the event's plan, in the engine's deterministic order."""
+    return coverage.audit(coverage_plan(event))
+
+
+def coverage_labels(event: Any, findings: list[coverage.Finding]) -> coverage.messages.Labeller:
+    """A labeller naming the posts, sites and officers the findings mention (three queries at most)."""
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for finding in findings:
+        wanted["post"].update(finding.post_ids)
+        wanted["site"].update(finding.site_ids)
+        wanted["officer"].update(finding.officer_ids)
+    names: dict[tuple[str, int], str] = {}
+    if wanted["post"]:
+        for post in Post.objects.filter(event=event, pk__in=wanted["post"]).only(
+            "code", "name_vi", "name_en"
+        ):
+            names[("post", post.pk)] = f"{post.code} ({post.name})"
+    if wanted["site"]:
+        for site in Site.objects.filter(event=event, pk__in=wanted["site"]).only(
+            "code", "name_vi", "name_en"
+        ):
+            names[("site", site.pk)] = site.name
+    if wanted["officer"]:
+        for officer in Officer.objects.filter(event=event, pk__in=wanted["officer"]).only(
+            "code", "full_name", "rank"
+        ):
+            names[("officer", officer.pk)] = f"{officer} ({officer.code})"
+
+    def label(object_type: str, object_id: int) -> str:
+        return names.get((object_type, object_id), f"#{object_id}")
+
+    return label
+
+
+def get_rule_for(user: Any, item: ProgrammeItem, rule_id: Any, *, action: str = "planning.view") -> Any:
+    from antt.planning.models import RequirementRule
+
+    require(user, action, item.event)
+    rule = (
+        RequirementRule.objects.filter(programme_item=item, pk=_pk(rule_id))
+        .select_related("programme_item__event")
+        .first()
+    )
+    if rule is None:
+        raise _not_found()
+    return rule
+
+
+# --- the gap board ---------------------------------------------------------------------------------------
+
+GAP_KINDS = frozenset({"uncovered"})
+CONFLICT_KINDS = frozenset({"double_booked", "orphan_assignment", "unknown_officer"})
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    kind: str
+    kind_label: str
+    severity: str
+    severity_label: str
+    starts_at: datetime
+    ends_at: datetime
+    explanation: str
+    post_ids: tuple[int, ...]
+    officer_ids: tuple[int, ...]
+
+
+@dataclass
+class GapBoard:
+    counts: dict[str, int]
+    by_kind: list[tuple[str, int]]
+    days: list[date]
+    sites: list[tuple[int, str]]
+    groups: list[tuple[date, list[tuple[str, list[BoardRow]]]]]
+    total: int
+
+
+def gap_board(
+    event: Any, *, lang: str, day: date | None = None, site_id: int | None = None, severity: str = ""
+) -> GapBoard:
+    """The coverage findings of ``event`` filtered and grouped by local day and site (a fixed number of
+    queries, whatever the size of the plan)."""
+    from antt.planning.labels import KIND_LABELS, SEVERITY_LABELS
+
+    findings = coverage_for(event)
+    tz = event.tz
+    shown = []
+    for finding in findings:
+        local_day = coverage.datetime_of(finding.window.start, tz).date()
+        if day is not None and local_day != day:
+            continue
+        if site_id is not None and site_id not in finding.site_ids:
+            continue
+        if severity and finding.severity != severity:
+            continue
+        shown.append((local_day, finding))
+    label = coverage_labels(event, [f for _d, f in shown])
+    site_names = {s.pk: s.name for s in Site.objects.filter(event=event).order_by("code")}
+    grouped: dict[date, dict[str, list[BoardRow]]] = defaultdict(lambda: defaultdict(list))
+    for local_day, finding in shown:
+        site_name = ", ".join(site_names.get(pk, f"#{pk}") for pk in finding.site_ids) or "—"
+        kind = str(finding.kind)
+        grouped[local_day][site_name].append(
+            BoardRow(
+                kind=kind,
+                kind_label=str(KIND_LABELS.get(kind, kind)),
+                severity=str(finding.severity),
+                severity_label=str(SEVERITY_LABELS.get(str(finding.severity), finding.severity)),
+                starts_at=coverage.datetime_of(finding.window.start, tz),
+                ends_at=coverage.datetime_of(finding.window.end, tz),
+                explanation=coverage.explain(finding, lang, label),
+                post_ids=finding.post_ids,
+                officer_ids=finding.officer_ids,
+            )
+        )
+    kinds = Counter(str(f.kind) for _d, f in shown)
+    gaps = sum(n for k, n in kinds.items() if k in GAP_KINDS)
+    conflicts = sum(n for k, n in kinds.items() if k in CONFLICT_KINDS)
+    first = event.starts_at.astimezone(tz).date()
+    last = (event.ends_at - timedelta(microseconds=1)).astimezone(tz).date()
+    return GapBoard(
+        counts={"gaps": gaps, "conflicts": conflicts, "other": len(shown) - gaps - conflicts},
+        by_kind=[(str(KIND_LABELS.get(k, k)), kinds[k]) for k in sorted(kinds)],
+        days=[first + timedelta(days=n) for n in range((last - first).days + 1)],
+        sites=list(site_names.items()),
+        groups=[
+            (d, sorted(((name, rows) for name, rows in grouped[d].items()), key=lambda pair: pair[0]))
+            for d in sorted(grouped)
+        ],
+        total=len(shown),
+    )
+
+
+def rest_rules_for(user: Any, event: Any) -> RestRules:
+    """The event's rest rules (unsaved and all off when none were set)."""
+    require(user, "planning.view", event)
+    return RestRules.objects.filter(event=event).first() or RestRules(event=event)

@@ -1,0 +1,654 @@
+"""Every write to sites, posts, programme, requirements, assignments and rest rules.
+
+One transaction each; permission through ``require``; one audit entry with the before/after diff.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from antt.audit import services as audit
+from antt.core.errors import Conflict, Invalid
+from antt.core.permissions import require
+from antt.forces.models import Officer, Skill
+from antt.planning import writes
+from antt.planning.models import (
+    Assignment,
+    Post,
+    ProgrammeItem,
+    ProgrammeItemSite,
+    Requirement,
+    RequirementRule,
+    RestRules,
+    Site,
+)
+
+SITE_FIELDS = (
+    "code",
+    "name_vi",
+    "name_en",
+    "kind",
+    "geometry",
+    "address",
+    "risk_level",
+    "parent",
+    "opening_windows",
+)
+POST_FIELDS = (
+    "code",
+    "name_vi",
+    "name_en",
+    "site",
+    "kind",
+    "geometry",
+    "orders",
+    "check_in_minutes",
+    "default_skill",
+)
+ITEM_FIELDS = (
+    "code",
+    "name_vi",
+    "name_en",
+    "kind",
+    "starts_at",
+    "ends_at",
+    "protection_level",
+    "delegations",
+)
+RULE_FIELDS = (
+    "programme_item",
+    "post_kind",
+    "skill",
+    "headcount",
+    "min_clearance",
+    "lead_minutes",
+    "lag_minutes",
+)
+REQUIREMENT_FIELDS = ("post", "starts_at", "ends_at", "skill", "headcount", "min_clearance", "rule")
+ASSIGNMENT_FIELDS = ("officer", "post", "starts_at", "ends_at", "skill", "status", "requirement")
+REST_FIELDS = ("min_rest_minutes", "max_duty_minutes_per_24h", "max_consecutive_days")
+ACTIVE_STATUSES = (Assignment.Status.PLANNED, Assignment.Status.PUBLISHED)
+
+
+def _within_event(event: Any, starts_at: datetime | None, ends_at: datetime | None) -> None:
+    if starts_at is None or ends_at is None:
+        return
+    if starts_at < event.starts_at or ends_at > event.ends_at:
+        raise Invalid(
+            _("The window must lie within the event (%(start)s to %(end)s).") % _event_window(event)
+        )
+
+
+def _event_window(event: Any) -> dict[str, str]:
+    tz = event.tz
+    fmt = "%Y-%m-%d %H:%M"
+    return {
+        "start": event.starts_at.astimezone(tz).strftime(fmt),
+        "end": event.ends_at.astimezone(tz).strftime(fmt),
+    }
+
+
+def _check_delegations(value: Any) -> None:
+    if not isinstance(value, list) or not all(isinstance(v, str) and 0 < len(v) <= 200 for v in value):
+        raise Invalid(_("Delegations must be a list of names."), field="delegations")
+
+
+# --- sites and posts ------------------------------------------------------------------------------------
+
+
+def _check_site_parent(site: Site, parent: Site | None) -> None:
+    seen = {site.pk}
+    while parent is not None:
+        if parent.pk in seen:
+            raise Invalid(_("A site cannot be placed inside itself or its own part."), field="parent")
+        seen.add(parent.pk)
+        parent = parent.parent
+
+
+@transaction.atomic
+def create_site(*, actor: Any, event: Any, code: str, name_vi: str, name_en: str, **fields: Any) -> Site:
+    writes.same_event(event, parent=fields.get("parent"))
+    unknown = set(fields) - set(SITE_FIELDS)
+    if unknown:
+        raise Invalid(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    site = Site(event=event, code=code, name_vi=name_vi, name_en=name_en, **fields)
+    return writes.create(
+        actor=actor,
+        action="planning.change",
+        event=event,
+        obj=site,
+        fields=SITE_FIELDS,
+        audit_action="planning.create_site",
+        search=True,
+    )
+
+
+@transaction.atomic
+def update_site(*, actor: Any, site: Site, **changes: Any) -> Site:
+    writes.same_event(site.event, parent=changes.get("parent"))
+    if "parent" in changes:
+        _check_site_parent(site, changes["parent"])
+    site, _delta = writes.update(
+        actor=actor,
+        action="planning.change",
+        event=site.event,
+        obj=site,
+        changes=changes,
+        allowed=SITE_FIELDS,
+        fields=SITE_FIELDS,
+        audit_action="planning.update_site",
+        search=True,
+    )
+    return site
+
+
+@transaction.atomic
+def delete_site(*, actor: Any, site: Site) -> None:
+    writes.delete(
+        actor=actor,
+        action="planning.change",
+        event=site.event,
+        obj=site,
+        fields=SITE_FIELDS,
+        audit_action="planning.delete_site",
+    )
+
+
+@transaction.atomic
+def create_post(
+    *, actor: Any, event: Any, site: Site, code: str, name_vi: str, name_en: str, **fields: Any
+) -> Post:
+    writes.same_event(event, site=site, default_skill=fields.get("default_skill"))
+    unknown = set(fields) - set(POST_FIELDS)
+    if unknown:
+        raise Invalid(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    post = Post(event=event, site=site, code=code, name_vi=name_vi, name_en=name_en, **fields)
+    post = writes.create(
+        actor=actor,
+        action="planning.change",
+        event=event,
+        obj=post,
+        fields=POST_FIELDS,
+        audit_action="planning.create_post",
+    )
+    _rederive_at(site)
+    return post
+
+
+@transaction.atomic
+def update_post(*, actor: Any, post: Post, **changes: Any) -> Post:
+    before_site = post.site
+    writes.same_event(post.event, site=changes.get("site"), default_skill=changes.get("default_skill"))
+    post, _delta = writes.update(
+        actor=actor,
+        action="planning.change",
+        event=post.event,
+        obj=post,
+        changes=changes,
+        allowed=POST_FIELDS,
+        fields=POST_FIELDS,
+        audit_action="planning.update_post",
+    )
+    if {"site", "kind"} & set(changes):
+        _rederive_at(post.site, *([before_site] if before_site.pk != post.site_id else []))
+    return post
+
+
+@transaction.atomic
+def delete_post(*, actor: Any, post: Post) -> None:
+    if post.assignments.exists():
+        raise Conflict(_("%(post)s still has assignments; remove them first.") % {"post": post})
+    writes.delete(
+        actor=actor,
+        action="planning.change",
+        event=post.event,
+        obj=post,
+        fields=POST_FIELDS,
+        audit_action="planning.delete_post",
+    )
+
+
+def _rederive_at(*sites: Site) -> None:
+    """A post was added, moved or changed kind: re-derive the programme items held at its site (or at the
+    venue the site is a zone of)."""
+    site_ids = {site.pk for site in sites} | {site.parent_id for site in sites if site.parent_id}
+    items = ProgrammeItem.objects.filter(stops__site_id__in=site_ids).distinct().order_by("pk")
+    for item in items:
+        derive_requirements(item)
+
+
+# --- programme and derived requirements ------------------------------------------------------------------
+
+
+def _set_item_sites(item: ProgrammeItem, sites: Iterable[Site]) -> list[int]:
+    ordered = list(sites)
+    ids = [site.pk for site in ordered]
+    if len(set(ids)) != len(ids):
+        raise Invalid(_("A site is listed twice."), field="sites")
+    for site in ordered:
+        writes.same_event(item.event, sites=site)
+    ProgrammeItemSite.objects.filter(item=item).delete()
+    ProgrammeItemSite.objects.bulk_create(
+        [ProgrammeItemSite(item=item, site=site, position=index) for index, site in enumerate(ordered)]
+    )
+    return ids
+
+
+def derive_requirements(programme_item: ProgrammeItem) -> dict[str, int]:
+    """Re-derive the item's requirements from its rules, inside the caller's transaction.
+
+    For every rule and every post of the rule's kind at the item's sites (and their zones), one
+    requirement over the item's window widened by the rule's lead and lag. Existing derived requirements
+    are updated in place (their ids stay, so linked assignments stay linked); those no longer produced are
+    deleted. Assignments are never touched: one whose requirement disappeared becomes an orphan finding.
+    """
+    item = programme_item
+    site_ids = list(ProgrammeItemSite.objects.filter(item=item).values_list("site_id", flat=True))
+    site_ids += list(Site.objects.filter(parent_id__in=site_ids).values_list("pk", flat=True))
+    posts = list(Post.objects.filter(event_id=item.event_id, site_id__in=site_ids).order_by("pk"))
+    wanted: dict[tuple[int, int], Requirement] = {}
+    for rule in RequirementRule.objects.filter(programme_item=item).order_by("pk"):
+        for post in posts:
+            if post.kind != rule.post_kind:
+                continue
+            wanted[(rule.pk, post.pk)] = Requirement(
+                event_id=item.event_id,
+                post=post,
+                starts_at=item.starts_at - timedelta(minutes=rule.lead_minutes),
+                ends_at=item.ends_at + timedelta(minutes=rule.lag_minutes),
+                skill_id=rule.skill_id,
+                headcount=rule.headcount,
+                min_clearance=rule.min_clearance,
+                rule=rule,
+                programme_item=item,
+            )
+    existing = {
+        (req.rule_id, req.post_id): req
+        for req in Requirement.objects.select_for_update().filter(programme_item=item, rule__isnull=False)
+    }
+    stale = [req.pk for key, req in existing.items() if key not in wanted]
+    Requirement.objects.filter(pk__in=stale).delete()
+    changed = []
+    for key, new in wanted.items():
+        old = existing.get(key)
+        if old is None:
+            continue
+        values = ("starts_at", "ends_at", "skill_id", "headcount", "min_clearance")
+        if any(getattr(old, name) != getattr(new, name) for name in values):
+            for name in values:
+                setattr(old, name, getattr(new, name))
+            changed.append(old)
+    Requirement.objects.bulk_update(
+        changed, ["starts_at", "ends_at", "skill_id", "headcount", "min_clearance"]
+    )
+    created = Requirement.objects.bulk_create([new for key, new in wanted.items() if key not in existing])
+    return {"created": len(created), "updated": len(changed), "deleted": len(stale)}
+
+
+@transaction.atomic
+def create_programme_item(
+    *,
+    actor: Any,
+    event: Any,
+    code: str,
+    name_vi: str,
+    name_en: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    sites: Iterable[Site] = (),
+    **fields: Any,
+) -> ProgrammeItem:
+    unknown = set(fields) - set(ITEM_FIELDS)
+    if unknown:
+        raise Invalid(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    _check_delegations(fields.get("delegations", []))
+    item = ProgrammeItem(
+        event=event,
+        code=code,
+        name_vi=name_vi,
+        name_en=name_en,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        **fields,
+    )
+    require(actor, "planning.change", event)
+    writes.full_clean(item)
+    _within_event(event, starts_at, ends_at)
+    item = writes.create(
+        actor=actor,
+        action="planning.change",
+        event=event,
+        obj=item,
+        fields=ITEM_FIELDS,
+        audit_action="planning.create_programme_item",
+    )
+    _set_item_sites(item, sites)
+    return item
+
+
+@transaction.atomic
+def update_programme_item(
+    *, actor: Any, item: ProgrammeItem, sites: Iterable[Site] | None = None, **changes: Any
+) -> ProgrammeItem:
+    """Change an item (and its ordered sites); its requirements are re-derived in the same transaction."""
+    if "delegations" in changes:
+        _check_delegations(changes["delegations"])
+    before_sites = list(item.stops.values_list("site_id", flat=True))
+    item, _delta = writes.update(
+        actor=actor,
+        action="planning.change",
+        event=item.event,
+        obj=item,
+        changes=changes,
+        allowed=ITEM_FIELDS,
+        fields=ITEM_FIELDS,
+        audit_action="planning.update_programme_item",
+    )
+    _within_event(item.event, item.starts_at, item.ends_at)
+    if sites is not None:
+        after_sites = _set_item_sites(item, sites)
+        if after_sites != before_sites:
+            audit.record(
+                actor=actor,
+                action="planning.set_programme_item_sites",
+                target=item,
+                event=item.event,
+                changes={"sites": [before_sites, after_sites]},
+            )
+    counts = derive_requirements(item)
+    if any(counts.values()):
+        audit.record(
+            actor=actor, action="planning.derive_requirements", target=item, event=item.event, changes=counts
+        )
+    return item
+
+
+@transaction.atomic
+def delete_programme_item(*, actor: Any, item: ProgrammeItem) -> None:
+    """Delete an item with its rules and derived requirements; linked assignments become orphans."""
+    require(actor, "planning.change", item.event)
+    Requirement.objects.filter(programme_item=item, rule__isnull=False).delete()
+    writes.delete(
+        actor=actor,
+        action="planning.change",
+        event=item.event,
+        obj=item,
+        fields=ITEM_FIELDS,
+        audit_action="planning.delete_programme_item",
+    )
+
+
+@transaction.atomic
+def add_requirement_rule(
+    *, actor: Any, item: ProgrammeItem, post_kind: str, skill: Skill, headcount: int = 1, **fields: Any
+) -> RequirementRule:
+    writes.same_event(item.event, skill=skill)
+    rule = RequirementRule(
+        event=item.event, programme_item=item, post_kind=post_kind, skill=skill, headcount=headcount, **fields
+    )
+    rule = writes.create(
+        actor=actor,
+        action="planning.change",
+        event=item.event,
+        obj=rule,
+        fields=RULE_FIELDS,
+        audit_action="planning.add_requirement_rule",
+    )
+    derive_requirements(item)
+    return rule
+
+
+@transaction.atomic
+def delete_requirement_rule(*, actor: Any, rule: RequirementRule) -> None:
+    item = rule.programme_item
+    Requirement.objects.filter(rule=rule).delete()
+    writes.delete(
+        actor=actor,
+        action="planning.change",
+        event=item.event,
+        obj=rule,
+        fields=RULE_FIELDS,
+        audit_action="planning.delete_requirement_rule",
+    )
+    derive_requirements(item)
+
+
+# --- manual requirements ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_requirement(
+    *,
+    actor: Any,
+    event: Any,
+    post: Post,
+    starts_at: datetime,
+    ends_at: datetime,
+    skill: Skill,
+    headcount: int = 1,
+    min_clearance: int = 0,
+) -> Requirement:
+    """A requirement entered by hand (24/7 perimeter, hospital standby)."""
+    writes.same_event(event, post=post, skill=skill)
+    requirement = Requirement(
+        event=event,
+        post=post,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        skill=skill,
+        headcount=headcount,
+        min_clearance=min_clearance,
+    )
+    require(actor, "planning.change", event)
+    writes.full_clean(requirement)
+    _within_event(event, starts_at, ends_at)
+    return writes.create(
+        actor=actor,
+        action="planning.change",
+        event=event,
+        obj=requirement,
+        fields=REQUIREMENT_FIELDS,
+        audit_action="planning.create_requirement",
+    )
+
+
+@transaction.atomic
+def update_requirement(*, actor: Any, requirement: Requirement, **changes: Any) -> Requirement:
+    if requirement.rule_id is not None:
+        require(actor, "planning.change", requirement.event)
+        raise Conflict(
+            _("This requirement is derived from a rule: change the programme item or its rules instead.")
+        )
+    writes.same_event(requirement.event, post=changes.get("post"), skill=changes.get("skill"))
+    requirement, _delta = writes.update(
+        actor=actor,
+        action="planning.change",
+        event=requirement.event,
+        obj=requirement,
+        changes=changes,
+        allowed=("post", "starts_at", "ends_at", "skill", "headcount", "min_clearance"),
+        fields=REQUIREMENT_FIELDS,
+        audit_action="planning.update_requirement",
+    )
+    _within_event(requirement.event, requirement.starts_at, requirement.ends_at)
+    return requirement
+
+
+@transaction.atomic
+def delete_requirement(*, actor: Any, requirement: Requirement) -> None:
+    if requirement.rule_id is not None:
+        require(actor, "planning.change", requirement.event)
+        raise Conflict(
+            _("This requirement is derived from a rule: change the programme item or its rules instead.")
+        )
+    writes.delete(
+        actor=actor,
+        action="planning.change",
+        event=requirement.event,
+        obj=requirement,
+        fields=REQUIREMENT_FIELDS,
+        audit_action="planning.delete_requirement",
+    )
+
+
+# --- assignments -----------------------------------------------------------------------------------------
+
+
+def _lock_officer(officer: Officer) -> Officer:
+    """Serialise every change to one officer's duties (a row lock on PostgreSQL; SQLite locks the file)."""
+    return Officer.objects.select_for_update().get(pk=officer.pk)
+
+
+def _refuse_double_booking(
+    officer: Officer, starts_at: datetime, ends_at: datetime, *, exclude: int | None = None
+) -> None:
+    qs = Assignment.objects.filter(
+        officer=officer, status__in=ACTIVE_STATUSES, starts_at__lt=ends_at, ends_at__gt=starts_at
+    )
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude)
+    clash = qs.select_related("post").first()
+    if clash is not None:
+        raise Conflict(
+            _("%(officer)s is already assigned to %(post)s at that time.")
+            % {"officer": officer, "post": clash.post},
+            field="officer",
+        )
+
+
+def _refuse_missing_skill(officer: Officer, skill: Skill) -> None:
+    if not officer.skills.filter(skill=skill).exists():
+        raise Invalid(
+            _("%(officer)s does not hold the skill %(skill)s.") % {"officer": officer, "skill": skill},
+            field="skill",
+        )
+
+
+@transaction.atomic
+def assign_officer(
+    *,
+    actor: Any,
+    post: Post,
+    officer: Officer,
+    starts_at: datetime,
+    ends_at: datetime,
+    skill: Skill | None = None,
+    requirement: Requirement | None = None,
+) -> Assignment:
+    """Put ``officer`` on ``post`` for the window; refuse double booking and missing skills."""
+    event = post.event
+    require(actor, "planning.assign", event)
+    writes.same_event(event, officer=officer, skill=skill, requirement=requirement)
+    if requirement is not None and requirement.post_id != post.pk:
+        raise Invalid(_("The requirement belongs to another post."), field="requirement")
+    skill = skill or (requirement.skill if requirement else None) or post.default_skill
+    if skill is None:
+        raise Invalid(_("Choose the role/skill of this assignment."), field="skill")
+    assignment = Assignment(
+        event=event,
+        officer=officer,
+        post=post,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        skill=skill,
+        requirement=requirement,
+    )
+    writes.full_clean(assignment)
+    _within_event(event, starts_at, ends_at)
+    officer = _lock_officer(officer)
+    _refuse_missing_skill(officer, skill)
+    _refuse_double_booking(officer, starts_at, ends_at)
+    return writes.create(
+        actor=actor,
+        action="planning.assign",
+        event=event,
+        obj=assignment,
+        fields=ASSIGNMENT_FIELDS,
+        audit_action="planning.assign_officer",
+    )
+
+
+@transaction.atomic
+def update_assignment(*, actor: Any, assignment: Assignment, **changes: Any) -> Assignment:
+    """Move an assignment in time, to another post or officer; the same refusals as ``assign_officer``."""
+    event = assignment.event
+    require(actor, "planning.assign", event)
+    writes.same_event(
+        event, officer=changes.get("officer"), post=changes.get("post"), skill=changes.get("skill")
+    )
+    officer = changes.get("officer", assignment.officer)
+    officer = _lock_officer(officer)
+    assignment, _delta = writes.update(
+        actor=actor,
+        action="planning.assign",
+        event=event,
+        obj=assignment,
+        changes=changes,
+        allowed=("officer", "post", "starts_at", "ends_at", "skill"),
+        fields=ASSIGNMENT_FIELDS,
+        audit_action="planning.update_assignment",
+    )
+    _within_event(event, assignment.starts_at, assignment.ends_at)
+    _refuse_missing_skill(officer, assignment.skill)
+    _refuse_double_booking(officer, assignment.starts_at, assignment.ends_at, exclude=assignment.pk)
+    return assignment
+
+
+@transaction.atomic
+def unassign(*, actor: Any, assignment: Assignment) -> None:
+    writes.delete(
+        actor=actor,
+        action="planning.assign",
+        event=assignment.event,
+        obj=assignment,
+        fields=ASSIGNMENT_FIELDS,
+        audit_action="planning.unassign",
+    )
+
+
+@transaction.atomic
+def publish_assignments(*, actor: Any, event: Any, ids: Iterable[int] | None = None) -> int:
+    """Publish the planned assignments of ``event`` (all, or those in ``ids``) as one audited action."""
+    require(actor, "planning.publish", event)
+    qs = Assignment.objects.filter(event=event, status=Assignment.Status.PLANNED)
+    if ids is not None:
+        wanted = sorted(set(ids))
+        qs = qs.filter(pk__in=wanted)
+    published = sorted(qs.values_list("pk", flat=True))
+    if not published:
+        return 0
+    Assignment.objects.filter(pk__in=published).update(status=Assignment.Status.PUBLISHED)
+    audit.record(
+        actor=actor,
+        action="planning.publish_assignments",
+        event=event,
+        object_type="planning.assignment",
+        object_repr=_("%(count)d assignment(s)") % {"count": len(published)},
+        changes={"status": ["planned", "published"], "ids": published},
+    )
+    return len(published)
+
+
+# --- rest rules ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_rest_rules(*, actor: Any, event: Any, **values: Any) -> RestRules:
+    require(actor, "planning.change", event)
+    rules, _created = RestRules.objects.select_for_update().get_or_create(event=event)
+    rules, _delta = writes.update(
+        actor=actor,
+        action="planning.change",
+        event=event,
+        obj=rules,
+        changes=values,
+        allowed=REST_FIELDS,
+        fields=REST_FIELDS,
+        audit_action="planning.set_rest_rules",
+    )
+    return rules
