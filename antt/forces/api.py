@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers
 from rest_framework.request import Request
-from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from antt.core.permissions import Clearance
-from antt.events import queries as event_queries
+from antt.events.api_base import EventObjectsView, EventObjectView
 from antt.forces import queries, services
 from antt.forces.models import Officer, OfficerSkill, Skill, Unit
 from antt.planning.models import Site
@@ -124,100 +122,87 @@ def _officer_refs(event: Any, data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-class UnitListView(APIView):
-    @extend_schema(responses=UnitSerializer(many=True), summary="Units of an event")
-    def get(self, request: Request, code: str) -> Response:
-        event = event_queries.get_event_for(request.user, code)
-        units = queries.units_for(request.user, event, search=request.query_params.get("q", ""))
-        return Response(UnitSerializer(units, many=True).data)
+@extend_schema_view(
+    get=extend_schema(responses=UnitSerializer(many=True), summary="Units of an event"),
+    post=extend_schema(request=UnitInputSerializer, responses={201: UnitSerializer}, summary="Create a unit"),
+)
+class UnitListView(EventObjectsView):
+    output, input = UnitSerializer, UnitInputSerializer
 
-    @extend_schema(request=UnitInputSerializer, responses={201: UnitSerializer}, summary="Create a unit")
-    def post(self, request: Request, code: str) -> Response:
-        event = event_queries.get_event_for(request.user, code)
-        form = UnitInputSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        unit = services.create_unit(actor=request.user, event=event, **_unit_refs(event, form.validated_data))
-        return Response(UnitSerializer(unit).data, status=status.HTTP_201_CREATED)
+    def objects(self, request: Request, event: Any) -> Any:
+        return queries.units_for(request.user, event, search=request.query_params.get("q", ""))
+
+    def create(self, request: Request, event: Any, data: dict[str, Any]) -> Any:
+        return services.create_unit(actor=request.user, event=event, **_unit_refs(event, data))
 
 
-class UnitDetailView(APIView):
-    @extend_schema(responses=UnitSerializer, summary="One unit")
-    def get(self, request: Request, code: str, unit_id: int) -> Response:
-        event = event_queries.get_event_for(request.user, code)
-        return Response(UnitSerializer(queries.get_unit_for(request.user, event, unit_id)).data)
+@extend_schema_view(
+    get=extend_schema(responses=UnitSerializer, summary="One unit"),
+    patch=extend_schema(request=UnitInputSerializer, responses=UnitSerializer, summary="Change a unit"),
+    delete=extend_schema(request=None, responses={204: None}, summary="Delete a unit"),
+)
+class UnitDetailView(EventObjectView):
+    output, input = UnitSerializer, UnitInputSerializer
 
-    @extend_schema(request=UnitInputSerializer, responses=UnitSerializer, summary="Change a unit")
-    def patch(self, request: Request, code: str, unit_id: int) -> Response:
-        event = event_queries.get_event_for(request.user, code)
-        unit = queries.get_unit_for(request.user, event, unit_id)
-        form = UnitInputSerializer(data=request.data, partial=True)
-        form.is_valid(raise_exception=True)
-        unit = services.update_unit(actor=request.user, unit=unit, **_unit_refs(event, form.validated_data))
-        return Response(UnitSerializer(unit).data)
+    def fetch(self, request: Request, event: Any, pk: Any) -> Any:
+        return queries.get_unit_for(request.user, event, pk)
 
-    @extend_schema(request=None, responses={204: None}, summary="Delete a unit")
-    def delete(self, request: Request, code: str, unit_id: int) -> Response:
-        event = event_queries.get_event_for(request.user, code)
-        services.delete_unit(actor=request.user, unit=queries.get_unit_for(request.user, event, unit_id))
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def update(self, request: Request, event: Any, obj: Any, data: dict[str, Any]) -> Any:
+        return services.update_unit(actor=request.user, unit=obj, **_unit_refs(event, data))
+
+    def remove(self, request: Request, obj: Any) -> None:
+        services.delete_unit(actor=request.user, unit=obj)
 
 
-class SkillListView(APIView):
-    @extend_schema(responses=SkillSerializer(many=True), summary="Skills of an event")
-    def get(self, request: Request, code: str) -> Response:
-        event = event_queries.get_event_for(request.user, code)
-        return Response(SkillSerializer(queries.skills_for(request.user, event), many=True).data)
+@extend_schema_view(
+    get=extend_schema(responses=SkillSerializer(many=True), summary="Skills of an event"),
+    post=extend_schema(
+        request=SkillInputSerializer, responses={201: SkillSerializer}, summary="Create a skill"
+    ),
+)
+class SkillListView(EventObjectsView):
+    output, input = SkillSerializer, SkillInputSerializer
 
-    @extend_schema(request=SkillInputSerializer, responses={201: SkillSerializer}, summary="Create a skill")
-    def post(self, request: Request, code: str) -> Response:
-        event = event_queries.get_event_for(request.user, code)
-        form = SkillInputSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        skill = services.create_skill(actor=request.user, event=event, **form.validated_data)
-        return Response(SkillSerializer(skill).data, status=status.HTTP_201_CREATED)
+    def objects(self, request: Request, event: Any) -> Any:
+        return queries.skills_for(request.user, event)
+
+    def create(self, request: Request, event: Any, data: dict[str, Any]) -> Any:
+        return services.create_skill(actor=request.user, event=event, **data)
 
 
-class OfficerListView(APIView):
-    @extend_schema(responses=OfficerSerializer(many=True), summary="Officers of an event")
-    def get(self, request: Request, code: str) -> Response:
-        event = event_queries.get_event_for(request.user, code)
-        officers = queries.officers_for(request.user, event, search=request.query_params.get("q", ""))
-        return Response(OfficerSerializer(officers, many=True).data)
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(responses=OfficerSerializer(many=True), summary="Officers of an event"),
+    post=extend_schema(
         request=OfficerInputSerializer, responses={201: OfficerSerializer}, summary="Create an officer"
-    )
-    def post(self, request: Request, code: str) -> Response:
-        event = event_queries.get_event_for(request.user, code)
-        form = OfficerInputSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        officer = services.create_officer(
-            actor=request.user, event=event, **_officer_refs(event, form.validated_data)
-        )
-        officer = queries.get_officer_for(request.user, event, officer.pk)
-        return Response(OfficerSerializer(officer).data, status=status.HTTP_201_CREATED)
+    ),
+)
+class OfficerListView(EventObjectsView):
+    output, input = OfficerSerializer, OfficerInputSerializer
+
+    def objects(self, request: Request, event: Any) -> Any:
+        return queries.officers_for(request.user, event, search=request.query_params.get("q", ""))
+
+    def create(self, request: Request, event: Any, data: dict[str, Any]) -> Any:
+        officer = services.create_officer(actor=request.user, event=event, **_officer_refs(event, data))
+        return queries.get_officer_for(request.user, event, officer.pk)  # with its skills, for the answer
 
 
-class OfficerDetailView(APIView):
-    @extend_schema(responses=OfficerSerializer, summary="One officer")
-    def get(self, request: Request, code: str, officer_id: int) -> Response:
-        event = event_queries.get_event_for(request.user, code)
-        return Response(OfficerSerializer(queries.get_officer_for(request.user, event, officer_id)).data)
+@extend_schema_view(
+    get=extend_schema(responses=OfficerSerializer, summary="One officer"),
+    patch=extend_schema(
+        request=OfficerInputSerializer, responses=OfficerSerializer, summary="Change an officer"
+    ),
+    delete=extend_schema(request=None, responses={204: None}, summary="Delete an officer"),
+)
+class OfficerDetailView(EventObjectView):
+    output, input = OfficerSerializer, OfficerInputSerializer
 
-    @extend_schema(request=OfficerInputSerializer, responses=OfficerSerializer, summary="Change an officer")
-    def patch(self, request: Request, code: str, officer_id: int) -> Response:
-        event = event_queries.get_event_for(request.user, code)
-        officer = queries.get_officer_for(request.user, event, officer_id)
-        form = OfficerInputSerializer(data=request.data, partial=True)
-        form.is_valid(raise_exception=True)
-        services.update_officer(
-            actor=request.user, officer=officer, **_officer_refs(event, form.validated_data)
-        )
-        return Response(OfficerSerializer(queries.get_officer_for(request.user, event, officer_id)).data)
+    def fetch(self, request: Request, event: Any, pk: Any) -> Any:
+        return queries.get_officer_for(request.user, event, pk)
 
-    @extend_schema(request=None, responses={204: None}, summary="Delete an officer")
-    def delete(self, request: Request, code: str, officer_id: int) -> Response:
-        event = event_queries.get_event_for(request.user, code)
-        officer = queries.get_officer_for(request.user, event, officer_id)
-        services.delete_officer(actor=request.user, officer=officer)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def update(self, request: Request, event: Any, obj: Any, data: dict[str, Any]) -> Any:
+        services.update_officer(actor=request.user, officer=obj, **_officer_refs(event, data))
+        return self.fetch(request, event, obj.pk)
+
+    def remove(self, request: Request, obj: Any) -> None:
+        services.delete_officer(actor=request.user, officer=obj)

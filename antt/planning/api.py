@@ -6,7 +6,7 @@ from collections import Counter
 from typing import Any
 
 from django.utils.translation import get_language
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from antt.core.permissions import Clearance, require
 from antt.events import queries as event_queries
+from antt.events.api_base import EventObjectsView, EventObjectView
 from antt.forces.models import Officer, Skill
 from antt.forces.queries import lookup
 from antt.planning import coverage, queries, services
@@ -256,130 +257,108 @@ def _refs(event: Any, data: dict[str, Any]) -> dict[str, Any]:
 # --- views -----------------------------------------------------------------------------------------------
 
 
-class SiteListView(APIView):
-    @extend_schema(responses=SiteSerializer(many=True), summary="Sites of an event")
-    def get(self, request: Request, code: str) -> Response:
-        event = event_queries.get_event_for(request.user, code)
-        sites = queries.sites_for(request.user, event, search=request.query_params.get("q", ""))
-        return Response(SiteSerializer(sites, many=True).data)
+@extend_schema_view(
+    get=extend_schema(responses=SiteSerializer(many=True), summary="Sites of an event"),
+    post=extend_schema(request=SiteInputSerializer, responses={201: SiteSerializer}, summary="Create a site"),
+)
+class SiteListView(EventObjectsView):
+    output, input = SiteSerializer, SiteInputSerializer
 
-    @extend_schema(request=SiteInputSerializer, responses={201: SiteSerializer}, summary="Create a site")
-    def post(self, request: Request, code: str) -> Response:
-        event = event_queries.get_event_for(request.user, code)
-        form = SiteInputSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        site = services.create_site(actor=request.user, event=event, **_refs(event, form.validated_data))
-        return Response(SiteSerializer(site).data, status=status.HTTP_201_CREATED)
+    def objects(self, request: Request, event: Any) -> Any:
+        return queries.sites_for(request.user, event, search=request.query_params.get("q", ""))
+
+    def create(self, request: Request, event: Any, data: dict[str, Any]) -> Any:
+        return services.create_site(actor=request.user, event=event, **_refs(event, data))
 
 
-class SiteDetailView(APIView):
-    @extend_schema(responses=SiteSerializer, summary="One site")
-    def get(self, request: Request, code: str, site_id: int) -> Response:
-        event = event_queries.get_event_for(request.user, code)
-        return Response(SiteSerializer(queries.get_site_for(request.user, event, site_id)).data)
+@extend_schema_view(
+    get=extend_schema(responses=SiteSerializer, summary="One site"),
+    patch=extend_schema(request=SiteInputSerializer, responses=SiteSerializer, summary="Change a site"),
+    delete=extend_schema(request=None, responses={204: None}, summary="Delete a site"),
+)
+class SiteDetailView(EventObjectView):
+    output, input = SiteSerializer, SiteInputSerializer
 
-    @extend_schema(request=SiteInputSerializer, responses=SiteSerializer, summary="Change a site")
-    def patch(self, request: Request, code: str, site_id: int) -> Response:
-        event = event_queries.get_event_for(request.user, code)
-        site = queries.get_site_for(request.user, event, site_id)
-        form = SiteInputSerializer(data=request.data, partial=True)
-        form.is_valid(raise_exception=True)
-        site = services.update_site(actor=request.user, site=site, **_refs(event, form.validated_data))
-        return Response(SiteSerializer(site).data)
+    def fetch(self, request: Request, event: Any, pk: Any) -> Any:
+        return queries.get_site_for(request.user, event, pk)
 
-    @extend_schema(request=None, responses={204: None}, summary="Delete a site")
-    def delete(self, request: Request, code: str, site_id: int) -> Response:
-        event = event_queries.get_event_for(request.user, code)
-        services.delete_site(actor=request.user, site=queries.get_site_for(request.user, event, site_id))
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def update(self, request: Request, event: Any, obj: Any, data: dict[str, Any]) -> Any:
+        return services.update_site(actor=request.user, site=obj, **_refs(event, data))
+
+    def remove(self, request: Request, obj: Any) -> None:
+        services.delete_site(actor=request.user, site=obj)
 
 
-class PostListView(APIView):
-    @extend_schema(responses=PostSerializer(many=True), summary="Posts of an event")
-    def get(self, request: Request, code: str) -> Response:
-        event = event_queries.get_event_for(request.user, code)
-        return Response(PostSerializer(queries.posts_for(request.user, event), many=True).data)
+@extend_schema_view(
+    get=extend_schema(responses=PostSerializer(many=True), summary="Posts of an event"),
+    post=extend_schema(request=PostInputSerializer, responses={201: PostSerializer}, summary="Create a post"),
+)
+class PostListView(EventObjectsView):
+    output, input = PostSerializer, PostInputSerializer
 
-    @extend_schema(request=PostInputSerializer, responses={201: PostSerializer}, summary="Create a post")
-    def post(self, request: Request, code: str) -> Response:
-        event = event_queries.get_event_for(request.user, code)
-        form = PostInputSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        post = services.create_post(actor=request.user, event=event, **_refs(event, form.validated_data))
-        return Response(PostSerializer(post).data, status=status.HTTP_201_CREATED)
+    def objects(self, request: Request, event: Any) -> Any:
+        return queries.posts_for(request.user, event)
 
-
-class PostDetailView(APIView):
-    @extend_schema(responses=PostSerializer, summary="One post")
-    def get(self, request: Request, code: str, post_id: int) -> Response:
-        event = event_queries.get_event_for(request.user, code)
-        return Response(PostSerializer(queries.get_post_for(request.user, event, post_id)).data)
-
-    @extend_schema(request=PostInputSerializer, responses=PostSerializer, summary="Change a post")
-    def patch(self, request: Request, code: str, post_id: int) -> Response:
-        event = event_queries.get_event_for(request.user, code)
-        post = queries.get_post_for(request.user, event, post_id)
-        form = PostInputSerializer(data=request.data, partial=True)
-        form.is_valid(raise_exception=True)
-        post = services.update_post(actor=request.user, post=post, **_refs(event, form.validated_data))
-        return Response(PostSerializer(post).data)
-
-    @extend_schema(request=None, responses={204: None}, summary="Delete a post")
-    def delete(self, request: Request, code: str, post_id: int) -> Response:
-        event = event_queries.get_event_for(request.user, code)
-        services.delete_post(actor=request.user, post=queries.get_post_for(request.user, event, post_id))
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def create(self, request: Request, event: Any, data: dict[str, Any]) -> Any:
+        return services.create_post(actor=request.user, event=event, **_refs(event, data))
 
 
-class ProgrammeItemListView(APIView):
-    @extend_schema(responses=ProgrammeItemSerializer(many=True), summary="Programme of an event")
-    def get(self, request: Request, code: str) -> Response:
-        event = event_queries.get_event_for(request.user, code)
-        items = queries.programme_items_for(request.user, event)
-        return Response(ProgrammeItemSerializer(items, many=True).data)
+@extend_schema_view(
+    get=extend_schema(responses=PostSerializer, summary="One post"),
+    patch=extend_schema(request=PostInputSerializer, responses=PostSerializer, summary="Change a post"),
+    delete=extend_schema(request=None, responses={204: None}, summary="Delete a post"),
+)
+class PostDetailView(EventObjectView):
+    output, input = PostSerializer, PostInputSerializer
 
-    @extend_schema(
+    def fetch(self, request: Request, event: Any, pk: Any) -> Any:
+        return queries.get_post_for(request.user, event, pk)
+
+    def update(self, request: Request, event: Any, obj: Any, data: dict[str, Any]) -> Any:
+        return services.update_post(actor=request.user, post=obj, **_refs(event, data))
+
+    def remove(self, request: Request, obj: Any) -> None:
+        services.delete_post(actor=request.user, post=obj)
+
+
+@extend_schema_view(
+    get=extend_schema(responses=ProgrammeItemSerializer(many=True), summary="Programme of an event"),
+    post=extend_schema(
         request=ProgrammeItemInputSerializer, responses={201: ProgrammeItemSerializer}, summary="Add an item"
-    )
-    def post(self, request: Request, code: str) -> Response:
-        event = event_queries.get_event_for(request.user, code)
-        form = ProgrammeItemInputSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        item = services.create_programme_item(
-            actor=request.user, event=event, **_refs(event, form.validated_data)
-        )
-        item = queries.get_programme_item_for(request.user, event, item.pk)
-        return Response(ProgrammeItemSerializer(item).data, status=status.HTTP_201_CREATED)
+    ),
+)
+class ProgrammeItemListView(EventObjectsView):
+    output, input = ProgrammeItemSerializer, ProgrammeItemInputSerializer
+
+    def objects(self, request: Request, event: Any) -> Any:
+        return queries.programme_items_for(request.user, event)
+
+    def create(self, request: Request, event: Any, data: dict[str, Any]) -> Any:
+        item = services.create_programme_item(actor=request.user, event=event, **_refs(event, data))
+        return queries.get_programme_item_for(request.user, event, item.pk)  # with its sites and rules
 
 
-class ProgrammeItemDetailView(APIView):
-    @extend_schema(responses=ProgrammeItemSerializer, summary="One programme item")
-    def get(self, request: Request, code: str, item_id: int) -> Response:
-        event = event_queries.get_event_for(request.user, code)
-        item = queries.get_programme_item_for(request.user, event, item_id)
-        return Response(ProgrammeItemSerializer(item).data)
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(responses=ProgrammeItemSerializer, summary="One programme item"),
+    patch=extend_schema(
         request=ProgrammeItemInputSerializer,
         responses=ProgrammeItemSerializer,
         summary="Change an item (re-derives its requirements)",
-    )
-    def patch(self, request: Request, code: str, item_id: int) -> Response:
-        event = event_queries.get_event_for(request.user, code)
-        item = queries.get_programme_item_for(request.user, event, item_id)
-        form = ProgrammeItemInputSerializer(data=request.data, partial=True)
-        form.is_valid(raise_exception=True)
-        services.update_programme_item(actor=request.user, item=item, **_refs(event, form.validated_data))
-        return Response(
-            ProgrammeItemSerializer(queries.get_programme_item_for(request.user, event, item_id)).data
-        )
+    ),
+    delete=extend_schema(request=None, responses={204: None}, summary="Delete a programme item"),
+)
+class ProgrammeItemDetailView(EventObjectView):
+    output, input = ProgrammeItemSerializer, ProgrammeItemInputSerializer
 
-    @extend_schema(request=None, responses={204: None}, summary="Delete a programme item")
-    def delete(self, request: Request, code: str, item_id: int) -> Response:
-        event = event_queries.get_event_for(request.user, code)
-        item = queries.get_programme_item_for(request.user, event, item_id)
-        services.delete_programme_item(actor=request.user, item=item)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def fetch(self, request: Request, event: Any, pk: Any) -> Any:
+        return queries.get_programme_item_for(request.user, event, pk)
+
+    def update(self, request: Request, event: Any, obj: Any, data: dict[str, Any]) -> Any:
+        services.update_programme_item(actor=request.user, item=obj, **_refs(event, data))
+        return self.fetch(request, event, obj.pk)
+
+    def remove(self, request: Request, obj: Any) -> None:
+        services.delete_programme_item(actor=request.user, item=obj)
 
 
 class RuleListView(APIView):
@@ -407,94 +386,80 @@ class RuleDetailView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class RequirementListView(APIView):
-    @extend_schema(responses=RequirementSerializer(many=True), summary="Requirements of an event")
-    def get(self, request: Request, code: str) -> Response:
-        event = event_queries.get_event_for(request.user, code)
-        return Response(RequirementSerializer(queries.requirements_for(request.user, event), many=True).data)
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(responses=RequirementSerializer(many=True), summary="Requirements of an event"),
+    post=extend_schema(
         request=RequirementInputSerializer,
         responses={201: RequirementSerializer},
         summary="Add a requirement",
-    )
-    def post(self, request: Request, code: str) -> Response:
-        event = event_queries.get_event_for(request.user, code)
-        form = RequirementInputSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        requirement = services.create_requirement(
-            actor=request.user, event=event, **_refs(event, form.validated_data)
-        )
-        return Response(RequirementSerializer(requirement).data, status=status.HTTP_201_CREATED)
+    ),
+)
+class RequirementListView(EventObjectsView):
+    output, input = RequirementSerializer, RequirementInputSerializer
+
+    def objects(self, request: Request, event: Any) -> Any:
+        return queries.requirements_for(request.user, event)
+
+    def create(self, request: Request, event: Any, data: dict[str, Any]) -> Any:
+        return services.create_requirement(actor=request.user, event=event, **_refs(event, data))
 
 
-class RequirementDetailView(APIView):
-    @extend_schema(responses=RequirementSerializer, summary="One requirement")
-    def get(self, request: Request, code: str, requirement_id: int) -> Response:
-        event = event_queries.get_event_for(request.user, code)
-        requirement = queries.get_requirement_for(request.user, event, requirement_id)
-        return Response(RequirementSerializer(requirement).data)
+@extend_schema_view(
+    get=extend_schema(responses=RequirementSerializer, summary="One requirement"),
+    patch=extend_schema(
+        request=RequirementInputSerializer, responses=RequirementSerializer, summary="Change one"
+    ),
+    delete=extend_schema(request=None, responses={204: None}, summary="Delete a requirement entered by hand"),
+)
+class RequirementDetailView(EventObjectView):
+    output, input = RequirementSerializer, RequirementInputSerializer
 
-    @extend_schema(request=RequirementInputSerializer, responses=RequirementSerializer, summary="Change one")
-    def patch(self, request: Request, code: str, requirement_id: int) -> Response:
-        event = event_queries.get_event_for(request.user, code)
-        requirement = queries.get_requirement_for(request.user, event, requirement_id)
-        form = RequirementInputSerializer(data=request.data, partial=True)
-        form.is_valid(raise_exception=True)
-        requirement = services.update_requirement(
-            actor=request.user, requirement=requirement, **_refs(event, form.validated_data)
-        )
-        return Response(RequirementSerializer(requirement).data)
+    def fetch(self, request: Request, event: Any, pk: Any) -> Any:
+        return queries.get_requirement_for(request.user, event, pk)
 
-    @extend_schema(request=None, responses={204: None}, summary="Delete a requirement entered by hand")
-    def delete(self, request: Request, code: str, requirement_id: int) -> Response:
-        event = event_queries.get_event_for(request.user, code)
-        requirement = queries.get_requirement_for(request.user, event, requirement_id)
-        services.delete_requirement(actor=request.user, requirement=requirement)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def update(self, request: Request, event: Any, obj: Any, data: dict[str, Any]) -> Any:
+        return services.update_requirement(actor=request.user, requirement=obj, **_refs(event, data))
+
+    def remove(self, request: Request, obj: Any) -> None:
+        services.delete_requirement(actor=request.user, requirement=obj)
 
 
-class AssignmentListView(APIView):
-    @extend_schema(responses=AssignmentSerializer(many=True), summary="Assignments of an event")
-    def get(self, request: Request, code: str) -> Response:
-        event = event_queries.get_event_for(request.user, code)
-        return Response(AssignmentSerializer(queries.assignments_for(request.user, event), many=True).data)
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(responses=AssignmentSerializer(many=True), summary="Assignments of an event"),
+    post=extend_schema(
         request=AssignmentInputSerializer, responses={201: AssignmentSerializer}, summary="Assign an officer"
-    )
-    def post(self, request: Request, code: str) -> Response:
-        event = event_queries.get_event_for(request.user, code)
-        form = AssignmentInputSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        assignment = services.assign_officer(actor=request.user, **_refs(event, form.validated_data))
-        return Response(AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
+    ),
+)
+class AssignmentListView(EventObjectsView):
+    output, input = AssignmentSerializer, AssignmentInputSerializer
+
+    def objects(self, request: Request, event: Any) -> Any:
+        return queries.assignments_for(request.user, event)
+
+    def create(self, request: Request, event: Any, data: dict[str, Any]) -> Any:
+        return services.assign_officer(actor=request.user, **_refs(event, data))
 
 
-class AssignmentDetailView(APIView):
-    @extend_schema(responses=AssignmentSerializer, summary="One assignment")
-    def get(self, request: Request, code: str, assignment_id: int) -> Response:
-        event = event_queries.get_event_for(request.user, code)
-        assignment = queries.get_assignment_for(request.user, event, assignment_id)
-        return Response(AssignmentSerializer(assignment).data)
+@extend_schema_view(
+    get=extend_schema(responses=AssignmentSerializer, summary="One assignment"),
+    patch=extend_schema(
+        request=AssignmentInputSerializer, responses=AssignmentSerializer, summary="Change one"
+    ),
+    delete=extend_schema(request=None, responses={204: None}, summary="Remove an assignment"),
+)
+class AssignmentDetailView(EventObjectView):
+    output, input = AssignmentSerializer, AssignmentInputSerializer
 
-    @extend_schema(request=AssignmentInputSerializer, responses=AssignmentSerializer, summary="Change one")
-    def patch(self, request: Request, code: str, assignment_id: int) -> Response:
-        event = event_queries.get_event_for(request.user, code)
-        assignment = queries.get_assignment_for(request.user, event, assignment_id)
-        form = AssignmentInputSerializer(data=request.data, partial=True)
-        form.is_valid(raise_exception=True)
-        data = _refs(event, form.validated_data)
-        data.pop("requirement", None)
-        assignment = services.update_assignment(actor=request.user, assignment=assignment, **data)
-        return Response(AssignmentSerializer(assignment).data)
+    def fetch(self, request: Request, event: Any, pk: Any) -> Any:
+        return queries.get_assignment_for(request.user, event, pk)
 
-    @extend_schema(request=None, responses={204: None}, summary="Remove an assignment")
-    def delete(self, request: Request, code: str, assignment_id: int) -> Response:
-        event = event_queries.get_event_for(request.user, code)
-        assignment = queries.get_assignment_for(request.user, event, assignment_id)
-        services.unassign(actor=request.user, assignment=assignment)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def update(self, request: Request, event: Any, obj: Any, data: dict[str, Any]) -> Any:
+        data = _refs(event, data)
+        data.pop("requirement", None)  # an assignment's requirement is not changed by hand
+        return services.update_assignment(actor=request.user, assignment=obj, **data)
+
+    def remove(self, request: Request, obj: Any) -> None:
+        services.unassign(actor=request.user, assignment=obj)
 
 
 class AssignmentPublishView(APIView):
