@@ -3,51 +3,13 @@ Vietnamese, open the demo event, see the audit page. Screenshots land in test-re
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.browser.conftest import SHOTS
+
 pytestmark = pytest.mark.browser
-
-CHROMIUM = os.environ.get("ANTT_CHROMIUM", "/usr/bin/chromium")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--no-first-run",
-]
-SHOTS = Path(__file__).resolve().parents[2] / "test-results"
-
-
-@pytest.fixture
-def page(audit_flushable: None, live_server: Any, settings: Any) -> Iterator[Any]:
-    if not shutil.which(CHROMIUM):
-        pytest.fail(
-            f"Debian's chromium is needed at {CHROMIUM}: `make test` installs it (apt-get install chromium)."
-        )
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = (
-        "true"  # Playwright's sync API runs an event loop in this thread
-    )
-    from playwright.sync_api import sync_playwright
-
-    settings.DEMO = False
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        context = browser.new_context(locale="en-US", viewport={"width": 390, "height": 844})
-        tab = context.new_page()
-        tab.set_default_timeout(15_000)
-        yield tab
-        context.close()
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def test_sign_in_with_totp_switch_to_vietnamese_open_event_and_audit(page: Any, live_server: Any) -> None:
