@@ -257,7 +257,24 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "antt.core.views.csrf_failure"
-TILE_URL = env("TILE_URL", "") or ""
+# Map tiles for Leaflet, e.g. https://{s}.tile.example.org/{z}/{x}/{y}.png; empty: the map draws its
+# geometry on a blank grid. ANTT_TILE_URL is the older name of ANTT_MAP_TILE_URL.
+MAP_TILE_URL = env("MAP_TILE_URL", "") or env("TILE_URL", "") or ""
+MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", "") or ""
+if MAP_TILE_URL and urlparse(MAP_TILE_URL).scheme not in ("http", "https"):
+    raise ImproperlyConfigured(
+        "ANTT_MAP_TILE_URL must start with https:// (or http://). / ANTT_MAP_TILE_URL phải bắt đầu bằng https://."
+    )
+# The tile host for CSP img-src: a "{s}" subdomain placeholder becomes the "*." wildcard CSP allows.
+_tile_host = urlparse(MAP_TILE_URL).netloc.split("@")[-1]
+if _tile_host.startswith("{s}."):
+    _tile_host = "*." + _tile_host[4:]
+if "{" in _tile_host:
+    raise ImproperlyConfigured(
+        "ANTT_MAP_TILE_URL may only use {s} as the first part of its host name. "
+        "/ ANTT_MAP_TILE_URL chỉ được dùng {s} ở phần đầu tên máy chủ."
+    )
+TILE_URL = MAP_TILE_URL
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -266,7 +283,7 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [
             SELF,
             "data:",
-            *([urlparse(TILE_URL).scheme + "://" + urlparse(TILE_URL).netloc] if TILE_URL else []),
+            *([urlparse(MAP_TILE_URL).scheme + "://" + _tile_host] if MAP_TILE_URL else []),
         ],
         "connect-src": [SELF],
         "font-src": [SELF],
