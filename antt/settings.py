@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "antt.events",
     "antt.forces",
     "antt.planning",
+    "antt.plans",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PlansConfig(AppConfig):
+    name = "antt.plans"
+    label = "plans"
+    verbose_name = _("Plans and contingency plans")

@@ -1,0 +1,130 @@
+"""Reads of plans with access checks: missing and forbidden look the same (``NotFound``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from antt.core.errors import Invalid
+from antt.core.permissions import require
+from antt.core.text import fold
+from antt.forces.models import Officer
+from antt.forces.queries import _not_found, _pk
+from antt.plans import diff
+from antt.plans.models import Plan, PlanStep, PlanVersion, pick
+
+
+_HEAVY = ("body_vi", "body_en", "trigger_vi", "trigger_en", "tasks", "sites", "programme_items")
+
+
+def plans_for(user: Any, event: Any, *, kind: str = "", status: str = "", search: str = "") -> QuerySet[Plan]:
+    """The event's plans, optionally of one kind or status, matching a diacritics-blind search."""
+    require(user, "planning.view", event)
+    qs = Plan.objects.filter(event=event)
+    if kind in Plan.Kind.values:
+        qs = qs.filter(kind=kind)
+    if status in Plan.Status.values:
+        qs = qs.filter(status=status)
+    for word in fold(search).split():
+        qs = qs.filter(search_text__contains=word)
+    return qs.select_related("responsible", "latest_version__author", "approved_version").defer(
+        *(f"{rel}__{name}" for rel in ("latest_version", "approved_version") for name in _HEAVY)
+    )
+
+
+def get_plan_for(user: Any, event: Any, plan_id: Any, *, action: str = "planning.view") -> Plan:
+    require(user, action, event)
+    plan = (
+        Plan.objects.filter(event=event, pk=_pk(plan_id))
+        .select_related("event", "responsible", "latest_version__author", "approved_version__author")
+        .first()
+    )
+    if plan is None:
+        raise _not_found()
+    return plan
+
+
+def versions_of(plan: Plan) -> QuerySet[PlanVersion]:
+    """Every version of ``plan``, oldest first, without their (large) content."""
+    return (
+        PlanVersion.objects.filter(plan=plan)
+        .select_related("author", "submitted_by", "approved_by")
+        .defer(*_HEAVY)
+        .order_by("number")
+    )
+
+
+def get_version_for(user: Any, plan: Plan, number: Any) -> PlanVersion:
+    """Version ``number`` of a plan the caller already fetched through ``get_plan_for``."""
+    require(user, "planning.view", plan.event)
+    version = (
+        PlanVersion.objects.filter(plan=plan, number=_pk(number))
+        .select_related("plan", "author", "submitted_by", "approved_by")
+        .first()
+    )
+    if version is None:
+        raise _not_found()
+    return version
+
+
+def steps_of(plan: Plan) -> QuerySet[PlanStep]:
+    return PlanStep.objects.filter(plan=plan).select_related("actor", "version").order_by("-at", "-pk")
+
+
+def tasks_by_unit(tasks: Sequence[Mapping[str, Any]]) -> list[tuple[Mapping[str, Any], list[Mapping[str, Any]]]]:
+    """Tasks grouped by unit (units by code; tasks in the order written)."""
+    groups: dict[int, tuple[Mapping[str, Any], list[Mapping[str, Any]]]] = {}
+    for task in tasks:
+        unit = task["unit"]
+        groups.setdefault(unit["id"], (unit, []))[1].append(task)
+    return sorted(groups.values(), key=lambda group: group[0]["code"])
+
+
+def unit_commanders(event: Any) -> QuerySet[Officer]:
+    """Officers who command a unit of the event (suggestions for 'responsible commander')."""
+    return (
+        Officer.objects.filter(event=event, pk__in=event.units.exclude(commander=None).values("commander"))
+        .select_related("unit")
+        .order_by("code")
+    )
+
+
+def officer_by_code(event: Any, code: str, *, field: str) -> Officer | None:
+    """The officer with service number ``code`` in ``event``; ``Invalid`` when unknown, None when blank."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    officer = Officer.objects.filter(event=event, code=code).first()
+    if officer is None:
+        raise Invalid(_("No officer with the service number %(code)s in this event.") % {"code": code}, field=field)
+    return officer
+
+
+def compare(old: PlanVersion, new: PlanVersion) -> dict[str, Any]:
+    """Everything that differs between two versions: text lines, header fields and tasks."""
+    return {
+        "body_vi": diff.text_lines(old.body_vi, new.body_vi),
+        "body_en": diff.text_lines(old.body_en, new.body_en),
+        "header": diff.header(_header(old), _header(new)),
+        "tasks": diff.tasks(old.tasks, new.tasks),
+    }
+
+
+def _header(version: PlanVersion) -> dict[str, Any]:
+    return {name: getattr(version, name) for name in diff.HEADER_FIELDS}
+
+
+def label_of(snapshot: Any) -> str:
+    """A person-readable form of a snapshot value (for the diff and the API)."""
+    if snapshot is None or snapshot == "":
+        return "—"
+    if isinstance(snapshot, list):
+        return ", ".join(label_of(s) for s in snapshot) or "—"
+    if isinstance(snapshot, Mapping):
+        if "name" in snapshot:
+            return f"{snapshot['name']} ({snapshot['code']})"
+        return f"{pick(snapshot.get('name_vi', ''), snapshot.get('name_en', ''))} ({snapshot['code']})"
+    return str(snapshot)
