@@ -1,0 +1,181 @@
+"""Browse pages of a plan: the map (and its GeoJSON), the programme and duty timelines, the lists of sites,
+officers and units with diacritics-blind live search, and the site and officer pages. Read only."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
+
+from antt.events import queries as event_queries
+from antt.forces import queries as forces_queries
+from antt.planning import browse
+from antt.planning.models import ProgrammeItem
+
+
+def _lang() -> str:
+    return "en" if (get_language() or "vi").startswith("en") else "vi"
+
+
+def _day(value: str, days: list[date]) -> date | None:
+    """The ISO day in ``value`` when it is one of ``days``; otherwise None."""
+    try:
+        day = date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+    return day if day in days else None
+
+
+def _search(request: HttpRequest) -> str:
+    return request.GET.get("q", "")[:100]
+
+
+def _page(request: HttpRequest) -> str:
+    return request.GET.get("page", "1")[:8]
+
+
+def _unit(request: HttpRequest, event: Any) -> Any:
+    """The unit named by ``?unit=``; an unknown or foreign one is ignored (never another event's)."""
+    raw = request.GET.get("unit", "")[:12]
+    if not raw.isdigit():
+        return None
+    return forces_queries.units_for(request.user, event).filter(pk=int(raw)).first()
+
+
+def _render(request: HttpRequest, template: str, partial: str, context: dict[str, Any]) -> HttpResponse:
+    htmx = request.htmx  # type: ignore[attr-defined]
+    # A history restore (back button after a cache miss) wants the whole page, not the partial.
+    name = f"{template}#{partial}" if htmx and not htmx.history_restore_request else template
+    return render(request, name, context)
+
+
+# --- map --------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def site_map(request: HttpRequest, code: str) -> HttpResponse:
+    """Sites and posts on a Leaflet map coloured by coverage; the same sites as a table without JavaScript."""
+    event = event_queries.get_event_for(request.user, code, action="planning.view")
+    context = {
+        "event": event,
+        "sites": browse.map_sites(request.user, event),
+        "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "statuses": list(browse.STATUS_LABELS.items()),
+    }
+    return render(request, "planning/map.html", context)
+
+
+@login_required
+@require_GET
+def site_map_features(request: HttpRequest, code: str) -> HttpResponse:
+    """The map's data: a GeoJSON FeatureCollection (RFC 7946) of the sites and posts with a geometry."""
+    event = event_queries.get_event_for(request.user, code, action="planning.view")
+    collection = browse.map_features(request.user, event)
+    response = JsonResponse(collection, content_type="application/geo+json")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- timelines --------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def programme_timeline(request: HttpRequest, code: str) -> HttpResponse:
+    """Programme items by site over the event's days, filtered by day and kind."""
+    event = event_queries.get_event_for(request.user, code, action="planning.view")
+    days = browse.event_days(event)
+    day = _day(request.GET.get("day", ""), days)
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in ProgrammeItem.Kind.values else ""
+    context = {
+        "event": event,
+        "days": days,
+        "day": day,
+        "kind": kind,
+        "kinds": browse.programme_kinds(),
+        "timeline": browse.programme_timeline(request.user, event, day=day, kind=kind),
+    }
+    return _render(request, "planning/timeline_programme.html", "timeline", context)
+
+
+@login_required
+@require_GET
+def duty_timeline(request: HttpRequest, code: str) -> HttpResponse:
+    """Who is where, when: one day, officers as rows (of one unit and the units under it, or everyone on
+    duty), their assignments as bars; paginated."""
+    event = event_queries.get_event_for(request.user, code, action="planning.view")
+    event_queries.get_event_for(request.user, code, action="forces.view")
+    days = browse.event_days(event)
+    day = _day(request.GET.get("day", ""), days) or days[0]
+    unit = _unit(request, event)
+    context = {
+        "event": event,
+        "days": days,
+        "day": day,
+        "unit": unit,
+        "units": browse.units_to_choose(request.user, event),
+        "timeline": browse.duty_timeline(request.user, event, day=day, unit=unit, page=_page(request)),
+    }
+    return _render(request, "planning/timeline_duties.html", "timeline", context)
+
+
+# --- lists and pages --------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def site_list(request: HttpRequest, code: str) -> HttpResponse:
+    event = event_queries.get_event_for(request.user, code, action="planning.view")
+    q = _search(request)
+    page = browse.site_list(request.user, event, search=q, page=_page(request))
+    return _render(request, "planning/site_list.html", "results", {"event": event, "q": q, "page": page})
+
+
+@login_required
+@require_GET
+def site_detail(request: HttpRequest, code: str, site_id: int) -> HttpResponse:
+    event = event_queries.get_event_for(request.user, code, action="planning.view")
+    data = browse.site_page(request.user, event, site_id, lang=_lang())
+    return render(request, "planning/site_detail.html", {"event": event, "data": data})
+
+
+@login_required
+@require_GET
+def officer_list(request: HttpRequest, code: str) -> HttpResponse:
+    event = event_queries.get_event_for(request.user, code, action="forces.view")
+    q = _search(request)
+    unit = _unit(request, event)
+    context = {
+        "event": event,
+        "q": q,
+        "unit": unit,
+        "units": browse.units_to_choose(request.user, event),
+        "page": browse.officer_list(request.user, event, search=q, unit=unit, page=_page(request)),
+    }
+    return _render(request, "planning/officer_list.html", "results", context)
+
+
+@login_required
+@require_GET
+def officer_detail(request: HttpRequest, code: str, officer_id: int) -> HttpResponse:
+    event = event_queries.get_event_for(request.user, code, action="forces.view")
+    data = browse.officer_page(request.user, event, officer_id, lang=_lang())
+    return render(request, "planning/officer_detail.html", {"event": event, "data": data})
+
+
+@login_required
+@require_GET
+def unit_list(request: HttpRequest, code: str) -> HttpResponse:
+    event = event_queries.get_event_for(request.user, code, action="forces.view")
+    q = _search(request)
+    page = browse.unit_list(request.user, event, search=q, page=_page(request))
+    return _render(request, "planning/unit_list.html", "results", {"event": event, "q": q, "page": page})
