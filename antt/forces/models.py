@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import get_language
@@ -111,6 +112,15 @@ class Officer(SearchableMixin, TimeStampedModel):
         validators=[validate_windows],
         help_text=_("Empty: always available."),
     )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="officers",
+        verbose_name=_("user account"),
+        help_text=_("The account this officer signs in with (one officer per account in an event)."),
+    )
 
     search_fields = ("code", "full_name", "rank", "call_sign")
 
@@ -125,6 +135,12 @@ class Officer(SearchableMixin, TimeStampedModel):
                 violation_error_message=_("This code is already used in this event."),
             ),
             models.CheckConstraint(condition=models.Q(clearance__lte=3), name="officer_clearance_0_3"),
+            models.UniqueConstraint(
+                fields=["event", "user"],
+                condition=models.Q(user__isnull=False),
+                name="officer_user_unique_per_event",
+                violation_error_message=_("This account is already linked to another officer of this event."),
+            ),
         ]
 
     def __str__(self) -> str:
