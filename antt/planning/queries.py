@@ -351,3 +351,67 @@ def rest_rules_for(user: Any, event: Any) -> RestRules:
     """The event's rest rules (unsaved and all off when none were set)."""
     require(user, "planning.view", event)
     return RestRules.objects.filter(event=event).first() or RestRules(event=event)
+
+
+# --- the assignment editor, my unit, my duties --------------------------------------------------------------
+
+
+def officer_of(user: Any, event: Any) -> Officer | None:
+    """The officer ``user`` signs in as in ``event`` (None when the account is not linked)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Officer.objects.filter(event=event, user=user).select_related("unit").first()
+
+
+def unit_tree_ids(event: Any, roots: Any) -> set[int]:
+    """``roots`` and every unit below them in ``event`` (one query)."""
+    from antt.forces.models import Unit
+
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for pk, parent_id in Unit.objects.filter(event=event).values_list("pk", "parent_id"):
+        children[parent_id].append(pk)
+    seen: set[int] = set()
+    stack = [int(pk) for pk in roots]
+    while stack:
+        pk = stack.pop()
+        if pk in seen:
+            continue
+        seen.add(pk)
+        stack.extend(children.get(pk, ()))
+    return seen
+
+
+def own_unit_ids(user: Any, event: Any) -> set[int]:
+    """The units ``user`` commands in ``event`` (through their linked officer) and all their sub-units."""
+    from antt.forces.models import Unit
+
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    roots = list(Unit.objects.filter(event=event, commander__user=user).values_list("pk", flat=True))
+    return unit_tree_ids(event, roots) if roots else set()
+
+
+def editor_requirement_for(user: Any, event: Any, requirement_id: Any) -> Requirement:
+    """A requirement for the editor (post, site and skill loaded); 404 when missing or hidden."""
+    require(user, "planning.view", event)
+    requirement = (
+        Requirement.objects.filter(event=event, pk=_pk(requirement_id))
+        .select_related("event", "post__site", "skill", "programme_item")
+        .first()
+    )
+    if requirement is None:
+        raise _not_found()
+    return requirement
+
+
+def editor_assignment_for(user: Any, event: Any, assignment_id: Any) -> Assignment:
+    """An assignment for the editor (officer, unit, post, site, skill and requirement loaded)."""
+    require(user, "planning.view", event)
+    assignment = (
+        Assignment.objects.filter(event=event, pk=_pk(assignment_id))
+        .select_related("event", "officer__unit", "post__site", "skill")
+        .first()
+    )
+    if assignment is None:
+        raise _not_found()
+    return assignment

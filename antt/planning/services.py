@@ -6,17 +6,19 @@ One transaction each; permission through ``require``; one audit entry with the b
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from antt.audit import services as audit
-from antt.core.errors import Conflict, Invalid
-from antt.core.permissions import require
-from antt.forces.models import Officer, Skill
-from antt.planning import writes
+from antt.core.errors import Conflict, DomainError, Invalid, NotAllowed
+from antt.core.permissions import can, require
+from antt.forces.models import Officer, Skill, Unit
+from antt.planning import coverage, editor, queries, writes
 from antt.planning.models import (
     Assignment,
     Post,
@@ -499,6 +501,30 @@ def delete_requirement(*, actor: Any, requirement: Requirement) -> None:
 # --- assignments -----------------------------------------------------------------------------------------
 
 
+def _may_assign(actor: Any, event: Any) -> str:
+    """The action that lets ``actor`` assign in ``event``: ``planning.assign`` (anyone) or
+    ``planning.assign_own_unit`` (the officers of their own units only, see ``_own_unit``)."""
+    if can(actor, "planning.assign", event):
+        return "planning.assign"
+    if can(actor, "planning.assign_own_unit", event):
+        return "planning.assign_own_unit"
+    require(actor, "planning.assign", event)  # raises NotFound or NotAllowed
+    return "planning.assign"
+
+
+def _own_unit(actor: Any, event: Any, granted: str, *officers: Officer) -> None:
+    if granted != "planning.assign_own_unit":
+        return
+    own = queries.own_unit_ids(actor, event)
+    for officer in officers:
+        if officer.unit_id not in own:
+            raise NotAllowed(
+                _("You may assign only the officers of your own units; %(officer)s is not one of them.")
+                % {"officer": officer},
+                field="officer",
+            )
+
+
 def _lock_officer(officer: Officer) -> Officer:
     """Serialise every change to one officer's duties (a row lock on PostgreSQL; SQLite locks the file)."""
     return Officer.objects.select_for_update().get(pk=officer.pk)
@@ -529,6 +555,26 @@ def _refuse_missing_skill(officer: Officer, skill: Skill) -> None:
         )
 
 
+def _refuse_broken_rules(
+    event: Any, proposal: editor.Proposal, *, site: Site, before: editor.Proposal | None = None
+) -> None:
+    """Refuse what the coverage engine says the assignment would break for the officer: skill expired on
+    that date, clearance below the requirement's, outside the officer's availability, rest rules."""
+    refusals = editor.check(event, proposal, site=site, before=before).refusals
+    if not refusals:
+        return
+    first = refusals[0]
+    lang = "en" if (get_language() or "vi").startswith("en") else "vi"
+    reason = coverage.explain(first, lang, editor.labeller(event, refusals))
+    error = Invalid if first.kind in editor.REFUSED_INVALID else Conflict
+    raise error(_("Not saved: %(reason)s") % {"reason": reason}, field="officer", code=str(first.kind))
+
+
+def _check_window(starts_at: datetime, ends_at: datetime) -> None:
+    if ends_at <= starts_at:
+        raise Invalid(_("The end must be after the start."), field="ends_at")
+
+
 @transaction.atomic
 def assign_officer(
     *,
@@ -540,12 +586,18 @@ def assign_officer(
     skill: Skill | None = None,
     requirement: Requirement | None = None,
 ) -> Assignment:
-    """Put ``officer`` on ``post`` for the window; refuse double booking and missing skills."""
+    """Put ``officer`` on ``post`` for the window. Refused: double booking, a missing skill or one expired on
+    that date, clearance below the requirement's, outside the officer's availability, a broken rest rule
+    (minimum rest, maximum per 24 h, maximum consecutive days). A unit commander assigns only the officers
+    of their own units."""
     event = post.event
-    require(actor, "planning.assign", event)
+    granted = _may_assign(actor, event)
     writes.same_event(event, officer=officer, skill=skill, requirement=requirement)
+    _own_unit(actor, event, granted, officer)
     if requirement is not None and requirement.post_id != post.pk:
         raise Invalid(_("The requirement belongs to another post."), field="requirement")
+    if requirement is not None and skill is not None and skill.pk != requirement.skill_id:
+        raise Invalid(_("The role/skill differs from the requirement's."), field="skill")
     skill = skill or (requirement.skill if requirement else None) or post.default_skill
     if skill is None:
         raise Invalid(_("Choose the role/skill of this assignment."), field="skill")
@@ -563,9 +615,20 @@ def assign_officer(
     officer = _lock_officer(officer)
     _refuse_missing_skill(officer, skill)
     _refuse_double_booking(officer, starts_at, ends_at)
+    proposal = editor.Proposal(
+        officer_id=officer.pk,
+        post_id=post.pk,
+        site_id=post.site_id,
+        skill_id=skill.pk,
+        role=skill.code,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        requirement_id=requirement.pk if requirement else None,
+    )
+    _refuse_broken_rules(event, proposal, site=post.site)
     return writes.create(
         actor=actor,
-        action="planning.assign",
+        action=granted,
         event=event,
         obj=assignment,
         fields=ASSIGNMENT_FIELDS,
@@ -577,15 +640,35 @@ def assign_officer(
 def update_assignment(*, actor: Any, assignment: Assignment, **changes: Any) -> Assignment:
     """Move an assignment in time, to another post or officer; the same refusals as ``assign_officer``."""
     event = assignment.event
-    require(actor, "planning.assign", event)
+    granted = _may_assign(actor, event)
     writes.same_event(
         event, officer=changes.get("officer"), post=changes.get("post"), skill=changes.get("skill")
     )
+    unknown = set(changes) - {"officer", "post", "starts_at", "ends_at", "skill"}
+    if unknown:
+        raise Invalid(
+            _("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
     officer = changes.get("officer", assignment.officer)
+    _own_unit(actor, event, granted, assignment.officer, officer)
+    post = changes.get("post", assignment.post)
+    skill = changes.get("skill", assignment.skill)
+    starts_at = changes.get("starts_at", assignment.starts_at)
+    ends_at = changes.get("ends_at", assignment.ends_at)
+    _check_window(starts_at, ends_at)
+    _within_event(event, starts_at, ends_at)
     officer = _lock_officer(officer)
+    _refuse_missing_skill(officer, skill)
+    _refuse_double_booking(officer, starts_at, ends_at, exclude=assignment.pk)
+    _refuse_broken_rules(
+        event,
+        editor.proposal_of(assignment, **changes),
+        site=post.site,
+        before=editor.proposal_of(assignment),
+    )
     assignment, _delta = writes.update(
         actor=actor,
-        action="planning.assign",
+        action=granted,
         event=event,
         obj=assignment,
         changes=changes,
@@ -593,21 +676,100 @@ def update_assignment(*, actor: Any, assignment: Assignment, **changes: Any) -> 
         fields=ASSIGNMENT_FIELDS,
         audit_action="planning.update_assignment",
     )
-    _within_event(event, assignment.starts_at, assignment.ends_at)
-    _refuse_missing_skill(officer, assignment.skill)
-    _refuse_double_booking(officer, assignment.starts_at, assignment.ends_at, exclude=assignment.pk)
     return assignment
 
 
 @transaction.atomic
 def unassign(*, actor: Any, assignment: Assignment) -> None:
+    granted = _may_assign(actor, assignment.event)
+    _own_unit(actor, assignment.event, granted, assignment.officer)
     writes.delete(
         actor=actor,
-        action="planning.assign",
+        action=granted,
         event=assignment.event,
         obj=assignment,
         fields=ASSIGNMENT_FIELDS,
         audit_action="planning.unassign",
+    )
+
+
+@dataclass
+class BulkResult:
+    """What ``assign_unit`` did: who was placed, who could not be (and why), seats still open."""
+
+    placed: list[Assignment]
+    not_placed: list[tuple[Officer, str]]
+    without_skill: int
+    still_short: int
+
+
+@transaction.atomic
+def assign_unit(
+    *,
+    actor: Any,
+    requirement: Requirement,
+    unit: Unit,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+) -> BulkResult:
+    """Assign the qualified free officers of ``unit`` (and its sub-units) to ``requirement`` for the window
+    (default: the requirement's), best ranked first, up to its shortfall; one transaction, one audit entry
+    per assignment. Those who could not be placed are returned with the reason."""
+    event = requirement.event
+    granted = _may_assign(actor, event)
+    writes.same_event(event, unit=unit)
+    unit_ids = queries.unit_tree_ids(event, [unit.pk])
+    if granted == "planning.assign_own_unit" and unit.pk not in queries.own_unit_ids(actor, event):
+        raise NotAllowed(_("You may assign only your own unit and its sub-units."), field="unit")
+    starts_at = starts_at or requirement.starts_at
+    ends_at = ends_at or requirement.ends_at
+    _check_window(starts_at, ends_at)
+    if starts_at < requirement.starts_at or ends_at > requirement.ends_at:
+        raise Invalid(_("The window must lie within the requirement's."), field="starts_at")
+    found = editor.candidates(
+        event, requirement, starts_at=starts_at, ends_at=ends_at, unit_ids=unit_ids, show=0
+    )
+    if found.shortfall == 0:
+        raise Conflict(_("This requirement is already covered in that window."))
+    wanted = [c.officer_id for c in found.qualified] + [c.officer_id for c in found.near_misses]
+    officers = Officer.objects.filter(event=event, pk__in=wanted).select_related("unit").in_bulk()
+    placed: list[Assignment] = []
+    not_placed: list[tuple[Officer, str]] = []
+    lang = "en" if (get_language() or "vi").startswith("en") else "vi"
+    for candidate in found.qualified:
+        officer = officers[candidate.officer_id]
+        if len(placed) >= found.shortfall:
+            break
+        try:  # assign_officer is atomic itself: a refusal rolls back to its savepoint and leaves nothing
+            placed.append(
+                assign_officer(
+                    actor=actor,
+                    post=requirement.post,
+                    officer=officer,
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    requirement=requirement,
+                )
+            )
+        except DomainError as exc:
+            not_placed.append((officer, str(exc)))
+    if found.near_misses:
+        label = editor.labeller(
+            event, [f for c in found.near_misses for f in c.refusals[:1]], officers=officers.values()
+        )
+        for candidate in found.near_misses:
+            reason = coverage.explain(candidate.refusals[0], lang, label)
+            not_placed.append((officers[candidate.officer_id], reason))
+    without_skill = (
+        Officer.objects.filter(event=event, unit_id__in=unit_ids)
+        .exclude(skills__skill_id=requirement.skill_id)
+        .count()
+    )
+    return BulkResult(
+        placed=placed,
+        not_placed=not_placed,
+        without_skill=without_skill,
+        still_short=found.shortfall - len(placed),
     )
 
 

@@ -1,0 +1,529 @@
+"""Reads of the assignment editor: who is qualified and free for a requirement, and what a proposed
+assignment would break.
+
+Every answer comes from the coverage engine itself (``coverage.CoverageIndex``), so the editor, the
+service refusals and the gap board apply one set of rules. The engine sees a small plan: the officers
+in question with all their duties, and the requirements and duties of the (post, role) group around
+the window. A proposal is added to that index and the delta says what appears (breaks) and what
+disappears (is fixed). A fixed number of queries, whatever the size of the event.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from antt.forces.models import Officer, OfficerSkill
+from antt.planning import coverage
+from antt.planning.coverage import FindingKind
+from antt.planning.geo import parse_windows
+from antt.planning.models import Assignment, Post, Requirement, RestRules, Site
+
+#: Engine id of a proposed (not yet saved) assignment; database ids start at 1.
+PROPOSED = 0
+ACTIVE = tuple(coverage.ACTIVE_STATUSES)
+
+#: Findings about the proposed assignment itself that make the service refuse it.
+REFUSED_INVALID = frozenset(
+    {
+        FindingKind.SKILL_MISSING,
+        FindingKind.SKILL_EXPIRED,
+        FindingKind.CLEARANCE_TOO_LOW,
+        FindingKind.OFFICER_UNAVAILABLE,
+    }
+)
+REFUSED_CONFLICT = frozenset(
+    {
+        FindingKind.DOUBLE_BOOKED,
+        FindingKind.REST_TOO_SHORT,
+        FindingKind.DUTY_OVER_24H,
+        FindingKind.TOO_MANY_CONSECUTIVE_DAYS,
+    }
+)
+REFUSED = REFUSED_INVALID | REFUSED_CONFLICT
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """An assignment as it would be saved (``replaces``: the id of the assignment being changed)."""
+
+    officer_id: int
+    post_id: int
+    site_id: int
+    skill_id: int
+    role: str
+    starts_at: datetime
+    ends_at: datetime
+    requirement_id: int | None = None
+    replaces: int | None = None
+
+    @property
+    def id(self) -> int:
+        return self.replaces or PROPOSED
+
+    def engine(self, officer_id: int | None = None) -> coverage.Assignment:
+        return coverage.Assignment(
+            id=self.id,
+            officer_id=self.officer_id if officer_id is None else officer_id,
+            post_id=self.post_id,
+            site_id=self.site_id,
+            window=coverage.Window.of(self.starts_at, self.ends_at),
+            role=self.role,
+            status="planned",
+            requirement_id=self.requirement_id,
+        )
+
+
+@dataclass
+class Check:
+    """What saving ``proposal`` would do to the findings of the plan."""
+
+    proposal: Proposal
+    added: list[coverage.Finding]
+    removed: list[coverage.Finding]
+
+    def _about_proposal(self, finding: coverage.Finding) -> bool:
+        return self.proposal.id in finding.assignment_ids
+
+    @property
+    def refusals(self) -> list[coverage.Finding]:
+        """Findings the service refuses: the proposal breaks a qualification or working-time rule."""
+        return [f for f in self.added if f.kind in REFUSED and self._about_proposal(f)]
+
+    @property
+    def warnings(self) -> list[coverage.Finding]:
+        """New findings that do not stop the save (overstaffing, outside opening hours, …)."""
+        refused = self.refusals
+        return [f for f in self.added if f not in refused and f.kind != FindingKind.UNCOVERED]
+
+    @property
+    def fixes(self) -> list[coverage.Finding]:
+        """Gaps the proposal closes or narrows."""
+        return [f for f in self.removed if f.kind == FindingKind.UNCOVERED]
+
+    @property
+    def ok(self) -> bool:
+        return not self.refusals
+
+
+# --- the small plan the engine looks at --------------------------------------------------------------------
+
+
+def _windows(value: Any) -> tuple[coverage.Window, ...]:
+    return tuple(coverage.Window.of(start, end) for start, end in parse_windows(value))
+
+
+def _rest(event: Any) -> coverage.RestRules:
+    rules = RestRules.objects.filter(event=event).first()
+    if rules is None:
+        return coverage.RestRules()
+    return coverage.RestRules(
+        min_rest_minutes=rules.min_rest_minutes,
+        max_duty_minutes_per_24h=rules.max_duty_minutes_per_24h,
+        max_consecutive_days=rules.max_consecutive_days,
+    )
+
+
+_ASSIGNMENT_VALUES = (
+    "pk",
+    "officer_id",
+    "post_id",
+    "post__site_id",
+    "starts_at",
+    "ends_at",
+    "skill__code",
+    "status",
+    "requirement_id",
+)
+
+
+def _engine_assignment(row: tuple[Any, ...]) -> coverage.Assignment:
+    pk, officer_id, post_id, site_id, start, end, role, status, requirement_id = row
+    return coverage.Assignment(
+        id=pk,
+        officer_id=officer_id,
+        post_id=post_id,
+        site_id=site_id,
+        window=coverage.Window.of(start, end),
+        role=role,
+        status=status,
+        requirement_id=requirement_id,
+    )
+
+
+@dataclass
+class _Plan:
+    plan: coverage.CoveragePlan
+    duties: dict[int, list[coverage.Assignment]] = field(default_factory=dict)
+
+
+class _Index(coverage.CoverageIndex):
+    """The engine's index, checking the coverage of the ``wanted`` (post id, role) groups only: the other
+    duties of the officers are there for their working-time rules, their posts' coverage is not asked."""
+
+    def __init__(self, plan: coverage.CoveragePlan, wanted: set[tuple[int, str]]) -> None:
+        self._wanted = wanted
+        super().__init__(plan)
+
+    def _check_group(self, key: tuple[int, str]) -> list[coverage.Finding]:
+        return super()._check_group(key) if key in self._wanted else []
+
+
+def _small_plan(
+    event: Any,
+    *,
+    officers: Q,
+    groups: Iterable[tuple[int, int, datetime, datetime]],
+    site: Site,
+    requirement_ids: Iterable[int] = (),
+) -> _Plan:
+    """The officers matching ``officers`` (a filter on Officer) with every active duty of theirs, and for
+    each (post id, skill id, start, end) group the requirements and active duties around that window."""
+    groups = list(groups)
+    group_filter = Q()
+    for post_id, skill_id, start, end in groups:
+        group_filter |= Q(post_id=post_id, skill_id=skill_id, starts_at__lt=end, ends_at__gt=start)
+    wanted = list(requirement_ids)
+    if wanted:
+        group_filter |= Q(pk__in=wanted)
+    requirements = list(
+        Requirement.objects.filter(group_filter, event=event).values_list(
+            "pk",
+            "post_id",
+            "post__site_id",
+            "starts_at",
+            "ends_at",
+            "skill__code",
+            "skill_id",
+            "headcount",
+            "min_clearance",
+            "rule_id",
+        )
+    )
+    # The duties of a group around the window *and* around every requirement met there, so that the
+    # coverage of those requirements is computed right wherever the proposal touches it.
+    span: dict[tuple[int, int], tuple[datetime, datetime]] = {}
+    for post_id, skill_id, start, end in groups:
+        span[(post_id, skill_id)] = (start, end)
+    for _pk, post_id, _site, start, end, _role, skill_id, *_rest_of in requirements:
+        if (post_id, skill_id) in span:
+            low, high = span[(post_id, skill_id)]
+            span[(post_id, skill_id)] = (min(low, start), max(high, end))
+    duty_filter = Q()
+    for (post_id, skill_id), (start, end) in span.items():
+        duty_filter |= Q(post_id=post_id, skill_id=skill_id, starts_at__lt=end, ends_at__gt=start)
+    rows = set(
+        Assignment.objects.filter(event=event, status__in=ACTIVE)
+        .filter(Q(officer__in=Officer.objects.filter(officers, event=event).values("pk")) | duty_filter)
+        .values_list(*_ASSIGNMENT_VALUES)
+    )
+    assignments = sorted((_engine_assignment(row) for row in rows), key=lambda a: a.id)
+    group_posts = {post_id for post_id, _skill, _s, _e in groups}
+    people = Officer.objects.filter(
+        Q(pk__in=Officer.objects.filter(officers, event=event).values("pk"))
+        | Q(pk__in=sorted({a.officer_id for a in assignments if a.post_id in group_posts})),
+        event=event,
+    )
+    officer_rows = list(people.values_list("pk", "unit_id", "clearance", "availability"))
+    roles = {skill_id for _post, skill_id, _s, _e in groups}
+    skills: dict[int, list[coverage.Skill]] = defaultdict(list)
+    for officer_id, code, expires in OfficerSkill.objects.filter(
+        skill_id__in=roles, officer__in=people.values("pk")
+    ).values_list("officer_id", "skill__code", "expires_on"):
+        skills[officer_id].append(coverage.Skill(code=code, expires=expires))
+    engine_officers = tuple(
+        coverage.Officer(
+            id=pk,
+            unit_id=unit_id,
+            skills=tuple(skills.get(pk, ())),
+            clearance=clearance,
+            availability=_windows(availability) if availability else None,
+        )
+        for pk, unit_id, clearance, availability in officer_rows
+    )
+    site_hours = (
+        (coverage.SiteHours(site_id=site.pk, windows=_windows(site.opening_windows)),)
+        if site.opening_windows
+        else ()
+    )
+    plan = coverage.CoveragePlan(
+        window=coverage.Window.of(event.starts_at, event.ends_at),
+        time_zone=event.time_zone,
+        requirements=tuple(
+            coverage.Requirement(
+                id=pk,
+                post_id=post_id,
+                site_id=site_id,
+                window=coverage.Window.of(start, end),
+                role=role,
+                headcount=headcount,
+                min_clearance=clearance,
+                rule_id=rule_id,
+            )
+            for pk, post_id, site_id, start, end, role, _skill, headcount, clearance, rule_id in requirements
+        ),
+        assignments=tuple(assignments),
+        officers=engine_officers,
+        rest=_rest(event),
+        site_hours=site_hours,
+    )
+    duties: dict[int, list[coverage.Assignment]] = defaultdict(list)
+    for a in assignments:
+        duties[a.officer_id].append(a)
+    return _Plan(plan=plan, duties=duties)
+
+
+# --- one proposal -----------------------------------------------------------------------------------------
+
+
+def check(event: Any, proposal: Proposal, *, site: Site, before: Proposal | None = None) -> Check:
+    """What saving ``proposal`` would break and fix. ``before``: the assignment as it is now, when
+    ``proposal`` changes an existing one (same ``replaces`` id)."""
+    officer_ids = {proposal.officer_id} | ({before.officer_id} if before else set())
+    groups = [(proposal.post_id, proposal.skill_id, proposal.starts_at, proposal.ends_at)]
+    if before is not None:
+        groups.append((before.post_id, before.skill_id, before.starts_at, before.ends_at))
+    small = _small_plan(
+        event,
+        officers=Q(pk__in=officer_ids),
+        groups=groups,
+        site=site,
+        requirement_ids=[r for r in (proposal.requirement_id,) if r is not None],
+    )
+    wanted = {(proposal.post_id, proposal.role)} | ({(before.post_id, before.role)} if before else set())
+    index = _Index(small.plan, wanted)
+    known = {a.id for a in small.plan.assignments}
+    if proposal.replaces is not None and proposal.replaces in known:
+        delta = index.update_assignment(proposal.engine())
+    else:
+        delta = index.add_assignment(proposal.engine())
+    return Check(proposal=proposal, added=list(delta.added), removed=list(delta.removed))
+
+
+def proposal_for(
+    requirement: Requirement, officer: Officer, starts_at: datetime, ends_at: datetime
+) -> Proposal:
+    return Proposal(
+        officer_id=officer.pk,
+        post_id=requirement.post_id,
+        site_id=requirement.post.site_id,
+        skill_id=requirement.skill_id,
+        role=requirement.skill.code,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        requirement_id=requirement.pk,
+    )
+
+
+def proposal_of(assignment: Assignment, **changes: Any) -> Proposal:
+    """``assignment`` (or the same with ``changes`` applied) as a proposal replacing itself."""
+    officer = changes.get("officer", assignment.officer)
+    post = changes.get("post", assignment.post)
+    skill = changes.get("skill", assignment.skill)
+    return Proposal(
+        officer_id=officer.pk,
+        post_id=post.pk,
+        site_id=post.site_id,
+        skill_id=skill.pk,
+        role=skill.code,
+        starts_at=changes.get("starts_at", assignment.starts_at),
+        ends_at=changes.get("ends_at", assignment.ends_at),
+        requirement_id=assignment.requirement_id,
+        replaces=assignment.pk,
+    )
+
+
+# --- candidates for a requirement ---------------------------------------------------------------------------
+
+
+@dataclass
+class Candidate:
+    """One officer holding the role/skill, with what assigning them would break (``refusals``)."""
+
+    officer_id: int
+    code: str
+    unit_id: int
+    expires_on: date | None
+    refusals: list[coverage.Finding]
+    warnings: list[coverage.Finding]
+    minutes: int
+    same_unit_at_site: bool
+    home_base: bool
+    officer: Officer | None = None  # loaded for the candidates shown
+
+    @property
+    def qualified(self) -> bool:
+        return not self.refusals
+
+    @property
+    def hours(self) -> str:
+        return f"{self.minutes // 60}:{self.minutes % 60:02d}"
+
+    def rank(self) -> tuple[Any, ...]:
+        return (
+            len(self.refusals),
+            not self.same_unit_at_site,
+            not self.home_base,
+            self.minutes,
+            self.code,
+        )
+
+
+@dataclass
+class Candidates:
+    requirement: Requirement
+    starts_at: datetime
+    ends_at: datetime
+    qualified: list[Candidate]
+    near_misses: list[Candidate]
+    open_intervals: list[tuple[datetime, datetime, int]]
+    shortfall: int
+    findings: list[coverage.Finding] = field(default_factory=list)
+
+    @property
+    def pool(self) -> int:
+        return len(self.qualified) + len(self.near_misses)
+
+
+def candidates(
+    event: Any,
+    requirement: Requirement,
+    *,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+    unit_ids: Iterable[int] | None = None,
+    show: int = 25,
+) -> Candidates:
+    """Every officer holding the requirement's role/skill (of ``unit_ids`` when given), checked by the
+    engine for the window (default: the requirement's); qualified ones first, ranked: same unit already at
+    the site, home base at the site, fewest duty minutes so far. The first ``show`` qualified officers and
+    near misses come with their ``Officer`` loaded (unit too)."""
+    start = starts_at or requirement.starts_at
+    end = ends_at or requirement.ends_at
+    post = requirement.post
+    site = post.site
+    units = None if unit_ids is None else sorted(set(unit_ids))
+    pool_filter = Q(event=event, skills__skill_id=requirement.skill_id)
+    if units is not None:
+        pool_filter &= Q(unit_id__in=units)
+    pool = list(
+        Officer.objects.filter(pool_filter)
+        .order_by("code", "pk")
+        .values_list("pk", "code", "unit_id", "home_base_id", "skills__expires_on")
+    )
+    officer_filter = Q(skills__skill_id=requirement.skill_id)
+    if units is not None:
+        officer_filter &= Q(unit_id__in=units)
+    small = _small_plan(
+        event,
+        officers=officer_filter,
+        groups=[(post.pk, requirement.skill_id, start, end)],
+        site=site,
+        requirement_ids=[requirement.pk],
+    )
+    index = _Index(small.plan, {(post.pk, requirement.skill.code)})
+    findings = index.findings()
+    window = coverage.Window.of(start, end)
+    open_intervals = [
+        (
+            max(start, coverage.datetime_of(f.window.start, event.tz)),
+            min(end, coverage.datetime_of(f.window.end, event.tz)),
+            f.number("shortfall"),
+        )
+        for f in findings
+        if f.kind == FindingKind.UNCOVERED
+        and requirement.pk in f.requirement_ids
+        and f.window.overlaps(window)
+    ]
+    at_site = set(
+        Assignment.objects.filter(
+            event=event, status__in=ACTIVE, post__site=site, starts_at__lt=end, ends_at__gt=start
+        )
+        .values_list("officer__unit_id", flat=True)
+        .distinct()
+    )
+    home_sites = {site.pk, *([site.parent_id] if site.parent_id else [])}
+    # Each officer is probed alone at a stand-in post (same site, role and requirement): the officer's own
+    # rules and the assignment's qualification are checked, the real post's coverage is left as it is.
+    probe = coverage.Assignment(
+        id=PROPOSED,
+        officer_id=0,
+        post_id=-post.pk,
+        site_id=site.pk,
+        window=window,
+        role=requirement.skill.code,
+        requirement_id=requirement.pk,
+    )
+    out: list[Candidate] = []
+    for pk, code, unit_id, home_base_id, expires_on in pool:
+        delta = index.add_assignment(replace(probe, officer_id=pk))
+        index.remove_assignment(PROPOSED)
+        about = [f for f in delta.added if PROPOSED in f.assignment_ids and f.kind != FindingKind.OVERSTAFFED]
+        out.append(
+            Candidate(
+                officer_id=pk,
+                code=code,
+                unit_id=unit_id,
+                expires_on=expires_on,
+                refusals=[f for f in about if f.kind in REFUSED],
+                warnings=[f for f in about if f.kind not in REFUSED],
+                minutes=sum(a.window.minutes for a in small.duties.get(pk, ())),
+                same_unit_at_site=unit_id in at_site,
+                home_base=home_base_id in home_sites,
+            )
+        )
+    out.sort(key=Candidate.rank)
+    qualified = [c for c in out if c.qualified]
+    near = [c for c in out if not c.qualified]
+    shown = qualified[:show] + near[:show]
+    if shown:
+        loaded = Officer.objects.filter(event=event, pk__in=[c.officer_id for c in shown]).select_related(
+            "unit"
+        )
+        by_pk = {officer.pk: officer for officer in loaded}
+        for candidate in shown:
+            candidate.officer = by_pk.get(candidate.officer_id)
+    return Candidates(
+        requirement=requirement,
+        starts_at=start,
+        ends_at=end,
+        qualified=qualified,
+        near_misses=near,
+        open_intervals=open_intervals,
+        shortfall=max((n for _s, _e, n in open_intervals), default=0),
+        findings=findings,
+    )
+
+
+# --- names for the sentences ------------------------------------------------------------------------------
+
+
+def labeller(event: Any, findings: Iterable[coverage.Finding], *, officers: Iterable[Officer] = ()) -> Any:
+    """A labeller for ``findings``: posts by code and name (one query), officers given or looked up (one
+    query), the proposal as "(proposed)"."""
+    findings = list(findings)
+    names: dict[tuple[str, int], str] = {}
+    for officer in officers:
+        names[("officer", officer.pk)] = f"{officer} ({officer.code})"
+    post_ids = {pk for f in findings for pk in f.post_ids}
+    if post_ids:
+        for pk, code in Post.objects.filter(event=event, pk__in=post_ids).values_list("pk", "code"):
+            names[("post", pk)] = code
+    missing = {pk for f in findings for pk in f.officer_ids if ("officer", pk) not in names}
+    if missing:
+        for officer in Officer.objects.filter(event=event, pk__in=missing).only("code", "full_name", "rank"):
+            names[("officer", officer.pk)] = f"{officer} ({officer.code})"
+    proposed = _("(proposed)")
+
+    def label(object_type: str, object_id: int) -> str:
+        if object_type == "assignment" and object_id == PROPOSED:
+            return proposed
+        return names.get((object_type, object_id), f"#{object_id}")
+
+    return label
