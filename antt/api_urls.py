@@ -7,6 +7,7 @@ from antt.audit import api as audit_api
 from antt.events import api as events_api
 from antt.forces import api as forces_api
 from antt.planning import api as planning_api
+from antt.rostering import api as rostering_api
 
 urlpatterns = [
     path("tokens/", accounts_api.TokenListView.as_view(), name="token-list"),
@@ -81,4 +82,27 @@ urlpatterns = [
     ),
     path("events/<slug:code>/coverage", planning_api.CoverageView.as_view(), name="coverage"),
     path("events/<slug:code>/rest-rules/", planning_api.RestRulesView.as_view(), name="rest-rules"),
+    path(
+        "events/<slug:code>/solver-runs/", rostering_api.SolverRunListView.as_view(), name="solver-run-list"
+    ),
+    path(
+        "events/<slug:code>/solver-runs/<int:run_id>/",
+        rostering_api.SolverRunDetailView.as_view(),
+        name="solver-run-detail",
+    ),
+    path(
+        "events/<slug:code>/solver-runs/<int:run_id>/diff",
+        rostering_api.SolverRunDiffView.as_view(),
+        name="solver-run-diff",
+    ),
+    path(
+        "events/<slug:code>/solver-runs/<int:run_id>/apply",
+        rostering_api.SolverRunApplyView.as_view(),
+        name="solver-run-apply",
+    ),
+    path(
+        "events/<slug:code>/solver-runs/<int:run_id>/cancel",
+        rostering_api.SolverRunCancelView.as_view(),
+        name="solver-run-cancel",
+    ),
 ]

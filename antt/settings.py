@@ -111,6 +111,9 @@ INSTALLED_APPS = [
     "antt.events",
     "antt.forces",
     "antt.planning",
+    "django_tasks",
+    "django_tasks_db",
+    "antt.rostering",
     "antt.plans",
 ]
 
@@ -359,6 +362,12 @@ SPECTACULAR_SETTINGS = {
 
 # --- Background tasks --------------------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# ANTT_TASKS_BACKEND=database: tasks wait in the database for `antt db_worker` (production; `antt demo`
+# uses it and starts the worker itself). Immediate (the default) runs a task where it is enqueued;
+# ANTT_SOLVER_THREAD=1 then runs solver runs in a thread of the web process, so the page shows progress.
+if (env("TASKS_BACKEND", "database" if DEMO else "immediate") or "immediate") == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+SOLVER_THREAD = env_bool("SOLVER_THREAD", default=DEBUG)
 
 # --- Audit ------------------------------------------------------------------------------------------------------
 AUDIT_KEY = env("AUDIT_KEY", "") or ""

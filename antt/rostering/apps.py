@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RosteringConfig(AppConfig):
+    name = "antt.rostering"
+    label = "rostering"
+    verbose_name = _("Rostering")
