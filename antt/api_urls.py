@@ -7,6 +7,7 @@ from antt.audit import api as audit_api
 from antt.events import api as events_api
 from antt.forces import api as forces_api
 from antt.planning import api as planning_api
+from antt.plans import api as plans_api
 from antt.rostering import api as rostering_api
 
 urlpatterns = [
@@ -82,6 +83,34 @@ urlpatterns = [
     ),
     path("events/<slug:code>/coverage", planning_api.CoverageView.as_view(), name="coverage"),
     path("events/<slug:code>/rest-rules/", planning_api.RestRulesView.as_view(), name="rest-rules"),
+    path("events/<slug:code>/plans/", plans_api.PlanListView.as_view(), name="plan-list"),
+    path("events/<slug:code>/plans/<int:plan_id>/", plans_api.PlanDetailView.as_view(), name="plan-detail"),
+    path(
+        "events/<slug:code>/plans/<int:plan_id>/versions/",
+        plans_api.PlanVersionListView.as_view(),
+        name="plan-version-list",
+    ),
+    path(
+        "events/<slug:code>/plans/<int:plan_id>/versions/<int:number>/",
+        plans_api.PlanVersionDetailView.as_view(),
+        name="plan-version-detail",
+    ),
+    path("events/<slug:code>/plans/<int:plan_id>/diff/", plans_api.PlanDiffView.as_view(), name="plan-diff"),
+    path(
+        "events/<slug:code>/plans/<int:plan_id>/submit/",
+        plans_api.PlanSubmitView.as_view(),
+        name="plan-submit",
+    ),
+    path(
+        "events/<slug:code>/plans/<int:plan_id>/return/",
+        plans_api.PlanReturnView.as_view(),
+        name="plan-return",
+    ),
+    path(
+        "events/<slug:code>/plans/<int:plan_id>/approve/",
+        plans_api.PlanApproveView.as_view(),
+        name="plan-approve",
+    ),
     path(
         "events/<slug:code>/solver-runs/", rostering_api.SolverRunListView.as_view(), name="solver-run-list"
     ),

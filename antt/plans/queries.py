@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from antt.core.errors import Invalid
@@ -15,7 +16,6 @@ from antt.forces.models import Officer
 from antt.forces.queries import _not_found, _pk
 from antt.plans import diff
 from antt.plans.models import Plan, PlanStep, PlanVersion, pick
-
 
 _HEAVY = ("body_vi", "body_en", "trigger_vi", "trigger_en", "tasks", "sites", "programme_items")
 
@@ -30,6 +30,7 @@ def plans_for(user: Any, event: Any, *, kind: str = "", status: str = "", search
         qs = qs.filter(status=status)
     for word in fold(search).split():
         qs = qs.filter(search_text__contains=word)
+    qs = qs.order_by("-kind", "code", "pk")  # plans first, then contingency plans
     return qs.select_related("responsible", "latest_version__author", "approved_version").defer(
         *(f"{rel}__{name}" for rel in ("latest_version", "approved_version") for name in _HEAVY)
     )
@@ -74,12 +75,15 @@ def steps_of(plan: Plan) -> QuerySet[PlanStep]:
     return PlanStep.objects.filter(plan=plan).select_related("actor", "version").order_by("-at", "-pk")
 
 
-def tasks_by_unit(tasks: Sequence[Mapping[str, Any]]) -> list[tuple[Mapping[str, Any], list[Mapping[str, Any]]]]:
+def tasks_by_unit(
+    tasks: Sequence[Mapping[str, Any]],
+) -> list[tuple[Mapping[str, Any], list[Mapping[str, Any]]]]:
     """Tasks grouped by unit (units by code; tasks in the order written)."""
     groups: dict[int, tuple[Mapping[str, Any], list[Mapping[str, Any]]]] = {}
     for task in tasks:
         unit = task["unit"]
-        groups.setdefault(unit["id"], (unit, []))[1].append(task)
+        deadline = parse_datetime(task["deadline"]) if task.get("deadline") else None
+        groups.setdefault(unit["id"], (unit, []))[1].append({**task, "deadline_at": deadline})
     return sorted(groups.values(), key=lambda group: group[0]["code"])
 
 
@@ -99,7 +103,9 @@ def officer_by_code(event: Any, code: str, *, field: str) -> Officer | None:
         return None
     officer = Officer.objects.filter(event=event, code=code).first()
     if officer is None:
-        raise Invalid(_("No officer with the service number %(code)s in this event.") % {"code": code}, field=field)
+        raise Invalid(
+            _("No officer with the service number %(code)s in this event.") % {"code": code}, field=field
+        )
     return officer
 
 

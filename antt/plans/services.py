@@ -475,7 +475,9 @@ def submit_plan(*, actor: Any, plan: Plan, comment: str = "") -> Plan:
             % {"status": plan.get_status_display().lower()}
         )
     if not latest.body_vi.strip():
-        raise Invalid(_("Write the plan's text (in Vietnamese at least) before submitting it."), field="body_vi")
+        raise Invalid(
+            _("Write the plan's text (in Vietnamese at least) before submitting it."), field="body_vi"
+        )
     if not latest.tasks:
         raise Invalid(_("Give the plan at least one task for a unit before submitting it."), field="tasks")
     if not latest.responsible:

@@ -29,7 +29,12 @@ def second_commander(event: Any) -> Any:
 
 
 def _counts() -> tuple[int, int, int, int]:
-    return Plan.objects.count(), PlanVersion.objects.count(), PlanStep.objects.count(), AuditEntry.objects.count()
+    return (
+        Plan.objects.count(),
+        PlanVersion.objects.count(),
+        PlanStep.objects.count(),
+        AuditEntry.objects.count(),
+    )
 
 
 def test_create_plan_writes_version_one_as_a_hashed_draft(planner: Any, event: Any) -> None:
@@ -39,13 +44,17 @@ def test_create_plan_writes_version_one_as_a_hashed_draft(planner: Any, event: A
     assert (plan.status, version.number, version.author) == ("draft", 1, planner)
     assert version.content_hash == version.compute_hash()
     assert len(version.content_hash) == 64
-    assert version.sites == [{"id": site.pk, "code": site.code, "name_vi": site.name_vi, "name_en": site.name_en}]
+    assert version.sites == [
+        {"id": site.pk, "code": site.code, "name_vi": site.name_vi, "name_en": site.name_en}
+    ]
     assert list(plan.sites.all()) == [site]
     assert version.tasks[0]["commander"]["id"] == plan.responsible_id  # defaulted to the unit's commander
     entry = AuditEntry.objects.get(action="plans.create_plan")
     assert entry.object_id == str(plan.pk)
     assert version.content_hash in entry.changes
-    assert [p.code for p in queries.plans_for(planner, event, search="phuong an chua chay")] == ["PA-CHAY-ICC"]
+    assert [p.code for p in queries.plans_for(planner, event, search="phuong an chua chay")] == [
+        "PA-CHAY-ICC"
+    ]
 
 
 def test_every_edit_adds_an_immutable_version_and_keeps_task_keys(planner: Any, event: Any) -> None:
@@ -66,7 +75,11 @@ def test_every_edit_adds_an_immutable_version_and_keeps_task_keys(planner: Any, 
     )
     v1_again = PlanVersion.objects.get(pk=v1.pk)
     assert v2.number == 2
-    assert (v1_again.body_vi, v1_again.tasks, v1_again.content_hash) == (v1.body_vi, v1.tasks, v1.content_hash)
+    assert (v1_again.body_vi, v1_again.tasks, v1_again.content_hash) == (
+        v1.body_vi,
+        v1.tasks,
+        v1.content_hash,
+    )
     assert v1_again.content_hash == v1_again.compute_hash()
     assert v2.tasks[1]["key"] == first["key"]
     assert v2.title_vi == v1.title_vi  # fields not given are carried over
@@ -80,7 +93,9 @@ def test_every_edit_adds_an_immutable_version_and_keeps_task_keys(planner: Any, 
     tasks = changes["tasks"]
     assert [t["unit"]["code"] for t in tasks.added] == ["CAQN-HA"]
     assert tasks.removed == []
-    assert [(c.key, c.fields) for c in tasks.changed] == [(first["key"], ("text_vi", "text_en", "offset_minutes"))]
+    assert [(c.key, c.fields) for c in tasks.changed] == [
+        (first["key"], ("text_vi", "text_en", "offset_minutes"))
+    ]
     with pytest.raises(Invalid, match="Nothing changed"):
         services.edit_plan(actor=planner, plan=plan, title_vi=v2.title_vi)
     assert PlanVersion.objects.filter(plan=plan).count() == 2
@@ -168,7 +183,9 @@ def test_approved_version_stays_in_force_and_read_only_while_a_new_draft_is_writ
     assert plan.approved_version_id == v2.pk
 
 
-def test_approval_names_the_reviewed_version_and_checks_its_hash(planner: Any, commander: Any, event: Any) -> None:
+def test_approval_names_the_reviewed_version_and_checks_its_hash(
+    planner: Any, commander: Any, event: Any
+) -> None:
     plan = make_plan(planner, event)
     services.submit_plan(actor=planner, plan=plan)
     with pytest.raises(Conflict, match="You reviewed version 3"):
@@ -226,7 +243,9 @@ def test_bad_input_writes_nothing(planner: Any, event: Any, changes: dict[str, A
     assert _counts() == before
 
 
-def test_task_unit_or_commander_of_another_event_is_unknown(planner: Any, event: Any, other_event: Any) -> None:
+def test_task_unit_or_commander_of_another_event_is_unknown(
+    planner: Any, event: Any, other_event: Any
+) -> None:
     foreign = commanded_unit(other_event)
     before = _counts()
     with pytest.raises(Invalid, match="Task 1: unknown unit in this event"):
@@ -294,7 +313,10 @@ def test_diff_is_pure_and_lines_up_both_texts() -> None:
     ]
     assert diff.unified("a\nb", "a\nc", old_label="v1", new_label="v2").splitlines()[-2:] == ["-b", "+c"]
     old = [{"key": "k1", "unit": {"id": 1, "code": "U1"}, "text_vi": "x"}, {"key": "k2", "unit": {"id": 2}}]
-    new = [{"key": "k1", "unit": {"id": 1, "code": "U1-renamed"}, "text_vi": "x"}, {"key": "k3", "unit": {"id": 3}}]
+    new = [
+        {"key": "k1", "unit": {"id": 1, "code": "U1-renamed"}, "text_vi": "x"},
+        {"key": "k3", "unit": {"id": 3}},
+    ]
     result = diff.tasks(old, new)
     assert ([t["key"] for t in result.added], [t["key"] for t in result.removed]) == (["k3"], ["k2"])
     assert (result.changed, result.unchanged) == ([], 1)  # a renamed unit is the same unit
