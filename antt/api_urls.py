@@ -6,6 +6,7 @@ from antt.accounts import api as accounts_api
 from antt.audit import api as audit_api
 from antt.events import api as events_api
 from antt.forces import api as forces_api
+from antt.interop import api as interop_api
 from antt.planning import api as planning_api
 from antt.plans import api as plans_api
 from antt.rostering import api as rostering_api
@@ -133,5 +134,14 @@ urlpatterns = [
         "events/<slug:code>/solver-runs/<int:run_id>/cancel",
         rostering_api.SolverRunCancelView.as_view(),
         name="solver-run-cancel",
+    ),
+    path("events/<slug:code>/export/geojson", interop_api.GeoJSONExportView.as_view(), name="export-geojson"),
+    path(
+        "events/<slug:code>/export/roster.xlsx", interop_api.RosterExportView.as_view(), name="export-roster"
+    ),
+    path(
+        "events/<slug:code>/export/scenario.json",
+        interop_api.ScenarioExportView.as_view(),
+        name="export-scenario",
     ),
 ]

@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "antt.events",
     "antt.forces",
     "antt.planning",
+    "antt.interop",
     "django_tasks",
     "django_tasks_db",
     "antt.rostering",

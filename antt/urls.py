@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("antt.accounts.urls")),
     path("events/", include("antt.events.urls")),
     path("events/", include("antt.planning.urls")),
+    path("events/", include("antt.interop.urls")),
     path("events/", include("antt.plans.urls")),
     path("events/", include("antt.rostering.urls")),
     path("", include("antt.audit.urls")),
