@@ -28,10 +28,11 @@ from __future__ import annotations
 import gc
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
-from itertools import pairwise
+from itertools import compress, pairwise
 from operator import attrgetter, sub
 from typing import Any
 
@@ -120,7 +121,21 @@ def outside(start: int, end: int, union: Union) -> Union:
     return parts
 
 
-_window_key = attrgetter("window.start", "window.end", "id")
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (the engine creates no reference cycles)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+_start_of = attrgetter("window.start")
+_before = (-1).__add__
+_more_than_one = (1).__lt__
 
 
 class CoverageIndex:
@@ -136,15 +151,12 @@ class CoverageIndex:
     def __init__(self, plan: CoveragePlan) -> None:
         # Building creates hundreds of thousands of container objects and no reference cycles; the
         # cyclic garbage collector would only rescan them again and again, so it pauses meanwhile.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with _collector_paused():
             self._build(plan)
-        finally:
-            if collecting:
-                gc.enable()
 
-    def _build(self, plan: CoveragePlan) -> None:
+    def _build(self, plan: CoveragePlan, *, for_changes: bool = True) -> None:
+        """Index the plan and check everything; ``for_changes=False`` leaves out the index that only
+        requirement changes use (for a one-off :func:`audit`)."""
         self.time_zone = plan.time_zone
         self.event = plan.window
         self.rest: RestRules = plan.rest
@@ -189,7 +201,7 @@ class CoverageIndex:
                     by_officer[a.officer_id] = {a.id: a}
                 else:
                     duties[a.id] = a
-                if a.requirement_id is not None:
+                if a.requirement_id is not None and for_changes:
                     linked = by_req.get(a.requirement_id)
                     if linked is None:
                         by_req[a.requirement_id] = {a.id: a}
@@ -570,46 +582,67 @@ class CoverageIndex:
     ) -> list[Finding]:
         """``_check_group`` when every seat needs the same clearance ``level`` (the common case).
 
-        Then the shortfall is ``seats - qualified people`` and the excess ``people present - seats``;
-        two running sums over the distinct endpoints suffice.
+        Then, with ``R = seats - qualified people`` and ``U`` the people present but not qualified,
+        the shortfall is ``max(0, R)`` and the excess ``max(0, U - R)``. Qualified people change both
+        at once, so one map of the changes of ``R`` (and a sparse one of ``U``) over the distinct
+        endpoints suffices.
         """
         role = key[1]
         info_of = self._officer_info
-        gains: list[int] = []  # a qualified person arrives: shortfall - 1
-        losses: list[int] = []  # a qualified person leaves (or stops being qualified): shortfall + 1
-        gain, loss = gains.append, losses.append
+        arrivals: list[int] = []  # a qualified person arrives: R - 1
+        departures: list[int] = []  # a qualified person leaves (or stops being qualified): R + 1
+        unqualified: list[int] = []  # U + 1 (present, not qualified)
+        unqualified_end: list[int] = []  # U - 1
+        arrive, depart = arrivals.append, departures.append
         for a in duties.values():
-            info = info_of.get(a.officer_id)
-            if info is None or info.clearance < level:
-                continue
-            boundary = info.skills.get(role, _MISSING)
             w = a.window
-            if boundary is None or boundary >= w.end:
-                gain(w.start)
-                loss(w.end)
-            elif boundary > w.start:
-                gain(w.start)
-                loss(boundary)
-        arrive, leave = Counter(gains), Counter(losses)
-        come, go = (
-            Counter([a.window.start for a in duties.values()]),
-            Counter([a.window.end for a in duties.values()]),
-        )
-        opens: dict[int, int] = {}
-        closes: dict[int, int] = {}
+            info = info_of.get(a.officer_id)
+            if info is not None and info.clearance >= level:
+                boundary = info.skills.get(role, _MISSING)
+                if boundary is None or boundary >= w.end:  # qualified throughout: the usual case
+                    arrive(w.start)
+                    depart(w.end)
+                    continue
+                if boundary > w.start:  # qualified until the skill expires, then only present
+                    arrive(w.start)
+                    depart(boundary)
+                    unqualified.append(boundary)
+                    unqualified_end.append(w.end)
+                    continue
+            unqualified.append(w.start)
+            unqualified_end.append(w.end)
+        change: dict[int, int] = {}
+        get = change.get
         for r in requirements.values():
             w = r.window
-            opens[w.start] = opens.get(w.start, 0) + r.headcount
-            closes[w.end] = closes.get(w.end, 0) + r.headcount
+            change[w.start] = get(w.start, 0) + r.headcount
+            change[w.end] = get(w.end, 0) - r.headcount
+        for t, n in Counter(arrivals).items():
+            change[t] = get(t, 0) - n
+        for t, n in Counter(departures).items():
+            change[t] = get(t, 0) + n
+        if unqualified:
+            present: dict[int, int] = Counter(unqualified)
+            for t, n in Counter(unqualified_end).items():
+                present[t] = present.get(t, 0) - n
+            for t in present:
+                if t not in change:
+                    change[t] = 0
+        else:
+            present = {}
         out: list[Finding] = []
-        short = excess = running_short = running_excess = 0
+        short = excess = running = others = 0
         short_from = excess_from = 0
-        for t in sorted(come.keys() | go.keys() | leave.keys() | opens.keys() | closes.keys()):
-            seats = opens.get(t, 0) - closes.get(t, 0)
-            running_short += seats + leave.get(t, 0) - arrive.get(t, 0)
-            running_excess += come.get(t, 0) - go.get(t, 0) - seats
-            new_short = running_short if running_short > 0 else 0
-            new_excess = running_excess if running_excess > 0 else 0
+        for t, d in sorted(change.items()):
+            if present:
+                others += present.get(t, 0)
+            elif not d:
+                continue
+            running += d
+            new_short = running if running > 0 else 0
+            new_excess = others - running
+            if new_excess < 0:
+                new_excess = 0
             if new_short != short:
                 if short:
                     out.append(self._uncovered(key, requirements, short_from, t, short))
@@ -666,8 +699,10 @@ class CoverageIndex:
         bucket = self._asg_by_officer.get(officer_id)
         if not bucket:
             return out
-        duties = sorted(bucket.values(), key=_window_key)
-        starts: list[int] = []  # duty periods: back-to-back or overlapping duties merged
+        # duty periods: back-to-back or overlapping duties merged. Sorting by start is enough: every
+        # check below gives the same findings whatever the order of duties that start together.
+        duties = sorted(bucket.values(), key=_start_of)
+        starts: list[int] = []
         ends: list[int] = []
         overlap = False
         last_end = -(2**62)
@@ -798,8 +833,14 @@ class CoverageIndex:
         # runs of local days touched by a duty minute (days are indexes into day_starts); blocks are
         # sorted and disjoint, so a run breaks only where a block starts two or more days after the last
         firsts = list(map(day, starts))
-        lasts = list(map(day, [end - 1 for end in ends]))
-        cuts = [0, *(k for k, jump in enumerate(map(sub, firsts[1:], lasts), 1) if jump > 1), len(firsts)]
+        lasts = list(map(day, map(_before, ends)))
+        # blocks are sorted and disjoint, so a run breaks only where a block starts two or more days after
+        # the last one; the whole span is known to be long enough
+        cuts = [
+            0,
+            *compress(range(1, len(firsts)), map(_more_than_one, map(sub, firsts[1:], lasts))),
+            len(firsts),
+        ]
         runs = [(firsts[a], lasts[b - 1]) for a, b in pairwise(cuts) if lasts[b - 1] - firsts[a] >= limit]
         for d1, d2 in runs:
             start, end = day_starts[d1 - 1], day_starts[d2]
@@ -932,4 +973,9 @@ class CoverageIndex:
 
 def audit(plan: CoveragePlan) -> list[Finding]:
     """Audit a whole plan and return every finding, sorted (see :class:`CoverageIndex`)."""
-    return CoverageIndex(plan).findings()
+    with _collector_paused():  # also while the index is listed and freed: nothing of it survives
+        index = CoverageIndex.__new__(CoverageIndex)
+        index._build(plan, for_changes=False)
+        findings = index.findings()
+        del index
+    return findings
