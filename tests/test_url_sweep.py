@@ -52,6 +52,9 @@ class Objects:
         self.assignment = AssignmentFactory(event=event)
         self.rule = RequirementRuleFactory(programme_item__event=event)
         self.requirement = RequirementFactory(event=event)
+        from antt.plans.tests.factories import make_plan
+
+        self.plan = make_plan(outsider_membership.user, event)
 
 
 FILLERS: dict[str, Callable[[Objects], str]] = {
@@ -66,6 +69,8 @@ FILLERS: dict[str, Callable[[Objects], str]] = {
     "requirement_id": lambda o: str(o.requirement.pk),
     "item_id": lambda o: str(o.rule.programme_item_id),
     "rule_id": lambda o: str(o.rule.pk),
+    "plan_id": lambda o: str(o.plan.pk),
+    "number": lambda o: "1",
     # Django admin
     "app_label": lambda o: "events",
     "object_id": lambda o: str(o.event.pk),
@@ -162,4 +167,7 @@ def test_sweep_knows_every_pattern(sweep: Objects) -> None:
         "api:assignment-detail",
         "api:coverage",
         "planning:gap-board",
+        "planning:map-features",
+        "planning:site-detail",
+        "planning:officer-detail",
     } <= names

@@ -21,32 +21,32 @@ from antt.plans.models import Plan, PlanVersion
 # --- output ----------------------------------------------------------------------------------------------
 
 
-class RefSerializer(serializers.Serializer[Any]):
+class PlanRefSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     code = serializers.CharField()
     name_vi = serializers.CharField()
     name_en = serializers.CharField()
 
 
-class OfficerRefSerializer(serializers.Serializer[Any]):
+class PlanOfficerRefSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.CharField()
 
 
-class TaskSerializer(serializers.Serializer[Any]):
+class PlanTaskSerializer(serializers.Serializer[Any]):
     key = serializers.CharField(help_text="Stable across versions; send it back to edit this task.")
-    unit = RefSerializer()
+    unit = PlanRefSerializer()
     text_vi = serializers.CharField()
     text_en = serializers.CharField(allow_blank=True)
-    commander = OfficerRefSerializer()
+    commander = PlanOfficerRefSerializer()
     offset_minutes = serializers.IntegerField(
         allow_null=True, help_text="Minutes after the trigger (contingency plans)."
     )
     deadline = serializers.DateTimeField(allow_null=True)
 
 
-class VersionSummarySerializer(serializers.ModelSerializer[PlanVersion]):
+class PlanVersionSummarySerializer(serializers.ModelSerializer[PlanVersion]):
     state = serializers.SerializerMethodField(
         help_text="in_force, superseded, draft, submitted, approved (latest) or earlier"
     )
@@ -71,16 +71,16 @@ class VersionSummarySerializer(serializers.ModelSerializer[PlanVersion]):
         return version.state(self.context["plan"])
 
 
-class VersionSerializer(VersionSummarySerializer):
-    responsible = OfficerRefSerializer(allow_null=True)
-    sites = RefSerializer(many=True)
-    programme_items = RefSerializer(many=True)
-    tasks = TaskSerializer(many=True)
+class PlanVersionSerializer(PlanVersionSummarySerializer):
+    responsible = PlanOfficerRefSerializer(allow_null=True)
+    sites = PlanRefSerializer(many=True)
+    programme_items = PlanRefSerializer(many=True)
+    tasks = PlanTaskSerializer(many=True)
     submitted_by = serializers.CharField(source="submitted_by.get_username", read_only=True, allow_null=True)
 
-    class Meta(VersionSummarySerializer.Meta):
+    class Meta(PlanVersionSummarySerializer.Meta):
         fields = [
-            *VersionSummarySerializer.Meta.fields,
+            *PlanVersionSummarySerializer.Meta.fields,
             "title_vi",
             "title_en",
             "trigger_vi",
@@ -131,13 +131,13 @@ class PlanDetailSerializer(PlanSerializer):
         read_only_fields = fields
 
     def _version(self, plan: Plan, version: PlanVersion | None) -> dict[str, Any] | None:
-        return VersionSerializer(version, context={"plan": plan}).data if version else None
+        return PlanVersionSerializer(version, context={"plan": plan}).data if version else None
 
-    @extend_schema_field(VersionSerializer(allow_null=True))
+    @extend_schema_field(PlanVersionSerializer(allow_null=True))
     def get_in_force(self, plan: Plan) -> dict[str, Any] | None:
         return self._version(plan, plan.approved_version)
 
-    @extend_schema_field(VersionSerializer(allow_null=True))
+    @extend_schema_field(PlanVersionSerializer(allow_null=True))
     def get_latest(self, plan: Plan) -> dict[str, Any] | None:
         return self._version(plan, plan.latest_version)
 
@@ -145,7 +145,7 @@ class PlanDetailSerializer(PlanSerializer):
 # --- input -----------------------------------------------------------------------------------------------
 
 
-class TaskInputSerializer(serializers.Serializer[Any]):
+class PlanTaskInputSerializer(serializers.Serializer[Any]):
     key = serializers.CharField(max_length=20, required=False, allow_blank=True)
     unit = serializers.IntegerField()
     text_vi = serializers.CharField(max_length=4000, allow_blank=True)
@@ -167,7 +167,7 @@ class PlanEditSerializer(serializers.Serializer[Any]):
     responsible = serializers.IntegerField(required=False, allow_null=True)
     sites = serializers.ListField(child=serializers.IntegerField(), required=False)
     programme_items = serializers.ListField(child=serializers.IntegerField(), required=False)
-    tasks = TaskInputSerializer(many=True, required=False)
+    tasks = PlanTaskInputSerializer(many=True, required=False)
     change_note = serializers.CharField(max_length=500, required=False, allow_blank=True)
     base_version = serializers.IntegerField(
         required=False, help_text="The version you edited; refused (409) if someone saved a newer one."
@@ -182,48 +182,48 @@ class PlanCreateSerializer(PlanEditSerializer):
     base_version = None  # type: ignore[assignment]
 
 
-class CommentSerializer(serializers.Serializer[Any]):
+class PlanCommentSerializer(serializers.Serializer[Any]):
     comment = serializers.CharField(max_length=4000, required=False, allow_blank=True)
 
 
-class ReturnSerializer(serializers.Serializer[Any]):
+class PlanReturnSerializer(serializers.Serializer[Any]):
     comment = serializers.CharField(max_length=4000, allow_blank=True, help_text="What must change.")
 
 
-class ApproveSerializer(serializers.Serializer[Any]):
+class PlanApproveSerializer(serializers.Serializer[Any]):
     version = serializers.IntegerField(help_text="The number of the version you reviewed.")
     comment = serializers.CharField(max_length=4000, required=False, allow_blank=True)
 
 
-class DiffFieldSerializer(serializers.Serializer[Any]):
+class PlanDiffFieldSerializer(serializers.Serializer[Any]):
     field = serializers.CharField()
     before = serializers.JSONField()
     after = serializers.JSONField()
 
 
-class TaskChangeSerializer(serializers.Serializer[Any]):
+class PlanTaskChangeSerializer(serializers.Serializer[Any]):
     key = serializers.CharField()
     fields = serializers.ListField(child=serializers.CharField())
-    before = TaskSerializer()
-    after = TaskSerializer()
+    before = PlanTaskSerializer()
+    after = PlanTaskSerializer()
 
 
-class TaskDiffSerializer(serializers.Serializer[Any]):
-    added = TaskSerializer(many=True)
-    removed = TaskSerializer(many=True)
-    changed = TaskChangeSerializer(many=True)
+class PlanTaskDiffSerializer(serializers.Serializer[Any]):
+    added = PlanTaskSerializer(many=True)
+    removed = PlanTaskSerializer(many=True)
+    changed = PlanTaskChangeSerializer(many=True)
     unchanged = serializers.IntegerField()
 
 
-class DiffSerializer(serializers.Serializer[Any]):
+class PlanDiffSerializer(serializers.Serializer[Any]):
     from_version = serializers.IntegerField()
     to_version = serializers.IntegerField()
     from_hash = serializers.CharField()
     to_hash = serializers.CharField()
-    header = DiffFieldSerializer(many=True)
+    header = PlanDiffFieldSerializer(many=True)
     body_vi = serializers.CharField(help_text="Unified diff of the Vietnamese text.")
     body_en = serializers.CharField(help_text="Unified diff of the English text.")
-    tasks = TaskDiffSerializer()
+    tasks = PlanTaskDiffSerializer()
 
 
 # --- views -----------------------------------------------------------------------------------------------
@@ -298,24 +298,24 @@ class PlanDetailView(APIView):
 
 
 class PlanVersionListView(APIView):
-    @extend_schema(responses=VersionSummarySerializer(many=True), summary="Every version of a plan")
+    @extend_schema(responses=PlanVersionSummarySerializer(many=True), summary="Every version of a plan")
     def get(self, request: Request, code: str, plan_id: int) -> Response:
         plan = _plan(request, code, plan_id)
         versions = queries.versions_of(plan)
-        return Response(VersionSummarySerializer(versions, many=True, context={"plan": plan}).data)
+        return Response(PlanVersionSummarySerializer(versions, many=True, context={"plan": plan}).data)
 
 
 class PlanVersionDetailView(APIView):
-    @extend_schema(responses=VersionSerializer, summary="One version of a plan, in full")
+    @extend_schema(responses=PlanVersionSerializer, summary="One version of a plan, in full")
     def get(self, request: Request, code: str, plan_id: int, number: int) -> Response:
         plan = _plan(request, code, plan_id)
         version = queries.get_version_for(request.user, plan, number)
-        return Response(VersionSerializer(version, context={"plan": plan}).data)
+        return Response(PlanVersionSerializer(version, context={"plan": plan}).data)
 
 
 class PlanDiffView(APIView):
     @extend_schema(
-        responses=DiffSerializer,
+        responses=PlanDiffSerializer,
         summary="What changed between two versions",
         parameters=[
             OpenApiParameter("from", int, required=True, description="the older version's number"),
@@ -356,16 +356,16 @@ class PlanDiffView(APIView):
                 "unchanged": tasks.unchanged,
             },
         }
-        return Response(DiffSerializer(data).data)
+        return Response(PlanDiffSerializer(data).data)
 
 
 class PlanSubmitView(APIView):
     @extend_schema(
-        request=CommentSerializer, responses=PlanDetailSerializer, summary="Submit the latest draft"
+        request=PlanCommentSerializer, responses=PlanDetailSerializer, summary="Submit the latest draft"
     )
     def post(self, request: Request, code: str, plan_id: int) -> Response:
         plan = _plan(request, code, plan_id)
-        form = CommentSerializer(data=request.data)
+        form = PlanCommentSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         services.submit_plan(actor=request.user, plan=plan, comment=form.validated_data.get("comment", ""))
         return _detail(request, plan)
@@ -373,11 +373,11 @@ class PlanSubmitView(APIView):
 
 class PlanReturnView(APIView):
     @extend_schema(
-        request=ReturnSerializer, responses=PlanDetailSerializer, summary="Return a submitted plan to draft"
+        request=PlanReturnSerializer, responses=PlanDetailSerializer, summary="Return a submitted plan to draft"
     )
     def post(self, request: Request, code: str, plan_id: int) -> Response:
         plan = _plan(request, code, plan_id)
-        form = ReturnSerializer(data=request.data)
+        form = PlanReturnSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         services.return_plan(actor=request.user, plan=plan, comment=form.validated_data["comment"])
         return _detail(request, plan)
@@ -385,13 +385,13 @@ class PlanReturnView(APIView):
 
 class PlanApproveView(APIView):
     @extend_schema(
-        request=ApproveSerializer,
+        request=PlanApproveSerializer,
         responses=PlanDetailSerializer,
         summary="Approve the submitted version (four eyes; audited with its content hash)",
     )
     def post(self, request: Request, code: str, plan_id: int) -> Response:
         plan = _plan(request, code, plan_id)
-        form = ApproveSerializer(data=request.data)
+        form = PlanApproveSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         services.approve_plan(
             actor=request.user,
