@@ -279,6 +279,8 @@ class BoardRow:
     explanation: str
     post_ids: tuple[int, ...]
     officer_ids: tuple[int, ...]
+    requirement_ids: tuple[int, ...] = ()
+    assignment_ids: tuple[int, ...] = ()
 
 
 @dataclass
@@ -292,7 +294,13 @@ class GapBoard:
 
 
 def gap_board(
-    event: Any, *, lang: str, day: date | None = None, site_id: int | None = None, severity: str = ""
+    event: Any,
+    *,
+    lang: str,
+    day: date | None = None,
+    site_id: int | None = None,
+    severity: str = "",
+    keep: Any = None,
 ) -> GapBoard:
     """The coverage findings of ``event`` filtered and grouped by local day and site (a fixed number of
     queries, whatever the size of the plan)."""
@@ -308,6 +316,8 @@ def gap_board(
         if site_id is not None and site_id not in finding.site_ids:
             continue
         if severity and finding.severity != severity:
+            continue
+        if keep is not None and not keep(finding):
             continue
         shown.append((local_day, finding))
     label = coverage_labels(event, [f for _d, f in shown])
@@ -327,6 +337,8 @@ def gap_board(
                 explanation=coverage.explain(finding, lang, label),
                 post_ids=finding.post_ids,
                 officer_ids=finding.officer_ids,
+                requirement_ids=finding.requirement_ids,
+                assignment_ids=finding.assignment_ids,
             )
         )
     kinds = Counter(str(f.kind) for _d, f in shown)
@@ -415,3 +427,121 @@ def editor_assignment_for(user: Any, event: Any, assignment_id: Any) -> Assignme
     if assignment is None:
         raise _not_found()
     return assignment
+
+
+def shortfalls(findings: list[coverage.Finding]) -> dict[int, int]:
+    """Requirement id → the largest shortfall of an uncovered finding it is part of."""
+    short: dict[int, int] = {}
+    for finding in findings:
+        if finding.kind == coverage.FindingKind.UNCOVERED:
+            for pk in finding.requirement_ids:
+                short[pk] = max(short.get(pk, 0), finding.number("shortfall"))
+    return short
+
+
+def editor_requirements(
+    event: Any,
+    *,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+    site_id: int | None = None,
+    post_id: int | None = None,
+    only: set[int] | None = None,
+) -> QuerySet[Requirement]:
+    """The requirements of ``event`` for the editor's list, filtered (window, site with its zones, post,
+    ``only`` these ids), with the count of active assignments linked to each as ``assigned``."""
+    from django.db.models import Count, Q
+
+    qs = (
+        Requirement.objects.filter(event=event)
+        .select_related("post__site", "skill")
+        .annotate(
+            assigned=Count("assignments", filter=Q(assignments__status__in=tuple(coverage.ACTIVE_STATUSES)))
+        )
+        .order_by("starts_at", "post__code", "pk")
+    )
+    if starts_at is not None and ends_at is not None:
+        qs = qs.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
+    if site_id is not None:
+        qs = qs.filter(Q(post__site_id=site_id) | Q(post__site__parent_id=site_id))
+    if post_id is not None:
+        qs = qs.filter(post_id=post_id)
+    if only is not None:
+        qs = qs.filter(pk__in=sorted(only))
+    return qs
+
+
+def requirement_duties(
+    requirement: Requirement, starts_at: datetime, ends_at: datetime
+) -> QuerySet[Assignment]:
+    """Active duties at the requirement's post in its role overlapping the window (officer and unit loaded)."""
+    return (
+        Assignment.objects.filter(
+            event_id=requirement.event_id,
+            post_id=requirement.post_id,
+            skill_id=requirement.skill_id,
+            status__in=tuple(coverage.ACTIVE_STATUSES),
+            starts_at__lt=ends_at,
+            ends_at__gt=starts_at,
+        )
+        .select_related("officer__unit")
+        .order_by("starts_at", "officer__code")
+    )
+
+
+def unit_roster(
+    event: Any, unit_ids: set[int], *, starts_at: datetime, ends_at: datetime
+) -> tuple[list[Any], QuerySet[Officer], dict[int, list[Assignment]]]:
+    """My unit: the units (parent and commander loaded), their officers, and each officer's duties in the
+    window by officer id (three queries, plus the caller's page of officers)."""
+    from antt.forces.models import Unit
+
+    units = list(
+        Unit.objects.filter(event=event, pk__in=sorted(unit_ids))
+        .select_related("parent", "commander")
+        .order_by("code", "pk")
+    )
+    officers = (
+        Officer.objects.filter(event=event, unit_id__in=sorted(unit_ids))
+        .select_related("unit")
+        .order_by("unit__code", "code", "pk")
+    )
+    duties: dict[int, list[Assignment]] = defaultdict(list)
+    for duty in (
+        Assignment.objects.filter(
+            event=event, officer__unit_id__in=sorted(unit_ids), starts_at__lt=ends_at, ends_at__gt=starts_at
+        )
+        .select_related("post__site", "skill")
+        .order_by("starts_at", "pk")
+    ):
+        duties[duty.officer_id].append(duty)
+    return units, officers, duties
+
+
+def duties_of(officer: Officer, *, since: datetime | None = None) -> QuerySet[Assignment]:
+    """An officer's duties (post, site and role loaded), from ``since`` on when given."""
+    qs = Assignment.objects.filter(event_id=officer.event_id, officer=officer).select_related(
+        "post__site", "skill"
+    )
+    if since is not None:
+        qs = qs.filter(ends_at__gt=since)
+    return qs.order_by("starts_at", "pk")
+
+
+def unit_keep(event: Any, unit_id: int) -> Any:
+    """The gap board's unit filter: findings about the officers of the unit (and its sub-units), and gaps at
+    the posts the unit staffs (three queries)."""
+    units = unit_tree_ids(event, [unit_id])
+    officers = set(Officer.objects.filter(event=event, unit_id__in=sorted(units)).values_list("pk", flat=True))
+    posts = set(
+        Assignment.objects.filter(event=event, officer__unit_id__in=sorted(units))
+        .values_list("post_id", flat=True)
+        .distinct()
+    )
+
+    def keep(finding: coverage.Finding) -> bool:
+        if officers.intersection(finding.officer_ids):
+            return True
+        return finding.kind == coverage.FindingKind.UNCOVERED and bool(posts.intersection(finding.post_ids))
+
+    return keep
