@@ -114,6 +114,10 @@ def seed(*, today: datetime | None = None) -> dict[str, Any]:
                     actor=admin, event=event, user=user, role=account.role, clearance=account.clearance
                 )
         planning_demo.seed_event(event, actor=admin)
+        by_name = {account.username: user for account, user in zip(ACCOUNTS, users, strict=True)}
+        planning_demo.link_demo_accounts(
+            event, actor=admin, field_officer=by_name["demo-officer"], unit_commander=by_name["demo-unit"]
+        )
     return {
         "password": DEMO_PASSWORD,
         "accounts": [(ADMIN.username, "superuser + commander")]

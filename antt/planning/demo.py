@@ -1436,3 +1436,39 @@ def _orders(kind: str) -> str:
         "medical": "Trực cấp cứu; sẵn sàng chuyển viện theo phương án y tế.",
         "command": "Trực chỉ huy, nắm tình hình, điều phối lực lượng.",
     }[kind]
+
+
+def link_demo_accounts(event: Any, *, actor: Any, field_officer: Any, unit_commander: Any) -> dict[str, str]:
+    """Link the demo's field-officer account to an officer on duty and the unit-commander account to the
+    commander of a unit (not a whole province), once per event; {} when already linked or nothing fits."""
+    from django.db.models import Count
+
+    if Officer.objects.filter(event=event, user__in=[field_officer, unit_commander]).exists():
+        return {}
+    commanders = set(
+        Unit.objects.filter(event=event, commander__isnull=False).values_list("commander_id", flat=True)
+    )
+    linked: dict[str, str] = {}
+    unit = (
+        Unit.objects.filter(event=event, commander__isnull=False, parent__isnull=False)
+        .annotate(people=Count("officers"))
+        .order_by("-people", "code")
+        .first()
+    )
+    if unit is not None and unit.commander_id is not None:
+        Officer.objects.filter(pk=unit.commander_id).update(user=unit_commander)
+        linked[unit_commander.username] = f"officer {unit.commander_id} (commands {unit.code})"
+    duty = (
+        Assignment.objects.filter(event=event)
+        .exclude(officer_id__in=commanders)
+        .order_by("starts_at", "officer__code")
+        .first()
+    )
+    if duty is not None:
+        Officer.objects.filter(pk=duty.officer_id).update(user=field_officer)
+        linked[field_officer.username] = f"officer {duty.officer_id}"
+    if linked:
+        audit.record(
+            actor=actor, action="planning.link_demo_accounts", target=event, event=event, changes=linked
+        )
+    return linked
