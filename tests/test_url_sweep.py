@@ -52,6 +52,9 @@ class Objects:
         self.assignment = AssignmentFactory(event=event)
         self.rule = RequirementRuleFactory(programme_item__event=event)
         self.requirement = RequirementFactory(event=event)
+        from antt.rostering.tests.factories import SolverRunFactory
+
+        self.run = SolverRunFactory(event=event)
         from antt.plans.tests.factories import make_plan
 
         self.plan = make_plan(outsider_membership.user, event)
@@ -69,6 +72,7 @@ FILLERS: dict[str, Callable[[Objects], str]] = {
     "requirement_id": lambda o: str(o.requirement.pk),
     "item_id": lambda o: str(o.rule.programme_item_id),
     "rule_id": lambda o: str(o.rule.pk),
+    "run_id": lambda o: str(o.run.pk),
     "plan_id": lambda o: str(o.plan.pk),
     "number": lambda o: "1",
     # Django admin
