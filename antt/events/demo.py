@@ -21,6 +21,7 @@ from antt.core.permissions import Clearance, Role
 from antt.events import services
 from antt.events.models import Event, Membership
 from antt.planning import demo as planning_demo
+from antt.plans import demo as plans_demo
 
 DEMO_PASSWORD = "antt-demo-2026"  # noqa: S105 - published on purpose; refused outside ANTT_DEMO
 
@@ -114,6 +115,7 @@ def seed(*, today: datetime | None = None) -> dict[str, Any]:
                     actor=admin, event=event, user=user, role=account.role, clearance=account.clearance
                 )
         planning_demo.seed_event(event, actor=admin)
+        plans_demo.seed_event(event, actor=admin)
         by_name = {account.username: user for account, user in zip(ACCOUNTS, users, strict=True)}
         planning_demo.link_demo_accounts(
             event, actor=admin, field_officer=by_name["demo-officer"], unit_commander=by_name["demo-unit"]
