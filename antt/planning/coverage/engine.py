@@ -207,15 +207,14 @@ class CoverageIndex:
                         by_req[a.requirement_id] = {a.id: a}
                     else:
                         linked[a.id] = a
-        for key in set(self._req_by_group) | set(by_group):
-            found = self._check_group(key)
+        for key in set(self._req_by_group) | set(by_group):  # also checks each active assignment
+            found = self._check_group(key, with_assignments=True)
             if found:
                 self._group_findings[key] = found
         for officer_id in by_officer:
             found = self._check_officer(officer_id)
             if found:
                 self._officer_findings[officer_id] = found
-        self._check_all_assignments()
 
     # ------------------------------------------------------------------ reading
 
@@ -499,7 +498,12 @@ class CoverageIndex:
 
     # ------------------------------------------------------------------ group: coverage
 
-    def _check_group(self, key: GroupKey) -> list[Finding]:
+    def _check_group(self, key: GroupKey, *, with_assignments: bool = False) -> list[Finding]:
+        """The coverage findings of one (post, role) group.
+
+        ``with_assignments`` also checks each active assignment of the group on its own and stores
+        the findings (the full build does this here, to look each officer's skill up only once).
+        """
         # Event keys are ``minute * 16 + channel``: channels 0-3 seats by clearance level, 4-7 qualified
         # people by clearance, 8 people present but not qualified. Counting keys (in C) merges equal
         # endpoints, so the sweep visits each distinct minute once.
@@ -507,7 +511,12 @@ class CoverageIndex:
         duties = self._asg_by_group.get(key, {})
         levels = {r.min_clearance for r in requirements.values()}
         if len(levels) <= 1:
-            return self._check_group_one_level(key, requirements, duties, max(levels, default=0))
+            return self._check_group_one_level(
+                key, requirements, duties, max(levels, default=0), with_assignments
+            )
+        if with_assignments:
+            for a in duties.values():
+                self._record_assignment(a)
         ups: list[int] = []
         downs: list[int] = []
         up, down = ups.append, downs.append
@@ -579,6 +588,7 @@ class CoverageIndex:
         requirements: dict[int, Requirement],
         duties: dict[int, Assignment],
         level: int,
+        with_assignments: bool,
     ) -> list[Finding]:
         """``_check_group`` when every seat needs the same clearance ``level`` (the common case).
 
@@ -594,6 +604,9 @@ class CoverageIndex:
         unqualified: list[int] = []  # U + 1 (present, not qualified)
         unqualified_end: list[int] = []  # U - 1
         arrive, depart = arrivals.append, departures.append
+        record = self._record_assignment if with_assignments else None
+        event_start, event_end = self.event.start, self.event.end
+        site_hours, linked_to = self._site_hours, self._requirements
         for a in duties.values():
             w = a.window
             info = info_of.get(a.officer_id)
@@ -602,13 +615,33 @@ class CoverageIndex:
                 if boundary is None or boundary >= w.end:  # qualified throughout: the usual case
                     arrive(w.start)
                     depart(w.end)
+                    if record is None:
+                        continue
+                    # the no-finding case of _check_assignment, inlined
+                    if (
+                        info.availability is None
+                        and w.start >= event_start
+                        and w.end <= event_end
+                        and a.site_id not in site_hours
+                    ):
+                        rid = a.requirement_id
+                        if rid is None:
+                            continue
+                        linked = linked_to.get(rid)
+                        if linked is not None and linked.min_clearance <= info.clearance:
+                            continue
+                    record(a)
                     continue
+                if record is not None:
+                    record(a)
                 if boundary > w.start:  # qualified until the skill expires, then only present
                     arrive(w.start)
                     depart(boundary)
                     unqualified.append(boundary)
                     unqualified_end.append(w.end)
                     continue
+            if record is not None:
+                record(a)
             unqualified.append(w.start)
             unqualified_end.append(w.end)
         change: dict[int, int] = {}
@@ -857,36 +890,11 @@ class CoverageIndex:
 
     # ------------------------------------------------------------------ assignment: qualification, windows
 
-    def _check_all_assignments(self) -> None:
-        """``_check_assignment`` for every active assignment, with the no-finding case inlined."""
-        event_start, event_end = self.event.start, self.event.end
-        site_hours = self._site_hours
-        requirements = self._requirements
-        store = self._assignment_findings
-        info_of = self._officer_info
-        for officer_id, bucket in self._asg_by_officer.items():
-            info = info_of.get(officer_id)
-            if info is None or info.availability is not None:
-                for a in bucket.values():
-                    found = self._check_assignment(a)
-                    if found:
-                        store[a.id] = found
-                continue
-            skills, clearance = info.skills, info.clearance
-            for a in bucket.values():
-                w = a.window
-                if w.start >= event_start and w.end <= event_end and a.site_id not in site_hours:
-                    boundary = skills.get(a.role, _MISSING)
-                    if boundary is None or boundary >= w.end:
-                        rid = a.requirement_id
-                        if rid is None:
-                            continue
-                        requirement = requirements.get(rid)
-                        if requirement is not None and requirement.min_clearance <= clearance:
-                            continue
-                found = self._check_assignment(a)
-                if found:
-                    store[a.id] = found
+    def _record_assignment(self, a: Assignment) -> None:
+        """Check one assignment on its own and store its findings (during the build)."""
+        found = self._check_assignment(a)
+        if found:
+            self._assignment_findings[a.id] = found
 
     def _check_assignment(self, a: Assignment) -> list[Finding]:
         out: list[Finding] = []
