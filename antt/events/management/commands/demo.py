@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -49,10 +52,26 @@ class Command(BaseCommand):
             return
         import uvicorn
 
-        uvicorn.run(
-            "antt.asgi:application",
-            host=options["host"],
-            port=options["port"],
-            log_level="info",
-            access_log=True,
-        )
+        worker = _start_task_worker()
+        try:
+            uvicorn.run(
+                "antt.asgi:application",
+                host=options["host"],
+                port=options["port"],
+                log_level="info",
+                access_log=True,
+            )
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=10)
+
+
+def _start_task_worker() -> subprocess.Popen[bytes] | None:
+    """The database-backed task worker (solver runs) as a child process, when tasks go to the database."""
+    if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
+        return None
+    return subprocess.Popen(
+        [sys.executable, "-m", "antt.cli", "db_worker", "--queue-name", "*", "--interval", "0.5"],
+        env={**os.environ, "ANTT_DEMO": "1"},
+    )
