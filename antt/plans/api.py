@@ -203,7 +203,7 @@ class PlanDiffFieldSerializer(serializers.Serializer[Any]):
 
 class PlanTaskChangeSerializer(serializers.Serializer[Any]):
     key = serializers.CharField()
-    fields = serializers.ListField(child=serializers.CharField())
+    changed_fields = serializers.ListField(child=serializers.CharField())
     before = PlanTaskSerializer()
     after = PlanTaskSerializer()
 
@@ -350,7 +350,7 @@ class PlanDiffView(APIView):
                 "added": tasks.added,
                 "removed": tasks.removed,
                 "changed": [
-                    {"key": c.key, "fields": list(c.fields), "before": c.before, "after": c.after}
+                    {"key": c.key, "changed_fields": list(c.fields), "before": c.before, "after": c.after}
                     for c in tasks.changed
                 ],
                 "unchanged": tasks.unchanged,
@@ -373,7 +373,9 @@ class PlanSubmitView(APIView):
 
 class PlanReturnView(APIView):
     @extend_schema(
-        request=PlanReturnSerializer, responses=PlanDetailSerializer, summary="Return a submitted plan to draft"
+        request=PlanReturnSerializer,
+        responses=PlanDetailSerializer,
+        summary="Return a submitted plan to draft",
     )
     def post(self, request: Request, code: str, plan_id: int) -> Response:
         plan = _plan(request, code, plan_id)

@@ -62,12 +62,42 @@ PLANS = (
         "III. ORGANISATION\n"
         "The Hội An forward command post is staffed round the clock for the whole Summit.",
         (
-            ("CAQN-ANCT", "Kiểm tra an ninh, cấp thẻ và kiểm soát ra vào khu vực hội nghị", "Security screening, passes and access control at the venue", None),
-            ("CAQN-CSCD-1", "Lập chốt kiểm soát vòng ngoài Trung tâm Hội nghị", "Outer-ring checkpoints at the convention centre", None),
-            ("CAQN-CSGT-1", "Dẫn đường, phân luồng tuyến sân bay - Hội An", "Escort and traffic control on the airport - Hội An route", None),
-            ("BTLCV-1", "Bảo vệ tiếp cận nguyên thủ tại khách sạn và hội trường", "Close protection of heads of state at hotels and halls", None),
-            ("CAQN-PCCC", "Thường trực chữa cháy, cứu nạn tại các địa điểm chính", "Fire and rescue standby at the main sites", None),
-            ("YTQN-1", "Tổ y tế thường trực tại điểm y tế Trung tâm Hội nghị", "Medical team on standby at the venue's medical post", None),
+            (
+                "CAQN-ANCT",
+                "Kiểm tra an ninh, cấp thẻ và kiểm soát ra vào khu vực hội nghị",
+                "Security screening, passes and access control at the venue",
+                None,
+            ),
+            (
+                "CAQN-CSCD-1",
+                "Lập chốt kiểm soát vòng ngoài Trung tâm Hội nghị",
+                "Outer-ring checkpoints at the convention centre",
+                None,
+            ),
+            (
+                "CAQN-CSGT-1",
+                "Dẫn đường, phân luồng tuyến sân bay - Hội An",
+                "Escort and traffic control on the airport - Hội An route",
+                None,
+            ),
+            (
+                "BTLCV-1",
+                "Bảo vệ tiếp cận nguyên thủ tại khách sạn và hội trường",
+                "Close protection of heads of state at hotels and halls",
+                None,
+            ),
+            (
+                "CAQN-PCCC",
+                "Thường trực chữa cháy, cứu nạn tại các địa điểm chính",
+                "Fire and rescue standby at the main sites",
+                None,
+            ),
+            (
+                "YTQN-1",
+                "Tổ y tế thường trực tại điểm y tế Trung tâm Hội nghị",
+                "Medical team on standby at the venue's medical post",
+                None,
+            ),
         ),
         "approved",
         sites=("HA-ICC", "HTL-NAMHAI", "HTL-VICTORIA", "AP-DAD", "RT-DAD-HA", "CMD-HA"),
@@ -84,10 +114,30 @@ PLANS = (
         "gate, close protection moves heads of state to the standby cars, fire police fight the fire.\n"
         "Assembly point: east car park. The forward command post commands throughout.",
         (
-            ("CAQN-PCCC", "Xác minh, chữa cháy và cứu nạn trong hội trường", "Confirm, fight the fire and rescue inside the hall", 3),
-            ("BTLCV-1", "Đưa nguyên thủ ra xe dự phòng qua lối thoát hiểm số 2", "Move heads of state to the standby cars by exit 2", 2),
-            ("CAQN-CSCD-2", "Phong tỏa, giữ trật tự tại điểm tập kết phía Đông", "Cordon and keep order at the east assembly point", 5),
-            ("YTQN-1", "Sơ cứu, phân loại nạn nhân tại điểm tập kết", "First aid and triage at the assembly point", 5),
+            (
+                "CAQN-PCCC",
+                "Xác minh, chữa cháy và cứu nạn trong hội trường",
+                "Confirm, fight the fire and rescue inside the hall",
+                3,
+            ),
+            (
+                "BTLCV-1",
+                "Đưa nguyên thủ ra xe dự phòng qua lối thoát hiểm số 2",
+                "Move heads of state to the standby cars by exit 2",
+                2,
+            ),
+            (
+                "CAQN-CSCD-2",
+                "Phong tỏa, giữ trật tự tại điểm tập kết phía Đông",
+                "Cordon and keep order at the east assembly point",
+                5,
+            ),
+            (
+                "YTQN-1",
+                "Sơ cứu, phân loại nạn nhân tại điểm tập kết",
+                "First aid and triage at the assembly point",
+                5,
+            ),
         ),
         "approved",
         trigger_vi="Báo cháy hoặc phát hiện khói, lửa tại Trung tâm Hội nghị Quốc tế Hội An",
@@ -104,10 +154,20 @@ PLANS = (
         "Take the call, verify the source; move the delegation to the standby hotel;\n"
         "cordon 200 m, EOD and K9 search; report to the command post every 15 minutes.",
         (
-            ("CAQN-CSCD-5", "Khám xét, phát hiện và xử lý vật nổ (EOD)", "Search for and dispose of explosives (EOD)", 15),
+            (
+                "CAQN-CSCD-5",
+                "Khám xét, phát hiện và xử lý vật nổ (EOD)",
+                "Search for and dispose of explosives (EOD)",
+                15,
+            ),
             ("CAQN-CSCD-4", "Khám xét bằng chó nghiệp vụ (K9)", "K9 search", 15),
             ("BTLCV-2", "Sơ tán đoàn về khách sạn dự phòng", "Move the delegation to the standby hotel", 5),
-            ("CAQN-DB", "Khoanh vùng bán kính 200 m, cấm người và phương tiện", "Cordon 200 m; no people or vehicles in", 10),
+            (
+                "CAQN-DB",
+                "Khoanh vùng bán kính 200 m, cấm người và phương tiện",
+                "Cordon 200 m; no people or vehicles in",
+                10,
+            ),
         ),
         "submitted",
         trigger_vi="Tin báo có bom hoặc phát hiện vật nghi là chất nổ tại khách sạn lưu trú của đoàn",
@@ -125,7 +185,12 @@ PLANS = (
         "When the Đà Nẵng airport - Hội An route is blocked: stop the motorcade at the nearest safe point,\n"
         "switch to the Lạc Long Quân coastal road, traffic police divert and escort.",
         (
-            ("CAQN-CSGT-2", "Phân luồng, mở tuyến dự phòng ven biển", "Divert traffic and open the coastal road", 2),
+            (
+                "CAQN-CSGT-2",
+                "Phân luồng, mở tuyến dự phòng ven biển",
+                "Divert traffic and open the coastal road",
+                2,
+            ),
             ("CADN-1", "Giải tỏa ách tắc đoạn qua Đà Nẵng", "Clear the jam on the Đà Nẵng stretch", 5),
         ),
         "draft",
@@ -137,7 +202,12 @@ PLANS = (
             "Bổ sung lực lượng cơ động giải tán đám đông",
             "Nếu do tụ tập đông người: lực lượng cơ động giải tán, giữ trật tự.",
             "If a crowd blocks the way: mobile police disperse it and keep order.",
-            ("CAQN-CSCD-3", "Giải tán đám đông, bảo đảm trật tự tuyến đường", "Disperse the crowd, keep the route in order", 5),
+            (
+                "CAQN-CSCD-3",
+                "Giải tán đám đông, bảo đảm trật tự tuyến đường",
+                "Disperse the crowd, keep the route in order",
+                5,
+            ),
         ),
     ),
     DemoPlan(
@@ -151,8 +221,18 @@ PLANS = (
         "Quảng Nam Provincial General Hospital; the hospital readies a separate emergency room; close protection\n"
         "stays with the delegate.",
         (
-            ("YTQN-2", "Sơ cứu tại chỗ, chuyển đại biểu lên xe cứu thương", "First aid on the spot; take the delegate to the ambulance", 2),
-            ("CAQN-CSGT-3", "Dẫn đường ưu tiên xe cứu thương về bệnh viện", "Priority escort of the ambulance to hospital", 5),
+            (
+                "YTQN-2",
+                "Sơ cứu tại chỗ, chuyển đại biểu lên xe cứu thương",
+                "First aid on the spot; take the delegate to the ambulance",
+                2,
+            ),
+            (
+                "CAQN-CSGT-3",
+                "Dẫn đường ưu tiên xe cứu thương về bệnh viện",
+                "Priority escort of the ambulance to hospital",
+                5,
+            ),
             ("BTLCV-3", "Bảo vệ đại biểu trong suốt quá trình cấp cứu", "Protect the delegate throughout", 2),
         ),
         "approved+draft",
@@ -164,7 +244,12 @@ PLANS = (
             "Thêm phương án trực thăng cấp cứu",
             "Trường hợp nguy kịch: đề nghị trực thăng cấp cứu, bãi đáp tại sân vận động Hội An.",
             "If critical: request the rescue helicopter; landing at the Hội An stadium.",
-            ("CAQN-HA-1", "Bảo vệ bãi đáp trực thăng tại sân vận động Hội An", "Secure the helicopter landing at the Hội An stadium", 20),
+            (
+                "CAQN-HA-1",
+                "Bảo vệ bãi đáp trực thăng tại sân vận động Hội An",
+                "Secure the helicopter landing at the Hội An stadium",
+                20,
+            ),
         ),
     ),
 )
@@ -183,7 +268,9 @@ def seed_event(event: Any, *, actor: Any) -> dict[str, int]:
     needed = {t[0] for spec in PLANS for t in spec.tasks} | {spec.responsible for spec in PLANS}
     if not needed <= {code for code, unit in units.items() if unit.commander_id}:
         return {}  # the forces are not there (planning demo not seeded)
-    planner_membership = event.memberships.filter(role=Role.PLANNER, is_active=True).select_related("user").first()
+    planner_membership = (
+        event.memberships.filter(role=Role.PLANNER, is_active=True).select_related("user").first()
+    )
     author = planner_membership.user if planner_membership else actor
     sites = dict(Site.objects.filter(event=event).values_list("code", "pk"))
     items = dict(ProgrammeItem.objects.filter(event=event).values_list("code", "pk"))
@@ -227,7 +314,10 @@ def seed_event(event: Any, *, actor: Any) -> dict[str, int]:
                 body_vi=f"{spec.body_vi}\n{more_vi}",
                 body_en=f"{spec.body_en}\n{more_en}",
                 tasks=[
-                    *({**_task(units, t), "key": k["key"]} for t, k in zip(spec.tasks, latest.tasks, strict=True)),
+                    *(
+                        {**_task(units, t), "key": k["key"]}
+                        for t, k in zip(spec.tasks, latest.tasks, strict=True)
+                    ),
                     _task(units, extra),
                 ],
             )

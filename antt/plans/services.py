@@ -547,6 +547,7 @@ def approve_plan(*, actor: Any, plan: Plan, number: int, comment: str = "") -> P
     """Approve the submitted version ``number`` (the one the commander reviewed); it comes into force."""
     require(actor, "planning.approve", plan.event)
     plan = Plan.objects.select_for_update().select_related("event", "approved_version").get(pk=plan.pk)
+    assert plan.latest_version_id is not None  # every plan is created with its first version
     version = PlanVersion.objects.select_related("plan").get(pk=plan.latest_version_id)
     if plan.status != Plan.Status.SUBMITTED:
         raise Conflict(_("Only a submitted plan can be approved."))

@@ -209,7 +209,7 @@ def _save(
     request: HttpRequest, event: Any, plan: Plan | None, data: dict[str, Any], tasks: list[Any]
 ) -> Plan:
     responsible = queries.officer_by_code(event, data.get("responsible") or "", field="responsible")
-    content = {
+    content: dict[str, Any] = {
         **{name: data.get(name) or "" for name in services.EDITABLE[:6]},
         "responsible": responsible,
         "sites": data.get("sites") or [],

@@ -44,7 +44,9 @@ def test_create_edit_diff_submit_approve(as_user: Any, planner: Any, commander: 
         {
             "base_version": 1,
             "body_vi": "Chuyển sang tuyến dự phòng ven biển Lạc Long Quân.",
-            "tasks": [{"key": key, "unit": unit.pk, "text_vi": "Phân luồng, mở tuyến dự phòng", "offset_minutes": 1}],
+            "tasks": [
+                {"key": key, "unit": unit.pk, "text_vi": "Phân luồng, mở tuyến dự phòng", "offset_minutes": 1}
+            ],
             "change_note": "Rút ngắn thời gian",
         },
         content_type=JSON,
@@ -55,18 +57,24 @@ def test_create_edit_diff_submit_approve(as_user: Any, planner: Any, commander: 
     assert client.get(f"{url}versions/1/").json()["body_vi"] == "Chuyển sang tuyến dự phòng ven biển."
     diff = client.get(f"{url}diff/", {"from": 1, "to": 2}).json()
     assert "+Chuyển sang tuyến dự phòng ven biển Lạc Long Quân." in diff["body_vi"]
-    assert [(c["key"], c["fields"]) for c in diff["tasks"]["changed"]] == [(key, ["offset_minutes"])]
+    assert [(c["key"], c["changed_fields"]) for c in diff["tasks"]["changed"]] == [(key, ["offset_minutes"])]
     assert client.post(f"{url}submit/", {}, content_type=JSON).json()["status"] == "submitted"
     approved = as_user(commander).post(f"{url}approve/", {"version": 2}, content_type=JSON)
     assert approved.status_code == 200, approved.json()
     body = approved.json()
     assert (body["status"], body["version_in_force"]) == ("approved", 2)
-    assert body["in_force"]["content_hash"] == PlanVersion.objects.get(plan_id=plan["id"], number=2).content_hash
+    assert (
+        body["in_force"]["content_hash"] == PlanVersion.objects.get(plan_id=plan["id"], number=2).content_hash
+    )
     assert body["in_force"]["state"] == "in_force"
-    assert [p["code"] for p in client.get(base, {"q": "doan xe", "status": "approved"}).json()] == ["PA-DOAN-XE"]
+    assert [p["code"] for p in client.get(base, {"q": "doan xe", "status": "approved"}).json()] == [
+        "PA-DOAN-XE"
+    ]
 
 
-def test_refusals(as_user: Any, planner: Any, commander: Any, observer: Any, outsider: Any, event: Any) -> None:
+def test_refusals(
+    as_user: Any, planner: Any, commander: Any, observer: Any, outsider: Any, event: Any
+) -> None:
     unit = commanded_unit(event)
     base = f"/api/v1/events/{event.code}/plans/"
     payload = {"kind": "plan", "code": "KH-1", "title_vi": "Kế hoạch", "title_en": "Plan", "tasks": []}
@@ -76,7 +84,9 @@ def test_refusals(as_user: Any, planner: Any, commander: Any, observer: Any, out
     )
     assert bad.status_code == 400
     assert (bad.json()["detail"], bad.json()["field"]) == ("Task 1: unknown unit in this event.", "tasks")
-    vi = as_user(planner).post(base, {**payload, "title_vi": ""}, content_type=JSON, HTTP_ACCEPT_LANGUAGE="vi")
+    vi = as_user(planner).post(
+        base, {**payload, "title_vi": ""}, content_type=JSON, HTTP_ACCEPT_LANGUAGE="vi"
+    )
     assert vi.status_code == 400
     assert Plan.objects.count() == 0
     plan = make_plan(commander, event, unit=unit)

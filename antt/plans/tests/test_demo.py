@@ -1,3 +1,4 @@
+# mypy: disable-error-code="union-attr"
 """The summit's demo plans: every state shown, written through the services, seeded once."""
 
 from __future__ import annotations
@@ -16,7 +17,12 @@ def test_demo_plans_cover_every_state_and_seed_once() -> None:
     first = (Plan.objects.count(), PlanVersion.objects.count())
     summit = Event.objects.get(code="demo-summit")
     states = {
-        p.code: (p.kind, p.status, p.approved_version.number if p.approved_version else None, p.latest_version.number)
+        p.code: (
+            p.kind,
+            p.status,
+            p.approved_version.number if p.approved_version else None,
+            p.latest_version.number,
+        )
         for p in Plan.objects.filter(event=summit).select_related("approved_version", "latest_version")
     }
     assert states == {

@@ -25,7 +25,15 @@ def _many(actor: Any, event: Any, n: int) -> None:
 def test_list_filters_and_searches_without_diacritics(as_user: Any, planner: Any, event: Any) -> None:
     unit = commanded_unit(event)
     make_plan(planner, event, unit=unit)
-    make_plan(planner, event, unit=unit, kind="plan", code="KH-01", title_vi="Kế hoạch bảo vệ", title_en="Protection plan")
+    make_plan(
+        planner,
+        event,
+        unit=unit,
+        kind="plan",
+        code="KH-01",
+        title_vi="Kế hoạch bảo vệ",
+        title_en="Protection plan",
+    )
     client = as_user(planner)
     url = f"/events/{event.code}/plans/"
     page = client.get(url)
@@ -51,7 +59,9 @@ def test_list_query_count_does_not_grow(
     assert len(response.context["plans"]) == n
 
 
-def test_list_refuses_field_officers_and_outsiders(as_user: Any, field_officer: Any, outsider: Any, event: Any) -> None:
+def test_list_refuses_field_officers_and_outsiders(
+    as_user: Any, field_officer: Any, outsider: Any, event: Any
+) -> None:
     assert as_user(field_officer).get(f"/events/{event.code}/plans/").status_code == 403
     assert as_user(outsider).get(f"/events/{event.code}/plans/").status_code == 404
 
@@ -126,7 +136,9 @@ def test_more_rows_without_javascript(as_user: Any, planner: Any, event: Any) ->
     assert Plan.objects.count() == 0
 
 
-def test_edit_an_approved_plan_starts_a_new_draft(as_user: Any, planner: Any, commander: Any, event: Any) -> None:
+def test_edit_an_approved_plan_starts_a_new_draft(
+    as_user: Any, planner: Any, commander: Any, event: Any
+) -> None:
     plan = make_plan(planner, event)
     services.submit_plan(actor=planner, plan=plan)
     services.approve_plan(actor=commander, plan=plan, number=1)
@@ -161,7 +173,9 @@ def test_edit_an_approved_plan_starts_a_new_draft(as_user: Any, planner: Any, co
     assert as_user(commander).get(f"/events/{event.code}/plans/{plan.pk}/versions/1/").status_code == 200
 
 
-def test_buttons_follow_role_and_four_eyes(as_user: Any, planner: Any, commander: Any, observer: Any, event: Any) -> None:
+def test_buttons_follow_role_and_four_eyes(
+    as_user: Any, planner: Any, commander: Any, observer: Any, event: Any
+) -> None:
     plan = make_plan(planner, event)
     url = f"/events/{event.code}/plans/{plan.pk}/"
     planner_page = as_user(planner).get(url).content.decode()
