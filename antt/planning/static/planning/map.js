@@ -93,6 +93,15 @@
         });
         sites.addTo(map);
         posts.addTo(map);
+        // Points with conflicts, then with gaps, on top: a red post is never hidden under a green one.
+        ["conflict", "gap"].forEach(function (wanted) {
+          [sites, posts].forEach(function (group) {
+            group.eachLayer(function (layer) {
+              var f = layer.feature;
+              if (f.geometry.type === "Point" && f.properties.status === wanted) { layer.bringToFront(); }
+            });
+          });
+        });
         var overlays = {};
         overlays[data.labelSitesLayer] = sites;
         overlays[data.labelPostsLayer] = posts;
