@@ -27,12 +27,11 @@ from __future__ import annotations
 
 import gc
 from bisect import bisect_left, bisect_right
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import partial
-from itertools import compress, pairwise
+from itertools import pairwise
 from operator import attrgetter, sub
 from typing import Any
 
@@ -134,8 +133,6 @@ def _collector_paused() -> Iterator[None]:
 
 
 _start_of = attrgetter("window.start")
-_before = (-1).__add__
-_more_than_one = (1).__lt__
 
 
 class CoverageIndex:
@@ -185,33 +182,27 @@ class CoverageIndex:
                 requirement
             )
         assignments = self._assignments
-        by_group, by_officer, by_req = self._asg_by_group, self._asg_by_officer, self._asg_by_req
+        by_group: defaultdict[GroupKey, dict[int, Assignment]] = defaultdict(dict)
+        by_officer: defaultdict[int, dict[int, Assignment]] = defaultdict(dict)
+        by_req: defaultdict[int, dict[int, Assignment]] = defaultdict(dict)
         active = ACTIVE_STATUSES
         for a in plan.assignments:  # the inlined equivalent of self._index()
-            assignments[a.id] = a
+            aid = a.id
+            assignments[aid] = a
             if a.status in active:
-                key = (a.post_id, a.role)
-                group = by_group.get(key)
-                if group is None:
-                    by_group[key] = {a.id: a}
-                else:
-                    group[a.id] = a
-                duties = by_officer.get(a.officer_id)
-                if duties is None:
-                    by_officer[a.officer_id] = {a.id: a}
-                else:
-                    duties[a.id] = a
-                if a.requirement_id is not None and for_changes:
-                    linked = by_req.get(a.requirement_id)
-                    if linked is None:
-                        by_req[a.requirement_id] = {a.id: a}
-                    else:
-                        linked[a.id] = a
-        for key in set(self._req_by_group) | set(by_group):  # also checks each active assignment
+                by_group[a.post_id, a.role][aid] = a
+                by_officer[a.officer_id][aid] = a
+                rid = a.requirement_id
+                if rid is not None and for_changes:
+                    by_req[rid][aid] = a
+        # plain dicts from here on: a lookup of a missing key must not create it
+        self._asg_by_group, self._asg_by_officer = dict(by_group), dict(by_officer)
+        self._asg_by_req = dict(by_req)
+        for key in set(self._req_by_group) | set(self._asg_by_group):  # also checks each active assignment
             found = self._check_group(key, with_assignments=True)
             if found:
                 self._group_findings[key] = found
-        for officer_id in by_officer:
+        for officer_id in self._asg_by_officer:
             found = self._check_officer(officer_id)
             if found:
                 self._officer_findings[officer_id] = found
@@ -860,21 +851,22 @@ class CoverageIndex:
         self, duties: list[Assignment], starts: list[int], ends: list[int], limit: int, out: list[Finding]
     ) -> None:
         day_starts, _ = self.calendar.days_between(starts[0], ends[-1])
-        day = partial(bisect_right, day_starts)
-        if day(ends[-1] - 1) - day(starts[0]) < limit:  # the whole duty spans no more days than allowed
+        run_first = bisect_right(day_starts, starts[0])  # days are indexes into day_starts
+        if bisect_right(day_starts, ends[-1] - 1) - run_first < limit:  # the whole duty spans few days
             return
-        # runs of local days touched by a duty minute (days are indexes into day_starts); blocks are
-        # sorted and disjoint, so a run breaks only where a block starts two or more days after the last
-        firsts = list(map(day, starts))
-        lasts = list(map(day, map(_before, ends)))
-        # blocks are sorted and disjoint, so a run breaks only where a block starts two or more days after
-        # the last one; the whole span is known to be long enough
-        cuts = [
-            0,
-            *compress(range(1, len(firsts)), map(_more_than_one, map(sub, firsts[1:], lasts))),
-            len(firsts),
-        ]
-        runs = [(firsts[a], lasts[b - 1]) for a, b in pairwise(cuts) if lasts[b - 1] - firsts[a] >= limit]
+        # runs of local days touched by a duty minute; blocks are sorted and disjoint, so a run breaks
+        # only where a block starts two or more days after the last day of the one before
+        runs: list[tuple[int, int]] = []
+        last = bisect_right(day_starts, ends[0] - 1)
+        for k in range(1, len(starts)):
+            first = bisect_right(day_starts, starts[k])
+            if first - last > 1:
+                if last - run_first >= limit:
+                    runs.append((run_first, last))
+                run_first = first
+            last = bisect_right(day_starts, ends[k] - 1)
+        if last - run_first >= limit:
+            runs.append((run_first, last))
         for d1, d2 in runs:
             start, end = day_starts[d1 - 1], day_starts[d2]
             involved = [a for a in duties if a.window.start < end and start < a.window.end]
