@@ -171,6 +171,8 @@ def test_sweep_knows_every_pattern(sweep: Objects) -> None:
         "api:assignment-detail",
         "api:coverage",
         "planning:gap-board",
+        "interop:forces-import",
+        "api:export-scenario",
         "planning:map-features",
         "planning:site-detail",
         "planning:officer-detail",
