@@ -127,7 +127,7 @@ def map_sites(user: Any, event: Any) -> list[MapSite]:
         n_posts=Count("posts", distinct=True), n_items=Count("programme_items", distinct=True)
     )
     return [
-        MapSite(site=s, coverage=by_site.get(s.pk, Coverage()), posts=s.n_posts, items=s.n_items)  # type: ignore[attr-defined]
+        MapSite(site=s, coverage=by_site.get(s.pk, Coverage()), posts=s.n_posts, items=s.n_items)
         for s in sites.order_by("code", "pk")
     ]
 
@@ -158,7 +158,7 @@ def map_features(user: Any, event: Any) -> dict[str, Any]:
                 kind=site.kind,
                 kind_label=str(site.get_kind_display()),
                 state=state,
-                counts={"posts": site.n_posts, "items": site.n_items},  # type: ignore[attr-defined]
+                counts={"posts": site.n_posts, "items": site.n_items},
                 gaps_url=f"{gaps_url}?site={site.pk}",
                 url=reverse("planning:site-detail", args=[event.code, site.pk]),
                 site=site.name,
@@ -351,8 +351,8 @@ def programme_timeline(
     days = [d for d in event_days(event) if day is None or d == day]
     if not days:
         return []
-    window_start, _ = day_bounds(days[0], tz)
-    _, window_end = day_bounds(days[-1], tz)
+    window_start = day_bounds(days[0], tz)[0]
+    window_end = day_bounds(days[-1], tz)[1]
     items = ProgrammeItem.objects.filter(event=event, starts_at__lt=window_end, ends_at__gt=window_start)
     if kind:
         items = items.filter(kind=kind)
@@ -362,7 +362,7 @@ def programme_timeline(
         )
     ).order_by("starts_at", "pk")
     items_list = list(items)
-    site_url = {}
+    site_url: dict[int, str] = {}
     out = []
     for d in days:
         start, end = day_bounds(d, tz)

@@ -291,8 +291,13 @@ def test_programme_timeline_filters_by_day_and_kind_and_answers_htmx_with_the_pa
     client = as_user(planner)
     by_day = client.get(f"/events/{plan_event.code}/timeline/", {"day": "2026-12-03"})
     assert [d.day for d in by_day.context["timeline"]] == [date(2026, 12, 3)]
+    ProgrammeItemFactory(event=plan_event, kind=ProgrammeItem.Kind.OTHER, name_en="Briefing")  # no site
     by_kind = client.get(f"/events/{plan_event.code}/timeline/", {"kind": "session", "day": "nonsense"})
     assert sum(d.bars for d in by_kind.context["timeline"]) == 1
+    siteless = client.get(f"/events/{plan_event.code}/timeline/", {"kind": "other"}).context["timeline"]
+    assert [(row.label, [b.label for b in row.bars]) for row in siteless[0].rows] == [
+        ("No site", ["Briefing"])
+    ]
     partial = client.get(
         f"/events/{plan_event.code}/timeline/", {"kind": "motorcade"}, HTTP_HX_REQUEST="true"
     )
