@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
 from itertools import pairwise
-from typing import Any
+from typing import Any, TypeVar
 
 from django.utils.translation import gettext_lazy as _
 
@@ -407,25 +407,30 @@ def _availability(value: str, tz: tzinfo, bad: Any) -> tuple[tuple[datetime, dat
     return tuple(windows)
 
 
-def _duplicates(out: ForcesFile) -> None:
-    for rows, label in ((out.units, "units"), (out.officers, "officers")):
-        first: dict[str, Any] = {}
-        for row in rows:
-            seen = first.setdefault(row.code, row)
-            if seen is not row:
-                out.problems.append(
-                    Problem(
-                        _("The code %(code)s appears twice in the file (first at %(sheet)s row %(row)s)."),
-                        {"code": row.code, "sheet": seen.sheet, "row": seen.row},
-                        sheet=row.sheet,
-                        row=row.row,
-                        column=row.columns.get("code", "code"),
-                    )
+Row = TypeVar("Row", UnitRow, OfficerRow)
+
+
+def _first_of_each_code(rows: list[Row], out: ForcesFile) -> list[Row]:
+    """Report every repeated code; keep the first row of each."""
+    first: dict[str, Row] = {}
+    for row in rows:
+        seen = first.setdefault(row.code, row)
+        if seen is not row:
+            out.problems.append(
+                Problem(
+                    _("The code %(code)s appears twice in the file (first at %(sheet)s row %(row)s)."),
+                    {"code": row.code, "sheet": seen.sheet, "row": seen.row},
+                    sheet=row.sheet,
+                    row=row.row,
+                    column=row.columns.get("code", "code"),
                 )
-        if label == "units":
-            out.units = list({row.code: row for row in reversed(rows)}.values())[::-1]
-        else:
-            out.officers = list({row.code: row for row in reversed(rows)}.values())[::-1]
+            )
+    return list(first.values())
+
+
+def _duplicates(out: ForcesFile) -> None:
+    out.units = _first_of_each_code(out.units, out)
+    out.officers = _first_of_each_code(out.officers, out)
 
 
 # --- the template ----------------------------------------------------------------------------------------

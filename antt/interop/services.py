@@ -154,7 +154,7 @@ def import_forces(*, actor: Any, event: Any, parsed: ForcesFile, commit: bool) -
     unit_changes: dict[str, dict[str, Any]] = {}
     for row in parsed.units:
         unit = units.get(row.code)
-        wanted = {
+        wanted: dict[str, Any] = {
             "name_vi": row.name_vi,
             "name_en": row.name_en,
             "parent": row.parent_code,
@@ -164,7 +164,7 @@ def import_forces(*, actor: Any, event: Any, parsed: ForcesFile, commit: bool) -
             report.rows.append(("units", row.code, "new"))
             unit_changes[row.code] = wanted
             continue
-        current = {
+        current: dict[str, Any] = {
             "name_vi": unit.name_vi,
             "name_en": unit.name_en,
             "parent": unit.parent.code if unit.parent else "",
@@ -282,14 +282,14 @@ def import_forces(*, actor: Any, event: Any, parsed: ForcesFile, commit: bool) -
     except _Rollback:
         pass
     except DomainError as exc:
-        row = current_row[0] if current_row else None
+        at = current_row[0] if current_row else None
         report.problems.append(
             Problem(
                 _("%(message)s"),
                 {"message": str(exc)},
-                sheet=row.sheet if row else "",
-                row=row.row if row else None,
-                column=row.columns.get(exc.field or "", exc.field or "") if row else "",
+                sheet=at.sheet if at else "",
+                row=at.row if at else None,
+                column=at.columns.get(exc.field or "", exc.field or "") if at else "",
             )
         )
         report.written = False
@@ -691,7 +691,12 @@ def import_scenario(
     from antt.planning.models import Assignment, Requirement
 
     path_now = ["$"]
-    parse = scenario.parse_datetime
+
+    def parse(value: str) -> _dt:
+        moment = scenario.parse_datetime(value)
+        assert moment is not None  # checked above
+        return moment
+
     counts: dict[str, int] = {}
     try:
         with transaction.atomic():
@@ -700,7 +705,7 @@ def import_scenario(
                 path_now[0] = "$.event"
                 event = event_services.create_event(
                     actor=actor,
-                    code=new_event_code,
+                    code=str(new_event_code),
                     name_vi=spec["name_vi"],
                     name_en=spec["name_en"],
                     starts_at=parse(spec["starts_at"]),
@@ -854,7 +859,7 @@ def import_scenario(
                         actor=actor, event=event, post=post, starts_at=starts_at, ends_at=ends_at, skill=skill
                     )
                     orphans.append(requirement)
-                values = {
+                values: dict[str, Any] = {
                     "post": post,
                     "officer": officer,
                     "starts_at": starts_at,

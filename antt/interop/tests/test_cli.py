@@ -1,3 +1,4 @@
+# mypy: disable-error-code="list-item"
 """``antt import-forces`` and ``antt plan export|import``: reports and exit codes."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-# mypy: disable-error-code="arg-type"
+# mypy: disable-error-code="arg-type, union-attr"
 """The forces import service: references, all-or-nothing, re-import by code, audit and permission."""
 
 from __future__ import annotations
