@@ -109,7 +109,7 @@
         var bounds = sites.getBounds().extend(posts.getBounds());
         if (bounds.isValid()) { map.fitBounds(bounds, { padding: [16, 16] }); }
         node.setAttribute("data-features-loaded", String(collection.features.length));
-        if (status) { status.textContent = data.labelLoaded.replace("%s", collection.features.length); }
+        if (status) { status.textContent = data.labelLoaded.replace("{n}", String(collection.features.length)); }
       })
       .catch(function () {
         node.setAttribute("data-features-loaded", "error");
