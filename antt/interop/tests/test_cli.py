@@ -8,15 +8,29 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from antt.audit.models import AuditEntry
-from antt.cli import main
 from antt.events.models import Event
 from antt.forces.models import Officer
 from antt.forces.tests.factories import SkillFactory
 from antt.interop.tests.test_scenario import build_plan
 
-pytestmark = pytest.mark.django_db(transaction=False)
+pytestmark = pytest.mark.django_db
+
+
+def main(argv: list[str]) -> int:
+    """The command's exit code (``antt.cli.main`` would also close the test's database connection)."""
+    try:
+        call_command(*argv)
+    except CommandError as exc:
+        import sys
+
+        print(f"CommandError: {exc}", file=sys.stderr)
+        return exc.returncode
+    return 0
+
 
 UNITS = "code,name_vi,name_en,parent_code,commander_code\nD1,Đội 1,Team 1,,\n"
 OFFICERS = "code,full_name,unit_code,skills\nCA1,Nguyễn Văn An,D1,checkpoint\n"

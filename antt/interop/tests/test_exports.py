@@ -127,16 +127,14 @@ def test_geojson_export_follows_rfc_7946(as_user: Any, planner: Any, event: Any)
     assert AuditEntry.objects.filter(event_id=event.pk, action="interop.export_geojson").count() == 1
 
 
-def test_the_demo_map_export_follows_rfc_7946(db: Any) -> None:
-    from antt.events import demo
-    from antt.events.models import Event
+def test_the_demo_map_export_follows_rfc_7946(planner: Any) -> None:
+    from antt.events.tests.factories import MembershipFactory
     from antt.interop import services
+    from antt.interop.tests.test_scenario import seeded_summit
 
-    demo.seed()
-    summit = Event.objects.get(code="demo-summit")
-    from antt.accounts.models import User
-
-    document = services.export_geojson(actor=User.objects.get(username="demo-planner"), event=summit)
+    summit = seeded_summit(planner)
+    MembershipFactory(event=summit, user=planner, role="planner")
+    document = services.export_geojson(actor=planner, event=summit)
     assert rfc7946_problems(document) == []
     assert len(document["features"]) > 100
 

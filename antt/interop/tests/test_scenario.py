@@ -181,12 +181,26 @@ def test_import_into_an_empty_existing_event(event: Any, admin: Any, planner: An
     assert "already holds a plan" in again.errors[0].en
 
 
-def test_the_demo_summit_round_trips_losslessly(admin: Any) -> None:
-    from antt.events import demo
+def seeded_summit(actor: Any) -> Any:
+    """The demo summit's plan (planning's own seeding only, so this test does not depend on other apps)."""
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
 
-    demo.seed()
-    summit = Event.objects.get(code="demo-summit")
+    from antt.planning import demo as planning_demo
+
+    tz = ZoneInfo("Asia/Ho_Chi_Minh")
+    start = datetime.combine(date(2026, 12, 2), time(0, 0), tzinfo=tz)
+    summit = EventFactory(
+        code="demo-summit", starts_at=start, ends_at=start + timedelta(days=4), time_zone=str(tz)
+    )
+    assert planning_demo.seed_event(summit, actor=actor)
+    return summit
+
+
+def test_the_demo_summit_round_trips_losslessly(admin: Any) -> None:
+    summit = seeded_summit(admin)
     first = services.scenario_of(summit)
+    assert len(first["officers"]) == 1200
     report = services.import_scenario(actor=admin, data=first, new_event_code="summit-copy")
     assert report.errors == [], [p.en for p in report.errors][:5]
     second = services.scenario_of(Event.objects.get(code="summit-copy"))
