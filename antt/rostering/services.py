@@ -10,11 +10,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +32,7 @@ from antt.rostering import mapping
 from antt.rostering.models import ACTIVE, SolverRun
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 MAX_TIME_LIMIT = 600
 PROGRESS_EVERY = 1.0  # seconds between two progress writes
@@ -219,27 +221,50 @@ class _Progress:
             self.latest = progress
 
 
-def execute_run(run_id: int) -> str:
-    """Run the solver for a queued run; every outcome (even a crash) ends in a finished status."""
+def _retry(fn: Callable[[], T]) -> T:
+    """Run a short database step again while SQLite reports a lock (the web process reads at the same time)."""
+    for attempt in range(60):
+        try:
+            return fn()
+        except OperationalError as exc:
+            if "locked" not in str(exc) or attempt == 59:
+                raise
+            time.sleep(0.25)
+    raise AssertionError("unreachable")
+
+
+def _claim(run_id: int) -> SolverRun | None:
     with transaction.atomic():
         run = SolverRun.objects.select_for_update().select_related("event").filter(pk=run_id).first()
         if run is None or run.status != SolverRun.Status.QUEUED:
-            return run.status if run else "missing"
+            return None
         run.status = SolverRun.Status.RUNNING
         run.started_at = timezone.now()
         run.fingerprint = mapping.fingerprint(run.event)
         run.save(update_fields=["status", "started_at", "fingerprint", "updated_at"])
+        return run
+
+
+def execute_run(run_id: int) -> str:
+    """Run the solver for a queued run; every outcome (even a crash) ends in a finished status."""
+    run = _retry(lambda: _claim(run_id))
+    if run is None:
+        found = SolverRun.objects.filter(pk=run_id).values_list("status", flat=True).first()
+        return found or "missing"
     try:
         _solve(run)
     except Exception as exc:
-        SolverRun.objects.filter(pk=run_id).update(
-            status=SolverRun.Status.FAILED,
-            error=f"{type(exc).__name__}: {exc}"[:2000],
-            finished_at=timezone.now(),
-            updated_at=timezone.now(),
-        )
         logger.exception("solver run %s failed", run_id)
-    return SolverRun.objects.get(pk=run_id).status
+        message = f"{type(exc).__name__}: {exc}"[:2000]
+        _retry(
+            lambda: SolverRun.objects.filter(pk=run_id).update(
+                status=SolverRun.Status.FAILED,
+                error=message,
+                finished_at=timezone.now(),
+                updated_at=timezone.now(),
+            )
+        )
+    return SolverRun.objects.filter(pk=run_id).values_list("status", flat=True).get()
 
 
 def _solve(run: SolverRun) -> None:
@@ -250,10 +275,10 @@ def _solve(run: SolverRun) -> None:
         if run.officer_id is not None and run.unavailable_from is not None
         else None
     )
-    plan_map = mapping.build(event, unavailable=unavailable)
+    plan_map = _retry(lambda: mapping.build(event, unavailable=unavailable))
     before = mapping.figures(plan_map.plan)
     cancel = threading.Event()
-    if SolverRun.objects.filter(pk=run.pk, cancel_requested=True).exists():
+    if _retry(lambda: SolverRun.objects.filter(pk=run.pk, cancel_requested=True).exists()):
         cancel.set()
     progress = _Progress()
     options = solver.SolveOptions(
@@ -272,16 +297,18 @@ def _solve(run: SolverRun) -> None:
         worker.start()
         while worker.is_alive():
             worker.join(PROGRESS_EVERY)
-            _write_progress(run, plan_map, progress, began, before)
-            if not cancel.is_set() and SolverRun.objects.filter(pk=run.pk, cancel_requested=True).exists():
+            _retry(lambda: _write_progress(run, plan_map, progress, began, before))
+            if not cancel.is_set() and _retry(
+                lambda: SolverRun.objects.filter(pk=run.pk, cancel_requested=True).exists()
+            ):
                 cancel.set()
         if "error" in outcome:
             raise outcome["error"]
         result: solver.RosterResult = outcome["result"]
     else:
         result = solver.RosterResult(status=solver.SolveStatus.EMPTY)
-    changes = mapping.result_to_changes(plan_map, result)
-    after = mapping.figures(mapping.plan_after(plan_map, changes))
+    changes = _retry(lambda: mapping.result_to_changes(plan_map, result))
+    after = _retry(lambda: mapping.figures(mapping.plan_after(plan_map, changes)))
     published = sum(1 for a in plan_map.plan.assignments if a.status == "published")
     changed_published = sum(1 for a, _reason in plan_map.removed if a.status == Assignment.Status.PUBLISHED)
     summary = {
@@ -307,15 +334,18 @@ def _solve(run: SolverRun) -> None:
     status = SolverRun.Status.CANCELLED if cancelled else SolverRun.Status.SUCCEEDED
     if result.status is solver.SolveStatus.INFEASIBLE:
         status = SolverRun.Status.FAILED
-    SolverRun.objects.filter(pk=run.pk).update(
-        status=status,
-        summary=summary,
-        diff=changes,
-        elapsed=round(time.monotonic() - began, 2),
-        best_coverage=after["coverage"],
-        finished_at=timezone.now(),
-        updated_at=timezone.now(),
-        error="; ".join(r["en"] for r in summary["reasons"]) if status == SolverRun.Status.FAILED else "",
+    finish = SolverRun.objects.filter(pk=run.pk)
+    _retry(
+        lambda: finish.update(
+            status=status,
+            summary=summary,
+            diff=changes,
+            elapsed=round(time.monotonic() - began, 2),
+            best_coverage=after["coverage"],
+            finished_at=timezone.now(),
+            updated_at=timezone.now(),
+            error="; ".join(r["en"] for r in summary["reasons"]) if status == SolverRun.Status.FAILED else "",
+        )
     )
 
 

@@ -36,3 +36,11 @@ def reason(gap: dict[str, Any], lang: str) -> str:
 @register.filter
 def lookup(mapping: Any, key: str) -> Any:
     return mapping.get(key) if isinstance(mapping, dict) else None
+
+
+@register.filter
+def finding_kind(value: str) -> str:
+    """``skill_expired`` → "Skill expired" (the coverage engine's kinds, translated)."""
+    from antt.planning.labels import KIND_LABELS
+
+    return str(KIND_LABELS.get(value, value))
