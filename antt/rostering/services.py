@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import OperationalError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -94,7 +94,7 @@ def start_run(
     try:
         with transaction.atomic():
             run.save()
-    except Exception as exc:  # the partial unique index: a second start won a race
+    except IntegrityError as exc:  # the partial unique index: a second start won a race
         raise Conflict(
             _("A solver run is already queued or running for this event: wait for it to finish or cancel it.")
         ) from exc
