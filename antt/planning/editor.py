@@ -171,8 +171,9 @@ class _Index(coverage.CoverageIndex):
         self._wanted = wanted
         super().__init__(plan)
 
-    def _check_group(self, key: tuple[int, str]) -> list[coverage.Finding]:
-        return super()._check_group(key) if key in self._wanted else []
+    def _check_group(self, key: tuple[int, str], *args: Any, **kwargs: Any) -> list[coverage.Finding]:
+        # (extra arguments passed through: the engine's private signature may grow)
+        return super()._check_group(key, *args, **kwargs) if key in self._wanted else []
 
 
 def _small_plan(
@@ -445,6 +446,7 @@ def candidates(
         Assignment.objects.filter(
             event=event, status__in=ACTIVE, post__site=site, starts_at__lt=end, ends_at__gt=start
         )
+        .order_by()
         .values_list("officer__unit_id", flat=True)
         .distinct()
     )
@@ -527,3 +529,18 @@ def labeller(event: Any, findings: Iterable[coverage.Finding], *, officers: Iter
         return names.get((object_type, object_id), f"#{object_id}")
 
     return label
+
+
+def findings_about(event: Any, assignment: Assignment) -> list[coverage.Finding]:
+    """The current findings that involve ``assignment`` (its officer's rules, its qualification, its post's
+    coverage), from the engine on a small plan."""
+    proposal = proposal_of(assignment)
+    small = _small_plan(
+        event,
+        officers=Q(pk=assignment.officer_id),
+        groups=[(proposal.post_id, proposal.skill_id, proposal.starts_at, proposal.ends_at)],
+        site=assignment.post.site,
+        requirement_ids=[assignment.requirement_id] if assignment.requirement_id else [],
+    )
+    index = _Index(small.plan, {(proposal.post_id, proposal.role)})
+    return [f for f in index.findings() if assignment.pk in f.assignment_ids]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import BigIntegerField, Func, Prefetch, QuerySet
 
 from antt.core.permissions import require
 from antt.core.text import fold
@@ -115,76 +115,110 @@ def _windows(value: Any) -> tuple[coverage.Window, ...]:
     return tuple(coverage.Window.of(start, end) for start, end in parse_windows(value))
 
 
+class _UtcMinute(Func):
+    """Whole minutes since 1970-01-01 UTC of a datetime column (the engine's time unit, seconds floored),
+    computed by the database so that no ``datetime`` object is built per row."""
+
+    template = "CAST(FLOOR(EXTRACT(EPOCH FROM %(expressions)s) / 60) AS BIGINT)"
+    output_field = BigIntegerField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # stored as UTC text; strftime('%s') gives whole seconds ('%%%%' survives two rounds of formatting)
+        template = "(CAST(strftime('%%%%s', %(expressions)s) AS INTEGER) / 60)"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
 def coverage_plan(event: Any) -> coverage.CoveragePlan:
-    """The event's plan as the coverage engine's dataclasses (a fixed number of queries)."""
-    minute_of = coverage.minute_of
-    requirements = tuple(
-        coverage.Requirement(
-            id=pk,
-            post_id=post_id,
-            site_id=site_id,
-            window=coverage.Window(minute_of(start), minute_of(end)),
-            role=role,
-            headcount=headcount,
-            min_clearance=clearance,
-            rule_id=rule_id,
+    """The event's plan as the coverage engine's dataclasses (six queries, whatever its size).
+
+    Rows come as tuples of integers (times as UTC minutes computed by the database); equal windows share
+    one ``Window``; the cyclic garbage collector pauses while the records are built (they form no cycles).
+    """
+    import gc
+
+    windows: dict[tuple[int, int], coverage.Window] = {}
+
+    def window(start: int, end: int) -> coverage.Window:
+        found = windows.get((start, end))
+        if found is None:
+            found = windows[start, end] = coverage.Window(start, end)
+        return found
+
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        Req, Asg = coverage.Requirement, coverage.Assignment
+        requirements = tuple(
+            [
+                Req(pk, post_id, site_id, window(start, end), role, headcount, clearance, rule_id)
+                for pk, post_id, site_id, start, end, role, headcount, clearance, rule_id in (
+                    Requirement.objects.filter(event=event)
+                    .order_by()
+                    .values_list(
+                        "pk",
+                        "post_id",
+                        "post__site_id",
+                        _UtcMinute("starts_at"),
+                        _UtcMinute("ends_at"),
+                        "skill__code",
+                        "headcount",
+                        "min_clearance",
+                        "rule_id",
+                    )
+                )
+            ]
         )
-        for pk, post_id, site_id, start, end, role, headcount, clearance, rule_id in Requirement.objects.filter(
-            event=event
-        ).values_list(
-            "pk",
-            "post_id",
-            "post__site_id",
-            "starts_at",
-            "ends_at",
-            "skill__code",
-            "headcount",
-            "min_clearance",
-            "rule_id",
+        assignments = tuple(
+            [
+                Asg(pk, officer_id, post_id, site_id, window(start, end), role, status, requirement_id)
+                for pk, officer_id, post_id, site_id, start, end, role, status, requirement_id in (
+                    Assignment.objects.filter(event=event)
+                    .order_by()
+                    .values_list(
+                        "pk",
+                        "officer_id",
+                        "post_id",
+                        "post__site_id",
+                        _UtcMinute("starts_at"),
+                        _UtcMinute("ends_at"),
+                        "skill__code",
+                        "status",
+                        "requirement_id",
+                    )
+                )
+            ]
         )
-    )
-    assignments = tuple(
-        coverage.Assignment(
-            id=pk,
-            officer_id=officer_id,
-            post_id=post_id,
-            site_id=site_id,
-            window=coverage.Window(minute_of(start), minute_of(end)),
-            role=role,
-            status=status,
-            requirement_id=requirement_id,
+        skills: dict[int, list[coverage.Skill]] = defaultdict(list)
+        held: dict[tuple[str, date | None], coverage.Skill] = {}
+        for officer_id, code, expires in (
+            OfficerSkill.objects.filter(officer__event=event)
+            .order_by()
+            .values_list("officer_id", "skill__code", "expires_on")
+        ):
+            skill = held.get((code, expires))
+            if skill is None:
+                skill = held[code, expires] = coverage.Skill(code=code, expires=expires)
+            skills[officer_id].append(skill)
+        none: tuple[coverage.Skill, ...] = ()
+        officers = tuple(
+            [
+                coverage.Officer(
+                    pk,
+                    unit_id,
+                    tuple(skills[pk]) if pk in skills else none,
+                    clearance,
+                    _windows(availability) if availability else None,
+                )
+                for pk, unit_id, clearance, availability in (
+                    Officer.objects.filter(event=event)
+                    .order_by()
+                    .values_list("pk", "unit_id", "clearance", "availability")
+                )
+            ]
         )
-        for pk, officer_id, post_id, site_id, start, end, role, status, requirement_id in Assignment.objects.filter(
-            event=event
-        ).values_list(
-            "pk",
-            "officer_id",
-            "post_id",
-            "post__site_id",
-            "starts_at",
-            "ends_at",
-            "skill__code",
-            "status",
-            "requirement_id",
-        )
-    )
-    skills: dict[int, list[coverage.Skill]] = defaultdict(list)
-    for officer_id, code, expires in OfficerSkill.objects.filter(officer__event=event).values_list(
-        "officer_id", "skill__code", "expires_on"
-    ):
-        skills[officer_id].append(coverage.Skill(code=code, expires=expires))
-    officers = tuple(
-        coverage.Officer(
-            id=pk,
-            unit_id=unit_id,
-            skills=tuple(skills.get(pk, ())),
-            clearance=clearance,
-            availability=_windows(availability) if availability else None,
-        )
-        for pk, unit_id, clearance, availability in Officer.objects.filter(event=event).values_list(
-            "pk", "unit_id", "clearance", "availability"
-        )
-    )
+    finally:
+        if collecting:
+            gc.enable()
     rules = RestRules.objects.filter(event=event).first()
     rest = (
         coverage.RestRules(
@@ -532,9 +566,12 @@ def unit_keep(event: Any, unit_id: int) -> Any:
     """The gap board's unit filter: findings about the officers of the unit (and its sub-units), and gaps at
     the posts the unit staffs (three queries)."""
     units = unit_tree_ids(event, [unit_id])
-    officers = set(Officer.objects.filter(event=event, unit_id__in=sorted(units)).values_list("pk", flat=True))
+    officers = set(
+        Officer.objects.filter(event=event, unit_id__in=sorted(units)).values_list("pk", flat=True)
+    )
     posts = set(
         Assignment.objects.filter(event=event, officer__unit_id__in=sorted(units))
+        .order_by()
         .values_list("post_id", flat=True)
         .distinct()
     )

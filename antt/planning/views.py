@@ -136,6 +136,16 @@ def _window(request: HttpRequest, requirement: Any) -> tuple[datetime, datetime]
     end = max(min(end, requirement.ends_at), requirement.starts_at)
     if end <= start:
         return requirement.starts_at, requirement.ends_at
+    return _snap(requirement, start, end)
+
+
+def _snap(requirement: Any, start: datetime, end: datetime) -> tuple[datetime, datetime]:
+    """Inputs have minute precision: a time in the same minute as the requirement's start or end is it."""
+    minute = coverage.minute_of
+    if minute(start) == minute(requirement.starts_at):
+        start = requirement.starts_at
+    if minute(end) == minute(requirement.ends_at):
+        end = requirement.ends_at
     return start, end
 
 
@@ -293,7 +303,7 @@ def _posted_window(request: HttpRequest, form: Any, requirement: Any) -> tuple[d
     data = getattr(form, "cleaned_data", {})
     start, end = data.get("starts_at"), data.get("ends_at")
     if start and end and end > start:
-        return start, end
+        return _snap(requirement, start, end)
     return requirement.starts_at, requirement.ends_at
 
 

@@ -43,7 +43,7 @@ def test_assign_refuses_a_skill_that_expires_before_the_duty_ends(planner: Any, 
     requirement = RequirementFactory(event=event)
     duty_day = requirement.ends_at.astimezone(event.tz).date()
     lapsed = OfficerFactory(event=event, skills=[("checkpoint", duty_day - timedelta(days=1))])
-    with pytest.raises(Invalid, match="Not saved: .*expired"):
+    with pytest.raises(Invalid, match=r"Not saved: .*expired"):
         _assign(planner, requirement, lapsed)
     valid_that_day = OfficerFactory(event=event, skills=[("checkpoint", duty_day)])
     assert _assign(planner, requirement, valid_that_day).officer == valid_that_day
@@ -216,7 +216,8 @@ def test_candidates_rank_qualified_officers_and_explain_near_misses(planner: Any
     OfficerFactory(event=event, skills=["traffic"])  # not in the pool at all
     found = editor.candidates(event, queries.editor_requirement_for(planner, event, requirement.pk))
     assert [c.officer_id for c in found.qualified] == [on_site.pk, home.pk, fresh.pk, worked.pk]
-    assert found.qualified[0].same_unit_at_site and found.qualified[1].home_base
+    assert found.qualified[0].same_unit_at_site
+    assert found.qualified[1].home_base
     assert found.qualified[3].minutes == 240
     near = {c.officer_id: sorted(str(f.kind) for f in c.refusals) for c in found.near_misses}
     assert near == {
@@ -225,7 +226,8 @@ def test_candidates_rank_qualified_officers_and_explain_near_misses(planner: Any
         low.pk: ["clearance_too_low"],
     }
     assert found.shortfall == 1
-    assert found.qualified[0].officer is not None and found.qualified[0].officer.unit == busy_unit
+    assert found.qualified[0].officer is not None
+    assert found.qualified[0].officer.unit == busy_unit
 
 
 def test_check_lists_what_a_proposal_breaks_and_fixes(planner: Any, event: Any) -> None:
