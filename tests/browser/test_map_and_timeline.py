@@ -99,4 +99,13 @@ def test_demo_map_renders_features_without_tiles_and_timelines_show_items(
     assert page.locator("#timeline .tl-row").count() > 0
     page.screenshot(path=str(SHOTS / "duties-phone.png"), full_page=True)
 
+    # live search on the site list, diacritics ignored, without a reload
+    page.goto(f"{live_server.url}/events/demo-summit/sites/")
+    expect(page.locator("#results")).to_contain_text("Đà Nẵng International Airport")
+    page.get_by_label("Search sites").press_sequentially("hoi an", delay=20)
+    expect(page.locator("#results")).not_to_contain_text("Đà Nẵng International Airport")
+    expect(page.locator("#results")).to_contain_text("Hội An Ancient Town")
+    expect(page).to_have_url(re.compile(r"q=hoi(\+|%20)an"))
+    page.screenshot(path=str(SHOTS / "sites-search-phone.png"), full_page=True)
+
     assert errors == []
