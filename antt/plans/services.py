@@ -68,7 +68,8 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def _str(value: Any) -> str:
-    return "" if value is None else str(value).strip()
+    """Trimmed text with Unix line ends (a browser sends a textarea's lines with CRLF)."""
+    return "" if value is None else str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def _pk(value: Any) -> int | None:
@@ -316,7 +317,9 @@ def _step(plan: Plan, version: PlanVersion, action: str, actor: Any, comment: st
 
 
 def _locked(plan: Plan) -> Plan:
-    return Plan.objects.select_for_update().select_related("event", "latest_version").get(pk=plan.pk)
+    return (
+        Plan.objects.select_for_update(of=("self",)).select_related("event", "latest_version").get(pk=plan.pk)
+    )
 
 
 def _latest(plan: Plan) -> PlanVersion:
@@ -349,6 +352,8 @@ def create_plan(
 ) -> Plan:
     """A new plan with its version 1 (a draft)."""
     require(actor, "planning.change", event)
+    if kind not in Plan.Kind.values:
+        raise Invalid(_("Choose the kind: plan or contingency plan."), field="kind")
     data = {
         "title_vi": title_vi,
         "title_en": title_en,
@@ -546,7 +551,11 @@ def contributors(plan: Plan, version: PlanVersion) -> set[int]:
 def approve_plan(*, actor: Any, plan: Plan, number: int, comment: str = "") -> PlanVersion:
     """Approve the submitted version ``number`` (the one the commander reviewed); it comes into force."""
     require(actor, "planning.approve", plan.event)
-    plan = Plan.objects.select_for_update().select_related("event", "approved_version").get(pk=plan.pk)
+    plan = (
+        Plan.objects.select_for_update(of=("self",))
+        .select_related("event", "approved_version")
+        .get(pk=plan.pk)
+    )
     assert plan.latest_version_id is not None  # every plan is created with its first version
     version = PlanVersion.objects.select_related("plan").get(pk=plan.latest_version_id)
     if plan.status != Plan.Status.SUBMITTED:

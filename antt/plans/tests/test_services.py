@@ -233,6 +233,7 @@ def test_submit_needs_text_tasks_and_a_responsible_commander(planner: Any, event
         ({"responsible": 999999}, "Unknown responsible commander"),
         ({"sites": [999999]}, "Unknown site in this event"),
         ({"change_note": "x" * 501}, "at most 500 characters"),
+        ({"kind": "castle"}, "Choose the kind: plan or contingency plan"),
     ],
 )
 def test_bad_input_writes_nothing(planner: Any, event: Any, changes: dict[str, Any], message: str) -> None:

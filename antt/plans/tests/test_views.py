@@ -210,3 +210,20 @@ def test_workflow_buttons_post_through_the_services(
     plan.refresh_from_db()
     assert (plan.status, plan.approved_version.number) == ("approved", 1)
     assert as_user(planner).get(f"{base}/versions/9/").status_code == 404
+
+
+def test_saving_the_form_unchanged_makes_no_version(as_user: Any, planner: Any, event: Any) -> None:
+    """Browsers send textarea lines as CRLF: that alone is no change."""
+    plan = make_plan(planner, event)
+    client = as_user(planner)
+    form = client.get(f"/events/{event.code}/plans/{plan.pk}/edit/").context
+    initial = {k: v for k, v in form["form"].initial.items() if k not in {"sites", "programme_items"}}
+    data = {k: ("" if v is None else str(v).replace("\n", "\r\n")) for k, v in initial.items()}
+    tasks = form["formset"].initial
+    data |= {"tasks-TOTAL_FORMS": str(len(tasks)), "tasks-INITIAL_FORMS": str(len(tasks))}
+    for i, task in enumerate(tasks):
+        data |= {f"tasks-{i}-{k}": ("" if v is None else str(v)) for k, v in task.items()}
+    response = client.post(f"/events/{event.code}/plans/{plan.pk}/edit/", data)
+    assert response.status_code == 400
+    assert "Nothing changed" in response.content.decode()
+    assert PlanVersion.objects.filter(plan=plan).count() == 1
