@@ -713,8 +713,9 @@ def assign_unit(
     ends_at: datetime | None = None,
 ) -> BulkResult:
     """Assign the qualified free officers of ``unit`` (and its sub-units) to ``requirement`` for the window
-    (default: the requirement's), best ranked first, up to its shortfall; one transaction, one audit entry
-    per assignment. Those who could not be placed are returned with the reason."""
+    (default: the requirement's; a gap may run over several requirements of the post), best ranked first,
+    up to the shortfall; one transaction, one audit entry per assignment. Those who could not be placed are
+    returned with the reason."""
     event = requirement.event
     granted = _may_assign(actor, event)
     writes.same_event(event, unit=unit)
@@ -724,8 +725,7 @@ def assign_unit(
     starts_at = starts_at or requirement.starts_at
     ends_at = ends_at or requirement.ends_at
     _check_window(starts_at, ends_at)
-    if starts_at < requirement.starts_at or ends_at > requirement.ends_at:
-        raise Invalid(_("The window must lie within the requirement's."), field="starts_at")
+    _within_event(event, starts_at, ends_at)
     found = editor.candidates(
         event, requirement, starts_at=starts_at, ends_at=ends_at, unit_ids=unit_ids, show=0
     )

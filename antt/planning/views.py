@@ -96,7 +96,7 @@ def gap_board(request: HttpRequest, code: str) -> HttpResponse:
     if unit_id is not None and unit_id not in {u.pk for u in units}:
         unit_id = None
     keep = queries.unit_keep(event, unit_id) if unit_id is not None else None
-    board = queries.gap_board(event, lang=_lang(), day=day, site_id=site_id, severity=severity, keep=keep)
+    board = queries.gap_board(event, lang=_lang(), day=day, site_id=site_id, severity=severity, keep=keep, page=_int(request.GET.get("page", "")[:6]) or 1)
     context = {
         "event": event,
         "board": board,
@@ -127,13 +127,14 @@ def _editor_event(request: HttpRequest, code: str) -> tuple[Any, set[int] | None
 
 
 def _window(request: HttpRequest, requirement: Any) -> tuple[datetime, datetime]:
-    """The editor's window: ``start``/``end`` from the query (a gap's window), kept inside the requirement's;
-    the requirement's own window otherwise."""
-    tz = requirement.event.tz
+    """The editor's window: ``start``/``end`` from the query (a gap's window, which may run over several
+    requirements of the post), kept inside the event; the requirement's own window otherwise."""
+    event = requirement.event
+    tz = event.tz
     start = _local(request.GET.get("start", ""), tz) or requirement.starts_at
     end = _local(request.GET.get("end", ""), tz) or requirement.ends_at
-    start = min(max(start, requirement.starts_at), requirement.ends_at)
-    end = max(min(end, requirement.ends_at), requirement.starts_at)
+    start = min(max(start, event.starts_at), event.ends_at)
+    end = max(min(end, event.ends_at), event.starts_at)
     if end <= start:
         return requirement.starts_at, requirement.ends_at
     return _snap(requirement, start, end)

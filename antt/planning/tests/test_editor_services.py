@@ -299,11 +299,11 @@ def test_bulk_assign_reports_seats_left_open_and_respects_own_units(event: Any, 
     assert (len(result.placed), result.still_short) == (1, 1)
     with pytest.raises(NotAllowed):
         services.assign_unit(actor=user, requirement=requirement, unit=UnitFactory(event=event))
-    with pytest.raises(Invalid, match="within the requirement"):
+    with pytest.raises(Invalid, match="within the event"):
         services.assign_unit(
             actor=planner,
             requirement=requirement,
             unit=unit,
-            starts_at=requirement.starts_at - timedelta(hours=1),
+            starts_at=event.starts_at - timedelta(hours=1),
         )
     assert SkillFactory(event=event, code="checkpoint").pk == requirement.skill_id
