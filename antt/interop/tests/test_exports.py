@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from antt.audit.models import AuditEntry
 from antt.interop import geojson
 from antt.interop.tests.test_scenario import build_plan
-from antt.planning.tests.factories import AssignmentFactory
+from antt.planning.tests.factories import AssignmentFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -205,3 +205,33 @@ def test_export_page_links_every_export(as_user: Any, planner: Any, observer: An
     for path in ("export/geojson", "export/roster.xlsx", "export/scenario.json", "interop/import-forces/"):
         assert path in body
     assert "import-forces" not in as_user(observer).get(f"/events/{event.code}/interop/").content.decode()
+
+
+def test_the_api_schema_describes_the_exports(as_user: Any, planner: Any) -> None:
+    paths = as_user(planner).get("/api/schema/", HTTP_ACCEPT="application/json").json()["paths"]
+    for name in ("geojson", "roster.xlsx", "scenario.json"):
+        assert f"/api/v1/events/{{code}}/export/{name}" in paths
+
+
+@pytest.mark.parametrize("path", ["geojson", "roster.xlsx", "scenario.json"])
+def test_export_queries_do_not_grow_with_the_plan(as_user: Any, planner: Any, event: Any, path: str) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    build_plan(event)
+    client = as_user(planner)
+    url = f"/api/v1/events/{event.code}/export/{path}"
+    client.get(url)  # warm the session and membership lookups
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    for n in range(20):
+        post = PostFactory(event=event, site=event.sites.first())
+        AssignmentFactory(
+            event=event,
+            post=post,
+            starts_at=event.starts_at + timedelta(hours=n),
+            ends_at=event.starts_at + timedelta(hours=n + 1),
+        )
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(url).status_code == 200
+    assert len(large.captured_queries) == len(small.captured_queries) <= 40
