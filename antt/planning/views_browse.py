@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from antt.core.permissions import require
 from antt.events import queries as event_queries
 from antt.forces import queries as forces_queries
 from antt.planning import browse
@@ -113,7 +114,7 @@ def duty_timeline(request: HttpRequest, code: str) -> HttpResponse:
     """Who is where, when: one day, officers as rows (of one unit and the units under it, or everyone on
     duty), their assignments as bars; paginated."""
     event = event_queries.get_event_for(request.user, code, action="planning.view")
-    event_queries.get_event_for(request.user, code, action="forces.view")
+    require(request.user, "forces.view", event)
     days = browse.event_days(event)
     day = _day(request.GET.get("day", ""), days) or days[0]
     unit = _unit(request, event)
