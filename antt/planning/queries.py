@@ -121,6 +121,8 @@ class _UtcMinute(Func):
 
     template = "CAST(FLOOR(EXTRACT(EPOCH FROM %(expressions)s) / 60) AS BIGINT)"
     output_field = BigIntegerField()
+    # the database returns integers already: no per-row int() converter
+    convert_value = staticmethod(Func._convert_value_noop)  # type: ignore[assignment]
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         # stored as UTC text; strftime('%s') gives whole seconds ('%%%%' survives two rounds of formatting)
@@ -253,28 +255,45 @@ def coverage_for(event: Any) -> list[coverage.Finding]:
 
 
 def coverage_labels(event: Any, findings: list[coverage.Finding]) -> coverage.messages.Labeller:
-    """A labeller naming the posts, sites and officers the findings mention (three queries at most)."""
-    wanted: dict[str, set[int]] = defaultdict(set)
+    """A labeller naming the posts, sites and officers the findings' sentences mention (three queries at
+    most, each for just those rows and columns)."""
+    from django.utils.translation import get_language
+
+    wanted: dict[str, set[int]] = {"post": set(), "site": set(), "officer": set()}
+    uses: dict[coverage.FindingKind, frozenset[str]] = {}
     for finding in findings:
-        wanted["post"].update(finding.post_ids)
-        wanted["site"].update(finding.site_ids)
-        wanted["officer"].update(finding.officer_ids)
+        used = uses.get(finding.kind)
+        if used is None:
+            used = uses[finding.kind] = coverage.messages.placeholders(finding.kind)
+        if "post" in used:
+            wanted["post"].update(finding.post_ids)
+        if "site" in used:
+            wanted["site"].update(finding.site_ids)
+        if "officer" in used:
+            wanted["officer"].update(finding.officer_ids)
+    english = (get_language() or "vi").startswith("en")
     names: dict[tuple[str, int], str] = {}
     if wanted["post"]:
-        for post in Post.objects.filter(event=event, pk__in=wanted["post"]).only(
-            "code", "name_vi", "name_en"
+        for pk, code, name_vi, name_en in (
+            Post.objects.filter(event=event, pk__in=sorted(wanted["post"]))
+            .order_by()
+            .values_list("pk", "code", "name_vi", "name_en")
         ):
-            names[("post", post.pk)] = f"{post.code} ({post.name})"
+            names[("post", pk)] = f"{code} ({name_en if english else name_vi})"
     if wanted["site"]:
-        for site in Site.objects.filter(event=event, pk__in=wanted["site"]).only(
-            "code", "name_vi", "name_en"
+        for pk, name_vi, name_en in (
+            Site.objects.filter(event=event, pk__in=sorted(wanted["site"]))
+            .order_by()
+            .values_list("pk", "name_vi", "name_en")
         ):
-            names[("site", site.pk)] = site.name
+            names[("site", pk)] = name_en if english else name_vi
     if wanted["officer"]:
-        for officer in Officer.objects.filter(event=event, pk__in=wanted["officer"]).only(
-            "code", "full_name", "rank"
+        for pk, code, full_name, rank in (
+            Officer.objects.filter(event=event, pk__in=sorted(wanted["officer"]))
+            .order_by()
+            .values_list("pk", "code", "full_name", "rank")
         ):
-            names[("officer", officer.pk)] = f"{officer} ({officer.code})"
+            names[("officer", pk)] = f"{f'{rank} {full_name}'.strip()} ({code})"
 
     def label(object_type: str, object_id: int) -> str:
         return names.get((object_type, object_id), f"#{object_id}")
@@ -325,6 +344,23 @@ class GapBoard:
     sites: list[tuple[int, str]]
     groups: list[tuple[date, list[tuple[str, list[BoardRow]]]]]
     total: int
+    # pages of at most BOARD_PAGE findings (the counts above are always over every finding shown)
+    page: int = 1
+    pages: int = 1
+    first: int = 0  # 1-based numbers of the first and last finding on this page (0 when none)
+    last: int = 0
+
+    @property
+    def previous(self) -> int:
+        return max(1, self.page - 1)
+
+    @property
+    def next(self) -> int:
+        return min(self.pages, self.page + 1)
+
+
+#: Findings rendered per page of the gap board (bounded work per request, whatever the size of the plan).
+BOARD_PAGE = 100
 
 
 def gap_board(
@@ -335,16 +371,22 @@ def gap_board(
     site_id: int | None = None,
     severity: str = "",
     keep: Any = None,
+    page: int = 1,
 ) -> GapBoard:
     """The coverage findings of ``event`` filtered and grouped by local day and site (a fixed number of
-    queries, whatever the size of the plan)."""
+    queries, whatever the size of the plan). The counts cover every finding shown; the groups hold one
+    page of at most :data:`BOARD_PAGE` findings, in day, site and engine order (``page`` from 1)."""
     from antt.planning.labels import KIND_LABELS, SEVERITY_LABELS
 
     findings = coverage_for(event)
     tz = event.tz
     shown = []
+    day_of: dict[int, date] = {}  # local day of a UTC minute (findings share few start minutes)
     for finding in findings:
-        local_day = coverage.datetime_of(finding.window.start, tz).date()
+        start = finding.window.start
+        local_day = day_of.get(start)
+        if local_day is None:
+            local_day = day_of[start] = coverage.datetime_of(start, tz).date()
         if day is not None and local_day != day:
             continue
         if site_id is not None and site_id not in finding.site_ids:
@@ -354,13 +396,25 @@ def gap_board(
         if keep is not None and not keep(finding):
             continue
         shown.append((local_day, finding))
-    label = coverage_labels(event, [f for _d, f in shown])
-    site_names = {s.pk: s.name for s in Site.objects.filter(event=event).order_by("code")}
+    site_names = {
+        pk: name_en if lang == "en" else name_vi
+        for pk, name_vi, name_en in Site.objects.filter(event=event)
+        .order_by("code", "pk")
+        .values_list("pk", "name_vi", "name_en")
+    }
+
+    def site_name(finding: coverage.Finding) -> str:
+        return ", ".join(site_names.get(pk, f"#{pk}") for pk in finding.site_ids) or "—"
+
+    ordered = sorted(((d, site_name(f), f) for d, f in shown), key=lambda row: (row[0], row[1]))
+    pages = max(1, -(-len(ordered) // BOARD_PAGE))
+    page = min(max(1, page), pages)
+    on_page = ordered[(page - 1) * BOARD_PAGE : page * BOARD_PAGE]
+    label = coverage_labels(event, [f for _d, _s, f in on_page])
     grouped: dict[date, dict[str, list[BoardRow]]] = defaultdict(lambda: defaultdict(list))
-    for local_day, finding in shown:
-        site_name = ", ".join(site_names.get(pk, f"#{pk}") for pk in finding.site_ids) or "—"
+    for local_day, name, finding in on_page:
         kind = str(finding.kind)
-        grouped[local_day][site_name].append(
+        grouped[local_day][name].append(
             BoardRow(
                 kind=kind,
                 kind_label=str(KIND_LABELS.get(kind, kind)),
@@ -385,11 +439,12 @@ def gap_board(
         by_kind=[(str(KIND_LABELS.get(k, k)), kinds[k]) for k in sorted(kinds)],
         days=[first + timedelta(days=n) for n in range((last - first).days + 1)],
         sites=list(site_names.items()),
-        groups=[
-            (d, sorted(((name, rows) for name, rows in grouped[d].items()), key=lambda pair: pair[0]))
-            for d in sorted(grouped)
-        ],
+        groups=[(d, sorted(grouped[d].items(), key=lambda pair: pair[0])) for d in sorted(grouped)],
         total=len(shown),
+        page=page,
+        pages=pages,
+        first=(page - 1) * BOARD_PAGE + 1 if on_page else 0,
+        last=(page - 1) * BOARD_PAGE + len(on_page),
     )
 
 

@@ -117,6 +117,13 @@ _USED: dict[FindingKind, frozenset[str]] = {
     for kind, templates in MESSAGES.items()
 }
 
+
+def placeholders(kind: FindingKind) -> frozenset[str]:
+    """The placeholders the sentences of ``kind`` use, e.g. ``{"post", "role", "start", ...}`` (so that a
+    caller labels only the objects a sentence names)."""
+    return _USED[kind]
+
+
 _TIME_FORMATS = {"vi": "%H:%M %d/%m/%Y", "en": "%Y-%m-%d %H:%M"}
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
