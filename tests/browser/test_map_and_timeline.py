@@ -98,6 +98,10 @@ def test_demo_map_renders_features_without_tiles_and_timelines_show_items(
     expect(page.locator("h1")).to_have_text("Duty timeline")
     assert page.locator("#timeline .tl-row").count() > 0
     page.screenshot(path=str(SHOTS / "duties-phone.png"), full_page=True)
+    page.locator("#timeline .tl-label a").first.click()  # the first officer's page: skills and duties by day
+    expect(page.locator("h2").first).to_have_text("Skills")
+    assert page.locator(".tl-bar").count() > 0
+    page.screenshot(path=str(SHOTS / "officer-phone.png"), full_page=True)
 
     # live search on the site list, diacritics ignored, without a reload
     page.goto(f"{live_server.url}/events/demo-summit/sites/")
