@@ -96,7 +96,15 @@ def gap_board(request: HttpRequest, code: str) -> HttpResponse:
     if unit_id is not None and unit_id not in {u.pk for u in units}:
         unit_id = None
     keep = queries.unit_keep(event, unit_id) if unit_id is not None else None
-    board = queries.gap_board(event, lang=_lang(), day=day, site_id=site_id, severity=severity, keep=keep, page=_int(request.GET.get("page", "")[:6]) or 1)
+    board = queries.gap_board(
+        event,
+        lang=_lang(),
+        day=day,
+        site_id=site_id,
+        severity=severity,
+        keep=keep,
+        page=_int(request.GET.get("page", "")[:6]) or 1,
+    )
     context = {
         "event": event,
         "board": board,
@@ -264,9 +272,8 @@ def editor_requirement(request: HttpRequest, code: str, requirement_id: int) -> 
     requirement = queries.editor_requirement_for(request.user, event, requirement_id)
     starts_at, ends_at = _window(request, requirement)
     context = _editor_context(request, event, own, requirement, starts_at, ends_at)
-    template = (
-        "planning/editor_requirement.html#editor" if request.htmx else "planning/editor_requirement.html"
-    )  # type: ignore[attr-defined]
+    partial = bool(request.htmx)  # type: ignore[attr-defined]
+    template = "planning/editor_requirement.html" + ("#editor" if partial else "")
     return render(request, template, context)
 
 

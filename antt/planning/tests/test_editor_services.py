@@ -231,9 +231,9 @@ def test_candidates_rank_qualified_officers_and_explain_near_misses(planner: Any
 
 
 def test_check_lists_what_a_proposal_breaks_and_fixes(planner: Any, event: Any) -> None:
-    requirement = RequirementFactory(event=event, headcount=1)
+    made = RequirementFactory(event=event, headcount=1)
     officer = OfficerFactory(event=event, skills=[("checkpoint", date(2000, 1, 1))])
-    requirement = queries.editor_requirement_for(planner, event, requirement.pk)
+    requirement = queries.editor_requirement_for(planner, event, made.pk)
     result = editor.check(
         event,
         editor.proposal_for(requirement, officer, requirement.starts_at, requirement.ends_at),
