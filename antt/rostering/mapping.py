@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -294,7 +295,9 @@ def build(
     pin_demands: list[solver.Demand] = []
     officer_ids: dict[str, int] = {}
     excluded: set[int] = set()
-    travel = TravelTable((), rules.default_travel_minutes)
+    site_rows = list(Site.objects.filter(event=event).values_list("pk", "parent_id", "geometry"))
+    travel_items = travel_times(site_rows, set(post_sites.values()))
+    travel = TravelTable(travel_items, rules.default_travel_minutes)
     for info in plan.officers:
         codes = {s.code for s in info.skills}
         if not codes & wanted:
@@ -330,7 +333,6 @@ def build(
         pins.extend(officer_pins)
         pin_demands.extend(officer_pin_demands)
 
-    sites = Site.objects.filter(event=event).values_list("pk", "parent_id")
     problem = solver.RosterProblem(
         officers=tuple(officers),
         posts=tuple(
@@ -343,7 +345,8 @@ def build(
             if post_id in post_sites
         ),
         demands=tuple(demands) + tuple(pin_demands),
-        sites=tuple(solver.Site(id=f"s{pk}", cluster=f"s{parent or pk}") for pk, parent in sites),
+        sites=tuple(solver.Site(id=f"s{pk}", cluster=f"s{parent or pk}") for pk, parent, _g in site_rows),
+        travel=tuple(travel_items),
         rules=rules,
         pinned=tuple(pins),
     )
@@ -399,15 +402,60 @@ def _breaks_solver_rules(
     travel: TravelTable,
     post_sites: dict[int, int],
 ) -> bool:
+    """True when the officer's kept duties already break one of the solver's (stricter) rules."""
+    posts = {
+        d.post: solver.Post(id=d.post, site=f"s{post_sites.get(int(d.post[1:]), 0)}", patterns=())
+        for d in pin_demands
+    }
     probe = solver.RosterProblem(
-        officers=(officer,),
-        posts=tuple({d.post: solver.Post(id=d.post, site=d.post, patterns=()) for d in pin_demands}.values()),
-        demands=tuple(pin_demands),
-        rules=rules,
+        officers=(officer,), posts=tuple(posts.values()), demands=tuple(pin_demands), rules=rules
     )
     duties = build_duties(probe)
     days = max((d.day for d in duties), default=0) + 1
     return bool(schedule_violations(officer, duties, rules, travel, days))
+
+
+#: Road speed for travel between sites, from the straight line between them (no road data in the plan).
+TRAVEL_KMH = 30
+
+
+def _anchor(geometry: Any) -> tuple[float, float] | None:
+    if not isinstance(geometry, dict):
+        return None
+    coordinates: Any = geometry.get("coordinates")
+    try:
+        if geometry.get("type") == "Point":
+            return float(coordinates[0]), float(coordinates[1])
+        if geometry.get("type") == "LineString":
+            return float(coordinates[0][0]), float(coordinates[0][1])
+        if geometry.get("type") == "Polygon":
+            ring = coordinates[0][:-1]
+            return sum(p[0] for p in ring) / len(ring), sum(p[1] for p in ring) / len(ring)
+    except (TypeError, IndexError, ValueError, ZeroDivisionError):
+        return None
+    return None
+
+
+def travel_times(site_rows: Sequence[tuple[int, int | None, Any]], wanted: set[int]) -> list[solver.Travel]:
+    """Minutes between the ``wanted`` sites from their map positions at ``TRAVEL_KMH`` (rounded up to 5)."""
+    anchors = {pk: _anchor(geometry) for pk, _parent, geometry in site_rows if pk in wanted}
+    known = sorted(pk for pk, anchor in anchors.items() if anchor is not None)
+    out: list[solver.Travel] = []
+    for i, a in enumerate(known):
+        for b in known[i + 1 :]:
+            (lon1, lat1), (lon2, lat2) = anchors[a], anchors[b]  # type: ignore[misc]
+            km = _haversine(lat1, lon1, lat2, lon2)
+            minutes = 5 * math.ceil(km / TRAVEL_KMH * 60 / 5)
+            if minutes:
+                out.append(solver.Travel(f"s{a}", f"s{b}", minutes))
+    return out
+
+
+def _haversine(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
 
 
 # --- the result → proposed changes ---------------------------------------------------------------------

@@ -116,3 +116,46 @@ def test_the_fingerprint_changes_with_the_plan(event: Any, small_plan: dict[str,
     small_plan["kept"].ends_at -= timedelta(hours=1)
     small_plan["kept"].save()
     assert mapping.fingerprint(event) != before
+
+
+def test_travel_time_between_distant_sites_is_respected(event: Any) -> None:
+    from antt.planning.tests.factories import PostFactory, RestRulesFactory, SiteFactory
+
+    RestRulesFactory(
+        event=event, min_rest_minutes=0, max_duty_minutes_per_24h=None, max_consecutive_days=None
+    )
+    venue = SiteFactory(event=event, geometry={"type": "Point", "coordinates": [108.3380, 15.8801]})
+    airport = SiteFactory(
+        event=event, geometry={"type": "Point", "coordinates": [108.1990, 16.0439]}
+    )  # ~23 km
+    officer = OfficerFactory(event=event, skills=["checkpoint"])
+    day = event.starts_at + timedelta(days=1)
+    kept_req = RequirementFactory(
+        event=event,
+        post=PostFactory(event=event, site=venue),
+        starts_at=day,
+        ends_at=day + timedelta(hours=4),
+    )
+    AssignmentFactory(
+        event=event,
+        officer=officer,
+        post=kept_req.post,
+        skill=kept_req.skill,
+        requirement=kept_req,
+        starts_at=kept_req.starts_at,
+        ends_at=kept_req.ends_at,
+    )
+    after_req = kept_req.ends_at + timedelta(minutes=20)  # too soon to drive 23 km at 30 km/h
+    RequirementFactory(
+        event=event,
+        post=PostFactory(event=event, site=airport),
+        skill=kept_req.skill,
+        starts_at=after_req,
+        ends_at=after_req + timedelta(hours=3),
+    )
+    plan_map, changes, _after = _solve(event)
+    assert any(t.minutes >= 45 for t in plan_map.problem.travel)
+    assert changes["officers"] == []
+    (gap,) = changes["gaps"]
+    assert gap["code"] == "rules_blocked"
+    assert "travel" in gap["reason_en"]
