@@ -317,15 +317,14 @@ def _step(plan: Plan, version: PlanVersion, action: str, actor: Any, comment: st
 
 
 def _locked(plan: Plan) -> Plan:
-    return (
-        Plan.objects.select_for_update(of=("self",)).select_related("event", "latest_version").get(pk=plan.pk)
-    )
+    """The plan row, locked. No joins in the locking query: after waiting for the lock, PostgreSQL re-reads
+    the plan row but would join it to the *old* snapshot (a version written meanwhile would be missing)."""
+    return Plan.objects.select_for_update().get(pk=plan.pk)
 
 
 def _latest(plan: Plan) -> PlanVersion:
-    version = plan.latest_version
-    assert version is not None  # every plan is created with its first version
-    return version
+    assert plan.latest_version_id is not None  # every plan is created with its first version
+    return PlanVersion.objects.select_related("plan").get(pk=plan.latest_version_id)
 
 
 # --- services --------------------------------------------------------------------------------------------
@@ -551,13 +550,8 @@ def contributors(plan: Plan, version: PlanVersion) -> set[int]:
 def approve_plan(*, actor: Any, plan: Plan, number: int, comment: str = "") -> PlanVersion:
     """Approve the submitted version ``number`` (the one the commander reviewed); it comes into force."""
     require(actor, "planning.approve", plan.event)
-    plan = (
-        Plan.objects.select_for_update(of=("self",))
-        .select_related("event", "approved_version")
-        .get(pk=plan.pk)
-    )
-    assert plan.latest_version_id is not None  # every plan is created with its first version
-    version = PlanVersion.objects.select_related("plan").get(pk=plan.latest_version_id)
+    plan = _locked(plan)
+    version = _latest(plan)
     if plan.status != Plan.Status.SUBMITTED:
         raise Conflict(_("Only a submitted plan can be approved."))
     if number != version.number:
