@@ -116,3 +116,16 @@ def test_schema_documents_the_plan_endpoints(as_user: Any, planner: Any) -> None
         "/api/v1/events/{code}/plans/{plan_id}/approve/",
     ):
         assert path in schema["paths"], path
+
+
+@pytest.mark.parametrize("n", [2, 12])
+def test_list_query_count_does_not_grow(
+    as_user: Any, planner: Any, event: Any, n: int, django_assert_max_num_queries: Any
+) -> None:
+    unit = commanded_unit(event)
+    for i in range(n):
+        make_plan(planner, event, unit=unit, code=f"PA-{i:02d}")
+    client = as_user(planner)
+    with django_assert_max_num_queries(12):
+        response = client.get(f"/api/v1/events/{event.code}/plans/")
+    assert len(response.json()) == n
