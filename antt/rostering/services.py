@@ -325,6 +325,7 @@ def _solve(run: SolverRun) -> None:
         "totals": changes["totals"],
         "gaps": changes["gaps"],
         "reasons": [{"vi": r.text("vi"), "en": r.text("en")} for r in result.reasons],
+        "open": _open_figures(plan_map, result),
         "excluded_officers": len(plan_map.excluded),
         "demands": len(plan_map.demands),
         "solver_seconds": round(result.wall_time, 2),
@@ -347,6 +348,20 @@ def _solve(run: SolverRun) -> None:
             error="; ".join(r["en"] for r in summary["reasons"]) if status == SolverRun.Status.FAILED else "",
         )
     )
+
+
+def _open_figures(plan_map: mapping.Mapping, result: solver.RosterResult) -> dict[str, Any]:
+    """What was open (slot-minutes), what the run filled and the solver's upper bound on what can be."""
+    pinned = sum(pin.end - pin.start for pin in plan_map.problem.pinned)
+    cov = result.coverage
+    filled = max(0, cov.covered_minutes - pinned) if result.status is not solver.SolveStatus.EMPTY else 0
+    bound = max(0, cov.upper_bound_minutes - pinned) if result.status is not solver.SolveStatus.EMPTY else 0
+    return {
+        "minutes": plan_map.residual_minutes,
+        "filled": filled,
+        "coverable": bound,
+        "of_coverable": round(filled / bound, 6) if bound else 1.0,
+    }
 
 
 def _write_progress(

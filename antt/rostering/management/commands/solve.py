@@ -123,6 +123,18 @@ class Command(BaseCommand):
                 "removed": totals.get("removed", 0),
             }
         )
+        opened = s.get("open", {})
+        write(
+            _(
+                "Open slot-minutes: %(minutes)d; filled %(filled)d of at most %(coverable)d coverable (%(share).2f %%)"
+            )
+            % {
+                "minutes": opened.get("minutes", 0),
+                "filled": opened.get("filled", 0),
+                "coverable": opened.get("coverable", 0),
+                "share": 100 * opened.get("of_coverable", 1.0),
+            }
+        )
         write(_("Time: %(seconds).2f s") % {"seconds": s.get("seconds", run.elapsed)})
         gaps = s.get("gaps", [])
         write(_("Unfilled gaps: %(count)d") % {"count": len(gaps)})
