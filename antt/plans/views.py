@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -121,8 +122,6 @@ def _initial(plan: Plan, event: Any) -> tuple[dict[str, Any], list[dict[str, Any
         deadline = t.get("deadline")
         local = ""
         if deadline:
-            from django.utils.dateparse import parse_datetime
-
             moment = parse_datetime(deadline)
             local = moment.astimezone(event.tz).strftime(DATETIME_LOCAL) if moment else ""
         tasks.append(
