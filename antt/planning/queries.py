@@ -125,8 +125,9 @@ class _UtcMinute(Func):
     convert_value = staticmethod(Func._convert_value_noop)  # type: ignore[assignment]
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        # stored as UTC text; strftime('%s') gives whole seconds ('%%%%' survives two rounds of formatting)
-        template = "(CAST(strftime('%%%%s', %(expressions)s) AS INTEGER) / 60)"
+        # stored as UTC text "YYYY-MM-DD HH:MM:SS.ffffff"; SQLite would round the fraction to milliseconds
+        # (59.9999 s -> the next minute), so cut it off first ('%%%%' survives two rounds of formatting)
+        template = "(CAST(strftime('%%%%s', substr(%(expressions)s, 1, 19)) AS INTEGER) / 60)"
         return self.as_sql(compiler, connection, template=template, **extra)
 
 
