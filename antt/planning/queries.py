@@ -122,7 +122,7 @@ class _UtcMinute(Func):
     template = "CAST(FLOOR(EXTRACT(EPOCH FROM %(expressions)s) / 60) AS BIGINT)"
     output_field = BigIntegerField()
     # the database returns integers already: no per-row int() converter
-    convert_value = staticmethod(Func._convert_value_noop)  # type: ignore[assignment]
+    convert_value = staticmethod(Func._convert_value_noop)  # type: ignore[attr-defined]
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         # stored as UTC text "YYYY-MM-DD HH:MM:SS.ffffff"; SQLite would round the fraction to milliseconds
