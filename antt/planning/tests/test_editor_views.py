@@ -13,6 +13,7 @@ import pytest
 from antt.core.permissions import Role
 from antt.events.tests.factories import MembershipFactory
 from antt.forces.tests.factories import OfficerFactory, UnitFactory
+from antt.planning.coverage import minute_of
 from antt.planning.models import Assignment
 from antt.planning.tests.factories import AssignmentFactory, PostFactory, RequirementFactory, SiteFactory
 
@@ -407,3 +408,32 @@ def test_editor_pages_queries_do_not_grow_with_the_plan(
         AssignmentFactory(event=event, officer=OfficerFactory(event=event, unit=team))
     with django_assert_max_num_queries(BOUND):
         assert client.get(url()).status_code == 200
+
+
+def test_a_gap_over_two_requirements_of_a_post_is_closed_from_its_board_link(
+    as_user: Any, planner: Any, event: Any
+) -> None:
+    first = RequirementFactory(event=event)
+    RequirementFactory(
+        event=event,
+        post=first.post,
+        skill=first.skill,
+        starts_at=first.ends_at,
+        ends_at=first.ends_at + timedelta(hours=4),
+    )
+    OfficerFactory(event=event, skills=["checkpoint"])
+    client = as_user(planner)
+    board = client.get(f"/events/{event.code}/gaps/")
+    (row,) = [r for _d, sites in board.context["board"].groups for _s, rows in sites for r in rows]
+    assert row.kind == "uncovered"
+    fmt = "%Y-%m-%dT%H:%M"
+    window = {"start": row.starts_at.strftime(fmt), "end": row.ends_at.strftime(fmt)}
+    editor = client.get(_url(event, first), window)
+    shown = (minute_of(editor.context["starts_at"]), minute_of(editor.context["ends_at"]))
+    assert shown == (minute_of(row.starts_at), minute_of(row.ends_at))  # the gap, over both requirements
+    officer = editor.context["found"].qualified[0].officer
+    client.post(
+        _url(event, first, "assign/"),
+        {"officer": officer.pk, "starts_at": window["start"], "ends_at": window["end"]},
+    )
+    assert client.get(f"/events/{event.code}/gaps/").context["board"].counts["gaps"] == 0
