@@ -303,9 +303,8 @@ def build(
         if not codes & wanted:
             continue
         key = f"o{info.id}"
-        grants = (
-            *(solver.SkillGrant(skill=s.code, valid_until=_until(clock, s.expires)) for s in info.skills),
-            solver.SkillGrant(skill=f"pin:{key}"),  # only this officer can hold their own kept duties
+        grants = tuple(
+            solver.SkillGrant(skill=s.code, valid_until=_until(clock, s.expires)) for s in info.skills
         )
         officer = solver.Officer(
             id=key,
@@ -322,7 +321,7 @@ def build(
             demand_id = f"k{a.id}"
             used_posts.add((a.post_id, False))
             officer_pin_demands.append(
-                solver.Demand(id=demand_id, post=f"p{a.post_id}", start=start, end=end, skill=f"pin:{key}")
+                solver.Demand(id=demand_id, post=f"p{a.post_id}", start=start, end=end, skill=a.role)
             )
             officer_pins.append(solver.Assignment(key, demand_id, start, end, f"p{a.post_id}"))
         if officer_pins and _breaks_solver_rules(officer, officer_pin_demands, rules, travel, post_sites):
