@@ -7,6 +7,7 @@ the page (``HX-Trigger: coverage-changed``) so that a gap board listening for it
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -242,6 +243,11 @@ def _editor_context(
             for f in (*candidate.refusals, *candidate.warnings)
         ]
 
+    problems: dict[int, list[str]] = defaultdict(list)  # the duties' own findings (skill expired, …)
+    for finding in found.findings:
+        if finding.kind in editor.REFUSED:
+            for pk in finding.assignment_ids:
+                problems[pk].append(str(KIND_LABELS.get(str(finding.kind), finding.kind)))
     units = Unit.objects.filter(event=event).order_by("code", "pk").only("code", "name_vi", "name_en")
     if own is not None:
         units = units.filter(pk__in=sorted(own))
@@ -255,7 +261,10 @@ def _editor_context(
         "qualified": [(c, reasons(c)) for c in found.qualified[:show]],
         "near_misses": [(c, reasons(c)) for c in found.near_misses[:show]],
         "more": max(len(found.qualified), len(found.near_misses)) > show,
-        "duties": list(queries.requirement_duties(requirement, requirement.starts_at, requirement.ends_at)),
+        "duties": [
+            (duty, problems.get(duty.pk, []))
+            for duty in queries.requirement_duties(requirement, requirement.starts_at, requirement.ends_at)
+        ],
         "units": list(units),
         "own_only": own is not None,
         "own_ids": own or set(),

@@ -437,3 +437,22 @@ def test_a_gap_over_two_requirements_of_a_post_is_closed_from_its_board_link(
         {"officer": officer.pk, "starts_at": window["start"], "ends_at": window["end"]},
     )
     assert client.get(f"/events/{event.code}/gaps/").context["board"].counts["gaps"] == 0
+
+
+def test_editor_flags_an_assigned_officer_who_does_not_count(as_user: Any, planner: Any, event: Any) -> None:
+    requirement = RequirementFactory(event=event)
+    lapsed = OfficerFactory(event=event, skills=[("checkpoint", date(2000, 1, 1))])
+    AssignmentFactory(
+        event=event,
+        officer=lapsed,
+        post=requirement.post,
+        skill=requirement.skill,
+        starts_at=requirement.starts_at,
+        ends_at=requirement.ends_at,
+        requirement=requirement,
+    )
+    response = as_user(planner).get(_url(event, requirement))
+    ((duty, problems),) = response.context["duties"]
+    assert duty.officer == lapsed
+    assert problems == ["Skill expired"]
+    assert response.context["found"].shortfall == 1
