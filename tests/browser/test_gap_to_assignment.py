@@ -50,3 +50,24 @@ def test_gap_board_to_one_click_assignment_closes_the_gap(page: Any, live_server
     page.wait_for_url("**/gaps/")
     expect(page.locator("#counts li").first.locator(".n")).to_have_text(str(before - 1))
     page.screenshot(path=str(SHOTS / "gap-board-after.png"), full_page=True)
+
+
+def test_field_officer_reads_my_duties_and_unit_commander_my_unit(page: Any, live_server: Any) -> None:
+    from playwright.sync_api import expect
+
+    from antt.events import demo
+
+    demo.seed()
+    SHOTS.mkdir(exist_ok=True)
+    sign_in(page, live_server.url, "demo-officer")
+    page.goto(f"{live_server.url}/events/demo-summit/my-duties/?past=1")
+    expect(page.locator("h1")).to_have_text("My duties")
+    expect(page.locator("li.duty").first).to_contain_text("Post orders")
+    page.screenshot(path=str(SHOTS / "my-duties.png"))
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, live_server.url, "demo-unit")
+    page.goto(f"{live_server.url}/events/demo-summit/my-unit/")
+    expect(page.locator("h1")).to_have_text("My unit")
+    expect(page.locator("table tbody tr").first).to_be_visible()
+    page.screenshot(path=str(SHOTS / "my-unit.png"))
