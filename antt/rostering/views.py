@@ -110,6 +110,8 @@ def run_detail(request: HttpRequest, code: str, run_id: int) -> HttpResponse:
         "summary": run.summary or {},
         "changes": run.diff or {},
         "can_solve": can(request.user, "planning.solve", event),
+        "can_replan": can(request.user, "planning.solve", event)
+        and can(request.user, "forces.change", event),
         "replan_form": ReplanForm(officers=_officers(event)),
     }
     if request.htmx:  # type: ignore[attr-defined]
