@@ -38,6 +38,11 @@ urlpatterns = [
         views.editor_unassign,
         name="editor-unassign",
     ),
+    path(
+        "<slug:code>/editor/assignments/<int:assignment_id>/move/",
+        views.editor_move,
+        name="editor-move",
+    ),
     path("<slug:code>/my-unit/", views.my_unit, name="my-unit"),
     path("<slug:code>/my-duties/", views.my_duties, name="my-duties"),
     # browse (views_browse): map, timelines, lists with diacritics-blind search, site and officer pages

@@ -497,8 +497,68 @@ def editor_assignment(request: HttpRequest, code: str, assignment_id: int) -> Ht
         ),
         "requirement": requirement,
         "may_change": own is None or assignment.officer.unit_id in own,
+        "move": _move_check(request, event, assignment, lang),
     }
     return render(request, "planning/editor_assignment.html", context)
+
+
+def _move_check(request: HttpRequest, event: Any, assignment: Any, lang: str) -> dict[str, Any] | None:
+    """``?starts_at=&ends_at=``: what moving the assignment to that window would break or fix."""
+    if "starts_at" not in request.GET:
+        return None
+    with timezone.override(event.tz):
+        form = WindowForm(request.GET)
+        valid = form.is_valid()
+    if not valid:
+        return {"error": errors_of(form)}
+    start, end = form.cleaned_data["starts_at"], form.cleaned_data["ends_at"]
+    result = editor.check(
+        event,
+        editor.proposal_of(assignment, starts_at=start, ends_at=end),
+        site=assignment.post.site,
+        before=editor.proposal_of(assignment),
+    )
+    label = editor.labeller(event, [*result.added, *result.removed], officers=[assignment.officer])
+
+    def explained(findings: list[coverage.Finding]) -> list[tuple[str, str]]:
+        return [
+            (str(KIND_LABELS.get(str(f.kind), f.kind)), coverage.explain(f, lang, label)) for f in findings
+        ]
+
+    return {
+        "starts_at": start,
+        "ends_at": end,
+        "ok": result.ok,
+        "refusals": explained(result.refusals),
+        "warnings": explained(result.warnings),
+        "fixes": explained([f for f in result.removed if f.kind != coverage.FindingKind.OVERSTAFFED]),
+    }
+
+
+@login_required
+@require_POST
+def editor_move(request: HttpRequest, code: str, assignment_id: int) -> HttpResponse:
+    """Move an assignment to another window, through ``services.update_assignment`` (same refusals)."""
+    event, _own = _editor_event(request, code)
+    assignment = queries.editor_assignment_for(request.user, event, assignment_id)
+    with timezone.override(event.tz):
+        form = WindowForm(request.POST)
+        valid = form.is_valid()
+    if not valid:
+        messages.error(request, errors_of(form))
+    else:
+        try:
+            services.update_assignment(
+                actor=request.user,
+                assignment=assignment,
+                starts_at=form.cleaned_data["starts_at"],
+                ends_at=form.cleaned_data["ends_at"],
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The assignment was moved."))
+    return redirect("planning:editor-assignment", code=event.code, assignment_id=assignment.pk)
 
 
 @login_required

@@ -456,3 +456,43 @@ def test_editor_flags_an_assigned_officer_who_does_not_count(as_user: Any, plann
     assert duty.officer == lapsed
     assert problems == ["Skill expired"]
     assert response.context["found"].shortfall == 1
+
+
+def test_move_an_assignment_after_checking_what_it_would_fix(as_user: Any, planner: Any, event: Any) -> None:
+    from antt.planning.tests.factories import RestRulesFactory
+
+    RestRulesFactory(
+        event=event, min_rest_minutes=480, max_duty_minutes_per_24h=None, max_consecutive_days=None
+    )
+    first = AssignmentFactory(event=event)
+    second = AssignmentFactory(
+        event=event,
+        officer=first.officer,
+        skill=first.skill,
+        starts_at=first.ends_at + timedelta(hours=2),
+        ends_at=first.ends_at + timedelta(hours=5),
+    )
+    client = as_user(planner)
+    page = f"/events/{event.code}/editor/assignments/{second.pk}/"
+    assert "Rest too short" in client.get(page).content.decode()
+    fmt = "%Y-%m-%dT%H:%M"
+    later = {
+        "starts_at": (first.ends_at + timedelta(hours=9)).astimezone(event.tz).strftime(fmt),
+        "ends_at": (first.ends_at + timedelta(hours=12)).astimezone(event.tz).strftime(fmt),
+    }
+    checked = client.get(page, later)
+    assert checked.context["move"]["ok"]
+    assert [kind for kind, _text in checked.context["move"]["fixes"]] == ["Rest too short"]
+    second.refresh_from_db()
+    assert second.starts_at == first.ends_at + timedelta(hours=2)  # a check writes nothing
+    too_soon = {
+        "starts_at": (first.ends_at + timedelta(hours=1)).astimezone(event.tz).strftime(fmt),
+        "ends_at": (first.ends_at + timedelta(hours=3)).astimezone(event.tz).strftime(fmt),
+    }
+    refused = client.post(f"{page}move/", too_soon, follow=True)
+    assert "rests only" in refused.content.decode()
+    moved = client.post(f"{page}move/", later, follow=True)
+    assert "The assignment was moved." in moved.content.decode()
+    second.refresh_from_db()
+    assert minute_of(second.starts_at) == minute_of(first.ends_at + timedelta(hours=9))
+    assert "Rest too short" not in client.get(page).content.decode()
