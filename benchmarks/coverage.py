@@ -692,7 +692,8 @@ def main() -> None:
     args = parser.parse_args()
     scale = SMALL if args.small else FULL
     print(
-        f"load average: {' '.join(os.getloadavg().__repr__().strip('()').split(', '))} on {os.cpu_count()} CPUs"
+        f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs "
+        "(shared machine: timings are noisy)"
     )
 
     started = time.perf_counter()

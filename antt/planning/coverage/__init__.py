@@ -10,7 +10,7 @@ Pure Python, no Django. Times are integer UTC minutes (see :mod:`.model`); windo
     explain(findings[0], "vi")
 """
 
-from .engine import CoverageDelta, CoverageIndex, audit
+from .engine import CoverageDelta, CoverageIndex, audit, collector_paused
 from .findings import SEVERITY, Finding, FindingKind, Severity
 from .localdays import LocalCalendar
 from .messages import LANGUAGES, MESSAGES, explain, render
@@ -48,6 +48,7 @@ __all__ = [
     "Skill",
     "Window",
     "audit",
+    "collector_paused",
     "datetime_of",
     "explain",
     "minute_of",

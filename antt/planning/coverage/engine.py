@@ -49,7 +49,7 @@ from .model import (
     Window,
 )
 
-__all__ = ["CoverageDelta", "CoverageIndex", "audit"]
+__all__ = ["CoverageDelta", "CoverageIndex", "audit", "collector_paused"]
 
 _DAY = 1_440
 _MISSING = -(2**62)  # sentinel "skill not held" (a boundary of None means "never expires")
@@ -121,8 +121,9 @@ def outside(start: int, end: int, union: Union) -> Union:
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector (the engine creates no reference cycles)."""
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector meanwhile (nests). The engine's records form no reference cycles,
+    so the collector would only rescan hundreds of thousands of them again and again."""
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -148,7 +149,7 @@ class CoverageIndex:
     def __init__(self, plan: CoveragePlan) -> None:
         # Building creates hundreds of thousands of container objects and no reference cycles; the
         # cyclic garbage collector would only rescan them again and again, so it pauses meanwhile.
-        with _collector_paused():
+        with collector_paused():
             self._build(plan)
 
     def _build(self, plan: CoveragePlan, *, for_changes: bool = True) -> None:
@@ -973,7 +974,7 @@ class CoverageIndex:
 
 def audit(plan: CoveragePlan) -> list[Finding]:
     """Audit a whole plan and return every finding, sorted (see :class:`CoverageIndex`)."""
-    with _collector_paused():  # also while the index is listed and freed: nothing of it survives
+    with collector_paused():  # also while the index is listed and freed: nothing of it survives
         index = CoverageIndex.__new__(CoverageIndex)
         index._build(plan, for_changes=False)
         findings = index.findings()
