@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Q
@@ -400,6 +400,7 @@ def candidates(
     ends_at: datetime | None = None,
     unit_ids: Iterable[int] | None = None,
     show: int = 25,
+    reuse: bool = True,
 ) -> Candidates:
     """Every officer holding the requirement's role/skill (of ``unit_ids`` when given), checked by the
     engine for the window (default: the requirement's); qualified ones first, ranked: same unit already at
@@ -429,6 +430,7 @@ def candidates(
         requirement_ids=[requirement.pk],
     )
     index = _Index(small.plan, {(post.pk, requirement.skill.code)})
+    clearances = {o.id: o.clearance for o in small.plan.officers}
     findings = index.findings()
     window = coverage.Window.of(start, end)
     open_intervals = [
@@ -462,11 +464,34 @@ def candidates(
         role=requirement.skill.code,
         requirement_id=requirement.pk,
     )
+    # An officer with no duty near the window and no availability limits meets the engine alone: the answer
+    # depends only on the skill's expiry and the clearance, so it is computed once per such pair and reused
+    # (with the officer's id put in). "Near" reaches as far as any rule looks: rest, 24 h, days in a row.
+    rest = small.plan.rest
+    horizon = timedelta(
+        minutes=max(rest.min_rest_minutes or 0, 1_440) + 1_440 * ((rest.max_consecutive_days or 0) + 2)
+    )
+    near_start, near_end = coverage.minute_of(start - horizon), coverage.minute_of(end + horizon)
+    limited = {o.id for o in small.plan.officers if o.availability is not None}
+    reused: dict[tuple[Any, ...], list[coverage.Finding]] = {}
     out: list[Candidate] = []
     for pk, code, unit_id, home_base_id, expires_on in pool:
-        delta = index.add_assignment(replace(probe, officer_id=pk))
-        index.remove_assignment(PROPOSED)
-        about = [f for f in delta.added if PROPOSED in f.assignment_ids and f.kind != FindingKind.OVERSTAFFED]
+        duties = small.duties.get(pk, ())
+        alone = pk not in limited and not any(
+            a.window.start < near_end and near_start < a.window.end for a in duties
+        )
+        clearance = clearances.get(pk, 0)
+        key = (expires_on, clearance if clearance < requirement.min_clearance else None)
+        if alone and key in reused:
+            about = [_for_officer(f, pk) for f in reused[key]]
+        else:
+            delta = index.add_assignment(replace(probe, officer_id=pk))
+            index.remove_assignment(PROPOSED)
+            about = [
+                f for f in delta.added if PROPOSED in f.assignment_ids and f.kind != FindingKind.OVERSTAFFED
+            ]
+            if alone and reuse:
+                reused[key] = about
         out.append(
             Candidate(
                 officer_id=pk,
@@ -475,7 +500,7 @@ def candidates(
                 expires_on=expires_on,
                 refusals=[f for f in about if f.kind in REFUSED],
                 warnings=[f for f in about if f.kind not in REFUSED],
-                minutes=sum(a.window.minutes for a in small.duties.get(pk, ())),
+                minutes=sum(a.window.minutes for a in duties),
                 same_unit_at_site=unit_id in at_site,
                 home_base=home_base_id in home_sites,
             )
@@ -529,6 +554,23 @@ def labeller(event: Any, findings: Iterable[coverage.Finding], *, officers: Iter
         return names.get((object_type, object_id), f"#{object_id}")
 
     return label
+
+
+def _for_officer(finding: coverage.Finding, officer_id: int) -> coverage.Finding:
+    """The same finding about another officer (its sentences rendered again)."""
+    text = coverage.render(
+        finding.kind,
+        finding.window,
+        role=finding.role,
+        post_ids=finding.post_ids,
+        site_ids=finding.site_ids,
+        officer_ids=(officer_id,),
+        assignment_ids=finding.assignment_ids,
+        requirement_ids=finding.requirement_ids,
+        numbers=dict(finding.numbers),
+        time_zone=finding.time_zone,
+    )
+    return replace(finding, officer_ids=(officer_id,), message_vi=text["vi"], message_en=text["en"])
 
 
 def findings_about(event: Any, assignment: Assignment) -> list[coverage.Finding]:

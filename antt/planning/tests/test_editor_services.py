@@ -307,3 +307,48 @@ def test_bulk_assign_reports_seats_left_open_and_respects_own_units(event: Any, 
             starts_at=event.starts_at - timedelta(hours=1),
         )
     assert SkillFactory(event=event, code="checkpoint").pk == requirement.skill_id
+
+
+def test_candidates_reuse_answers_only_where_they_cannot_differ(planner: Any, event: Any) -> None:
+    """The shortcut for officers with no duty nearby gives exactly what the engine gives each of them."""
+    RestRulesFactory(event=event, min_rest_minutes=480, max_duty_minutes_per_24h=600, max_consecutive_days=2)
+    requirement = RequirementFactory(
+        event=event, min_clearance=2, starts_at=event.starts_at + timedelta(days=1)
+    )
+    day = requirement.ends_at.astimezone(event.tz).date()
+    for clearance in (0, 1, 2, 3):
+        for expiry in (None, day, day - timedelta(days=1)):
+            OfficerFactory(event=event, clearance=clearance, skills=[("checkpoint", expiry)])
+            busy = OfficerFactory(event=event, clearance=clearance, skills=[("checkpoint", expiry)])
+            AssignmentFactory(
+                event=event,
+                officer=busy,
+                skill=requirement.skill,
+                starts_at=requirement.ends_at + timedelta(hours=clearance + 1),
+                ends_at=requirement.ends_at + timedelta(hours=clearance + 3),
+            )
+    later = requirement.ends_at + timedelta(hours=1)
+    OfficerFactory(
+        event=event,
+        clearance=3,
+        skills=["checkpoint"],
+        availability=[{"starts_at": later.isoformat(), "ends_at": event.ends_at.isoformat()}],
+    )
+    requirement = queries.editor_requirement_for(planner, event, requirement.pk)
+
+    def answers(reuse: bool) -> list[tuple[int, list[str], list[str]]]:
+        found = editor.candidates(event, requirement, reuse=reuse)
+        return [
+            (c.officer_id, [str(f.kind) for f in c.refusals], [f.message_en for f in c.refusals])
+            for c in [*found.qualified, *found.near_misses]
+        ]
+
+    fast, slow = answers(True), answers(False)
+    assert fast == slow
+    assert len(fast) == 25
+    assert {kind for _pk, kinds, _m in fast for kind in kinds} >= {
+        "clearance_too_low",
+        "skill_expired",
+        "rest_too_short",
+        "officer_unavailable",
+    }
