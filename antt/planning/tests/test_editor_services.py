@@ -312,10 +312,8 @@ def test_bulk_assign_reports_seats_left_open_and_respects_own_units(event: Any, 
 def test_candidates_reuse_answers_only_where_they_cannot_differ(planner: Any, event: Any) -> None:
     """The shortcut for officers with no duty nearby gives exactly what the engine gives each of them."""
     RestRulesFactory(event=event, min_rest_minutes=480, max_duty_minutes_per_24h=600, max_consecutive_days=2)
-    requirement = RequirementFactory(
-        event=event, min_clearance=2, starts_at=event.starts_at + timedelta(days=1)
-    )
-    day = requirement.ends_at.astimezone(event.tz).date()
+    made = RequirementFactory(event=event, min_clearance=2, starts_at=event.starts_at + timedelta(days=1))
+    day = made.ends_at.astimezone(event.tz).date()
     for clearance in (0, 1, 2, 3):
         for expiry in (None, day, day - timedelta(days=1)):
             OfficerFactory(event=event, clearance=clearance, skills=[("checkpoint", expiry)])
@@ -323,18 +321,18 @@ def test_candidates_reuse_answers_only_where_they_cannot_differ(planner: Any, ev
             AssignmentFactory(
                 event=event,
                 officer=busy,
-                skill=requirement.skill,
-                starts_at=requirement.ends_at + timedelta(hours=clearance + 1),
-                ends_at=requirement.ends_at + timedelta(hours=clearance + 3),
+                skill=made.skill,
+                starts_at=made.ends_at + timedelta(hours=clearance + 1),
+                ends_at=made.ends_at + timedelta(hours=clearance + 3),
             )
-    later = requirement.ends_at + timedelta(hours=1)
+    later = made.ends_at + timedelta(hours=1)
     OfficerFactory(
         event=event,
         clearance=3,
         skills=["checkpoint"],
         availability=[{"starts_at": later.isoformat(), "ends_at": event.ends_at.isoformat()}],
     )
-    requirement = queries.editor_requirement_for(planner, event, requirement.pk)
+    requirement = queries.editor_requirement_for(planner, event, made.pk)
 
     def answers(reuse: bool) -> list[tuple[int, list[str], list[str]]]:
         found = editor.candidates(event, requirement, reuse=reuse)
