@@ -43,12 +43,6 @@ class BulkAssignForm(WindowForm):
     unit = forms.IntegerField(label=_("Unit"), min_value=1)
 
 
-class UnassignForm(forms.Form):
-    back = forms.ChoiceField(
-        choices=[("requirement", "requirement"), ("assignment", "assignment")], required=False
-    )
-
-
 def errors_of(form: forms.Form) -> str:
     """A form's errors as one sentence for a message."""
     return " ".join(str(error) for errors in form.errors.values() for error in errors)
