@@ -88,7 +88,8 @@ def test_dates_are_formatted_per_locale(as_user: Any, planner: Any, event: Any) 
         assert date_format(local, "DATE_FORMAT") in en  # e.g. "Nov. 24, 2026"
     with translation.override("vi"):
         vi_date = date_format(local, "DATE_FORMAT")  # e.g. "Ngày 01 tháng 12 năm 2026" (day zero-padded)
-    assert vi_date.startswith("Ngày ") and f"tháng {local.month} năm {local.year}" in vi_date
+    assert vi_date.startswith("Ngày ")
+    assert f"tháng {local.month} năm {local.year}" in vi_date
     assert vi_date in vi
 
 
