@@ -153,8 +153,8 @@ class CoverageIndex:
             self._build(plan)
 
     def _build(self, plan: CoveragePlan, *, for_changes: bool = True) -> None:
-        """Index the plan and check everything; ``for_changes=False`` leaves out the index that only
-        requirement changes use (for a one-off :func:`audit`)."""
+        """Index the plan and check everything; ``for_changes=False`` leaves out the indexes that only
+        changes use (for a one-off :func:`audit`)."""
         self.time_zone = plan.time_zone
         self.event = plan.window
         self.rest: RestRules = plan.rest
@@ -187,9 +187,10 @@ class CoverageIndex:
         by_officer: defaultdict[int, dict[int, Assignment]] = defaultdict(dict)
         by_req: defaultdict[int, dict[int, Assignment]] = defaultdict(dict)
         active = ACTIVE_STATUSES
+        if for_changes:
+            assignments.update((a.id, a) for a in plan.assignments)
         for a in plan.assignments:  # the inlined equivalent of self._index()
             aid = a.id
-            assignments[aid] = a
             if a.status in active:
                 by_group[a.post_id, a.role][aid] = a
                 by_officer[a.officer_id][aid] = a
