@@ -150,8 +150,8 @@ def coverage_plan(event: Any) -> coverage.CoveragePlan:
     """The event's plan as the coverage engine's dataclasses (seven queries, whatever its size).
 
     Rows come as tuples (times as UTC minutes computed by the database; sites from one small lookup
-    rather than a join); equal windows share one ``Window``; the cyclic garbage
-    collector pauses while the records are built (they form no cycles).
+    rather than a join); equal windows share one ``Window``; the cyclic garbage collector pauses while
+    the records are built (they form no cycles).
     """
     site_of = _Lookup(Post, "site_id", Post.objects.filter(event=event).values_list("pk", "site_id"))
 
@@ -195,7 +195,16 @@ def coverage_plan(event: Any) -> coverage.CoveragePlan:
         )
         assignments = tuple(
             [
-                Asg(pk, officer, post_id, site_of[post_id], window(start, end), role, status, linked)
+                Asg(
+                    pk,
+                    officer,
+                    post_id,
+                    site_of[post_id],
+                    window(start, end),
+                    role,
+                    status,
+                    linked,
+                )
                 for pk, officer, post_id, start, end, role, status, linked in (
                     Assignment.objects.filter(event=event)
                     .order_by()
