@@ -505,6 +505,10 @@ def load_plan(plan: CoveragePlan, scale: Scale) -> dict[str, int]:
             max_duty_minutes_per_24h=plan.rest.max_duty_minutes_per_24h,
             max_consecutive_days=plan.rest.max_consecutive_days,
         )
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # fresh statistics, as autovacuum would soon gather them
+        cursor.execute("ANALYZE")
     return {
         "officers": len(officer_pk),
         "posts": n_posts,
