@@ -104,77 +104,122 @@ def _best_day_minutes(duties: Sequence[Duty], rest: int) -> int:
     return best[-1]
 
 
-def _day_bound(
-    problem: RosterProblem,
-    duties: Sequence[Duty],
-    static_groups: dict[tuple[frozenset[str], int], int],
-    dynamic: Sequence[Officer],
-) -> int:
-    """Per day, in minutes: each officer works at most the best rest-respecting chain of that day's
-    duties (and at most the 24-hour limit); a max flow spreads that over the classes they serve."""
+def _max_work(caps: Sequence[int], limit: int | None, min_off: int) -> int:
+    """Most minutes over the horizon when day ``d`` is worth ``caps[d]`` (0: cannot work), no more
+    than ``limit`` days in a row, and a rest between two work stretches at least ``min_off`` days."""
+    days = len(caps)
+    limit = days if limit is None else max(0, limit)
+    min_off = max(1, min_off)
+    # State: ("run", r) worked the last r days; ("off", k) k days off since the last work day
+    # (k capped at min_off); ("start",) never worked yet. A dictionary of best values per state.
+    states: dict[tuple[str, int], int] = {("start", 0): 0}
+    for cap in caps:
+        after: dict[tuple[str, int], int] = {}
+
+        def keep(state: tuple[str, int], value: int, into: dict[tuple[str, int], int] = after) -> None:
+            if into.get(state, -1) < value:
+                into[state] = value
+
+        for (kind, count), value in states.items():
+            # A day off.
+            if kind == "start":
+                keep(("start", 0), value)
+            elif kind == "run":
+                keep(("off", 1), value)
+            else:
+                keep(("off", min(min_off, count + 1)), value)
+            # A work day.
+            if cap <= 0:
+                continue
+            if kind == "run":
+                if count + 1 <= limit:
+                    keep(("run", count + 1), value + cap)
+            elif (kind == "start" or count >= min_off) and limit >= 1:
+                keep(("run", 1), value + cap)
+        states = after
+    return max(states.values())
+
+
+def _officer_day_bound(problem: RosterProblem, duties: Sequence[Duty]) -> int:
+    """Over the horizon, in minutes, as one flow: source → officer group (what a group member can
+    work over the horizon: the best choice of work days under the consecutive-days rules and
+    their own days off and absences, each day worth its best rest-respecting chain, at most the
+    total limit) → group x day (that day's chain, at most the 24-hour limit) → demand class of
+    that day it may serve → sink (the class's slot-minutes)."""
+    rules = problem.rules
     by_day: dict[int, list[Duty]] = defaultdict(list)
     for duty in duties:
         by_day[duty.day].append(duty)
-    rules = problem.rules
-    total = 0
+    days = horizon_days(duties)
+    day_cap = [0] * days
+    spans: list[tuple[int, int]] = [(0, 0)] * days
+    day_classes: list[list[_Class]] = [[] for _ in range(days)]
+    wanted: dict[_Class, int] = defaultdict(int)
     for day, todays in by_day.items():
-        per_officer = _best_day_minutes(todays, rules.min_rest_minutes)
+        cap = _best_day_minutes(todays, rules.min_rest_minutes)
         if rules.max_minutes_per_24h is not None:
-            per_officer = min(per_officer, rules.max_minutes_per_24h)
-        wanted: dict[_Class, int] = defaultdict(int)
+            cap = min(cap, rules.max_minutes_per_24h)
+        day_cap[day] = cap
+        spans[day] = (min(duty.start for duty in todays), max(duty.end for duty in todays))
         for duty in todays:
             wanted[duty.skill, duty.min_clearance, day] += duty.headcount * duty.minutes
-        classes = list(wanted)
-        lo = min(duty.start for duty in todays)
-        hi = max(duty.end for duty in todays)
-        total += _max_flow(classes, wanted, _groups(classes, static_groups, dynamic, lo, hi), per_officer)
-    return total
-
-
-def _horizon_bound(problem: RosterProblem, duties: Sequence[Duty]) -> int:
-    """Over the whole horizon, in minutes: an officer works at most the best day's chain on each day
-    they may work (the maximum consecutive days forces days off) and at most their total limit."""
-    rules = problem.rules
-    by_day: dict[int, list[Duty]] = defaultdict(list)
-    for duty in duties:
-        by_day[duty.day].append(duty)
-    best_day = max(_best_day_minutes(todays, rules.min_rest_minutes) for todays in by_day.values())
-    if rules.max_minutes_per_24h is not None:
-        best_day = min(best_day, rules.max_minutes_per_24h)
-    days = horizon_days(duties)
-    work_days = days
-    if rules.max_consecutive_days is not None:
-        work_days = days - days // (rules.max_consecutive_days + 1)
-    wanted: dict[_Class, int] = defaultdict(int)
-    for duty in duties:
-        wanted[duty.skill, duty.min_clearance, -1] += duty.headcount * duty.minutes
-    classes = list(wanted)
-    groups: dict[tuple[tuple[int, ...], int], int] = defaultdict(int)
+    for klass in wanted:
+        day_classes[klass[2]].append(klass)
+    class_index = {klass: k for k, klass in enumerate(wanted)}
+    groups: dict[tuple[tuple[tuple[int, ...], ...], int], int] = defaultdict(int)
+    static_keys: dict[tuple[frozenset[str], int], tuple[tuple[tuple[int, ...], ...], int]] = {}
     for officer in problem.officers:
-        skills = {grant.skill for grant in officer.skills}
-        signature = tuple(
-            k
-            for k, (skill, need, _day) in enumerate(classes)
-            if officer.clearance >= need and (skill is None or skill in skills)
-        )
-        if not signature:
+        static = _static(officer)
+        skills = frozenset(grant.skill for grant in officer.skills)
+        if static and (skills, officer.clearance) in static_keys:
+            groups[static_keys[skills, officer.clearance]] += 1
             continue
-        free_days = max(0, min(work_days, days - len([d for d in officer.days_off if 0 <= d < days])))
-        cap = free_days * best_day
+        serves: list[tuple[int, ...]] = []
+        for day in range(days):
+            lo, hi = spans[day]
+            if static:
+                serves.append(
+                    tuple(
+                        class_index[klass]
+                        for klass in day_classes[day]
+                        if officer.clearance >= klass[1] and (klass[0] is None or klass[0] in skills)
+                    )
+                )
+            else:
+                serves.append(
+                    tuple(class_index[klass] for klass in day_classes[day] if _serves(officer, klass, lo, hi))
+                )
+        caps = [day_cap[day] if serves[day] else 0 for day in range(days)]
+        total = _max_work(caps, rules.max_consecutive_days, rules.min_consecutive_days_off)
         maximum, _ = limits(officer, rules)
         if maximum is not None:
-            cap = min(cap, maximum)
-        groups[signature, cap] += 1
+            total = min(total, maximum)
+        key = (tuple(serves), total)
+        if static:
+            static_keys[skills, officer.clearance] = key
+        groups[key] += 1
     flow = max_flow.SimpleMaxFlow()
     source, sink = 0, 1
-    for g, ((signature, cap), count) in enumerate(groups.items()):
-        node = 2 + len(classes) + g
-        flow.add_arc_with_capacity(source, node, count * cap)
-        for k in signature:
-            flow.add_arc_with_capacity(node, 2 + k, count * cap)
-    for k, klass in enumerate(classes):
+    node = 2 + len(class_index)
+    for (served, total), count in groups.items():
+        if total <= 0:
+            continue
+        group = node
+        node += 1
+        flow.add_arc_with_capacity(source, group, count * total)
+        for day, classes in enumerate(served):
+            if not classes:
+                continue
+            group_day = node
+            node += 1
+            flow.add_arc_with_capacity(group, group_day, count * day_cap[day])
+            for k in classes:
+                flow.add_arc_with_capacity(group_day, 2 + k, count * day_cap[day])
+    for klass, k in class_index.items():
         flow.add_arc_with_capacity(2 + k, sink, wanted[klass])
-    return flow.optimal_flow() if groups and flow.solve(source, sink) == flow.OPTIMAL else 0
+    if node == 2 + len(class_index):
+        return 0
+    return flow.optimal_flow() if flow.solve(source, sink) == flow.OPTIMAL else sum(wanted.values())
 
 
 def coverable_upper_bound(problem: RosterProblem, duties: Sequence[Duty] | None = None) -> int:
@@ -208,7 +253,7 @@ def coverable_upper_bound(problem: RosterProblem, duties: Sequence[Duty] | None 
         classes = list(wanted)
         groups = _groups(classes, static_groups, dynamic, lo, hi)
         total += _max_flow(classes, wanted, groups, 1) * (hi - lo)
-    total = min(total, _day_bound(problem, duties, static_groups, dynamic), _horizon_bound(problem, duties))
+    total = min(total, _officer_day_bound(problem, duties))
     # Coarse capacity: nobody works more than the 24-hour limit per day or the total limit.
     rules = problem.rules
     days = horizon_days(duties) + 1

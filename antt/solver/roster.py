@@ -14,12 +14,12 @@ from __future__ import annotations
 import time
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from ortools.sat.python import cp_model
 
-from antt.solver.bound import coverable_upper_bound
+from antt.solver.bound import _best_day_minutes, coverable_upper_bound
 from antt.solver.engine import SolveOptions, SolveStatus, forbid_pattern, run_cp_sat
 from antt.solver.errors import Reason
 from antt.solver.explain import explain_uncovered, format_duty
@@ -31,6 +31,7 @@ from antt.solver.model import (
     Officer,
     RosterProblem,
     RosterResult,
+    Rules,
 )
 from antt.solver.rules import (
     TravelTable,
@@ -147,7 +148,13 @@ def _day_cells(
     state: _OfficerState,
     vars_by_day: Mapping[int, list[cp_model.IntVar]],
     last_day: int,
+    derived: list[tuple[cp_model.IntVar, Callable[[Mapping[int, int]], int]]],
+    exclusive: set[int],
 ) -> list[cp_model.IntVar | bool]:
+    """One cell per day: worked (a literal), or a constant for days before the cut and empty days.
+
+    On ``exclusive`` days the rules allow at most one of the officer's duties, so "worked" is
+    their sum, a linear equality whose relaxation is exact (the maximum is much weaker)."""
     cells: list[cp_model.IntVar | bool] = []
     for day in range(last_day + 1):
         if day in state.days:
@@ -160,9 +167,44 @@ def _day_cells(
             cells.append(day_vars[0])
         else:
             worked = model.new_bool_var("")
-            model.add_max_equality(worked, day_vars)
+            if day in exclusive:
+                model.add(worked == cp_model.LinearExpr.sum(day_vars))
+            else:
+                model.add_max_equality(worked, day_vars)
             cells.append(worked)
+            derived.append((worked, _max_of(day_vars)))
     return cells
+
+
+def _exclusive(duties: Sequence[Duty], rules: Rules, travel: TravelTable) -> bool:
+    """True when the hard rules let one officer work at most one of ``duties`` (all start on one day)."""
+    if len(duties) < 2:
+        return True
+    if max(duty.start for duty in duties) < min(duty.end for duty in duties) + rules.min_rest_minutes:
+        return True  # every pair overlaps or lies closer than the minimum rest
+    shortest = sorted(duty.minutes for duty in duties)
+    if rules.max_minutes_per_24h is not None and shortest[0] + shortest[1] > rules.max_minutes_per_24h:
+        return True  # any two start within 24 hours of each other and exceed the 24-hour limit
+    if len(duties) > 12:
+        return False
+    return all(
+        pair_conflict(a, b, rules, travel) is not None
+        or (rules.max_minutes_per_24h is not None and a.minutes + b.minutes > rules.max_minutes_per_24h)
+        for i, a in enumerate(duties)
+        for b in duties[i + 1 :]
+    )
+
+
+def _max_of(lits: Sequence[cp_model.IntVar]) -> Callable[[Mapping[int, int]], int]:
+    indexes = [lit.index for lit in lits]
+    return lambda values: max(values.get(index, 0) for index in indexes)
+
+
+def _excess_over(
+    lits: Sequence[cp_model.IntVar], weights: Sequence[int], offset: int
+) -> Callable[[Mapping[int, int]], int]:
+    pairs = [(lit.index, weight) for lit, weight in zip(lits, weights, strict=True)]
+    return lambda values: max(0, offset + sum(weight for index, weight in pairs if values.get(index, 0)))
 
 
 def _solve_chunk(
@@ -174,6 +216,7 @@ def _solve_chunk(
     *,
     whole_horizon: bool,
     gap: float | None = None,
+    chronological: bool = False,
 ) -> _ChunkOutcome:
     """Build and solve one CP-SAT model for ``chunk`` given what was assigned before it."""
     problem = ctx.problem
@@ -195,7 +238,7 @@ def _solve_chunk(
             per_officer[o].append(duty)
     if time_limit <= 0:
         # No time left for a model: the greedy start is the answer for this part.
-        return _ChunkOutcome(sorted(_greedy(ctx, chunk, x)), SolveStatus.FEASIBLE, 0.0, 0.0)
+        return _ChunkOutcome(sorted(_greedy(ctx, chunk, x, chronological)), SolveStatus.FEASIBLE, 0.0, 0.0)
     for o, d in ctx.pins:
         if (o, d) in x:
             model.add(x[o, d] == 1)
@@ -216,6 +259,8 @@ def _solve_chunk(
         coefficients.extend([-slot_cost] * len(cells))
     assumptions: list[cp_model.IntVar] = []
     assumption_names: dict[int, str] = {}
+    # Auxiliary variables and how to compute them from the x values, to complete the hint.
+    derived: list[tuple[cp_model.IntVar, Callable[[Mapping[int, int]], int]]] = []
     last_day = max((duty.day for duty in chunk), default=0)
     last_day = max(last_day, ctx.days - 1)
     day_rules = rules.max_consecutive_days is not None or rules.min_consecutive_days_off > 1
@@ -276,10 +321,15 @@ def _solve_chunk(
         # Consecutive days worked and off, with the days before the cut as constants. When the
         # officer's candidate duties all start on one day, the candidate filter already decided.
         vars_by_day: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+        duties_by_day: dict[int, list[Duty]] = defaultdict(list)
         for duty, lit in zip(duties, lits, strict=True):
             vars_by_day[duty.day].append(lit)
+            duties_by_day[duty.day].append(duty)
         if day_rules and len(vars_by_day) > 1:
-            day_cells = _day_cells(model, state, vars_by_day, last_day)
+            exclusive = {
+                day for day, todays in duties_by_day.items() if _exclusive(todays, rules, ctx.travel)
+            }
+            day_cells = _day_cells(model, state, vars_by_day, last_day, derived, exclusive)
             first = min(vars_by_day)
             limit = rules.max_consecutive_days
             if limit is not None:
@@ -327,12 +377,16 @@ def _solve_chunk(
         if exact_fairness:
             excess = model.new_int_var(0, state.minutes + own_total, "")
             model.add(excess >= worked + state.minutes - ctx.target_minutes)
+            derived.append((excess, _excess_over(lits, minutes, state.minutes - ctx.target_minutes)))
             terms.append(excess)
             coefficients.append(weights.fairness_minute)
             nights = [lit for duty, lit in zip(duties, lits, strict=True) if duty.pattern in ctx.night_codes]
             if weights.fairness_night and nights and state.nights + len(nights) > ctx.target_nights:
                 excess_nights = model.new_int_var(0, state.nights + len(nights), "")
                 model.add(excess_nights >= cp_model.LinearExpr.sum(nights) + state.nights - ctx.target_nights)
+                derived.append(
+                    (excess_nights, _excess_over(nights, [1] * len(nights), state.nights - ctx.target_nights))
+                )
                 terms.append(excess_nights)
                 coefficients.append(weights.fairness_night)
     # Changes to published assignments: each one not kept costs; the published roster is the hint.
@@ -345,8 +399,25 @@ def _solve_chunk(
             terms.append(x[o, d])
             coefficients.append(-weights.change)
     hint = _greedy(ctx, chunk, x)
-    for key in hint:
-        model.add_hint(x[key], True)
+    if chronological:
+        # Over many days the chronological order often does better; keep whichever covers more.
+        duty_of = {duty.index: duty for duty in chunk}
+
+        def worth(chosen: set[tuple[int, int]]) -> int:
+            return sum(duty_of[d].protection * duty_of[d].minutes for _o, d in chosen)
+
+        other = _greedy(ctx, chunk, x, chronological=True)
+        if worth(other) > worth(hint):
+            hint = other
+    # A complete hint (every variable) lets CP-SAT start from the greedy roster at once.
+    values: dict[int, int] = {}
+    for key, var in x.items():
+        values[var.index] = int(key in hint)
+        model.add_hint(var, key in hint)
+    for var, compute in derived:
+        model.add_hint(var, compute(values))
+    for enforce in assumptions:
+        model.add_hint(enforce, True)
     model.minimize(cp_model.LinearExpr.weighted_sum(terms, coefficients) + constant)
     run = run_cp_sat(model, options, time_limit=time_limit, assumptions=assumptions, absolute_gap=gap)
     if run.status is SolveStatus.INFEASIBLE and assumptions:
@@ -370,9 +441,14 @@ def _solve_chunk(
 
 
 def _greedy(
-    ctx: _Context, chunk: Sequence[Duty], x: Mapping[tuple[int, int], cp_model.IntVar]
+    ctx: _Context,
+    chunk: Sequence[Duty],
+    x: Mapping[tuple[int, int], cp_model.IntVar],
+    chronological: bool = False,
 ) -> set[tuple[int, int]]:
-    """A quick feasible start: locked, then published assignments, then first-fit by priority."""
+    """A quick feasible start: locked, then published assignments, then first-fit by priority
+    (fewest candidates first; with ``chronological``, by start time first, which over many days
+    lets the day-count rules rest officers in turn instead of all at once)."""
     rules = ctx.problem.rules
     by_duty: dict[int, list[int]] = defaultdict(list)
     for o, d in x:
@@ -431,9 +507,14 @@ def _greedy(
     for o, d in sorted(ctx.published, key=lambda pair: (ctx.duties[pair[1]].start, pair)):
         if (o, d) in x and (o, d) not in chosen and fits(o, duty_of[d]):
             take(o, duty_of[d])
-    for duty in sorted(
-        chunk, key=lambda duty: (len(by_duty[duty.index]), -duty.protection, duty.start, duty.index)
-    ):
+
+    def priority(duty: Duty) -> tuple[int, ...]:
+        scarcity = (len(by_duty[duty.index]), -duty.protection)
+        if chronological:
+            return (duty.start, *scarcity, duty.index)
+        return (*scarcity, duty.start, duty.index)
+
+    for duty in sorted(chunk, key=priority):
         for o in by_duty[duty.index]:
             if count[duty.index] >= duty.headcount:
                 break
@@ -677,6 +758,12 @@ def _rolling_horizon(
     pinned: dict[int, int] = defaultdict(int)
     for _o, d in ctx.pins:
         pinned[d] += 1
+    # Scarce skills first, over the whole horizon; their duties then count as held like the pins.
+    if not options.cancelled():
+        open_heads = {duty.index: max(0, duty.headcount - pinned[duty.index]) for duty in ctx.duties}
+        left = options.time_limit if options.deterministic else max(0.0, deadline - time.monotonic())
+        statuses.extend(_scarce_phase(ctx, options, SCARCE_TIME_SHARE * left, open_heads))
+        pinned = defaultdict(int, {d: duty.headcount - open_heads[d] for d, duty in enumerate(ctx.duties)})
     for day in sorted(by_day_cluster):
         for cluster in sorted(by_day_cluster[day]):
             if options.cancelled():
@@ -735,6 +822,152 @@ def _rolling_horizon(
     if options.cancelled():
         statuses.append(SolveStatus.CANCELLED)
     return objective, bound
+
+
+# Skills whose demand is at least this share of what their holders can work are rostered first,
+# over the whole horizon (the day-by-day view spends the few holders myopically: everybody works
+# the first six days and nobody is left for the seventh).
+SCARCE_SHARE = 0.5
+# At most this many officer x duty-class variables in the whole-horizon model of one scarce skill.
+SCARCE_VARIABLE_LIMIT = 60_000
+# Share of the time left that the scarce skills' models get.
+SCARCE_TIME_SHARE = 0.1
+
+_ClassKey = tuple[int, int, int, str, int, int]
+
+
+def _scarce_skills(ctx: _Context, open_heads: Mapping[int, int]) -> list[tuple[str, list[int]]]:
+    """Skills whose open demand is large against their holders' working capacity, scarcest first,
+    each with its holders (skills whose model would exceed ``SCARCE_VARIABLE_LIMIT`` are left out)."""
+    rules = ctx.problem.rules
+    demand: dict[str, int] = defaultdict(int)
+    times: dict[str, set[_ClassKey]] = defaultdict(set)
+    for duty in ctx.duties:
+        if duty.skill is not None and open_heads[duty.index] > 0:
+            demand[duty.skill] += open_heads[duty.index] * duty.minutes
+            times[duty.skill].add(
+                (duty.start, duty.end, duty.day, duty.pattern, duty.min_clearance, duty.protection)
+            )
+    if not demand:
+        return []
+    holders: dict[str, list[int]] = defaultdict(list)
+    for o, officer in enumerate(ctx.officers):
+        for skill in {grant.skill for grant in officer.skills}:
+            if skill in demand:
+                holders[skill].append(o)
+    by_day: dict[int, list[Duty]] = defaultdict(list)
+    for duty in ctx.duties:
+        by_day[duty.day].append(duty)
+    day_minutes = max(_best_day_minutes(todays, rules.min_rest_minutes) for todays in by_day.values())
+    if rules.max_minutes_per_24h is not None:
+        day_minutes = min(day_minutes, rules.max_minutes_per_24h)
+    work_days = ctx.days
+    if rules.max_consecutive_days is not None:
+        work_days -= ctx.days // (rules.max_consecutive_days + 1)
+    ranked: list[tuple[float, str]] = []
+    for skill, minutes in demand.items():
+        capacity = 0
+        for o in holders.get(skill, ()):
+            maximum, _ = limits(ctx.officers[o], rules)
+            cap = work_days * day_minutes
+            capacity += cap if maximum is None else min(cap, maximum)
+        if (
+            holders.get(skill)
+            and minutes >= SCARCE_SHARE * capacity
+            and len(holders[skill]) * len(times[skill]) <= SCARCE_VARIABLE_LIMIT
+        ):
+            ranked.append((-minutes / max(1, capacity), skill))
+    return [(skill, holders[skill]) for _ratio, skill in sorted(ranked)]
+
+
+def _placement_cost(ctx: _Context, o: int, duty: Duty) -> tuple[bool, bool, bool, bool, int]:
+    """Which of a class's duties suits officer ``o`` best: published, home site, unit, preference."""
+    officer = ctx.officers[o]
+    return (
+        (o, duty.index) not in ctx.published,
+        officer.home_site is not None and officer.home_site != duty.site,
+        bool(duty.unit) and officer.unit != duty.unit,
+        bool(officer.preferred_posts) and duty.post not in officer.preferred_posts,
+        duty.index,
+    )
+
+
+def _scarce_phase(
+    ctx: _Context, options: SolveOptions, time_limit: float, open_heads: dict[int, int]
+) -> list[SolveStatus]:
+    """Roster the scarce skills over the whole horizon before the rolling horizon, scarcest first.
+
+    Duties alike in everything the hard rules see (times, day, pattern, skill, clearance) and in
+    protection form one class; a model over officer x class (small: a few holders, a few classes a
+    day) decides who works when, then each class's officers are spread over its duties (published
+    holders, home site, unit, preferences first). The aggregation is exact for the hard rules when
+    no travel time exceeds the minimum rest (the rest rule then implies the travel rule); otherwise
+    the phase is skipped. Updates ``open_heads`` and returns the statuses of the models.
+    """
+    rules = ctx.problem.rules
+    if ctx.travel.max > rules.min_rest_minutes or time_limit <= 0:
+        return []
+    scarce = _scarce_skills(ctx, open_heads)
+    statuses: list[SolveStatus] = []
+    sizes = [len(holders) for _skill, holders in scarce]
+    for number, (skill, holders) in enumerate(scarce):
+        if options.cancelled():
+            break
+        members: dict[_ClassKey, list[Duty]] = defaultdict(list)
+        for duty in ctx.duties:
+            if duty.skill == skill and open_heads[duty.index] > 0:
+                key = (duty.start, duty.end, duty.day, duty.pattern, duty.min_clearance, duty.protection)
+                members[key].append(duty)
+        keys = sorted(members)
+        reps: list[Duty] = []
+        for start, end, day, pattern, clearance, protection in keys:
+            reps.append(
+                Duty(
+                    index=len(ctx.duties) + len(reps),
+                    demand="",
+                    post="",
+                    site="",
+                    cluster="",
+                    start=start,
+                    end=end,
+                    day=day,
+                    pattern=pattern,
+                    skill=skill,
+                    min_clearance=clearance,
+                    headcount=sum(
+                        open_heads[duty.index]
+                        for duty in members[start, end, day, pattern, clearance, protection]
+                    ),
+                    protection=protection,
+                    unit=None,
+                )
+            )
+        # The least versatile officers first (low clearance, few skills): the greedy start then
+        # keeps the others for the duties only they can take.
+        holders = sorted(holders, key=lambda o: (ctx.officers[o].clearance, len(ctx.officers[o].skills), o))
+        candidates = {
+            rep.index: [o for o in holders if eligibility_block(ctx.officers[o], rep) is None] for rep in reps
+        }
+        share = time_limit * sizes[number] / max(1, sum(sizes))
+        outcome = _solve_chunk(
+            ctx, reps, candidates, options, share, whole_horizon=False, gap=None, chronological=True
+        )
+        statuses.append(outcome.status)
+        by_rep: dict[int, list[int]] = defaultdict(list)
+        for o, r in outcome.chosen:
+            by_rep[r].append(o)
+        chosen: list[tuple[int, int]] = []
+        for rep, key in zip(reps, keys, strict=True):
+            duties = members[key]
+            for o in sorted(by_rep.get(rep.index, ())):
+                best = min(
+                    (duty for duty in duties if open_heads[duty.index] > 0),
+                    key=lambda duty, o=o: _placement_cost(ctx, o, duty),  # type: ignore[misc]
+                )
+                open_heads[best.index] -= 1
+                chosen.append((o, best.index))
+        _record(ctx, chosen)
+    return statuses
 
 
 class _Budget:
