@@ -74,4 +74,18 @@ def _start_task_worker() -> subprocess.Popen[bytes] | None:
     return subprocess.Popen(
         [sys.executable, "-m", "antt.cli", "db_worker", "--queue-name", "*", "--interval", "0.5"],
         env={**os.environ, "ANTT_DEMO": "1"},
+        preexec_fn=_stop_with_parent if sys.platform.startswith("linux") else None,
     )
+
+
+def _stop_with_parent() -> None:
+    """In the worker, before it starts: ask Linux to send it SIGTERM when the demo server dies.
+
+    uvicorn re-raises the SIGTERM/SIGINT it caught once it has shut down, so the server process may end
+    before its ``finally`` runs; without this the worker would be left behind, holding the database.
+    """
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
