@@ -163,19 +163,6 @@ class _Plan:
     duties: dict[int, list[coverage.Assignment]] = field(default_factory=dict)
 
 
-class _Index(coverage.CoverageIndex):
-    """The engine's index, checking the coverage of the ``wanted`` (post id, role) groups only: the other
-    duties of the officers are there for their working-time rules, their posts' coverage is not asked."""
-
-    def __init__(self, plan: coverage.CoveragePlan, wanted: set[tuple[int, str]]) -> None:
-        self._wanted = wanted
-        super().__init__(plan)
-
-    def _check_group(self, key: tuple[int, str], *args: Any, **kwargs: Any) -> list[coverage.Finding]:
-        # (extra arguments passed through: the engine's private signature may grow)
-        return super()._check_group(key, *args, **kwargs) if key in self._wanted else []
-
-
 def _small_plan(
     event: Any,
     *,
@@ -298,13 +285,93 @@ def check(event: Any, proposal: Proposal, *, site: Site, before: Proposal | None
         requirement_ids=[r for r in (proposal.requirement_id,) if r is not None],
     )
     wanted = {(proposal.post_id, proposal.role)} | ({(before.post_id, before.role)} if before else set())
-    index = _Index(small.plan, wanted)
+    index = coverage.CoverageIndex(small.plan, groups=wanted)
     known = {a.id for a in small.plan.assignments}
     if proposal.replaces is not None and proposal.replaces in known:
         delta = index.update_assignment(proposal.engine())
     else:
         delta = index.add_assignment(proposal.engine())
     return Check(proposal=proposal, added=list(delta.added), removed=list(delta.removed))
+
+
+def refusals(event: Any, proposal: Proposal, *, before: Proposal | None = None) -> list[coverage.Finding]:
+    """``check(...).refusals`` for what the service needs only: the proposal's own qualification and the
+    working-time rules of its officer. Every refused kind is about the officer and the assignment alone
+    (no coverage), so the engine sees a slice: the officer(s) with all their active duties (one query on
+    the (officer, starts_at) index; a person holds a few dozen duties at most), their skills and the
+    proposal's requirement. Five queries at most, whatever the size of the event."""
+    officer_ids = sorted({proposal.officer_id} | ({before.officer_id} if before else set()))
+    rows = list(
+        Assignment.objects.filter(event=event, officer_id__in=officer_ids, status__in=ACTIVE)
+        .order_by()
+        .values_list(*_ASSIGNMENT_VALUES)
+    )
+    requirement_ids = {r for r in (proposal.requirement_id, before and before.requirement_id) if r}
+    requirement_ids |= {row[-1] for row in rows if row[-1] is not None}
+    plan = coverage.CoveragePlan(
+        window=coverage.Window.of(event.starts_at, event.ends_at),
+        time_zone=event.time_zone,
+        requirements=_engine_requirements(Requirement.objects.filter(event=event, pk__in=requirement_ids)),
+        assignments=tuple(sorted((_engine_assignment(row) for row in rows), key=lambda a: a.id)),
+        officers=_engine_officers(Officer.objects.filter(event=event, pk__in=officer_ids)),
+        rest=_rest(event),
+    )
+    index = coverage.CoverageIndex(plan, groups=())
+    known = {a.id for a in plan.assignments}
+    if proposal.replaces is not None and proposal.replaces in known:
+        delta = index.update_assignment(proposal.engine())
+    else:
+        delta = index.add_assignment(proposal.engine())
+    return Check(proposal=proposal, added=list(delta.added), removed=list(delta.removed)).refusals
+
+
+def _engine_requirements(requirements: Any) -> tuple[coverage.Requirement, ...]:
+    return tuple(
+        coverage.Requirement(
+            id=pk,
+            post_id=post_id,
+            site_id=site_id,
+            window=coverage.Window.of(start, end),
+            role=role,
+            headcount=headcount,
+            min_clearance=clearance,
+            rule_id=rule_id,
+        )
+        for pk, post_id, site_id, start, end, role, headcount, clearance, rule_id in requirements.values_list(
+            "pk",
+            "post_id",
+            "post__site_id",
+            "starts_at",
+            "ends_at",
+            "skill__code",
+            "headcount",
+            "min_clearance",
+            "rule_id",
+        )
+    )
+
+
+def _engine_officers(officers: Any, *, skill_ids: Iterable[int] | None = None) -> tuple[coverage.Officer, ...]:
+    """The engine's officers for a queryset of officers (two queries): every skill held, or those of
+    ``skill_ids``."""
+    held = OfficerSkill.objects.filter(officer__in=officers.values("pk"))
+    if skill_ids is not None:
+        held = held.filter(skill_id__in=sorted(set(skill_ids)))
+    skills: dict[int, list[coverage.Skill]] = defaultdict(list)
+    for officer_id, code, expires in held.values_list("officer_id", "skill__code", "expires_on"):
+        skills[officer_id].append(coverage.Skill(code=code, expires=expires))
+    return tuple(
+        coverage.Officer(
+            id=pk,
+            unit_id=unit_id,
+            skills=tuple(skills.get(pk, ())),
+            clearance=clearance,
+            availability=_windows(availability) if availability else None,
+        )
+        for pk, unit_id, clearance, availability in officers.order_by("pk").values_list(
+            "pk", "unit_id", "clearance", "availability"
+        )
+    )
 
 
 def proposal_for(
@@ -429,7 +496,7 @@ def candidates(
         site=site,
         requirement_ids=[requirement.pk],
     )
-    index = _Index(small.plan, {(post.pk, requirement.skill.code)})
+    index = coverage.CoverageIndex(small.plan, groups={(post.pk, requirement.skill.code)})
     clearances = {o.id: o.clearance for o in small.plan.officers}
     findings = index.findings()
     window = coverage.Window.of(start, end)
@@ -584,5 +651,5 @@ def findings_about(event: Any, assignment: Assignment) -> list[coverage.Finding]
         site=assignment.post.site,
         requirement_ids=[assignment.requirement_id] if assignment.requirement_id else [],
     )
-    index = _Index(small.plan, {(proposal.post_id, proposal.role)})
+    index = coverage.CoverageIndex(small.plan, groups={(proposal.post_id, proposal.role)})
     return [f for f in index.findings() if assignment.pk in f.assignment_ids]

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -556,11 +557,11 @@ def _refuse_missing_skill(officer: Officer, skill: Skill) -> None:
 
 
 def _refuse_broken_rules(
-    event: Any, proposal: editor.Proposal, *, site: Site, before: editor.Proposal | None = None
+    event: Any, proposal: editor.Proposal, *, before: editor.Proposal | None = None
 ) -> None:
     """Refuse what the coverage engine says the assignment would break for the officer: skill expired on
     that date, clearance below the requirement's, outside the officer's availability, rest rules."""
-    refusals = editor.check(event, proposal, site=site, before=before).refusals
+    refusals = editor.refusals(event, proposal, before=before)
     if not refusals:
         return
     first = refusals[0]
@@ -568,6 +569,18 @@ def _refuse_broken_rules(
     reason = coverage.explain(first, lang, editor.labeller(event, refusals))
     error = Invalid if first.kind in editor.REFUSED_INVALID else Conflict
     raise error(_("Not saved: %(reason)s") % {"reason": reason}, field="officer", code=str(first.kind))
+
+
+def _clean_assignment(assignment: Assignment) -> None:
+    """``full_clean()`` once, less what is known already: the event, officer, post and skill are instances
+    of this event (``writes.same_event``; the officer is locked next) whose rows the database's foreign
+    keys guard, and the window rule is ``_check_window``'s. (The requirement, whose foreign key the
+    database does not guard, is still looked up.)"""
+    try:
+        assignment.full_clean(exclude=("event", "officer", "post", "skill"), validate_constraints=False)
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise Invalid(" ".join(messages), field=None if field == "__all__" else field) from exc
 
 
 def _check_window(starts_at: datetime, ends_at: datetime) -> None:
@@ -610,7 +623,8 @@ def assign_officer(
         skill=skill,
         requirement=requirement,
     )
-    writes.full_clean(assignment)
+    _check_window(starts_at, ends_at)
+    _clean_assignment(assignment)
     _within_event(event, starts_at, ends_at)
     officer = _lock_officer(officer)
     _refuse_missing_skill(officer, skill)
@@ -625,15 +639,17 @@ def assign_officer(
         ends_at=ends_at,
         requirement_id=requirement.pk if requirement else None,
     )
-    _refuse_broken_rules(event, proposal, site=post.site)
-    return writes.create(
+    _refuse_broken_rules(event, proposal)
+    # writes.create without its second full_clean (done above) and second permission check (_may_assign)
+    writes.save(assignment)
+    audit.record(
         actor=actor,
-        action=granted,
+        action="planning.assign_officer",
+        target=assignment,
         event=event,
-        obj=assignment,
-        fields=ASSIGNMENT_FIELDS,
-        audit_action="planning.assign_officer",
+        changes=audit.diff({}, audit.snapshot(assignment, ASSIGNMENT_FIELDS)),
     )
+    return assignment
 
 
 @transaction.atomic
@@ -651,7 +667,6 @@ def update_assignment(*, actor: Any, assignment: Assignment, **changes: Any) -> 
         )
     officer = changes.get("officer", assignment.officer)
     _own_unit(actor, event, granted, assignment.officer, officer)
-    post = changes.get("post", assignment.post)
     skill = changes.get("skill", assignment.skill)
     starts_at = changes.get("starts_at", assignment.starts_at)
     ends_at = changes.get("ends_at", assignment.ends_at)
@@ -663,7 +678,6 @@ def update_assignment(*, actor: Any, assignment: Assignment, **changes: Any) -> 
     _refuse_broken_rules(
         event,
         editor.proposal_of(assignment, **changes),
-        site=post.site,
         before=editor.proposal_of(assignment),
     )
     assignment, _delta = writes.update(

@@ -144,17 +144,26 @@ class CoverageIndex:
     (the (post, role) groups, the officer's duties and the assignments involved) and return the
     :class:`CoverageDelta`. The result is always identical to a fresh ``audit`` of the changed plan.
     Changing the event window, zone, rest rules or opening hours needs a new index.
+
+    ``groups`` scopes the index to a slice of a plan: only the coverage (uncovered, overstaffed) of
+    those (post id, role) groups is checked, every officer and every assignment is still checked on its
+    own. The findings are then those of :func:`audit` about the groups, officers and assignments given
+    (the other groups' duties may be there for their officers' working-time rules only).
+    ``None`` (the default) checks every group.
     """
 
-    def __init__(self, plan: CoveragePlan) -> None:
+    def __init__(self, plan: CoveragePlan, *, groups: Iterable[GroupKey] | None = None) -> None:
         # Building creates hundreds of thousands of container objects and no reference cycles; the
         # cyclic garbage collector would only rescan them again and again, so it pauses meanwhile.
         with collector_paused():
-            self._build(plan)
+            self._build(plan, groups=groups)
 
-    def _build(self, plan: CoveragePlan, *, for_changes: bool = True) -> None:
+    def _build(
+        self, plan: CoveragePlan, *, for_changes: bool = True, groups: Iterable[GroupKey] | None = None
+    ) -> None:
         """Index the plan and check everything; ``for_changes=False`` leaves out the indexes that only
-        changes use (for a one-off :func:`audit`)."""
+        changes use (for a one-off :func:`audit`); ``groups``: see the class."""
+        self._scope: frozenset[GroupKey] | None = None if groups is None else frozenset(groups)
         self.time_zone = plan.time_zone
         self.event = plan.window
         self.rest: RestRules = plan.rest
@@ -502,6 +511,11 @@ class CoverageIndex:
         # endpoints, so the sweep visits each distinct minute once.
         requirements = self._req_by_group.get(key, {})
         duties = self._asg_by_group.get(key, {})
+        if self._scope is not None and key not in self._scope:  # outside the slice: assignments only
+            if with_assignments:
+                for a in duties.values():
+                    self._record_assignment(a)
+            return []
         levels = {r.min_clearance for r in requirements.values()}
         if len(levels) <= 1:
             return self._check_group_one_level(
