@@ -294,35 +294,89 @@ def check(event: Any, proposal: Proposal, *, site: Site, before: Proposal | None
     return Check(proposal=proposal, added=list(delta.added), removed=list(delta.removed))
 
 
-def refusals(event: Any, proposal: Proposal, *, before: Proposal | None = None) -> list[coverage.Finding]:
-    """``check(...).refusals`` for what the service needs only: the proposal's own qualification and the
-    working-time rules of its officer. Every refused kind is about the officer and the assignment alone
-    (no coverage), so the engine sees a slice: the officer(s) with all their active duties (one query on
-    the (officer, starts_at) index; a person holds a few dozen duties at most), their skills and the
-    proposal's requirement. Five queries at most, whatever the size of the event."""
-    officer_ids = sorted({proposal.officer_id} | ({before.officer_id} if before else set()))
+@dataclass
+class OfficerSlice:
+    """The part of the plan that decides every refusal about some officers: the officers with all their
+    active duties (a person holds a few dozen at most), every skill they hold, the requirements of those
+    duties and the rest rules. Every refused kind is about the officer and the assignment alone (no
+    coverage), so checking a proposal on this slice refuses exactly what ``check`` refuses."""
+
+    plan: coverage.CoveragePlan
+    skill_ids: dict[int, set[int]]  # officer id → skill ids held (valid or not)
+
+    def holds(self, officer_id: int, skill_id: int) -> bool:
+        return skill_id in self.skill_ids.get(officer_id, set())
+
+    def clash(
+        self, officer_id: int, starts_at: datetime, ends_at: datetime, *, exclude: int | None = None
+    ) -> Any:
+        """The first active duty of the officer overlapping the window (its post id), or None."""
+        window = coverage.Window.of(starts_at, ends_at)
+        for a in sorted(self.plan.assignments, key=lambda a: (a.window.start, a.id)):
+            if a.officer_id == officer_id and a.id != exclude and a.window.overlaps(window):
+                return a.post_id
+        return None
+
+    def refusals(self, proposal: Proposal, *, before: Proposal | None = None) -> list[coverage.Finding]:
+        """``check(...).refusals``: what the proposal breaks of its own qualification and its officer's
+        working-time rules (``before``: the assignment as it is now, when changing one)."""
+        index = coverage.CoverageIndex(self.plan, groups=())
+        known = {a.id for a in self.plan.assignments}
+        if proposal.replaces is not None and proposal.replaces in known:
+            delta = index.update_assignment(proposal.engine())
+        else:
+            delta = index.add_assignment(proposal.engine())
+        return Check(proposal=proposal, added=list(delta.added), removed=list(delta.removed)).refusals
+
+
+def officer_slice(
+    event: Any, officers: Iterable[Officer], *, requirement_ids: Iterable[int] = ()
+) -> OfficerSlice:
+    """The slice of ``officers`` (instances as loaded: their clearance and availability are used) and
+    ``requirement_ids`` besides their duties' own. Four queries: duties (on the (officer, starts_at)
+    index), skills, requirements, rest rules."""
+    people = {o.pk: o for o in officers}
     rows = list(
-        Assignment.objects.filter(event=event, officer_id__in=officer_ids, status__in=ACTIVE)
+        Assignment.objects.filter(event=event, officer_id__in=sorted(people), status__in=ACTIVE)
         .order_by()
         .values_list(*_ASSIGNMENT_VALUES)
     )
-    requirement_ids = {r for r in (proposal.requirement_id, before and before.requirement_id) if r}
-    requirement_ids |= {row[-1] for row in rows if row[-1] is not None}
+    wanted = {r for r in requirement_ids if r} | {row[-1] for row in rows if row[-1] is not None}
+    skills: dict[int, list[coverage.Skill]] = defaultdict(list)
+    skill_ids: dict[int, set[int]] = defaultdict(set)
+    for officer_id, skill_id, code, expires in OfficerSkill.objects.filter(
+        officer_id__in=sorted(people)
+    ).values_list("officer_id", "skill_id", "skill__code", "expires_on"):
+        skills[officer_id].append(coverage.Skill(code=code, expires=expires))
+        skill_ids[officer_id].add(skill_id)
     plan = coverage.CoveragePlan(
         window=coverage.Window.of(event.starts_at, event.ends_at),
         time_zone=event.time_zone,
-        requirements=_engine_requirements(Requirement.objects.filter(event=event, pk__in=requirement_ids)),
+        requirements=_engine_requirements(Requirement.objects.filter(event=event, pk__in=sorted(wanted)))
+        if wanted
+        else (),
         assignments=tuple(sorted((_engine_assignment(row) for row in rows), key=lambda a: a.id)),
-        officers=_engine_officers(Officer.objects.filter(event=event, pk__in=officer_ids)),
+        officers=tuple(
+            coverage.Officer(
+                id=o.pk,
+                unit_id=o.unit_id,
+                skills=tuple(skills.get(o.pk, ())),
+                clearance=o.clearance,
+                availability=_windows(o.availability) if o.availability else None,
+            )
+            for o in sorted(people.values(), key=lambda o: o.pk)
+        ),
         rest=_rest(event),
     )
-    index = coverage.CoverageIndex(plan, groups=())
-    known = {a.id for a in plan.assignments}
-    if proposal.replaces is not None and proposal.replaces in known:
-        delta = index.update_assignment(proposal.engine())
-    else:
-        delta = index.add_assignment(proposal.engine())
-    return Check(proposal=proposal, added=list(delta.added), removed=list(delta.removed)).refusals
+    return OfficerSlice(plan=plan, skill_ids=dict(skill_ids))
+
+
+def refusals(event: Any, proposal: Proposal, *, before: Proposal | None = None) -> list[coverage.Finding]:
+    """``check(event, proposal, before=before).refusals``, from the officers' slice (five queries)."""
+    ids = {proposal.officer_id} | ({before.officer_id} if before else set())
+    people = Officer.objects.filter(event=event, pk__in=sorted(ids))
+    wanted = [r for r in (proposal.requirement_id, before and before.requirement_id) if r]
+    return officer_slice(event, people, requirement_ids=wanted).refusals(proposal, before=before)
 
 
 def _engine_requirements(requirements: Any) -> tuple[coverage.Requirement, ...]:
@@ -351,7 +405,9 @@ def _engine_requirements(requirements: Any) -> tuple[coverage.Requirement, ...]:
     )
 
 
-def _engine_officers(officers: Any, *, skill_ids: Iterable[int] | None = None) -> tuple[coverage.Officer, ...]:
+def _engine_officers(
+    officers: Any, *, skill_ids: Iterable[int] | None = None
+) -> tuple[coverage.Officer, ...]:
     """The engine's officers for a queryset of officers (two queries): every skill held, or those of
     ``skill_ids``."""
     held = OfficerSkill.objects.filter(officer__in=officers.values("pk"))

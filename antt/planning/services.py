@@ -531,37 +531,34 @@ def _lock_officer(officer: Officer) -> Officer:
     return Officer.objects.select_for_update().get(pk=officer.pk)
 
 
-def _refuse_double_booking(
-    officer: Officer, starts_at: datetime, ends_at: datetime, *, exclude: int | None = None
+def _refuse(
+    event: Any,
+    proposal: editor.Proposal,
+    *,
+    officers: Iterable[Officer],
+    skill: Skill,
+    before: editor.Proposal | None = None,
 ) -> None:
-    qs = Assignment.objects.filter(
-        officer=officer, status__in=ACTIVE_STATUSES, starts_at__lt=ends_at, ends_at__gt=starts_at
-    )
-    if exclude is not None:
-        qs = qs.exclude(pk=exclude)
-    clash = qs.select_related("post").first()
-    if clash is not None:
-        raise Conflict(
-            _("%(officer)s is already assigned to %(post)s at that time.")
-            % {"officer": officer, "post": clash.post},
-            field="officer",
-        )
-
-
-def _refuse_missing_skill(officer: Officer, skill: Skill) -> None:
-    if not officer.skills.filter(skill=skill).exists():
+    """Refuse, from the officers' slice of the plan (``editor.officer_slice``, four queries): a skill not
+    held, double booking, and what the coverage engine says the assignment would break for the officer:
+    skill expired on that date, clearance below the requirement's, outside the officer's availability,
+    rest rules."""
+    officer = next(o for o in officers if o.pk == proposal.officer_id)
+    wanted = [r for r in (proposal.requirement_id, before and before.requirement_id) if r]
+    part = editor.officer_slice(event, officers, requirement_ids=wanted)
+    if not part.holds(officer.pk, skill.pk):
         raise Invalid(
             _("%(officer)s does not hold the skill %(skill)s.") % {"officer": officer, "skill": skill},
             field="skill",
         )
-
-
-def _refuse_broken_rules(
-    event: Any, proposal: editor.Proposal, *, before: editor.Proposal | None = None
-) -> None:
-    """Refuse what the coverage engine says the assignment would break for the officer: skill expired on
-    that date, clearance below the requirement's, outside the officer's availability, rest rules."""
-    refusals = editor.refusals(event, proposal, before=before)
+    clash = part.clash(officer.pk, proposal.starts_at, proposal.ends_at, exclude=proposal.replaces)
+    if clash is not None:
+        raise Conflict(
+            _("%(officer)s is already assigned to %(post)s at that time.")
+            % {"officer": officer, "post": Post.objects.get(pk=clash)},
+            field="officer",
+        )
+    refusals = part.refusals(proposal, before=before)
     if not refusals:
         return
     first = refusals[0]
@@ -627,8 +624,6 @@ def assign_officer(
     _clean_assignment(assignment)
     _within_event(event, starts_at, ends_at)
     officer = _lock_officer(officer)
-    _refuse_missing_skill(officer, skill)
-    _refuse_double_booking(officer, starts_at, ends_at)
     proposal = editor.Proposal(
         officer_id=officer.pk,
         post_id=post.pk,
@@ -639,7 +634,7 @@ def assign_officer(
         ends_at=ends_at,
         requirement_id=requirement.pk if requirement else None,
     )
-    _refuse_broken_rules(event, proposal)
+    _refuse(event, proposal, officers=[officer], skill=skill)
     # writes.create without its second full_clean (done above) and second permission check (_may_assign)
     writes.save(assignment)
     audit.record(
@@ -673,11 +668,12 @@ def update_assignment(*, actor: Any, assignment: Assignment, **changes: Any) -> 
     _check_window(starts_at, ends_at)
     _within_event(event, starts_at, ends_at)
     officer = _lock_officer(officer)
-    _refuse_missing_skill(officer, skill)
-    _refuse_double_booking(officer, starts_at, ends_at, exclude=assignment.pk)
-    _refuse_broken_rules(
+    others = [assignment.officer] if assignment.officer_id != officer.pk else []
+    _refuse(
         event,
         editor.proposal_of(assignment, **changes),
+        officers=[officer, *others],
+        skill=skill,
         before=editor.proposal_of(assignment),
     )
     assignment, _delta = writes.update(
