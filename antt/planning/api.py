@@ -219,7 +219,8 @@ class FindingSerializer(serializers.Serializer[Any]):
 
 
 class CoverageSerializer(serializers.Serializer[Any]):
-    total = serializers.IntegerField()
+    total = serializers.IntegerField(help_text="every finding of the plan")
+    matched = serializers.IntegerField(help_text="the findings that match kind and severity")
     counts = serializers.DictField(child=serializers.IntegerField())
     findings = FindingSerializer(many=True)
 
@@ -476,17 +477,28 @@ class AssignmentPublishView(APIView):
         return Response({"published": count})
 
 
-def finding_data(finding: coverage.Finding, lang: str, label: Any) -> dict[str, Any]:
-    return {
-        "kind": str(finding.kind),
-        "severity": str(finding.severity),
-        "starts_at": coverage.datetime_of(finding.window.start),
-        "ends_at": coverage.datetime_of(finding.window.end),
-        "role": finding.role,
-        "objects": {name: list(ids) for name, ids in finding.objects().items()},
-        "numbers": dict(finding.numbers),
-        "explanation": coverage.explain(finding, lang, label),
-    }
+class CoverageQuerySerializer(serializers.Serializer[Any]):
+    kind = serializers.CharField(required=False, allow_blank=True)
+    severity = serializers.CharField(required=False, allow_blank=True)
+    limit = serializers.IntegerField(min_value=1, required=False)
+    offset = serializers.IntegerField(min_value=0, required=False, default=0)
+
+
+def _static_rows(snap: Any, lang: str) -> list[tuple[Any, ...]]:
+    """Each finding's response fields but its times, as plain values (built once per plan version and
+    language in each process: explaining 5,000 findings is the costly part)."""
+    label = snap.label(lang == "en")
+    return [
+        (
+            str(f.kind),
+            str(f.severity),
+            f.role,
+            {name: list(ids) for name, ids in f.objects().items()},
+            dict(f.numbers),
+            coverage.explain(f, lang, label),
+        )
+        for f in snap.findings
+    ]
 
 
 class CoverageView(APIView):
@@ -496,25 +508,54 @@ class CoverageView(APIView):
         parameters=[
             OpenApiParameter("kind", str, description="only findings of this kind"),
             OpenApiParameter("severity", str, description="only findings of this severity"),
+            OpenApiParameter("limit", int, description="at most this many findings (default: all)"),
+            OpenApiParameter("offset", int, description="skip this many matching findings first"),
         ],
     )
     def get(self, request: Request, code: str) -> Response:
+        """Findings as plain values (cached per plan version; no serializer runs per finding)."""
         event = event_queries.get_event_for(request.user, code)
         require(request.user, "coverage.view", event)
-        findings = queries.coverage_for(event)
-        counts = Counter(str(f.kind) for f in findings)
-        kind, severity = request.query_params.get("kind"), request.query_params.get("severity")
-        shown = [
-            f for f in findings if (not kind or f.kind == kind) and (not severity or f.severity == severity)
-        ]
+        query = CoverageQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        kind, severity = query.validated_data.get("kind"), query.validated_data.get("severity")
+        offset, limit = query.validated_data["offset"], query.validated_data.get("limit")
+        snap = queries.coverage_snapshot(event)
+        findings = snap.findings
+        counts = snap.once("counts", lambda: dict(sorted(Counter(str(f.kind) for f in findings).items())))
         lang = "en" if (get_language() or "vi").startswith("en") else "vi"
-        label = queries.coverage_labels(event, shown)
-        data = {
-            "total": len(findings),
-            "counts": dict(sorted(counts.items())),
-            "findings": [finding_data(f, lang, label) for f in shown],
-        }
-        return Response(CoverageSerializer(data).data)
+        rows = snap.once(("api", lang), lambda: _static_rows(snap, lang))
+        matching = [
+            i
+            for i, f in enumerate(findings)
+            if (not kind or f.kind == kind) and (not severity or f.severity == severity)
+        ]
+        page = matching[offset : offset + limit if limit is not None else None]
+        moment = serializers.DateTimeField()
+        times: dict[int, Any] = {}
+
+        def at(minute: int) -> Any:
+            found = times.get(minute)
+            if found is None:
+                found = times[minute] = moment.to_representation(coverage.datetime_of(minute))
+            return found
+
+        out = []
+        for i in page:
+            window, (kind_, severity_, role, objects, numbers, explanation) = findings[i].window, rows[i]
+            out.append(
+                {
+                    "kind": kind_,
+                    "severity": severity_,
+                    "starts_at": at(window.start),
+                    "ends_at": at(window.end),
+                    "role": role,
+                    "objects": objects,
+                    "numbers": numbers,
+                    "explanation": explanation,
+                }
+            )
+        return Response({"total": len(findings), "matched": len(matching), "counts": counts, "findings": out})
 
 
 class RestRulesSerializer(serializers.Serializer[Any]):

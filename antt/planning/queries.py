@@ -13,7 +13,7 @@ from antt.core.permissions import require
 from antt.core.text import fold
 from antt.forces.models import Officer, OfficerSkill
 from antt.forces.queries import _not_found, _pk
-from antt.planning import coverage
+from antt.planning import coverage, coverage_cache
 from antt.planning.geo import parse_windows
 from antt.planning.models import (
     Assignment,
@@ -278,7 +278,18 @@ def coverage_plan(event: Any) -> coverage.CoveragePlan:
 
 
 def coverage_for(event: Any) -> list[coverage.Finding]:
-    """Every finding of the event's plan, in the engine's deterministic order."""
+    """Every finding of the event's plan, in the engine's deterministic order (cached per plan version:
+    see :mod:`antt.planning.coverage_cache`)."""
+    return list(coverage_snapshot(event).findings)
+
+
+def coverage_snapshot(event: Any) -> coverage_cache.Snapshot:
+    """The findings of the event's current plan version with the names that label them (from the cache,
+    or computed: one query when cached)."""
+    return coverage_cache.snapshot(event, _compute_snapshot)
+
+
+def _audit_plan(event: Any) -> list[coverage.Finding]:
     with coverage.collector_paused():  # until the plan is freed: the collector would rescan all of it
         plan = coverage_plan(event)
         findings = coverage.audit(plan)
@@ -286,11 +297,12 @@ def coverage_for(event: Any) -> list[coverage.Finding]:
     return findings
 
 
-def coverage_labels(event: Any, findings: list[coverage.Finding]) -> coverage.messages.Labeller:
-    """A labeller naming the posts, sites and officers the findings' sentences mention (three queries at
-    most, each for just those rows and columns)."""
-    from django.utils.translation import get_language
-
+def _names(
+    event: Any, findings: list[coverage.Finding], sites: list[tuple[int, str, str]] | None = None
+) -> dict[tuple[str, int], tuple[str, str]]:
+    """``(type, id) -> (Vietnamese, English)`` label of the posts, sites and officers the findings'
+    sentences mention (three queries at most, each for just those rows and columns; two when every site
+    is given as ``(id, name_vi, name_en)``)."""
     wanted: dict[str, set[int]] = {"post": set(), "site": set(), "officer": set()}
     uses: dict[coverage.FindingKind, frozenset[str]] = {}
     for finding in findings:
@@ -303,34 +315,82 @@ def coverage_labels(event: Any, findings: list[coverage.Finding]) -> coverage.me
             wanted["site"].update(finding.site_ids)
         if "officer" in used:
             wanted["officer"].update(finding.officer_ids)
-    english = (get_language() or "vi").startswith("en")
-    names: dict[tuple[str, int], str] = {}
+    names: dict[tuple[str, int], tuple[str, str]] = {}
     if wanted["post"]:
         for pk, code, name_vi, name_en in (
             Post.objects.filter(event=event, pk__in=sorted(wanted["post"]))
             .order_by()
             .values_list("pk", "code", "name_vi", "name_en")
         ):
-            names[("post", pk)] = f"{code} ({name_en if english else name_vi})"
+            names[("post", pk)] = (f"{code} ({name_vi})", f"{code} ({name_en})")
     if wanted["site"]:
-        for pk, name_vi, name_en in (
-            Site.objects.filter(event=event, pk__in=sorted(wanted["site"]))
+        rows = (
+            sites
+            if sites is not None
+            else Site.objects.filter(event=event, pk__in=sorted(wanted["site"]))
             .order_by()
             .values_list("pk", "name_vi", "name_en")
-        ):
-            names[("site", pk)] = name_en if english else name_vi
+        )
+        for pk, name_vi, name_en in rows:
+            if pk in wanted["site"]:
+                names[("site", pk)] = (name_vi, name_en)
     if wanted["officer"]:
         for pk, code, full_name, rank in (
             Officer.objects.filter(event=event, pk__in=sorted(wanted["officer"]))
             .order_by()
             .values_list("pk", "code", "full_name", "rank")
         ):
-            names[("officer", pk)] = f"{f'{rank} {full_name}'.strip()} ({code})"
+            name = f"{f'{rank} {full_name}'.strip()} ({code})"
+            names[("officer", pk)] = (name, name)
+    return names
+
+
+def _compute_snapshot(event: Any, version: str) -> coverage_cache.Snapshot:
+    findings = _audit_plan(event)
+    sites = list(
+        Site.objects.filter(event=event).order_by("code", "pk").values_list("pk", "name_vi", "name_en")
+    )
+    return coverage_cache.Snapshot(
+        event_id=event.pk,
+        version=version,
+        findings=findings,
+        names=_names(event, findings, sites),
+        sites=sites,
+    )
+
+
+def coverage_labels(event: Any, findings: list[coverage.Finding]) -> coverage.messages.Labeller:
+    """A labeller naming the posts, sites and officers the findings' sentences mention, in the active
+    language: from the cached snapshot of the plan when there is one, plus (at most three queries) any it
+    lacks."""
+    from django.utils.translation import get_language
+
+    english = (get_language() or "vi").startswith("en")
+    cached = coverage_cache.peek(event) if findings else None
+    known = cached.names if cached is not None else {}
+    missing = _names(event, [f for f in findings if not _named(f, known)]) if findings else {}
+    names = {**known, **missing} if missing else known
+    index = 1 if english else 0
 
     def label(object_type: str, object_id: int) -> str:
-        return names.get((object_type, object_id), f"#{object_id}")
+        found = names.get((object_type, object_id))
+        return found[index] if found is not None else f"#{object_id}"
 
     return label
+
+
+def _named(finding: coverage.Finding, names: dict[tuple[str, int], tuple[str, str]]) -> bool:
+    used = coverage.messages.placeholders(finding.kind)
+    return all(
+        (kind, pk) in names
+        for kind, ids in (
+            ("post", finding.post_ids),
+            ("site", finding.site_ids),
+            ("officer", finding.officer_ids),
+        )
+        if kind in used
+        for pk in ids
+    )
 
 
 def get_rule_for(user: Any, item: ProgrammeItem, rule_id: Any, *, action: str = "planning.view") -> Any:
@@ -410,39 +470,39 @@ def gap_board(
     page of at most :data:`BOARD_PAGE` findings, in day, site and engine order (``page`` from 1)."""
     from antt.planning.labels import KIND_LABELS, SEVERITY_LABELS
 
-    findings = coverage_for(event)
+    snap = coverage_snapshot(event)
     tz = event.tz
-    shown = []
-    day_of: dict[int, date] = {}  # local day of a UTC minute (findings share few start minutes)
-    for finding in findings:
-        start = finding.window.start
-        local_day = day_of.get(start)
-        if local_day is None:
-            local_day = day_of[start] = coverage.datetime_of(start, tz).date()
-        if day is not None and local_day != day:
-            continue
-        if site_id is not None and site_id not in finding.site_ids:
-            continue
-        if severity and finding.severity != severity:
-            continue
-        if keep is not None and not keep(finding):
-            continue
-        shown.append((local_day, finding))
-    site_names = {
-        pk: name_en if lang == "en" else name_vi
-        for pk, name_vi, name_en in Site.objects.filter(event=event)
-        .order_by("code", "pk")
-        .values_list("pk", "name_vi", "name_en")
-    }
+    english = lang == "en"
+    site_names = {pk: name_en if english else name_vi for pk, name_vi, name_en in snap.sites}
 
-    def site_name(finding: coverage.Finding) -> str:
-        return ", ".join(site_names.get(pk, f"#{pk}") for pk in finding.site_ids) or "—"
+    def board_order() -> list[tuple[date, str, coverage.Finding]]:
+        """Every finding with its local day and site names, in day, site and engine order (once per plan
+        version, language and time zone in each process; the filters below keep this order)."""
+        day_of: dict[int, date] = {}  # local day of a UTC minute (findings share few start minutes)
+        rows = []
+        for finding in snap.findings:
+            start = finding.window.start
+            local_day = day_of.get(start)
+            if local_day is None:
+                local_day = day_of[start] = coverage.datetime_of(start, tz).date()
+            name = ", ".join(site_names.get(pk, f"#{pk}") for pk in finding.site_ids) or "—"
+            rows.append((local_day, name, finding))
+        rows.sort(key=lambda row: (row[0], row[1]))
+        return rows
 
-    ordered = sorted(((d, site_name(f), f) for d, f in shown), key=lambda row: (row[0], row[1]))
+    ordered = [
+        row
+        for row in snap.once(("board", english, event.time_zone), board_order)
+        if (day is None or row[0] == day)
+        and (site_id is None or site_id in row[2].site_ids)
+        and (not severity or row[2].severity == severity)
+        and (keep is None or keep(row[2]))
+    ]
+    shown = [(d, f) for d, _s, f in ordered]
     pages = max(1, -(-len(ordered) // BOARD_PAGE))
     page = min(max(1, page), pages)
     on_page = ordered[(page - 1) * BOARD_PAGE : page * BOARD_PAGE]
-    label = coverage_labels(event, [f for _d, _s, f in on_page])
+    label = snap.label(english)
     grouped: dict[date, dict[str, list[BoardRow]]] = defaultdict(lambda: defaultdict(list))
     for local_day, name, finding in on_page:
         kind = str(finding.kind)

@@ -103,10 +103,12 @@ def test_gap_board_queries_do_not_grow_with_the_plan(
     client = as_user(planner)
     _plan(event)
     client.get(f"/events/{event.code}/gaps/")
-    with django_assert_max_num_queries(20):
+    # 21: a factory-made event has no audit chain, hence no plan version, so the findings are computed on
+    # every request (one query looks for the version first; see test_coverage_cache for the cached case)
+    with django_assert_max_num_queries(21):
         client.get(f"/events/{event.code}/gaps/")
     for _ in range(5):
         _plan(event)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(21):
         response = client.get(f"/events/{event.code}/gaps/")
     assert response.context["board"].total >= 15
