@@ -40,16 +40,23 @@ def explain_uncovered(
     duties: Sequence[Duty],
     assignments: Sequence[Assignment],
     held: Mapping[int, int] | None = None,
+    *,
+    schedules: Mapping[str, Sequence[Duty]] | None = None,
 ) -> list[Uncovered]:
-    """One :class:`Uncovered` per duty with fewer officers than its headcount."""
-    keys = duties_by_key(duties)
-    schedules: dict[str, list[Duty]] = defaultdict(list)
+    """One :class:`Uncovered` per duty with fewer officers than its headcount.
+
+    ``held`` (heads per duty index) and ``schedules`` (duties per officer id), when the caller
+    has them, spare rebuilding both from ``assignments``."""
     counts: dict[int, int] = defaultdict(int)
-    for item in assignments:
-        duty = keys.get((item.demand, item.start))
-        if duty is not None:
-            schedules[item.officer].append(duty)
-            counts[duty.index] += 1
+    if held is None or schedules is None:
+        keys = duties_by_key(duties)
+        built: dict[str, list[Duty]] = defaultdict(list)
+        for item in assignments:
+            duty = keys.get((item.demand, item.start))
+            if duty is not None:
+                built[item.officer].append(duty)
+                counts[duty.index] += 1
+        schedules = built
     if held is not None:
         counts = defaultdict(int, held)
     travel = TravelTable(problem.travel, problem.rules.default_travel_minutes)
@@ -79,7 +86,7 @@ def explain_uncovered(
 def _reason(
     problem: RosterProblem,
     duty: Duty,
-    schedules: Mapping[str, list[Duty]],
+    schedules: Mapping[str, Sequence[Duty]],
     travel: TravelTable,
     days: int,
     by_skill: Mapping[str | None, list[int]],

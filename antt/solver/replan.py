@@ -13,6 +13,7 @@ import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from operator import attrgetter
 
 from antt.solver.engine import SolveOptions, SolveStatus
 from antt.solver.model import Assignment, Demand, RosterProblem, RosterResult
@@ -166,23 +167,37 @@ def _apply_absences(problem: RosterProblem, absences: Sequence[OfficerUnavailabl
 
 def diff_rosters(published: Sequence[Assignment], new: Sequence[Assignment]) -> RosterDiff:
     """Kept / moved / added / removed per officer (a removal and an addition of one officer pair up as a move)."""
+    # Officers with any difference; the same object on both sides is kept without a closer look.
+    old_ids = {id(item) for item in published}
+    new_ids = {id(item) for item in new}
+    changed = {item.officer for item in published if id(item) not in new_ids}
+    changed.update(item.officer for item in new if id(item) not in old_ids)
+    officers: list[OfficerDiff] = []
+    totals = [0, 0, 0, 0]
+    # Officers whose roster did not change (most of them): everything kept, in time order.
+    steady: dict[str, list[Assignment]] = defaultdict(list)
+    for item in sorted(published, key=attrgetter("start", "demand", "end")):
+        if item.officer not in changed:
+            mine = steady[item.officer]
+            if not mine or (mine[-1].start, mine[-1].demand, mine[-1].end) != (
+                item.start,
+                item.demand,
+                item.end,
+            ):
+                mine.append(item)
+    for officer, kept_items in steady.items():
+        officers.append(OfficerDiff(officer, tuple(kept_items), (), (), ()))
+        totals[0] += len(kept_items)
     old_by: dict[str, dict[tuple[str, int, int], Assignment]] = defaultdict(dict)
     new_by: dict[str, dict[tuple[str, int, int], Assignment]] = defaultdict(dict)
     for item in published:
-        old_by[item.officer][item.demand, item.start, item.end] = item
+        if item.officer in changed:
+            old_by[item.officer][item.demand, item.start, item.end] = item
     for item in new:
-        new_by[item.officer][item.demand, item.start, item.end] = item
-    officers: list[OfficerDiff] = []
-    totals = [0, 0, 0, 0]
-    for officer in sorted(set(old_by) | set(new_by)):
+        if item.officer in changed:
+            new_by[item.officer][item.demand, item.start, item.end] = item
+    for officer in changed:
         old, now = old_by.get(officer, {}), new_by.get(officer, {})
-        if old.keys() == now.keys():
-            totals[0] += len(old)
-            if old:
-                officers.append(
-                    OfficerDiff(officer, tuple(old[key] for key in sorted(old, key=_order)), (), (), ())
-                )
-            continue
         kept = [old[key] for key in sorted(old.keys() & now.keys(), key=_order)]
         removed = [old[key] for key in sorted(old.keys() - now.keys(), key=_order)]
         added = [now[key] for key in sorted(now.keys() - old.keys(), key=_order)]
@@ -194,6 +209,7 @@ def diff_rosters(published: Sequence[Assignment], new: Sequence[Assignment]) -> 
         totals[1] += len(moved)
         totals[2] += len(entry.added)
         totals[3] += len(entry.removed)
+    officers.sort(key=lambda entry: entry.officer)
     return RosterDiff(tuple(officers), *totals)
 
 

@@ -16,6 +16,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 
 from ortools.sat.python import cp_model
 
@@ -74,6 +75,8 @@ class _Context:
     target_nights: int
     night_codes: frozenset[str]
     officer_index: dict[str, int]
+    # The published assignment behind each (officer, duty) pair, reused in the result.
+    published_items: dict[tuple[int, int], Assignment] = field(default_factory=dict)
 
 
 @dataclass
@@ -504,8 +507,9 @@ def _greedy(
     for o, d in sorted(ctx.pins):
         if (o, d) in x:
             take(o, duty_of[d])
-    for o, d in sorted(ctx.published, key=lambda pair: (ctx.duties[pair[1]].start, pair)):
-        if (o, d) in x and (o, d) not in chosen and fits(o, duty_of[d]):
+    held_here = [pair for pair in x if pair in ctx.published] if ctx.published else []
+    for o, d in sorted(held_here, key=lambda pair: (duty_of[pair[1]].start, pair)):
+        if (o, d) not in chosen and fits(o, duty_of[d]):
             take(o, duty_of[d])
 
     def priority(duty: Duty) -> tuple[int, ...]:
@@ -639,11 +643,13 @@ def _context(problem: RosterProblem, duties: list[Duty], *, full_candidates: boo
             if full_candidates and o not in eligible[duty.index]:
                 eligible[duty.index].append(o)
     published: set[tuple[int, int]] = set()
+    published_items: dict[tuple[int, int], Assignment] = {}
     for item in problem.published:
         duty = keys.get((item.demand, item.start))
         if duty is not None and item.officer in officer_index:
             o = officer_index[item.officer]
             published.add((o, duty.index))
+            published_items[o, duty.index] = item
             if o not in holders[duty.index]:
                 holders[duty.index].append(o)
     demand_minutes = sum(duty.minutes * duty.headcount for duty in duties)
@@ -665,6 +671,7 @@ def _context(problem: RosterProblem, duties: list[Duty], *, full_candidates: boo
         target_nights=-(-night_slots // count),
         night_codes=night_codes,
         officer_index=officer_index,
+        published_items=published_items,
     )
 
 
@@ -1008,16 +1015,21 @@ def _result(
 ) -> RosterResult:
     held: dict[int, int] = defaultdict(int)
     assignments: list[Assignment] = []
+    reuse = ctx.published_items
     for o, state in enumerate(ctx.states):
         for duty in state.duties:
             held[duty.index] += 1
-            assignments.append(Assignment(ctx.officers[o].id, duty.demand, duty.start, duty.end, duty.post))
-    assignments.sort(key=lambda item: (item.start, item.demand, item.officer))
+            item = reuse.get((o, duty.index)) if reuse else None
+            if item is None or item.end != duty.end or item.post != duty.post:
+                item = Assignment(ctx.officers[o].id, duty.demand, duty.start, duty.end, duty.post)
+            assignments.append(item)
+    assignments.sort(key=attrgetter("start", "demand", "officer"))
     covered = sum(min(held[duty.index], duty.headcount) * duty.minutes for duty in ctx.duties)
     demand_minutes = sum(duty.minutes * duty.headcount for duty in ctx.duties)
     # A repair after a change does not recompute the flow bound (it reports demand instead).
     upper = coverable_upper_bound(ctx.problem, ctx.duties) if with_bound else demand_minutes
-    uncovered = explain_uncovered(ctx.problem, ctx.duties, assignments, held)
+    schedules = {ctx.officers[o].id: state.duties for o, state in enumerate(ctx.states) if state.duties}
+    uncovered = explain_uncovered(ctx.problem, ctx.duties, assignments, held, schedules=schedules)
     if any(status is SolveStatus.CANCELLED for status in statuses):
         status = SolveStatus.CANCELLED
     elif not decomposed and statuses and all(status is SolveStatus.OPTIMAL for status in statuses):

@@ -56,8 +56,25 @@ def _pieces(demand: Demand, post: Post) -> list[tuple[int, int, int, str]]:
     return pieces
 
 
+# The duties of the last problem seen, keyed by the identity of its (immutable) demand, post and
+# site tuples: a re-plan after absences builds the same duties as the solve before it.
+_LAST_DUTIES: list[tuple[tuple[object, ...], tuple[Duty, ...]]] = []
+
+
 def build_duties(problem: RosterProblem) -> list[Duty]:
     """Split every demand window into duties by its post's shift patterns."""
+    source = (problem.demands, problem.posts, problem.sites)
+    cacheable = all(isinstance(part, tuple) for part in source)
+    for key, cached in list(_LAST_DUTIES):
+        if cacheable and all(a is b for a, b in zip(key, source, strict=True)):
+            return list(cached)
+    duties = _build_duties(problem)
+    if cacheable:
+        _LAST_DUTIES[:] = [(source, tuple(duties))]
+    return duties
+
+
+def _build_duties(problem: RosterProblem) -> list[Duty]:
     posts = {post.id: post for post in problem.posts}
     clusters = {site.id: site.cluster for site in problem.sites}
     duties: list[Duty] = []

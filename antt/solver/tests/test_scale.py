@@ -22,6 +22,7 @@ from antt.solver import (
     SolveOptions,
     Weights,
     coverable_upper_bound,
+    diff_rosters,
     solve_roster,
 )
 from antt.solver.bound import _max_work
@@ -147,3 +148,25 @@ def test_flow_bound_is_never_beaten_by_the_exact_small_model(seed: int) -> None:
     result = solve_roster(problem, SolveOptions(time_limit=2, seed=1, deterministic=True), decompose=False)
     assert check_roster(problem, result.assignments) == []
     assert result.coverage.covered_minutes <= coverable_upper_bound(problem)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_diff_accounts_for_every_published_and_new_assignment(seed: int) -> None:
+    rng = random.Random(seed)
+    pool = [
+        Assignment(f"O{rng.randrange(6)}", f"d{rng.randrange(5)}", start, start + 480, "P1")
+        for start in range(0, 20 * 480, 480)
+    ]
+    published = rng.sample(pool, 12)
+    new = [item for item in published if rng.random() < 0.6]
+    new += [Assignment(item.officer, item.demand, item.start, item.end, item.post) for item in published[:2]]
+    new += rng.sample([item for item in pool if item not in published], 4)
+    diff = diff_rosters(published, new)
+    old_keys = {(a.officer, a.demand, a.start, a.end) for a in published}
+    new_keys = {(a.officer, a.demand, a.start, a.end) for a in new}
+    assert diff.kept == len(old_keys & new_keys)
+    assert diff.moved + diff.removed == len(old_keys - new_keys)
+    assert diff.moved + diff.added == len(new_keys - old_keys)
+    assert [entry.officer for entry in diff.officers] == sorted({a.officer for a in published + new})
+    for entry in diff.officers:
+        assert [a.start for a in entry.kept] == sorted(a.start for a in entry.kept)
