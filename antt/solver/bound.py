@@ -5,10 +5,12 @@ inside each elementary time slice the active duties are fixed, and the most slot
 filled is a maximum flow: source → officer group (capacity = officers in the group) → demand class
 (skill, clearance, day) the group may serve → sink (capacity = heads wanted). Summing flow x
 slice length over the slices bounds the coverable slot-minutes from above; rest, hours and travel
-rules are relaxed, so the roster can never beat it. Two more flows bound minutes per day (an
-officer works at most the best rest-respecting chain of that day's duties) and over the horizon
-(at most that on each day the maximum consecutive days allow, and at most the total limit); a
-coarse capacity caps everyone at the 24-hour limit. The smallest is reported.
+rules are relaxed, so the roster can never beat it. A second flow runs over officer x day: each
+officer group works at most the best choice of work days the consecutive-days rules, their days
+off and absences allow (each day worth its best rest-respecting chain of duties, at most the
+24-hour limit; in all at most the total limit), and on each day serves only the classes it is
+qualified for on that day. A coarse capacity caps everyone at the 24-hour limit. The smallest is
+reported.
 """
 
 from __future__ import annotations

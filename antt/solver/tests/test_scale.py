@@ -121,24 +121,25 @@ def test_scarce_skill_is_rostered_over_the_whole_horizon() -> None:
 
 def test_scarce_phase_keeps_pins_and_respects_rules_on_a_generated_event() -> None:
     problem = generate_event(300, 30, 4, seed=3, posts_per_site=5, sites_per_cluster=3)
-    eod_holders = [o.id for o in problem.officers if any(g.skill == "eod" for g in o.skills)]
+    duties = build_duties(problem)
+    ctx = _context(problem, duties, full_candidates=False)
+    scarce = [skill for skill, _ in _scarce_skills(ctx, {duty.index: duty.headcount for duty in duties})]
+    assert scarce == ["eod", "k9"]
+    eod_holders = [o.id for o in problem.officers if any(g.skill in scarce for g in o.skills)]
     first = solve_roster(problem, OPTIONS, decompose=True)
     assert check_roster(problem, first.assignments) == []
-    pin: Assignment | None = next(
-        (a for a in first.assignments if a.officer in eod_holders and a.start >= DAY), None
+    pin = next(a for a in first.assignments if a.officer in eod_holders and a.start >= DAY)
+    pinned = RosterProblem(
+        officers=problem.officers,
+        posts=problem.posts,
+        demands=problem.demands,
+        sites=problem.sites,
+        rules=problem.rules,
+        pinned=(pin,),
     )
-    if pin is not None:
-        pinned = RosterProblem(
-            officers=problem.officers,
-            posts=problem.posts,
-            demands=problem.demands,
-            sites=problem.sites,
-            rules=problem.rules,
-            pinned=(pin,),
-        )
-        result = solve_roster(pinned, OPTIONS, decompose=True)
-        assert pin in result.assignments
-        assert check_roster(pinned, result.assignments) == []
+    result = solve_roster(pinned, OPTIONS, decompose=True)
+    assert pin in result.assignments
+    assert check_roster(pinned, result.assignments) == []
     assert first.coverage.covered_minutes <= first.coverage.upper_bound_minutes
 
 
