@@ -533,6 +533,7 @@ def candidates(
     end = ends_at or requirement.ends_at
     post = requirement.post
     site = post.site
+    role = requirement.skill.code
     units = None if unit_ids is None else sorted(set(unit_ids))
     pool_filter = Q(event=event, skills__skill_id=requirement.skill_id)
     if units is not None:
@@ -540,20 +541,28 @@ def candidates(
     pool = list(
         Officer.objects.filter(pool_filter)
         .order_by("code", "pk")
-        .values_list("pk", "code", "unit_id", "home_base_id", "skills__expires_on")
+        .values_list(
+            "pk", "code", "unit_id", "home_base_id", "skills__expires_on", "clearance", "availability"
+        )
     )
-    officer_filter = Q(skills__skill_id=requirement.skill_id)
-    if units is not None:
-        officer_filter &= Q(unit_id__in=units)
+    # The coverage of the requirement's group: its requirements and duties around the window, with the
+    # officers of those duties and all their duties (for the duties' own findings shown beside them).
+    low, high = min(start, requirement.starts_at), max(end, requirement.ends_at)
+    on_duty = Q(
+        assignments__post_id=post.pk,
+        assignments__skill_id=requirement.skill_id,
+        assignments__status__in=ACTIVE,
+        assignments__starts_at__lt=high,
+        assignments__ends_at__gt=low,
+    )
     small = _small_plan(
         event,
-        officers=officer_filter,
+        officers=on_duty,
         groups=[(post.pk, requirement.skill_id, start, end)],
         site=site,
         requirement_ids=[requirement.pk],
     )
-    index = coverage.CoverageIndex(small.plan, groups={(post.pk, requirement.skill.code)})
-    clearances = {o.id: o.clearance for o in small.plan.officers}
+    index = coverage.CoverageIndex(small.plan, groups={(post.pk, role)})
     findings = index.findings()
     window = coverage.Window.of(start, end)
     open_intervals = [
@@ -576,42 +585,76 @@ def candidates(
         .distinct()
     )
     home_sites = {site.pk, *([site.parent_id] if site.parent_id else [])}
-    # Each officer is probed alone at a stand-in post (same site, role and requirement): the officer's own
-    # rules and the assignment's qualification are checked, the real post's coverage is left as it is.
-    probe = coverage.Assignment(
-        id=PROPOSED,
-        officer_id=0,
-        post_id=-post.pk,
-        site_id=site.pk,
-        window=window,
-        role=requirement.skill.code,
-        requirement_id=requirement.pk,
-    )
-    # An officer with no duty near the window and no availability limits meets the engine alone: the answer
-    # depends only on the skill's expiry and the clearance, so it is computed once per such pair and reused
-    # (with the officer's id put in). "Near" reaches as far as any rule looks: rest, 24 h, days in a row.
+    # Every candidate in one pass: their duties near the window (one query; "near" reaches as far as any
+    # rule looks: rest, 24 h, days in a row) and their duty minutes so far (one query), then each is probed
+    # alone by the engine (``CoverageIndex.probe``: the assignment's qualification and the officer's rules,
+    # the post's coverage left as it is) on a plan holding the candidates and the requirement only.
     rest = small.plan.rest
     horizon = timedelta(
         minutes=max(rest.min_rest_minutes or 0, 1_440) + 1_440 * ((rest.max_consecutive_days or 0) + 2)
     )
-    near_start, near_end = coverage.minute_of(start - horizon), coverage.minute_of(end + horizon)
-    limited = {o.id for o in small.plan.officers if o.availability is not None}
+    pool_ids = Officer.objects.filter(pool_filter).values("pk")
+    nearby: dict[int, list[coverage.Assignment]] = defaultdict(list)
+    for row in (
+        Assignment.objects.filter(
+            event=event,
+            officer__in=pool_ids,
+            status__in=ACTIVE,
+            starts_at__lt=end + horizon,
+            ends_at__gt=start - horizon,
+        )
+        .order_by()
+        .values_list(*_ASSIGNMENT_VALUES)
+    ):
+        nearby[row[1]].append(_engine_assignment(row))
+    minutes: dict[int, int] = defaultdict(int)
+    for officer_id, begin, finish in (
+        Assignment.objects.filter(event=event, officer__in=pool_ids, status__in=ACTIVE)
+        .order_by()
+        .values_list("officer_id", "starts_at", "ends_at")
+    ):
+        minutes[officer_id] += int((finish - begin).total_seconds() // 60)
+    people: dict[int, coverage.Officer] = {}
+    for pk, _code, unit_id, _home, expires_on, clearance, availability in pool:
+        held = coverage.Skill(code=role, expires=expires_on)
+        known = people.get(pk)
+        people[pk] = coverage.Officer(
+            id=pk,
+            unit_id=unit_id,
+            skills=(*known.skills, held) if known else (held,),
+            clearance=clearance,
+            availability=_windows(availability) if availability else None,
+        )
+    requirement_row = next(r for r in small.plan.requirements if r.id == requirement.pk)
+    prober = coverage.CoverageIndex(
+        replace(small.plan, requirements=(requirement_row,), assignments=(), officers=tuple(people.values())),
+        groups=(),
+    )
+    probe = coverage.Assignment(
+        id=PROPOSED,
+        officer_id=0,
+        post_id=post.pk,
+        site_id=site.pk,
+        window=window,
+        role=role,
+        requirement_id=requirement.pk,
+    )
+    # An officer with no duty near the window and no availability limits: the answer depends only on the
+    # skill's expiry and the clearance, so it is computed once per such pair and reused (with the
+    # officer's id put in).
     reused: dict[tuple[Any, ...], list[coverage.Finding]] = {}
     out: list[Candidate] = []
-    for pk, code, unit_id, home_base_id, expires_on in pool:
-        duties = small.duties.get(pk, ())
-        alone = pk not in limited and not any(
-            a.window.start < near_end and near_start < a.window.end for a in duties
-        )
-        clearance = clearances.get(pk, 0)
+    for pk, code, unit_id, home_base_id, expires_on, clearance, availability in pool:
+        duties = nearby.get(pk, [])
+        alone = not availability and not duties
         key = (expires_on, clearance if clearance < requirement.min_clearance else None)
         if alone and key in reused:
             about = [_for_officer(f, pk) for f in reused[key]]
         else:
-            delta = index.add_assignment(replace(probe, officer_id=pk))
-            index.remove_assignment(PROPOSED)
             about = [
-                f for f in delta.added if PROPOSED in f.assignment_ids and f.kind != FindingKind.OVERSTAFFED
+                f
+                for f in prober.probe(replace(probe, officer_id=pk), duties=duties)
+                if f.kind != FindingKind.OVERSTAFFED
             ]
             if alone and reuse:
                 reused[key] = about
@@ -623,7 +666,7 @@ def candidates(
                 expires_on=expires_on,
                 refusals=[f for f in about if f.kind in REFUSED],
                 warnings=[f for f in about if f.kind not in REFUSED],
-                minutes=sum(a.window.minutes for a in duties),
+                minutes=minutes.get(pk, 0),
                 same_unit_at_site=unit_id in at_site,
                 home_base=home_base_id in home_sites,
             )

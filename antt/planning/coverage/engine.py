@@ -243,6 +243,34 @@ class CoverageIndex:
             site_hours=self._site_hours_input,
         )
 
+    def probe(self, assignment: Assignment, *, duties: Iterable[Assignment] | None = None) -> list[Finding]:
+        """What adding ``assignment`` (a new id) would bring about itself, without changing the index: the
+        findings that involve it among those of its own checks (qualification, availability, clearance,
+        requirement, event and site hours) and of its officer's (double booking and working-time rules),
+        sorted. Its group's coverage (uncovered, overstaffed) is not looked at. ``duties``: the officer's
+        other active duties to check it against, in place of those in the index. With every duty of the
+        officer the findings are exact; with those near it only (within the rest, 24 h and consecutive-days
+        horizons) the same kinds are found, a long run of days being counted up to the horizon only."""
+        if assignment.id in self._assignments:
+            raise ValueError(f"coverage: assignment {assignment.id} already exists")
+        if not assignment.active:
+            return []
+        out = self._check_assignment(assignment)
+        officer_id = assignment.officer_id
+        kept = self._asg_by_officer.get(officer_id)
+        trial = dict(kept or {}) if duties is None else {a.id: a for a in duties if a.active}
+        trial[assignment.id] = assignment
+        self._asg_by_officer[officer_id] = trial
+        try:
+            out.extend(f for f in self._check_officer(officer_id) if assignment.id in f.assignment_ids)
+        finally:
+            if kept is None:
+                del self._asg_by_officer[officer_id]
+            else:
+                self._asg_by_officer[officer_id] = kept
+        out.sort(key=Finding.sort_key)
+        return out
+
     # ------------------------------------------------------------------ changes
 
     def add_assignment(self, assignment: Assignment) -> CoverageDelta:
