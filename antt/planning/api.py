@@ -520,7 +520,7 @@ class CoverageView(APIView):
         query.is_valid(raise_exception=True)
         kind, severity = query.validated_data.get("kind"), query.validated_data.get("severity")
         offset, limit = query.validated_data["offset"], query.validated_data.get("limit")
-        snap = queries.coverage_snapshot(event)
+        snap = queries.coverage_labelled(event)
         findings = snap.findings
         counts = snap.once("counts", lambda: dict(sorted(Counter(str(f.kind) for f in findings).items())))
         lang = "en" if (get_language() or "vi").startswith("en") else "vi"

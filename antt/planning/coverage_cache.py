@@ -54,10 +54,10 @@ class Snapshot:
     """
 
     event_id: int
-    version: str
+    version: str  # "" when not cached (no plan version)
     findings: list[coverage.Finding]
-    names: dict[tuple[str, int], tuple[str, str]]
-    sites: list[tuple[int, str, str]]
+    names: dict[tuple[str, int], tuple[str, str]] | None = None
+    sites: list[tuple[int, str, str]] | None = None
     # per-process, never pickled: results derived from the findings once per language
     derived: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -67,7 +67,7 @@ class Snapshot:
         return state
 
     def label(self, english: bool) -> coverage.messages.Labeller:
-        names, index = self.names, 1 if english else 0
+        names, index = self.names or {}, 1 if english else 0
 
         def label(object_type: str, object_id: int) -> str:
             found = names.get((object_type, object_id))
@@ -153,18 +153,6 @@ def snapshot(event: Any, compute: Callable[[Any, str], Snapshot]) -> Snapshot:
                 if locked:
                     cache.delete(lock)
     _remember(key, found)
-    return found
-
-
-def peek(event: Any) -> Snapshot | None:
-    """The snapshot of the current plan version if one is cached already (never computes)."""
-    version = plan_version(event) if not _in_service_transaction() else None
-    if version is None:
-        return None
-    key = cache_key(event.pk, version)
-    found = _recall(key) or cache.get(key)
-    if found is not None:
-        _remember(key, found)
     return found
 
 

@@ -284,9 +284,15 @@ def coverage_for(event: Any) -> list[coverage.Finding]:
 
 
 def coverage_snapshot(event: Any) -> coverage_cache.Snapshot:
-    """The findings of the event's current plan version with the names that label them (from the cache,
-    or computed: one query when cached)."""
+    """The findings of the event's current plan version, from the cache (one query) or computed; a cached
+    snapshot also holds the site list and the names that label its findings."""
     return coverage_cache.snapshot(event, _compute_snapshot)
+
+
+def coverage_labelled(event: Any) -> coverage_cache.Snapshot:
+    """:func:`coverage_snapshot` with the site list and the findings' labels (what the board and the API
+    show)."""
+    return _labelled(event, coverage_snapshot(event))
 
 
 def _audit_plan(event: Any) -> list[coverage.Finding]:
@@ -346,51 +352,36 @@ def _names(
 
 
 def _compute_snapshot(event: Any, version: str) -> coverage_cache.Snapshot:
-    findings = _audit_plan(event)
-    sites = list(
-        Site.objects.filter(event=event).order_by("code", "pk").values_list("pk", "name_vi", "name_en")
-    )
-    return coverage_cache.Snapshot(
-        event_id=event.pk,
-        version=version,
-        findings=findings,
-        names=_names(event, findings, sites),
-        sites=sites,
-    )
+    """Audit the plan; for a version that will be cached, also read the names that label the findings
+    (an uncached snapshot reads them only if a caller asks: see :func:`_labelled`)."""
+    snap = coverage_cache.Snapshot(event_id=event.pk, version=version, findings=_audit_plan(event))
+    return _labelled(event, snap) if version else snap
+
+
+def _labelled(event: Any, snap: coverage_cache.Snapshot) -> coverage_cache.Snapshot:
+    """``snap`` with its site list and labels read (two or three queries, once per snapshot)."""
+    if snap.sites is None:
+        snap.sites = list(
+            Site.objects.filter(event=event).order_by("code", "pk").values_list("pk", "name_vi", "name_en")
+        )
+    if snap.names is None:
+        snap.names = _names(event, snap.findings, snap.sites)
+    return snap
 
 
 def coverage_labels(event: Any, findings: list[coverage.Finding]) -> coverage.messages.Labeller:
     """A labeller naming the posts, sites and officers the findings' sentences mention, in the active
-    language: from the cached snapshot of the plan when there is one, plus (at most three queries) any it
-    lacks."""
+    language (three queries at most, each for just those rows and columns)."""
     from django.utils.translation import get_language
 
-    english = (get_language() or "vi").startswith("en")
-    cached = coverage_cache.peek(event) if findings else None
-    known = cached.names if cached is not None else {}
-    missing = _names(event, [f for f in findings if not _named(f, known)]) if findings else {}
-    names = {**known, **missing} if missing else known
-    index = 1 if english else 0
+    names = _names(event, findings)
+    index = 1 if (get_language() or "vi").startswith("en") else 0
 
     def label(object_type: str, object_id: int) -> str:
         found = names.get((object_type, object_id))
         return found[index] if found is not None else f"#{object_id}"
 
     return label
-
-
-def _named(finding: coverage.Finding, names: dict[tuple[str, int], tuple[str, str]]) -> bool:
-    used = coverage.messages.placeholders(finding.kind)
-    return all(
-        (kind, pk) in names
-        for kind, ids in (
-            ("post", finding.post_ids),
-            ("site", finding.site_ids),
-            ("officer", finding.officer_ids),
-        )
-        if kind in used
-        for pk in ids
-    )
 
 
 def get_rule_for(user: Any, item: ProgrammeItem, rule_id: Any, *, action: str = "planning.view") -> Any:
@@ -470,10 +461,10 @@ def gap_board(
     page of at most :data:`BOARD_PAGE` findings, in day, site and engine order (``page`` from 1)."""
     from antt.planning.labels import KIND_LABELS, SEVERITY_LABELS
 
-    snap = coverage_snapshot(event)
+    snap = coverage_labelled(event)
     tz = event.tz
     english = lang == "en"
-    site_names = {pk: name_en if english else name_vi for pk, name_vi, name_en in snap.sites}
+    site_names = {pk: name_en if english else name_vi for pk, name_vi, name_en in snap.sites or ()}
 
     def board_order() -> list[tuple[date, str, coverage.Finding]]:
         """Every finding with its local day and site names, in day, site and engine order (once per plan
