@@ -22,7 +22,7 @@ from itertools import pairwise
 
 from ortools.graph.python import max_flow
 
-from antt.solver.model import DAY, Duty, Officer, RosterProblem
+from antt.solver.model import DAY, Duty, Officer, RosterProblem, Rules
 from antt.solver.rules import build_duties, horizon_days, limits
 
 __all__ = ["coverable_upper_bound"]
@@ -142,6 +142,17 @@ def _max_work(caps: Sequence[int], limit: int | None, min_off: int) -> int:
     return max(states.values())
 
 
+def _day_cap(duties: Sequence[Duty], rules: Rules) -> int:
+    """Most minutes one officer works in one day's duties: the best rest-respecting chain, and at
+    most the 24-hour limit per 24 hours their starts span (a night cut by a late demand start can
+    begin on the next calendar day)."""
+    cap = _best_day_minutes(duties, rules.min_rest_minutes)
+    if rules.max_minutes_per_24h is not None:
+        span = max(duty.start for duty in duties) - min(duty.start for duty in duties)
+        cap = min(cap, rules.max_minutes_per_24h * (span // DAY + 1))
+    return cap
+
+
 def _officer_day_bound(problem: RosterProblem, duties: Sequence[Duty]) -> int:
     """Over the horizon, in minutes, as one flow: source → officer group (what a group member can
     work over the horizon: the best choice of work days under the consecutive-days rules and
@@ -158,10 +169,7 @@ def _officer_day_bound(problem: RosterProblem, duties: Sequence[Duty]) -> int:
     day_classes: list[list[_Class]] = [[] for _ in range(days)]
     wanted: dict[_Class, int] = defaultdict(int)
     for day, todays in by_day.items():
-        cap = _best_day_minutes(todays, rules.min_rest_minutes)
-        if rules.max_minutes_per_24h is not None:
-            cap = min(cap, rules.max_minutes_per_24h)
-        day_cap[day] = cap
+        day_cap[day] = _day_cap(todays, rules)
         spans[day] = (min(duty.start for duty in todays), max(duty.end for duty in todays))
         for duty in todays:
             wanted[duty.skill, duty.min_clearance, day] += duty.headcount * duty.minutes

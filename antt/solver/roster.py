@@ -185,14 +185,16 @@ def _exclusive(duties: Sequence[Duty], rules: Rules, travel: TravelTable) -> boo
         return True
     if max(duty.start for duty in duties) < min(duty.end for duty in duties) + rules.min_rest_minutes:
         return True  # every pair overlaps or lies closer than the minimum rest
+    limit = rules.max_minutes_per_24h
     shortest = sorted(duty.minutes for duty in duties)
-    if rules.max_minutes_per_24h is not None and shortest[0] + shortest[1] > rules.max_minutes_per_24h:
+    within_a_day = max(duty.start for duty in duties) - min(duty.start for duty in duties) < DAY
+    if limit is not None and within_a_day and shortest[0] + shortest[1] > limit:
         return True  # any two start within 24 hours of each other and exceed the 24-hour limit
     if len(duties) > 12:
         return False
     return all(
         pair_conflict(a, b, rules, travel) is not None
-        or (rules.max_minutes_per_24h is not None and a.minutes + b.minutes > rules.max_minutes_per_24h)
+        or (limit is not None and abs(a.start - b.start) < DAY and a.minutes + b.minutes > limit)
         for i, a in enumerate(duties)
         for b in duties[i + 1 :]
     )

@@ -171,3 +171,31 @@ def test_diff_accounts_for_every_published_and_new_assignment(seed: int) -> None
     assert [entry.officer for entry in diff.officers] == sorted({a.officer for a in published + new})
     for entry in diff.officers:
         assert [a.start for a in entry.kept] == sorted(a.start for a in entry.kept)
+
+
+def test_bound_allows_a_cut_night_that_starts_the_next_calendar_day() -> None:
+    # Pattern day 0 holds 00:00-04:00 and the night 22:00-06:00 cut by a demand from 05:00 on
+    # day 1: both count as day 0 but start 29 hours apart, so one officer may work both under a
+    # four-hour 24-hour limit.
+    early, night = ShiftPattern("A", 0, 240), ShiftPattern("N", 22 * 60, 6 * 60)
+    rules = Rules(
+        min_rest_minutes=0,
+        forbidden_successions=(),
+        max_minutes_per_24h=240,
+        max_consecutive_days=None,
+    )
+    problem = RosterProblem(
+        officers=(Officer("A", skills=(SkillGrant("guard"),)),),
+        posts=(Post("P1", "S1", (early, night)),),
+        demands=(
+            Demand("a", "P1", 0, 240, "guard"),
+            Demand("n", "P1", DAY + 5 * 60, DAY + 6 * 60, "guard"),
+        ),
+        sites=(Site("S1", "C1"),),
+        rules=rules,
+    )
+    assert {duty.day for duty in build_duties(problem)} == {0}
+    result = solve_roster(problem, OPTIONS)
+    assert check_roster(problem, result.assignments) == []
+    assert result.coverage.covered_minutes == 300
+    assert coverable_upper_bound(problem) >= 300
