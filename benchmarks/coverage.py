@@ -12,7 +12,9 @@ programme requirements staffed from a reserve, and a sprinkling of planning mist
 bookings, expiring skills, unavailable officers, orphans, gaps) so that every kind of finding shows.
 
 With ``--postgres`` the same plan is written into a fresh event with bulk inserts: a benchmark
-fixture, not a planner's work, so it bypasses the audited services (and the audit trail). Programme
+fixture, not a planner's work, so it bypasses the audited services (and the audit trail): one audit
+entry is appended after the load (and on ``--reuse``) so that the plan version, the key of the cached
+coverage findings, moves and no findings of a former plan are served. Programme
 requirements are written as ``derive_requirements`` would derive them from each item's rule, so
 that re-deriving one changed item is a true incremental change.
 """
@@ -520,26 +522,56 @@ def load_plan(plan: CoveragePlan, scale: Scale) -> dict[str, int]:
     }
 
 
+def mark_fixture_loaded(*, loaded: bool) -> str:
+    """The bulk loader bypasses the audited services, so the plan version (the head of the event's audit
+    chain, the coverage cache's key) would not move: append one audit entry for the load (or for the reuse,
+    in case the tables were changed by hand since) so that no cached findings of the former plan are served.
+    Returns the new version."""
+    from django.db import transaction
+
+    from antt.accounts.models import User
+    from antt.audit import services as audit
+    from antt.events.models import Event
+    from antt.planning import coverage_cache
+
+    event = Event.objects.get(code=EVENT_CODE)
+    with transaction.atomic():
+        audit.record(
+            actor=User.objects.get(username="bench-planner"),
+            action="benchmark.load_fixture" if loaded else "benchmark.reuse_fixture",
+            target=event,
+            event=event,
+        )
+    return coverage_cache.plan_version(event) or ""
+
+
 def _median_ms(values: list[float]) -> str:
     return f"median {statistics.median(values) * 1000:7.0f} ms, best {min(values) * 1000:7.0f} ms"
 
 
 def measure_server(runs: int) -> None:
     """Server time (Django test client, median of ``runs``) and SQL queries of the gap board and the API."""
+    from django.conf import settings
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from antt.accounts.models import User
     from antt.core.testing import verified_client
     from antt.events.models import Event
-    from antt.planning import coverage, queries, services
+    from antt.planning import coverage, coverage_cache, queries, services
     from antt.planning.models import ProgrammeItem
 
     event = Event.objects.get(code=EVENT_CODE)
     user = User.objects.get(username="bench-planner")
     client = verified_client(user)
 
-    loads, audits, together = [], [], []
+    def forget() -> None:
+        """Drop the current version's findings everywhere (the next read is a miss)."""
+        cache.delete(coverage_cache.cache_key(event.pk, coverage_cache.plan_version(event) or ""))
+        coverage_cache.forget_process_memo()
+
+    loads, audits, together, cached = [], [], [], []
     for _ in range(runs):
         gc.collect()
         with coverage.collector_paused():  # as queries.coverage_for does, so the split adds up
@@ -551,16 +583,21 @@ def measure_server(runs: int) -> None:
         loads.append(loaded - started)
         audits.append(time.perf_counter() - loaded)
         gc.collect()
+        forget()
         started = time.perf_counter()
-        queries.coverage_for(event)
+        queries.coverage_for(event)  # a miss: reads and audits the plan, then stores the findings
         together.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        queries.coverage_for(event)  # a hit
+        cached.append(time.perf_counter() - started)
     with CaptureQueriesContext(connection) as captured:
         queries.coverage_plan(event)
     n_queries = len(captured)
     print(
         f"  coverage_plan (read the plan from PostgreSQL, {n_queries} queries): {_median_ms(loads)}\n"
         f"  audit of the loaded plan ({len(findings):,} findings):{' ' * 10}{_median_ms(audits)}\n"
-        f"  coverage_for (both, what every page and API call runs):{' ' * 6}{_median_ms(together)}"
+        f"  coverage_for, cache miss (both, then store):{' ' * 19}{_median_ms(together)}\n"
+        f"  coverage_for, cache hit (plan version + this process's memo):{' ' * 2}{_median_ms(cached)}"
     )
 
     pages = [
@@ -569,23 +606,35 @@ def measure_server(runs: int) -> None:
         ("gap board, one day", f"/events/{EVENT_CODE}/gaps/?day={FIRST_DAY.isoformat()}", {}),
         ("coverage API", f"/api/v1/events/{EVENT_CODE}/coverage", {}),
     ]
+    print(
+        "  each page: cold = cache miss (cache entry and process memo dropped: what the first request after a "
+        "write costs),\n  shared = hit in Django's cache from a fresh process (memo dropped), warm = hit in "
+        f"this process (cache: {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]})"
+    )
     for label, path, headers in pages:
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(path, **headers)
-        assert response.status_code == 200, (path, response.status_code)
-        n_queries = len(captured)
-        size = len(response.content)
-        times = []
-        for _ in range(runs):
-            gc.collect()
-            started = time.perf_counter()
-            client.get(path, **headers)
-            times.append(time.perf_counter() - started)
-        print(f"  {label:<24} {_median_ms(times)}, {n_queries:>2} queries, {size / 1024:,.0f} KiB")
+        figures = []
+        for name, drop in (("cold", forget), ("shared", coverage_cache.forget_process_memo), ("warm", None)):
+            if drop is not None:
+                drop()
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(path, **headers)
+            assert response.status_code == 200, (path, response.status_code)
+            n_queries = len(captured)
+            size = len(response.content)
+            times = []
+            for _ in range(runs):
+                gc.collect()
+                if drop is not None:
+                    drop()
+                started = time.perf_counter()
+                client.get(path, **headers)
+                times.append(time.perf_counter() - started)
+            figures.append(f"{name} {_median_ms(times)}, {n_queries:>2} queries")
+        print(f"  {label:<24} {size / 1024:,.0f} KiB\n    " + "\n    ".join(figures))
 
     item = ProgrammeItem.objects.filter(event=event).order_by("pk").first()
     assert item is not None
-    derivations = []
+    derivations, after_change = [], []
     for k in range(runs * 2):
         item.refresh_from_db()
         shift = timedelta(minutes=30 if k % 2 == 0 else -30)
@@ -594,9 +643,15 @@ def measure_server(runs: int) -> None:
             actor=user, item=item, starts_at=item.starts_at + shift, ends_at=item.ends_at + shift
         )
         derivations.append(time.perf_counter() - started)
+        before = coverage_cache.plan_version(event)
+        started = time.perf_counter()
+        client.get(pages[1][1], **pages[1][2])  # the board's next poll: a miss on the new version
+        after_change.append(time.perf_counter() - started)
+        assert before == coverage_cache.plan_version(event)
     print(
         f"  programme change + re-derivation (services.update_programme_item, audited, {item.rules.count()} rule, "
-        f"{item.requirements.count()} requirements): {_median_ms(derivations)}"
+        f"{item.requirements.count()} requirements): {_median_ms(derivations)}\n"
+        f"  gap board htmx partial right after that change (new plan version: recomputed): {_median_ms(after_change)}"
     )
 
 
@@ -729,6 +784,7 @@ def main() -> None:
 
         if args.reuse and Event.objects.filter(code=EVENT_CODE).exists():
             print(f"reusing the loaded event {EVENT_CODE!r}")
+            loaded = False
         else:
             started = time.perf_counter()
             counts = load_plan(plan, scale)
@@ -737,6 +793,13 @@ def main() -> None:
                 f"audited services, in {time.perf_counter() - started:.1f} s:\n  "
                 + ", ".join(f"{n:,} {what}" for what, n in counts.items())
             )
+            loaded = True
+        version = mark_fixture_loaded(loaded=loaded)
+        print(
+            f"  the bulk writes bypass the audit trail, so one audit entry ({'load' if loaded else 'reuse'}) was "
+            "appended to the event's chain: the plan version (its head, the coverage cache key) is now "
+            f"{version[:24]}…, and no findings cached for a former plan can be served"
+        )
         del plan
         gc.collect()
         print(
