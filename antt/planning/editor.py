@@ -752,3 +752,73 @@ def findings_about(event: Any, assignment: Assignment) -> list[coverage.Finding]
     )
     index = coverage.CoverageIndex(small.plan, groups={(proposal.post_id, proposal.role)})
     return [f for f in index.findings() if assignment.pk in f.assignment_ids]
+
+
+# --- findings about one officer or one site -----------------------------------------------------------------
+
+
+def findings_for_officer(event: Any, officer: Officer) -> list[coverage.Finding]:
+    """The findings of the full audit (``queries.coverage_for``) that name ``officer``, from a slice of the
+    plan: all their active duties, and the (post, role) groups of those duties whole."""
+    return _scoped(event, Q(officer_id=officer.pk), lambda f: officer.pk in f.officer_ids, whole=None)
+
+
+def findings_for_site(event: Any, site: Site) -> list[coverage.Finding]:
+    """The findings of the full audit that name ``site``, from a slice of the plan: the (post, role)
+    groups of the site's own posts whole, and every officer on duty there with all their active duties."""
+    return _scoped(
+        event,
+        Q(post__site_id=site.pk),
+        lambda f: site.pk in f.site_ids,
+        groups=Q(post__site_id=site.pk),
+        whole=lambda x: x.site_id == site.pk,
+    )
+
+
+def _scoped(
+    event: Any, subjects: Q, keep: Any, *, whole: Any, groups: Q | None = None
+) -> list[coverage.Finding]:
+    """The findings ``keep`` retains of the engine's run on a slice: the officers with an active duty
+    matching ``subjects`` with all their active duties, their skills; the (post, role) groups of those
+    duties (or matching ``groups``: requirements and active duties alike) with all their requirements and
+    active duties; the requirements those duties name; the officers of the group duties (their skills and
+    clearance decide the coverage; their findings outside the slice are not asked); the opening hours of
+    the sites met. ``whole`` tells the requirements and duties of the groups loaded whole (default: the
+    groups of the subjects' duties): only their coverage is checked. Seven queries."""
+    active = Assignment.objects.filter(event=event, status__in=ACTIVE).order_by()
+    officer_ids = set(active.filter(subjects).values_list("officer_id", flat=True).distinct())
+    own = list(active.filter(officer_id__in=sorted(officer_ids)).values_list(*_ASSIGNMENT_VALUES))
+    keys = {(row[2], row[6]) for row in own}  # (post id, skill code)
+    if whole is None:
+        whole = lambda x: (x.post_id, x.role) in keys  # noqa: E731
+    if groups is None:
+        groups = Q(pk__in=[])
+        for post_id, code in sorted(keys):
+            groups |= Q(post_id=post_id, skill__code=code)
+    rows = {*own, *active.filter(groups).values_list(*_ASSIGNMENT_VALUES)}
+    requirement_ids = {row[-1] for row in rows if row[-1] is not None}
+    requirements = _engine_requirements(
+        Requirement.objects.filter(event=event).filter(groups | Q(pk__in=sorted(requirement_ids)))
+    )
+    assignments = tuple(sorted((_engine_assignment(row) for row in rows), key=lambda a: a.id))
+    people = Officer.objects.filter(event=event, pk__in=sorted({a.officer_id for a in assignments}))
+    site_ids = {a.site_id for a in assignments} | {r.site_id for r in requirements}
+    site_hours = tuple(
+        coverage.SiteHours(site_id=pk, windows=_windows(windows))
+        for pk, windows in Site.objects.filter(
+            event=event, pk__in=sorted(site_ids), opening_windows__isnull=False
+        ).values_list("pk", "opening_windows")
+        if windows
+    )
+    plan = coverage.CoveragePlan(
+        window=coverage.Window.of(event.starts_at, event.ends_at),
+        time_zone=event.time_zone,
+        requirements=requirements,
+        assignments=assignments,
+        officers=_engine_officers(people),
+        rest=_rest(event),
+        site_hours=site_hours,
+    )
+    wanted = {(x.post_id, x.role) for x in (*assignments, *requirements) if whole(x)}
+    index = coverage.CoverageIndex(plan, groups=wanted)
+    return [f for f in index.findings() if keep(f)]
