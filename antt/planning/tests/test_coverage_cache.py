@@ -38,9 +38,9 @@ def _fresh_memo() -> Iterator[None]:
 def plan(planner: Any, event: Any) -> dict[str, Any]:
     """A post needing two officers for four hours, one of them assigned through the audited service (so
     the event has a plan version): one uncovered finding with a shortfall of 1."""
-    requirement = RequirementFactory(event=event, headcount=2)
-    first = OfficerFactory(event=event, skills=["checkpoint"], full_name="Phan Văn Long")
-    second = OfficerFactory(event=event, skills=["checkpoint"], full_name="Lê Thị Hoa")
+    requirement: Any = RequirementFactory(event=event, headcount=2)
+    first: Any = OfficerFactory(event=event, skills=["checkpoint"], full_name="Phan Văn Long")
+    second: Any = OfficerFactory(event=event, skills=["checkpoint"], full_name="Lê Thị Hoa")
     assignment = services.assign_officer(
         actor=planner,
         post=requirement.post,
@@ -106,11 +106,11 @@ def test_the_shared_cache_serves_a_process_that_has_not_computed_it(
 
 @pytest.mark.skipif(not settings.REDIS_URL, reason="the PostgreSQL+Redis run sets ANTT_REDIS_URL")
 def test_the_shared_cache_is_redis_when_configured(as_user: Any, planner: Any, event: Any, plan: Any) -> None:
-    assert settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
+    assert str(settings.CACHES["default"]["BACKEND"]).endswith("RedisCache")
     client = as_user(planner)
     _coverage(client, event)
     key = coverage_cache.cache_key(event.pk, coverage_cache.plan_version(event) or "")
-    raw = cache._cache.get_client(key).get(cache.make_and_validate_key(key))  # type: ignore[attr-defined]
+    raw = cache._cache.get_client(key).get(cache.make_and_validate_key(key))
     assert raw is not None  # the snapshot is in Redis itself, not only in this process
 
 
@@ -159,7 +159,7 @@ def test_rest_rules_change_is_seen_by_the_next_request(
     as_user: Any, planner: Any, event: Any, plan: Any
 ) -> None:
     requirement = plan["requirement"]
-    later = RequirementFactory(
+    later: Any = RequirementFactory(
         event=event,
         post=requirement.post,
         skill=requirement.skill,
@@ -184,13 +184,14 @@ def test_rest_rules_change_is_seen_by_the_next_request(
 def test_programme_item_change_is_seen_by_the_next_request(as_user: Any, planner: Any, event: Any) -> None:
     venue = SiteFactory(event=event)
     PostFactory(event=event, site=venue, kind=Post.Kind.CHECKPOINT)
-    item = ProgrammeItemFactory(event=event)
+    item: Any = ProgrammeItemFactory(event=event)
+    skill: Any = SkillFactory(event=event, code="checkpoint")
     ProgrammeItemSiteFactory(item=item, site=venue)
     services.add_requirement_rule(
         actor=planner,
         item=item,
         post_kind=Post.Kind.CHECKPOINT,
-        skill=SkillFactory(event=event, code="checkpoint"),
+        skill=skill,
         headcount=1,
         lead_minutes=0,
         lag_minutes=0,
@@ -207,11 +208,12 @@ def test_programme_item_change_is_seen_by_the_next_request(as_user: Any, planner
 def test_two_events_never_share_entries(
     as_user: Any, planner: Any, event: Any, other_event: Any, outsider: Any, plan: Any
 ) -> None:
-    other = RequirementFactory(event=other_event, headcount=3)
+    other: Any = RequirementFactory(event=other_event, headcount=3)
+    officer: Any = OfficerFactory(event=other_event, skills=["checkpoint"])
     services.assign_officer(
         actor=outsider,
         post=other.post,
-        officer=OfficerFactory(event=other_event, skills=["checkpoint"]),
+        officer=officer,
         starts_at=other.starts_at,
         ends_at=other.ends_at,
         skill=other.skill,
