@@ -819,6 +819,7 @@ def _scoped(
         rest=_rest(event),
         site_hours=site_hours,
     )
-    wanted = {(x.post_id, x.role) for x in (*assignments, *requirements) if whole(x)}
+    items: list[coverage.Assignment | coverage.Requirement] = [*assignments, *requirements]
+    wanted = {(x.post_id, x.role) for x in items if whole(x)}
     index = coverage.CoverageIndex(plan, groups=wanted)
     return [f for f in index.findings() if keep(f)]
