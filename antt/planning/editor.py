@@ -10,6 +10,7 @@ disappears (is fixed). A fixed number of queries, whatever the size of the event
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -113,6 +114,19 @@ class Check:
 
 
 # --- the small plan the engine looks at --------------------------------------------------------------------
+
+_calendars = threading.local()
+
+
+def _calendar(event: Any) -> coverage.LocalCalendar:
+    """One local calendar per zone and thread, reused by every small index (an event's or a plan's zone):
+    the day boundaries it learns, e.g. out to a skill's expiry, are computed once."""
+    zone = event.time_zone
+    known: dict[str, coverage.LocalCalendar] = getattr(_calendars, "by_zone", None) or {}
+    _calendars.by_zone = known
+    if zone not in known:
+        known[zone] = coverage.LocalCalendar(zone)
+    return known[zone]
 
 
 def _windows(value: Any) -> tuple[coverage.Window, ...]:
@@ -285,7 +299,7 @@ def check(event: Any, proposal: Proposal, *, site: Site, before: Proposal | None
         requirement_ids=[r for r in (proposal.requirement_id,) if r is not None],
     )
     wanted = {(proposal.post_id, proposal.role)} | ({(before.post_id, before.role)} if before else set())
-    index = coverage.CoverageIndex(small.plan, groups=wanted)
+    index = coverage.CoverageIndex(small.plan, groups=wanted, calendar=_calendar(event))
     known = {a.id for a in small.plan.assignments}
     if proposal.replaces is not None and proposal.replaces in known:
         delta = index.update_assignment(proposal.engine())
@@ -320,7 +334,7 @@ class OfficerSlice:
     def refusals(self, proposal: Proposal, *, before: Proposal | None = None) -> list[coverage.Finding]:
         """``check(...).refusals``: what the proposal breaks of its own qualification and its officer's
         working-time rules (``before``: the assignment as it is now, when changing one)."""
-        index = coverage.CoverageIndex(self.plan, groups=())
+        index = coverage.CoverageIndex(self.plan, groups=(), calendar=_calendar(self.plan))
         known = {a.id for a in self.plan.assignments}
         if proposal.replaces is not None and proposal.replaces in known:
             delta = index.update_assignment(proposal.engine())
@@ -562,7 +576,7 @@ def candidates(
         site=site,
         requirement_ids=[requirement.pk],
     )
-    index = coverage.CoverageIndex(small.plan, groups={(post.pk, role)})
+    index = coverage.CoverageIndex(small.plan, groups={(post.pk, role)}, calendar=_calendar(event))
     findings = index.findings()
     window = coverage.Window.of(start, end)
     open_intervals = [
@@ -629,6 +643,7 @@ def candidates(
     prober = coverage.CoverageIndex(
         replace(small.plan, requirements=(requirement_row,), assignments=(), officers=tuple(people.values())),
         groups=(),
+        calendar=_calendar(event),
     )
     probe = coverage.Assignment(
         id=PROPOSED,
@@ -750,7 +765,9 @@ def findings_about(event: Any, assignment: Assignment) -> list[coverage.Finding]
         site=assignment.post.site,
         requirement_ids=[assignment.requirement_id] if assignment.requirement_id else [],
     )
-    index = coverage.CoverageIndex(small.plan, groups={(proposal.post_id, proposal.role)})
+    index = coverage.CoverageIndex(
+        small.plan, groups={(proposal.post_id, proposal.role)}, calendar=_calendar(event)
+    )
     return [f for f in index.findings() if assignment.pk in f.assignment_ids]
 
 
@@ -821,5 +838,5 @@ def _scoped(
     )
     items: list[coverage.Assignment | coverage.Requirement] = [*assignments, *requirements]
     wanted = {(x.post_id, x.role) for x in items if whole(x)}
-    index = coverage.CoverageIndex(plan, groups=wanted)
+    index = coverage.CoverageIndex(plan, groups=wanted, calendar=_calendar(event))
     return [f for f in index.findings() if keep(f)]

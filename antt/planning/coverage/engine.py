@@ -150,24 +150,39 @@ class CoverageIndex:
     own. The findings are then those of :func:`audit` about the groups, officers and assignments given
     (the other groups' duties may be there for their officers' working-time rules only).
     ``None`` (the default) checks every group.
+
+    ``calendar``: a :class:`LocalCalendar` of the plan's zone to reuse (it learns day boundaries as it
+    goes; many small indexes built one after the other share its work). Not shared between threads.
     """
 
-    def __init__(self, plan: CoveragePlan, *, groups: Iterable[GroupKey] | None = None) -> None:
+    def __init__(
+        self,
+        plan: CoveragePlan,
+        *,
+        groups: Iterable[GroupKey] | None = None,
+        calendar: LocalCalendar | None = None,
+    ) -> None:
         # Building creates hundreds of thousands of container objects and no reference cycles; the
         # cyclic garbage collector would only rescan them again and again, so it pauses meanwhile.
         with collector_paused():
-            self._build(plan, groups=groups)
+            self._build(plan, groups=groups, calendar=calendar)
 
     def _build(
-        self, plan: CoveragePlan, *, for_changes: bool = True, groups: Iterable[GroupKey] | None = None
+        self,
+        plan: CoveragePlan,
+        *,
+        for_changes: bool = True,
+        groups: Iterable[GroupKey] | None = None,
+        calendar: LocalCalendar | None = None,
     ) -> None:
         """Index the plan and check everything; ``for_changes=False`` leaves out the indexes that only
-        changes use (for a one-off :func:`audit`); ``groups``: see the class."""
+        changes use (for a one-off :func:`audit`); ``groups``, ``calendar``: see the class."""
         self._scope: frozenset[GroupKey] | None = None if groups is None else frozenset(groups)
         self.time_zone = plan.time_zone
         self.event = plan.window
         self.rest: RestRules = plan.rest
-        self.calendar = LocalCalendar(plan.time_zone)
+        reuse = calendar is not None and calendar.time_zone == plan.time_zone
+        self.calendar = calendar if calendar is not None and reuse else LocalCalendar(plan.time_zone)
         self._site_hours: dict[int, Union] = {h.site_id: merge(h.windows) for h in plan.site_hours}
         self._site_hours_input: tuple[SiteHours, ...] = plan.site_hours
         self._requirements: dict[int, Requirement] = {}
