@@ -179,10 +179,10 @@ def diff_rosters(published: Sequence[Assignment], new: Sequence[Assignment]) -> 
     for item in sorted(published, key=attrgetter("start", "demand", "end")):
         if item.officer not in changed:
             mine = steady[item.officer]
-            if not mine or (mine[-1].start, mine[-1].demand, mine[-1].end) != (
-                item.start,
-                item.demand,
-                item.end,
+            if (
+                not mine
+                or mine[-1].start != item.start
+                or (mine[-1].demand, mine[-1].end) != (item.demand, item.end)
             ):
                 mine.append(item)
     for officer, kept_items in steady.items():

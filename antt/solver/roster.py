@@ -51,7 +51,7 @@ __all__ = ["solve_roster"]
 MONOLITHIC_PAIR_LIMIT = 12_000
 
 
-@dataclass
+@dataclass(slots=True)
 class _OfficerState:
     duties: list[Duty] = field(default_factory=list)
     minutes: int = 0
@@ -530,11 +530,14 @@ def _greedy(
 
 
 def _record(ctx: _Context, chosen: Iterable[tuple[int, int]]) -> None:
-    touched: set[int] = set()
+    touched: set[int] = set()  # officers whose duties are no longer in time order
     for o, d in chosen:
-        touched.add(o)
         duty = ctx.duties[d]
         state = ctx.states[o]
+        if state.duties:
+            last = state.duties[-1]
+            if duty.start < last.start or (duty.start == last.start and duty.index < last.index):
+                touched.add(o)
         state.duties.append(duty)
         state.minutes += duty.minutes
         state.nights += duty.pattern in ctx.night_codes
