@@ -4,8 +4,9 @@ Small problems are one CP-SAT model over the whole horizon. Large ones are solve
 horizon, day by day and, inside a day, by site cluster (the way command is split); what an
 officer did before the cut (last duties, minutes worked, days worked and off) is carried into the
 next model as constants, so rest, succession, 24-hour, total and consecutive-day rules hold across
-the cut. After the clusters of a day a repair model offers the day's uncovered duties to free
-officers of every cluster. Candidates are pruned by eligibility first (skill valid on the date,
+the cut. Scarce skills (few holders for much demand) go first, in one whole-horizon model each
+over officer x duty class, so their holders' rest days are staggered. After the clusters of a day
+a repair model offers the day's uncovered duties to free officers of every cluster. Candidates are pruned by eligibility first (skill valid on the date,
 clearance, availability, required days off) and, in large models, capped per duty.
 """
 
