@@ -40,10 +40,13 @@ TRIGGER = "coverage-changed"
 
 
 def _day(value: str) -> date | None:
+    """A ``YYYY-MM-DD`` filter, or None. Days at the ends of the calendar (``9999-12-31``) are refused:
+    their day bounds and time-zone shifts overflow ``datetime``."""
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         return None
+    return day if date.min < day < date.max else None
 
 
 def _int(value: str) -> int | None:
