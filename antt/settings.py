@@ -359,6 +359,10 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "antt.core.permissions.Role",
         "ClearanceEnum": "antt.core.permissions.Clearance",
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "antt.core.openapi.document_error_responses",
+    ],
 }
 
 # --- Background tasks --------------------------------------------------------------------------------------
