@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import DurationField, F, Q, Sum
 from django.utils.translation import gettext as _
 
 from antt.forces.models import Officer, OfficerSkill
@@ -621,13 +621,16 @@ def candidates(
         .values_list(*_ASSIGNMENT_VALUES)
     ):
         nearby[row[1]].append(_engine_assignment(row))
-    minutes: dict[int, int] = defaultdict(int)
-    for officer_id, begin, finish in (
-        Assignment.objects.filter(event=event, officer__in=pool_ids, status__in=ACTIVE)
+    minutes = {
+        officer_id: int(total.total_seconds() // 60)
+        for officer_id, total in Assignment.objects.filter(
+            event=event, officer__in=pool_ids, status__in=ACTIVE
+        )
         .order_by()
-        .values_list("officer_id", "starts_at", "ends_at")
-    ):
-        minutes[officer_id] += int((finish - begin).total_seconds() // 60)
+        .values("officer_id")
+        .annotate(total=Sum(F("ends_at") - F("starts_at"), output_field=DurationField()))
+        .values_list("officer_id", "total")
+    }
     people: dict[int, coverage.Officer] = {}
     for pk, _code, unit_id, _home, expires_on, clearance, availability in pool:
         held = coverage.Skill(code=role, expires=expires_on)
