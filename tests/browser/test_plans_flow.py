@@ -43,11 +43,13 @@ def test_draft_submit_approve_and_the_approved_version_is_read_only(page: Any, l
     )
     unit = Unit.objects.filter(event=summit, commander__isnull=False).select_related("commander").first()
     assert unit is not None
+    assert unit.commander is not None
+    commander = unit.commander.code
     page.locator("select[name$='-0-unit']").select_option(str(unit.pk))
     page.locator("textarea[name$='-0-text_vi']").fill("Sơ tán đại biểu qua cửa phía đông")
     page.locator("textarea[name$='-0-text_en']").fill("Evacuate delegates through the east doors")
-    page.locator("input[name$='-0-commander']").fill(unit.commander.code)
-    page.locator("input[name=responsible]").fill(unit.commander.code)
+    page.locator("input[name$='-0-commander']").fill(commander)
+    page.locator("input[name=responsible]").fill(commander)
     page.screenshot(path=str(SHOTS / "plans-draft-form.png"), full_page=True)
     page.get_by_role("button", name="Create the plan").click()
     errors = page.locator(".errorlist")
