@@ -45,8 +45,11 @@ def error_page(request: HttpRequest, status: int, message: str = "") -> HttpResp
         ),
     }
     if request.path.startswith("/api/"):
+        # the same machine codes as the API views' own refusals (antt.core.api), not the bare status
+        codes = {400: "invalid", 403: "not_allowed", 404: "not_found", 409: "conflict", 429: "throttled"}
         return JsonResponse(
-            {"detail": message or default_messages.get(status, ""), "code": str(status)}, status=status
+            {"detail": message or default_messages.get(status, ""), "code": codes.get(status, "error")},
+            status=status,
         )
     context = {
         "status": status,

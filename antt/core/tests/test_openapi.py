@@ -48,3 +48,13 @@ def test_real_refusals_carry_the_documented_fields(as_user: Any, planner: Any, e
         body = client.get(url).json()
         assert required <= set(body), url
         assert all(isinstance(body[key], str) for key in required), url
+
+
+def test_a_url_no_api_route_matches_answers_like_the_api_views(
+    as_user: Any, planner: Any, event: Any
+) -> None:
+    client = as_user(planner)
+    unmatched = client.get(f"/api/v1/events/{event.code}/plans/not-a-number/")
+    missing = client.get(f"/api/v1/events/{event.code}/plans/999999/")
+    assert unmatched.status_code == missing.status_code == 404
+    assert unmatched.json()["code"] == missing.json()["code"] == "not_found"
