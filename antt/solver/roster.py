@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from operator import attrgetter
 
@@ -331,6 +331,13 @@ def _solve_chunk(
         for duty, lit in zip(duties, lits, strict=True):
             vars_by_day[duty.day].append(lit)
             duties_by_day[duty.day].append(duty)
+        if day_rules and len(vars_by_day) == 1:
+            # One day only: no window is built, so the days already held decide (not every caller's
+            # candidate filter checks them: the scarce phase's does not).
+            ((only_day, only_vars),) = vars_by_day.items()
+            if not _day_fits(state.days, only_day, rules):
+                for lit in only_vars:
+                    model.add(lit == 0)
         if day_rules and len(vars_by_day) > 1:
             exclusive = {
                 day for day, todays in duties_by_day.items() if _exclusive(todays, rules, ctx.travel)
@@ -547,6 +554,31 @@ def _record(ctx: _Context, chosen: Iterable[tuple[int, int]]) -> None:
         ctx.states[o].duties.sort(key=lambda duty: (duty.start, duty.index))
 
 
+def _day_fits(days: Set[int], day: int, rules: Rules) -> bool:
+    """Whether working ``day`` as well as ``days`` keeps the consecutive-days rules."""
+    if day in days:
+        return True
+    limit = rules.max_consecutive_days
+    if limit is not None:
+        run = 0
+        while day - run - 1 in days:
+            run += 1
+        after = 0
+        while day + after + 1 in days:
+            after += 1
+        if run + after + 1 > limit:
+            return False
+    gap = rules.min_consecutive_days_off
+    if gap > 1:
+        for step in (-1, 1):
+            for distance in range(1, gap + 1):
+                if day + step * distance in days:
+                    if distance > 1:
+                        return False
+                    break
+    return True
+
+
 def _compatible(ctx: _Context, o: int, duty: Duty) -> bool:
     """Quick check against what the officer already holds (the model checks the rest)."""
     state = ctx.states[o]
@@ -557,24 +589,8 @@ def _compatible(ctx: _Context, o: int, duty: Duty) -> bool:
             break
         if pair_conflict(done, duty, rules, ctx.travel):
             return False
-    limit = rules.max_consecutive_days
-    if limit is not None and duty.day not in state.days:
-        run = 0
-        while duty.day - run - 1 in state.days:
-            run += 1
-        after = 0
-        while duty.day + after + 1 in state.days:
-            after += 1
-        if run + after + 1 > limit:
-            return False
-    gap = rules.min_consecutive_days_off
-    if gap > 1 and duty.day not in state.days:
-        for step in (-1, 1):
-            for distance in range(1, gap + 1):
-                if duty.day + step * distance in state.days:
-                    if distance > 1:
-                        return False
-                    break
+    if not _day_fits(state.days, duty.day, rules):
+        return False
     maximum, _ = limits(ctx.officers[o], rules)
     return maximum is None or state.minutes + duty.minutes <= maximum
 

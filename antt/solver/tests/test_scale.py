@@ -199,3 +199,28 @@ def test_bound_allows_a_cut_night_that_starts_the_next_calendar_day() -> None:
     assert check_roster(problem, result.assignments) == []
     assert result.coverage.covered_minutes == 300
     assert coverable_upper_bound(problem) >= 300
+
+
+def test_scarce_skills_in_turn_respect_consecutive_days_across_their_models() -> None:
+    # One officer holds both scarce skills: EOD fills days 0-5 first; K9 wants day 6 only (three
+    # posts). The K9 model sees that officer on a single day, where no consecutive-days window is
+    # built: it must still not make a seventh day in a row (found at size L: a ten-day run).
+    both = Officer("A", skills=(SkillGrant("eod"), SkillGrant("k9")))
+    demands = [Demand(f"e{day}", "P1", day * DAY + 6 * 60, day * DAY + 14 * 60, "eod", 1) for day in range(6)]
+    demands += [
+        Demand(f"k{post}", post, 6 * DAY + 6 * 60, 6 * DAY + 14 * 60, "k9", 1) for post in ("P2", "P3", "P4")
+    ]
+    problem = RosterProblem(
+        officers=(both,),
+        posts=tuple(Post(post, "S1", (EARLY,)) for post in ("P1", "P2", "P3", "P4")),
+        demands=tuple(demands),
+        sites=(Site("S1", "C1"),),
+        rules=Rules(max_consecutive_days=6),
+    )
+    duties = build_duties(problem)
+    ctx = _context(problem, duties, full_candidates=False)
+    scarce = [skill for skill, _ in _scarce_skills(ctx, {duty.index: duty.headcount for duty in duties})]
+    assert scarce == ["eod", "k9"]
+    result = solve_roster(problem, OPTIONS, decompose=True)
+    assert check_roster(problem, result.assignments) == []
+    assert result.coverage.covered_minutes == 6 * 480
