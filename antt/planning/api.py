@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from django.utils.translation import get_language
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from antt.core.languages import current_language
 from antt.core.permissions import Clearance, require
 from antt.events import queries as event_queries
 from antt.events.api_base import EventObjectsView, EventObjectView
@@ -523,7 +523,7 @@ class CoverageView(APIView):
         snap = queries.coverage_labelled(event)
         findings = snap.findings
         counts = snap.once("counts", lambda: dict(sorted(Counter(str(f.kind) for f in findings).items())))
-        lang = "en" if (get_language() or "vi").startswith("en") else "vi"
+        lang = current_language()
         rows = snap.once(("api", lang), lambda: _static_rows(snap, lang))
         matching = [
             i

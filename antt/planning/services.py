@@ -12,11 +12,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from antt.audit import services as audit
 from antt.core.errors import Conflict, DomainError, Invalid, NotAllowed
+from antt.core.languages import current_language
 from antt.core.permissions import can, require
 from antt.forces.models import Officer, Skill, Unit
 from antt.planning import coverage, editor, queries, writes
@@ -562,7 +562,7 @@ def _refuse(
     if not refusals:
         return
     first = refusals[0]
-    lang = "en" if (get_language() or "vi").startswith("en") else "vi"
+    lang = current_language()
     reason = coverage.explain(first, lang, editor.labeller(event, refusals))
     error = Invalid if first.kind in editor.REFUSED_INVALID else Conflict
     raise error(_("Not saved: %(reason)s") % {"reason": reason}, field="officer", code=str(first.kind))
@@ -745,7 +745,7 @@ def assign_unit(
     officers = Officer.objects.filter(event=event, pk__in=wanted).select_related("unit").in_bulk()
     placed: list[Assignment] = []
     not_placed: list[tuple[Officer, str]] = []
-    lang = "en" if (get_language() or "vi").startswith("en") else "vi"
+    lang = current_language()
     for candidate in found.qualified:
         officer = officers[candidate.officer_id]
         if len(placed) >= found.shortfall:

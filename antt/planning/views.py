@@ -19,11 +19,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from antt.core.errors import DomainError, NotAllowed, NotFound
+from antt.core.languages import current_language
 from antt.core.permissions import can
 from antt.events import queries as event_queries
 from antt.forces.models import Officer, Unit
@@ -54,10 +55,6 @@ def _int(value: str) -> int | None:
         return int(value)
     except ValueError:
         return None
-
-
-def _lang() -> str:
-    return "en" if (get_language() or "vi").startswith("en") else "vi"
 
 
 def _local(value: str, tz: Any) -> datetime | None:
@@ -102,7 +99,7 @@ def gap_board(request: HttpRequest, code: str) -> HttpResponse:
     keep = queries.unit_keep(event, unit_id) if unit_id is not None else None
     board = queries.gap_board(
         event,
-        lang=_lang(),
+        lang=current_language(),
         day=day,
         site_id=site_id,
         severity=severity,
@@ -238,7 +235,7 @@ def _editor_context(
         [f for c in shown for f in (*c.refusals, *c.warnings)],
         officers=[c.officer for c in shown if c.officer is not None],
     )
-    lang = _lang()
+    lang = current_language()
 
     def reasons(candidate: editor.Candidate) -> list[tuple[str, str]]:
         return [
@@ -373,7 +370,7 @@ def editor_check(request: HttpRequest, code: str, requirement_id: int) -> HttpRe
         event, editor.proposal_for(requirement, officer, starts_at, ends_at), site=requirement.post.site
     )
     label = editor.labeller(event, [*result.added, *result.removed], officers=[officer])
-    lang = _lang()
+    lang = current_language()
 
     def explained(findings: list[coverage.Finding]) -> list[tuple[str, str]]:
         return [
@@ -476,7 +473,7 @@ def editor_assignment(request: HttpRequest, code: str, assignment_id: int) -> Ht
     assignment = queries.editor_assignment_for(request.user, event, assignment_id)
     findings = editor.findings_about(event, assignment)
     label = editor.labeller(event, findings, officers=[assignment.officer])
-    lang = _lang()
+    lang = current_language()
     others = sorted({pk for f in findings for pk in f.assignment_ids} - {assignment.pk})
     requirement = (
         queries.requirements_for(request.user, event).filter(pk=assignment.requirement_id).first()

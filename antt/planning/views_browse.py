@@ -10,18 +10,14 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from antt.core.languages import current_language
 from antt.core.permissions import require
 from antt.events import queries as event_queries
 from antt.forces import queries as forces_queries
 from antt.planning import browse
 from antt.planning.models import ProgrammeItem
-
-
-def _lang() -> str:
-    return "en" if (get_language() or "vi").startswith("en") else "vi"
 
 
 def _day(value: str, days: list[date]) -> date | None:
@@ -145,7 +141,7 @@ def site_list(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def site_detail(request: HttpRequest, code: str, site_id: int) -> HttpResponse:
     event = event_queries.get_event_for(request.user, code, action="planning.view")
-    data = browse.site_page(request.user, event, site_id, lang=_lang())
+    data = browse.site_page(request.user, event, site_id, lang=current_language())
     return render(request, "planning/site_detail.html", {"event": event, "data": data})
 
 
@@ -169,7 +165,7 @@ def officer_list(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def officer_detail(request: HttpRequest, code: str, officer_id: int) -> HttpResponse:
     event = event_queries.get_event_for(request.user, code, action="forces.view")
-    data = browse.officer_page(request.user, event, officer_id, lang=_lang())
+    data = browse.officer_page(request.user, event, officer_id, lang=current_language())
     return render(request, "planning/officer_detail.html", {"event": event, "data": data})
 
 

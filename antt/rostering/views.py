@@ -9,20 +9,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from antt.core.errors import DomainError
+from antt.core.languages import current_language
 from antt.core.permissions import can
 from antt.events import queries as event_queries
 from antt.forces.models import Officer
 from antt.rostering import queries, services
 from antt.rostering.forms import ReplanForm, StartRunForm
-
-
-def _lang() -> str:
-    return "en" if (get_language() or "vi").startswith("en") else "vi"
 
 
 def _officers(event: Any) -> Any:
@@ -106,7 +102,7 @@ def run_detail(request: HttpRequest, code: str, run_id: int) -> HttpResponse:
     context = {
         "event": event,
         "run": run,
-        "lang": _lang(),
+        "lang": current_language(),
         "summary": run.summary or {},
         "changes": run.diff or {},
         "can_solve": can(request.user, "planning.solve", event),

@@ -11,9 +11,9 @@ from collections import Counter
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from antt.core.languages import current_language
 from antt.events.models import Event
 from antt.planning import coverage, queries
 
@@ -57,7 +57,7 @@ class Command(BaseCommand):
             }
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
-        lang = "en" if (get_language() or "vi").startswith("en") else "vi"
+        lang = current_language()
         self.stdout.write(
             _("%(event)s: %(count)d finding(s)") % {"event": event.code, "count": len(findings)}
         )

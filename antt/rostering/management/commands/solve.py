@@ -11,11 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from antt.accounts.models import User
 from antt.core.errors import DomainError
+from antt.core.languages import current_language
 from antt.core.permissions import Role
 from antt.events.models import Event, Membership
 from antt.rostering import services
@@ -88,7 +88,7 @@ class Command(BaseCommand):
         )
 
     def _print(self, run: SolverRun) -> None:
-        lang = "en" if (get_language() or "vi").startswith("en") else "vi"
+        lang = current_language()
         s = run.summary or {}
         before, after = s.get("before", {}), s.get("after", {})
         churn = s.get("churn", {})
