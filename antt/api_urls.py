@@ -3,8 +3,8 @@
 from django.urls import path
 
 from antt.accounts import api as accounts_api
-from antt.audit import api as audit_api
 from antt.events import api as events_api
+from antt.events import audit_api
 from antt.forces import api as forces_api
 from antt.interop import api as interop_api
 from antt.planning import api as planning_api

@@ -12,7 +12,10 @@ from antt.core.permissions import Clearance
 from antt.events.api_base import EventObjectsView, EventObjectView
 from antt.forces import queries, services
 from antt.forces.models import Officer, OfficerSkill, Skill, Unit
-from antt.planning.models import Site
+
+# An officer's home base is a site of the event; the model names it (the one known upward reference,
+# docs/architecture.md), so the API follows the relation instead of importing planning.
+_SITE = Officer._meta.get_field("home_base").related_model
 
 
 class UnitSerializer(serializers.ModelSerializer[Unit]):
@@ -105,7 +108,7 @@ def _officer_refs(event: Any, data: dict[str, Any]) -> dict[str, Any]:
     if "unit" in out:
         out["unit"] = queries.lookup(Unit, event, out["unit"], field="unit")
     if "home_base" in out:
-        out["home_base"] = queries.lookup(Site, event, out["home_base"], field="home_base")
+        out["home_base"] = queries.lookup(_SITE, event, out["home_base"], field="home_base")
     if "skills" in out:
         by_code = {skill.code: skill for skill in Skill.objects.filter(event=event)}
         pairs = []

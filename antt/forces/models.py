@@ -8,9 +8,9 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from antt.core.geo import validate_windows
 from antt.core.models import SearchableMixin, TimeStampedModel
 from antt.core.permissions import Clearance
-from antt.planning.geo import validate_windows
 
 code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9._-]*$", _("Use letters, digits, dots, hyphens and underscores.")

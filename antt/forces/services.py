@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from antt.audit import services as audit
+from antt.audit import writes
 from antt.core.errors import Invalid
 from antt.forces.models import Officer, OfficerSkill, Skill, Unit
-from antt.planning import writes
 
 UNIT_FIELDS = ("code", "name_vi", "name_en", "parent", "commander")
 SKILL_FIELDS = ("code", "name_vi", "name_en")

@@ -22,8 +22,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from antt.core.geo import validate_geometry
 from antt.interop.problems import Problem
-from antt.planning.geo import validate_geometry
 
 SCHEMA_VERSION = 1
 SCHEMA_PATH = Path(__file__).parent / "schema" / "scenario.schema.json"

@@ -13,12 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from antt.audit import services as audit
 from antt.core.errors import DomainError
+from antt.core.geo import parse_windows
 from antt.core.permissions import require
 from antt.forces import services as forces_services
 from antt.forces.models import Officer, OfficerSkill, Skill, Unit
 from antt.interop.forces_sheet import ForcesFile, OfficerRow, UnitRow
 from antt.interop.problems import Problem
-from antt.planning.geo import parse_windows
 from antt.planning.models import Site
 
 STATUSES = ("new", "updated", "unchanged")
@@ -629,8 +629,8 @@ KEPT_FINDINGS = frozenset(
 
 def _assignment_as_is(actor: Any, event: Any, values: dict[str, Any]) -> Any:
     """An assignment exactly as the file has it (one-row rules still checked), audited as imported."""
+    from antt.audit import writes
     from antt.planning import services as planning
-    from antt.planning import writes
     from antt.planning.models import Assignment
 
     return writes.create(

@@ -20,10 +20,10 @@ from typing import Any
 from django.db.models import DurationField, F, Q, Sum
 from django.utils.translation import gettext as _
 
+from antt.core.geo import parse_windows
 from antt.forces.models import Officer, OfficerSkill
 from antt.planning import coverage
 from antt.planning.coverage import FindingKind
-from antt.planning.geo import parse_windows
 from antt.planning.models import Assignment, Post, Requirement, RestRules, Site
 
 #: Engine id of a proposed (not yet saved) assignment; database ids start at 1.

@@ -8,10 +8,10 @@ from django.db.models import F, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from antt.core.geo import validate_geometry, validate_windows
 from antt.core.models import SearchableMixin, TimeStampedModel
 from antt.core.permissions import Clearance
 from antt.forces.models import code_validator
-from antt.planning.geo import validate_geometry, validate_windows
 
 
 class Named(models.Model):

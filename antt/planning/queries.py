@@ -9,12 +9,12 @@ from typing import Any
 
 from django.db.models import BigIntegerField, Func, Prefetch, QuerySet
 
+from antt.core.geo import parse_windows
 from antt.core.permissions import require
 from antt.core.text import fold
 from antt.forces.models import Officer, OfficerSkill
 from antt.forces.queries import _not_found, _pk
 from antt.planning import coverage, coverage_cache
-from antt.planning.geo import parse_windows
 from antt.planning.models import (
     Assignment,
     Post,

@@ -15,11 +15,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from antt.audit import services as audit
+from antt.audit import writes
 from antt.core.errors import Conflict, DomainError, Invalid, NotAllowed
 from antt.core.languages import current_language
 from antt.core.permissions import can, require
 from antt.forces.models import Officer, Skill, Unit
-from antt.planning import coverage, editor, queries, writes
+from antt.planning import coverage, editor, queries
 from antt.planning.models import (
     Assignment,
     Post,

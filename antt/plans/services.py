@@ -24,10 +24,10 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from antt.audit import services as audit
+from antt.audit import writes
 from antt.core.errors import Conflict, Invalid, NotAllowed
 from antt.core.permissions import require
 from antt.forces.models import Officer, Unit
-from antt.planning import writes
 from antt.planning.models import ProgrammeItem, Site
 from antt.plans.models import Plan, PlanStep, PlanVersion
 

@@ -29,10 +29,10 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from antt import solver
+from antt.core.geo import parse_windows
 from antt.forces.models import Officer, OfficerSkill
 from antt.planning import coverage
 from antt.planning import queries as planning_queries
-from antt.planning.geo import parse_windows
 from antt.planning.models import Assignment, Post, Requirement, RestRules, Site
 from antt.solver.explain import explain_uncovered
 from antt.solver.model import DAY, DEFAULT_PATTERNS

@@ -22,11 +22,11 @@ from django.utils.translation import gettext as _
 from antt import solver
 from antt.audit import services as audit
 from antt.core.errors import Conflict, Invalid
+from antt.core.geo import parse_windows
 from antt.core.permissions import require
 from antt.forces import services as forces_services
 from antt.forces.models import Officer, Skill
 from antt.planning import services as planning_services
-from antt.planning.geo import parse_windows
 from antt.planning.models import Assignment, Post, Requirement
 from antt.rostering import mapping
 from antt.rostering.models import ACTIVE, SolverRun

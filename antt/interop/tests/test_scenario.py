@@ -186,7 +186,7 @@ def seeded_summit(actor: Any) -> Any:
     from datetime import datetime, time
     from zoneinfo import ZoneInfo
 
-    from antt.planning import demo as planning_demo
+    from antt.demo import planning as planning_demo
 
     tz = ZoneInfo("Asia/Ho_Chi_Minh")
     start = datetime.combine(date(2026, 12, 2), time(0, 0), tzinfo=tz)

@@ -1,4 +1,4 @@
-"""The shape every create/update/delete service of ``forces`` and ``planning`` shares.
+"""The shape every audited create/update/delete service shares (forces, planning, plans, interop use it).
 
 Permission first, then ``full_clean()`` (one-row rules and constraints, messages translated), then the
 save and one audit entry with the before/after diff. The caller holds the transaction.

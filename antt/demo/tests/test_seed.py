@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from antt.accounts.models import User
 from antt.audit.models import AuditEntry
 from antt.audit.services import verify
-from antt.events import demo
+from antt.demo import seed as demo
 from antt.events.models import Event, Membership
 
 pytestmark = pytest.mark.django_db

@@ -1,3 +1,5 @@
+"""The event's audit trail as an API resource: the audit app records and verifies, this page of the event reads."""
+
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema

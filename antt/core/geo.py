@@ -1,4 +1,4 @@
-"""Validation of the JSON values planning keeps: GeoJSON geometries (RFC 7946) and time windows.
+"""Validation of the JSON values the domain keeps: GeoJSON geometries (RFC 7946) and time windows.
 
 Pure functions raising Django's ``ValidationError`` with translated messages; models call them from
 their field validators, so services get them through ``full_clean()``.

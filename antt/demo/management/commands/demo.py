@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from antt.events import demo
+from antt.demo import seed as demo
 
 
 class Command(BaseCommand):

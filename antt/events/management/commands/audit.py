@@ -1,4 +1,6 @@
-"""``antt audit verify [--event CODE] [--checkpoint FILE]`` and ``antt audit checkpoint --out FILE``."""
+"""``antt audit verify [--event CODE] [--checkpoint FILE]`` and ``antt audit checkpoint --out FILE``.
+
+It lives with the events because it resolves ``--event CODE``; ``antt.audit`` itself imports no domain app."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 
 from antt.audit.models import AuditEntry
-from antt.events import demo
+from antt.demo import seed as demo
 from antt.events.models import Event
 from antt.forces.models import Officer, Unit
 from antt.planning import queries

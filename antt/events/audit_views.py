@@ -1,3 +1,6 @@
+"""The event's audit trail page (`audit.view`). It lives with the event pages so that ``audit`` (which every
+service imports to record) imports no domain app."""
+
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
@@ -17,5 +20,5 @@ def audit_list(request: HttpRequest, code: str) -> HttpResponse:
     if action:
         entries = entries.filter(action__startswith=action)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    template = "audit/audit_list.html#entries" if request.htmx else "audit/audit_list.html"  # type: ignore[attr-defined]
+    template = "events/audit_list.html#entries" if request.htmx else "events/audit_list.html"  # type: ignore[attr-defined]
     return render(request, template, {"event": event, "page": page, "action": action})

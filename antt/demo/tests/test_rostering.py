@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from antt.accounts.models import User
-from antt.events import demo
+from antt.demo import seed as demo
 from antt.events.models import Event
 from antt.planning import queries as planning_queries
 from antt.rostering import services

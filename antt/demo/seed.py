@@ -18,10 +18,10 @@ from django.utils import timezone
 from antt.accounts import services as account_services
 from antt.accounts.models import User
 from antt.core.permissions import Clearance, Role
+from antt.demo import planning as planning_demo
+from antt.demo import plans as plans_demo
 from antt.events import services
 from antt.events.models import Event, Membership
-from antt.planning import demo as planning_demo
-from antt.plans import demo as plans_demo
 
 DEMO_PASSWORD = "antt-demo-2026"  # noqa: S105 - published on purpose; refused outside ANTT_DEMO
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from antt.events import demo
+from antt.demo import seed as demo
 from antt.events.models import Event
 from antt.plans.models import Plan, PlanVersion
 
