@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from antt.core.permissions import can, require
 from antt.forces import queries as forces_queries
 from antt.forces.models import Officer, Unit
-from antt.planning import coverage, editor, queries
+from antt.planning import coverage, findings, queries
 from antt.planning.labels import KIND_LABELS, SEVERITY_LABELS
 from antt.planning.models import Assignment, Post, ProgrammeItem, ProgrammeItemSite, Requirement, Site
 
@@ -558,7 +558,7 @@ def _finding_rows(event: Any, findings: list[coverage.Finding], lang: str) -> li
 def site_page(user: Any, event: Any, site_id: Any, *, lang: str) -> SitePage:
     """A site with its zones, posts (each with its coverage state), programme items and findings."""
     site = queries.get_site_for(user, event, site_id)
-    mine = editor.findings_for_site(event, site) if can(user, "coverage.view", event) else []
+    mine = findings.findings_for_site(event, site) if can(user, "coverage.view", event) else []
     by_site, by_post = _coverage_by_object(event, mine)
     posts = list(queries.posts_for(user, event, site=site).order_by("code", "pk"))
     items = list(
@@ -656,7 +656,7 @@ def officer_page(user: Any, event: Any, officer_id: Any, *, lang: str) -> Office
                 )
             )
         rows.append(row)
-    mine = editor.findings_for_officer(event, officer) if can(user, "coverage.view", event) else []
+    mine = findings.findings_for_officer(event, officer) if can(user, "coverage.view", event) else []
     return OfficerPage(
         officer=officer,
         skills=skills,

@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 
 from antt.audit import services as audit
 from antt.audit import writes
-from antt.core.errors import Conflict, DomainError, Invalid, NotAllowed
+from antt.core.errors import Conflict, DomainError, Invalid
 from antt.core.languages import current_language
-from antt.core.permissions import can, require
+from antt.core.permissions import require
 from antt.forces.models import Officer, Skill, Unit
-from antt.planning import coverage, editor, queries
+from antt.planning import assignability, candidates, coverage, findings, queries
 from antt.planning.models import (
     Assignment,
     Post,
@@ -503,30 +503,6 @@ def delete_requirement(*, actor: Any, requirement: Requirement) -> None:
 # --- assignments -----------------------------------------------------------------------------------------
 
 
-def _may_assign(actor: Any, event: Any) -> str:
-    """The action that lets ``actor`` assign in ``event``: ``planning.assign`` (anyone) or
-    ``planning.assign_own_unit`` (the officers of their own units only, see ``_own_unit``)."""
-    if can(actor, "planning.assign", event):
-        return "planning.assign"
-    if can(actor, "planning.assign_own_unit", event):
-        return "planning.assign_own_unit"
-    require(actor, "planning.assign", event)  # raises NotFound or NotAllowed
-    return "planning.assign"
-
-
-def _own_unit(actor: Any, event: Any, granted: str, *officers: Officer) -> None:
-    if granted != "planning.assign_own_unit":
-        return
-    own = queries.own_unit_ids(actor, event)
-    for officer in officers:
-        if officer.unit_id not in own:
-            raise NotAllowed(
-                _("You may assign only the officers of your own units; %(officer)s is not one of them.")
-                % {"officer": officer},
-                field="officer",
-            )
-
-
 def _lock_officer(officer: Officer) -> Officer:
     """Serialise every change to one officer's duties (a row lock on PostgreSQL; SQLite locks the file)."""
     return Officer.objects.select_for_update().get(pk=officer.pk)
@@ -534,19 +510,19 @@ def _lock_officer(officer: Officer) -> Officer:
 
 def _refuse(
     event: Any,
-    proposal: editor.Proposal,
+    proposal: assignability.Proposal,
     *,
     officers: Iterable[Officer],
     skill: Skill,
-    before: editor.Proposal | None = None,
+    before: assignability.Proposal | None = None,
 ) -> None:
-    """Refuse, from the officers' slice of the plan (``editor.officer_slice``, four queries): a skill not
+    """Refuse, from the officers' slice of the plan (``assignability.officer_slice``, four queries): a skill not
     held, double booking, and what the coverage engine says the assignment would break for the officer:
     skill expired on that date, clearance below the requirement's, outside the officer's availability,
     rest rules."""
     officer = next(o for o in officers if o.pk == proposal.officer_id)
     wanted = [r for r in (proposal.requirement_id, before and before.requirement_id) if r]
-    part = editor.officer_slice(event, officers, requirement_ids=wanted)
+    part = assignability.officer_slice(event, officers, requirement_ids=wanted)
     if not part.holds(officer.pk, skill.pk):
         raise Invalid(
             _("%(officer)s does not hold the skill %(skill)s.") % {"officer": officer, "skill": skill},
@@ -564,8 +540,8 @@ def _refuse(
         return
     first = refusals[0]
     lang = current_language()
-    reason = coverage.explain(first, lang, editor.labeller(event, refusals))
-    error = Invalid if first.kind in editor.REFUSED_INVALID else Conflict
+    reason = coverage.explain(first, lang, findings.labeller(event, refusals))
+    error = Invalid if first.kind in assignability.REFUSED_INVALID else Conflict
     raise error(_("Not saved: %(reason)s") % {"reason": reason}, field="officer", code=str(first.kind))
 
 
@@ -602,9 +578,9 @@ def assign_officer(
     (minimum rest, maximum per 24 h, maximum consecutive days). A unit commander assigns only the officers
     of their own units."""
     event = post.event
-    granted = _may_assign(actor, event)
+    scope = assignability.assign_scope(actor, event)
     writes.same_event(event, officer=officer, skill=skill, requirement=requirement)
-    _own_unit(actor, event, granted, officer)
+    scope.require_officers(officer)
     if requirement is not None and requirement.post_id != post.pk:
         raise Invalid(_("The requirement belongs to another post."), field="requirement")
     if requirement is not None and skill is not None and skill.pk != requirement.skill_id:
@@ -625,7 +601,7 @@ def assign_officer(
     _clean_assignment(assignment)
     _within_event(event, starts_at, ends_at)
     officer = _lock_officer(officer)
-    proposal = editor.Proposal(
+    proposal = assignability.Proposal(
         officer_id=officer.pk,
         post_id=post.pk,
         site_id=post.site_id,
@@ -636,7 +612,7 @@ def assign_officer(
         requirement_id=requirement.pk if requirement else None,
     )
     _refuse(event, proposal, officers=[officer], skill=skill)
-    # writes.create without its second full_clean (done above) and second permission check (_may_assign)
+    # writes.create without its second full_clean (done above) and second permission check (assign_scope)
     writes.save(assignment)
     audit.record(
         actor=actor,
@@ -652,7 +628,7 @@ def assign_officer(
 def update_assignment(*, actor: Any, assignment: Assignment, **changes: Any) -> Assignment:
     """Move an assignment in time, to another post or officer; the same refusals as ``assign_officer``."""
     event = assignment.event
-    granted = _may_assign(actor, event)
+    scope = assignability.assign_scope(actor, event)
     writes.same_event(
         event, officer=changes.get("officer"), post=changes.get("post"), skill=changes.get("skill")
     )
@@ -662,7 +638,7 @@ def update_assignment(*, actor: Any, assignment: Assignment, **changes: Any) -> 
             _("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
         )
     officer = changes.get("officer", assignment.officer)
-    _own_unit(actor, event, granted, assignment.officer, officer)
+    scope.require_officers(assignment.officer, officer)
     skill = changes.get("skill", assignment.skill)
     starts_at = changes.get("starts_at", assignment.starts_at)
     ends_at = changes.get("ends_at", assignment.ends_at)
@@ -672,14 +648,14 @@ def update_assignment(*, actor: Any, assignment: Assignment, **changes: Any) -> 
     others = [assignment.officer] if assignment.officer_id != officer.pk else []
     _refuse(
         event,
-        editor.proposal_of(assignment, **changes),
+        assignability.proposal_of(assignment, **changes),
         officers=[officer, *others],
         skill=skill,
-        before=editor.proposal_of(assignment),
+        before=assignability.proposal_of(assignment),
     )
     assignment, _delta = writes.update(
         actor=actor,
-        action=granted,
+        action=scope.action,
         event=event,
         obj=assignment,
         changes=changes,
@@ -692,11 +668,11 @@ def update_assignment(*, actor: Any, assignment: Assignment, **changes: Any) -> 
 
 @transaction.atomic
 def unassign(*, actor: Any, assignment: Assignment) -> None:
-    granted = _may_assign(actor, assignment.event)
-    _own_unit(actor, assignment.event, granted, assignment.officer)
+    scope = assignability.assign_scope(actor, assignment.event)
+    scope.require_officers(assignment.officer)
     writes.delete(
         actor=actor,
-        action=granted,
+        action=scope.action,
         event=assignment.event,
         obj=assignment,
         fields=ASSIGNMENT_FIELDS,
@@ -728,16 +704,15 @@ def assign_unit(
     up to the shortfall; one transaction, one audit entry per assignment. Those who could not be placed are
     returned with the reason."""
     event = requirement.event
-    granted = _may_assign(actor, event)
+    scope = assignability.assign_scope(actor, event)
     writes.same_event(event, unit=unit)
     unit_ids = queries.unit_tree_ids(event, [unit.pk])
-    if granted == "planning.assign_own_unit" and unit.pk not in queries.own_unit_ids(actor, event):
-        raise NotAllowed(_("You may assign only your own unit and its sub-units."), field="unit")
+    scope.require_unit(unit)
     starts_at = starts_at or requirement.starts_at
     ends_at = ends_at or requirement.ends_at
     _check_window(starts_at, ends_at)
     _within_event(event, starts_at, ends_at)
-    found = editor.candidates(
+    found = candidates.candidates(
         event, requirement, starts_at=starts_at, ends_at=ends_at, unit_ids=unit_ids, show=0
     )
     if found.shortfall == 0:
@@ -765,7 +740,7 @@ def assign_unit(
         except DomainError as exc:
             not_placed.append((officer, str(exc)))
     if found.near_misses:
-        label = editor.labeller(
+        label = findings.labeller(
             event, [f for c in found.near_misses for f in c.refusals[:1]], officers=officers.values()
         )
         for candidate in found.near_misses:

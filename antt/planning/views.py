@@ -1,6 +1,6 @@
 """Planning pages: the gap board, the assignment editor, my unit and my duties.
 
-Thin views: forms check the shape of input, ``services`` enforce the rules, ``queries`` and ``editor`` read.
+Thin views: forms check the shape of input, ``services`` enforce the rules, ``queries``, ``assignability``, ``candidates`` and ``findings`` read.
 Every page works without JavaScript; with htmx the editor swaps its ``#editor`` partial in place and tells
 the page (``HX-Trigger: coverage-changed``) so that a gap board listening for it refreshes.
 """
@@ -29,7 +29,7 @@ from antt.core.permissions import can
 from antt.events import queries as event_queries
 from antt.forces.models import Officer, Unit
 from antt.forces.queries import lookup
-from antt.planning import coverage, editor, queries, services
+from antt.planning import assignability, candidates, coverage, findings, queries, services
 from antt.planning.forms import AssignForm, BulkAssignForm, WindowForm, errors_of
 from antt.planning.labels import KIND_LABELS, SEVERITY_LABELS
 from antt.planning.models import Site
@@ -115,8 +115,7 @@ def gap_board(request: HttpRequest, code: str) -> HttpResponse:
         "units": units,
         "severity": severity,
         "severities": list(SEVERITY_LABELS.items()),
-        "can_fix": can(request.user, "planning.assign", event)
-        or can(request.user, "planning.assign_own_unit", event),
+        "can_fix": assignability.may_assign(request.user, event),
     }
     template = "planning/gap_board.html#board" if request.htmx else "planning/gap_board.html"  # type: ignore[attr-defined]
     return render(request, template, context)
@@ -125,14 +124,10 @@ def gap_board(request: HttpRequest, code: str) -> HttpResponse:
 # --- the assignment editor -------------------------------------------------------------------------------
 
 
-def _editor_event(request: HttpRequest, code: str) -> tuple[Any, set[int] | None]:
-    """The event, and the units whose officers the user may assign (None: all of them)."""
+def _editor_event(request: HttpRequest, code: str) -> tuple[Any, assignability.AssignScope]:
+    """The event, and whom the user may assign there (``assignability.assign_scope``)."""
     event = event_queries.get_event_for(request.user, code, action="planning.view")
-    if can(request.user, "planning.assign", event):
-        return event, None
-    if can(request.user, "planning.assign_own_unit", event):
-        return event, queries.own_unit_ids(request.user, event)
-    raise NotAllowed(_("Your role in this event does not allow this action."))
+    return event, assignability.assign_scope(request.user, event)
 
 
 def _window(request: HttpRequest, requirement: Any) -> tuple[datetime, datetime]:
@@ -173,7 +168,7 @@ def _editor_url(requirement: Any, starts_at: datetime, ends_at: datetime) -> str
 @require_GET
 def editor_list(request: HttpRequest, code: str) -> HttpResponse:
     """Pick a requirement: filter by day, site and post; open ones (with a gap) first on request."""
-    event, _own = _editor_event(request, code)
+    event, _scope = _editor_event(request, code)
     day = _day(request.GET.get("day", "")[:10])
     site_id = _int(request.GET.get("site", "")[:12])
     post_id = _int(request.GET.get("post", "")[:12])
@@ -220,24 +215,24 @@ def editor_list(request: HttpRequest, code: str) -> HttpResponse:
 def _editor_context(
     request: HttpRequest,
     event: Any,
-    own: set[int] | None,
+    scope: assignability.AssignScope,
     requirement: Any,
     starts_at: datetime,
     ends_at: datetime,
 ) -> dict[str, Any]:
     show = 200 if request.GET.get("all") == "1" else SHOW_CANDIDATES
-    found = editor.candidates(
-        event, requirement, starts_at=starts_at, ends_at=ends_at, unit_ids=own, show=show
+    found = candidates.candidates(
+        event, requirement, starts_at=starts_at, ends_at=ends_at, unit_ids=scope.unit_ids, show=show
     )
     shown = found.qualified[:show] + found.near_misses[:show]
-    label = editor.labeller(
+    label = findings.labeller(
         event,
         [f for c in shown for f in (*c.refusals, *c.warnings)],
         officers=[c.officer for c in shown if c.officer is not None],
     )
     lang = current_language()
 
-    def reasons(candidate: editor.Candidate) -> list[tuple[str, str]]:
+    def reasons(candidate: candidates.Candidate) -> list[tuple[str, str]]:
         return [
             (str(KIND_LABELS.get(str(f.kind), f.kind)), coverage.explain(f, lang, label))
             for f in (*candidate.refusals, *candidate.warnings)
@@ -245,12 +240,13 @@ def _editor_context(
 
     problems: dict[int, list[str]] = defaultdict(list)  # the duties' own findings (skill expired, …)
     for finding in found.findings:
-        if finding.kind in editor.REFUSED:
+        if finding.kind in assignability.REFUSED:
             for pk in finding.assignment_ids:
                 problems[pk].append(str(KIND_LABELS.get(str(finding.kind), finding.kind)))
+    duties = list(queries.requirement_duties(requirement, requirement.starts_at, requirement.ends_at))
     units = Unit.objects.filter(event=event).order_by("code", "pk").only("code", "name_vi", "name_en")
-    if own is not None:
-        units = units.filter(pk__in=sorted(own))
+    if scope.unit_ids is not None:
+        units = units.filter(pk__in=sorted(scope.unit_ids))
     return {
         "event": event,
         "requirement": requirement,
@@ -261,13 +257,10 @@ def _editor_context(
         "qualified": [(c, reasons(c)) for c in found.qualified[:show]],
         "near_misses": [(c, reasons(c)) for c in found.near_misses[:show]],
         "more": max(len(found.qualified), len(found.near_misses)) > show,
-        "duties": [
-            (duty, problems.get(duty.pk, []))
-            for duty in queries.requirement_duties(requirement, requirement.starts_at, requirement.ends_at)
-        ],
+        "duties": [(duty, problems.get(duty.pk, [])) for duty in duties],
+        "changeable": {duty.pk for duty in duties if scope.covers(duty.officer)},
         "units": list(units),
-        "own_only": own is not None,
-        "own_ids": own or set(),
+        "own_only": scope.unit_ids is not None,
         "editor_url": _editor_url(requirement, starts_at, ends_at),
     }
 
@@ -277,10 +270,10 @@ def _editor_context(
 def editor_requirement(request: HttpRequest, code: str, requirement_id: int) -> HttpResponse:
     """One requirement: its duties and gaps, the qualified free officers ranked, near misses with the reason,
     assign in one click, bulk assign a unit."""
-    event, own = _editor_event(request, code)
+    event, scope = _editor_event(request, code)
     requirement = queries.editor_requirement_for(request.user, event, requirement_id)
     starts_at, ends_at = _window(request, requirement)
-    context = _editor_context(request, event, own, requirement, starts_at, ends_at)
+    context = _editor_context(request, event, scope, requirement, starts_at, ends_at)
     partial = bool(request.htmx)  # type: ignore[attr-defined]
     template = "planning/editor_requirement.html" + ("#editor" if partial else "")
     return render(request, template, context)
@@ -289,7 +282,7 @@ def editor_requirement(request: HttpRequest, code: str, requirement_id: int) -> 
 def _after_write(
     request: HttpRequest,
     event: Any,
-    own: set[int] | None,
+    scope: assignability.AssignScope,
     requirement: Any,
     window: tuple[datetime, datetime],
     *,
@@ -300,7 +293,7 @@ def _after_write(
     """htmx: the refreshed editor with the outcome (and the coverage-changed trigger on success);
     without JavaScript: the message and a redirect back to the editor (post, redirect, get)."""
     if request.htmx:  # type: ignore[attr-defined]
-        context = _editor_context(request, event, own, requirement, *window)
+        context = _editor_context(request, event, scope, requirement, *window)
         context.update(notice=notice, error=error)
         response = render(request, "planning/editor_requirement.html#editor", context, status=status)
         if not error:
@@ -328,14 +321,14 @@ def _posted_window(request: HttpRequest, form: Any, requirement: Any) -> tuple[d
 @require_POST
 def editor_assign(request: HttpRequest, code: str, requirement_id: int) -> HttpResponse:
     """Assign one officer to the requirement for the window, through ``services.assign_officer``."""
-    event, own = _editor_event(request, code)
+    event, scope = _editor_event(request, code)
     requirement = queries.editor_requirement_for(request.user, event, requirement_id)
     with timezone.override(event.tz):
         form = AssignForm(request.POST)
         valid = form.is_valid()
     window = _posted_window(request, form, requirement)
     if not valid:
-        return _after_write(request, event, own, requirement, window, error=errors_of(form), status=400)
+        return _after_write(request, event, scope, requirement, window, error=errors_of(form), status=400)
     try:
         officer = lookup(Officer, event, form.cleaned_data["officer"], field="officer")
         assignment = services.assign_officer(
@@ -347,12 +340,14 @@ def editor_assign(request: HttpRequest, code: str, requirement_id: int) -> HttpR
             requirement=requirement,
         )
     except DomainError as exc:
-        return _after_write(request, event, own, requirement, window, error=str(exc), status=exc.status_code)
+        return _after_write(
+            request, event, scope, requirement, window, error=str(exc), status=exc.status_code
+        )
     notice = _("%(officer)s assigned to %(post)s.") % {
         "officer": assignment.officer,
         "post": requirement.post,
     }
-    return _after_write(request, event, own, requirement, window, notice=notice)
+    return _after_write(request, event, scope, requirement, window, notice=notice)
 
 
 @login_required
@@ -360,26 +355,26 @@ def editor_assign(request: HttpRequest, code: str, requirement_id: int) -> HttpR
 def editor_check(request: HttpRequest, code: str, requirement_id: int) -> HttpResponse:
     """What assigning this officer for the window would break or fix, before saving (the coverage rules
     on the proposal). htmx: the ``#check`` partial; without JavaScript: the editor page with it."""
-    event, own = _editor_event(request, code)
+    event, scope = _editor_event(request, code)
     requirement = queries.editor_requirement_for(request.user, event, requirement_id)
     starts_at, ends_at = _window(request, requirement)
     officer = lookup(Officer, event, request.GET.get("officer", "")[:12] or None, field="officer")
     if officer is None:
         return redirect(_editor_url(requirement, starts_at, ends_at))
-    result = editor.check(
-        event, editor.proposal_for(requirement, officer, starts_at, ends_at), site=requirement.post.site
+    result = assignability.check(
+        event,
+        assignability.proposal_for(requirement, officer, starts_at, ends_at),
+        site=requirement.post.site,
     )
-    label = editor.labeller(event, [*result.added, *result.removed], officers=[officer])
+    label = findings.labeller(event, [*result.added, *result.removed], officers=[officer])
     lang = current_language()
 
-    def explained(findings: list[coverage.Finding]) -> list[tuple[str, str]]:
-        return [
-            (str(KIND_LABELS.get(str(f.kind), f.kind)), coverage.explain(f, lang, label)) for f in findings
-        ]
+    def explained(found: list[coverage.Finding]) -> list[tuple[str, str]]:
+        return [(str(KIND_LABELS.get(str(f.kind), f.kind)), coverage.explain(f, lang, label)) for f in found]
 
     check = {
         "officer": officer,
-        "allowed": own is None or officer.unit_id in own,
+        "allowed": scope.covers(officer),
         "ok": result.ok,
         "refusals": explained(result.refusals),
         "warnings": explained(result.warnings),
@@ -394,7 +389,7 @@ def editor_check(request: HttpRequest, code: str, requirement_id: int) -> HttpRe
             "check": check,
         }
         return render(request, "planning/editor_requirement.html#check", context)
-    context = _editor_context(request, event, own, requirement, starts_at, ends_at)
+    context = _editor_context(request, event, scope, requirement, starts_at, ends_at)
     context["check"] = check
     return render(request, "planning/editor_requirement.html", context)
 
@@ -403,21 +398,23 @@ def editor_check(request: HttpRequest, code: str, requirement_id: int) -> HttpRe
 @require_POST
 def editor_bulk(request: HttpRequest, code: str, requirement_id: int) -> HttpResponse:
     """Assign a unit's qualified free officers to the requirement, up to its shortfall, in one transaction."""
-    event, own = _editor_event(request, code)
+    event, scope = _editor_event(request, code)
     requirement = queries.editor_requirement_for(request.user, event, requirement_id)
     with timezone.override(event.tz):
         form = BulkAssignForm(request.POST)
         valid = form.is_valid()
     window = _posted_window(request, form, requirement)
     if not valid:
-        return _after_write(request, event, own, requirement, window, error=errors_of(form), status=400)
+        return _after_write(request, event, scope, requirement, window, error=errors_of(form), status=400)
     try:
         unit = lookup(Unit, event, form.cleaned_data["unit"], field="unit")
         result = services.assign_unit(
             actor=request.user, requirement=requirement, unit=unit, starts_at=window[0], ends_at=window[1]
         )
     except DomainError as exc:
-        return _after_write(request, event, own, requirement, window, error=str(exc), status=exc.status_code)
+        return _after_write(
+            request, event, scope, requirement, window, error=str(exc), status=exc.status_code
+        )
     parts = [
         ngettext(
             "%(count)d officer of %(unit)s assigned: %(names)s.",
@@ -460,8 +457,8 @@ def editor_bulk(request: HttpRequest, code: str, requirement_id: int) -> HttpRes
         )
     notice = " ".join(parts)
     if not result.placed:
-        return _after_write(request, event, own, requirement, window, error=notice, status=409)
-    return _after_write(request, event, own, requirement, window, notice=notice)
+        return _after_write(request, event, scope, requirement, window, error=notice, status=409)
+    return _after_write(request, event, scope, requirement, window, notice=notice)
 
 
 @login_required
@@ -469,12 +466,12 @@ def editor_bulk(request: HttpRequest, code: str, requirement_id: int) -> HttpRes
 def editor_assignment(request: HttpRequest, code: str, assignment_id: int) -> HttpResponse:
     """One assignment and every finding about it (double booking, rest, skill, …), with the fixes:
     unassign it, or find someone else for its requirement."""
-    event, own = _editor_event(request, code)
+    event, scope = _editor_event(request, code)
     assignment = queries.editor_assignment_for(request.user, event, assignment_id)
-    findings = editor.findings_about(event, assignment)
-    label = editor.labeller(event, findings, officers=[assignment.officer])
+    about = findings.findings_about(event, assignment)
+    label = findings.labeller(event, about, officers=[assignment.officer])
     lang = current_language()
-    others = sorted({pk for f in findings for pk in f.assignment_ids} - {assignment.pk})
+    others = sorted({pk for f in about for pk in f.assignment_ids} - {assignment.pk})
     requirement = (
         queries.requirements_for(request.user, event).filter(pk=assignment.requirement_id).first()
         if assignment.requirement_id
@@ -490,13 +487,13 @@ def editor_assignment(request: HttpRequest, code: str, assignment_id: int) -> Ht
                 str(KIND_LABELS.get(str(f.kind), f.kind)),
                 coverage.explain(f, lang, label),
             )
-            for f in findings
+            for f in about
         ],
         "others": list(
             queries.assignments_for(request.user, event).filter(pk__in=others).select_related("post__site")
         ),
         "requirement": requirement,
-        "may_change": own is None or assignment.officer.unit_id in own,
+        "may_change": scope.covers(assignment.officer),
         "move": _move_check(request, event, assignment, lang),
     }
     return render(request, "planning/editor_assignment.html", context)
@@ -512,18 +509,16 @@ def _move_check(request: HttpRequest, event: Any, assignment: Any, lang: str) ->
     if not valid:
         return {"error": errors_of(form)}
     start, end = form.cleaned_data["starts_at"], form.cleaned_data["ends_at"]
-    result = editor.check(
+    result = assignability.check(
         event,
-        editor.proposal_of(assignment, starts_at=start, ends_at=end),
+        assignability.proposal_of(assignment, starts_at=start, ends_at=end),
         site=assignment.post.site,
-        before=editor.proposal_of(assignment),
+        before=assignability.proposal_of(assignment),
     )
-    label = editor.labeller(event, [*result.added, *result.removed], officers=[assignment.officer])
+    label = findings.labeller(event, [*result.added, *result.removed], officers=[assignment.officer])
 
-    def explained(findings: list[coverage.Finding]) -> list[tuple[str, str]]:
-        return [
-            (str(KIND_LABELS.get(str(f.kind), f.kind)), coverage.explain(f, lang, label)) for f in findings
-        ]
+    def explained(found: list[coverage.Finding]) -> list[tuple[str, str]]:
+        return [(str(KIND_LABELS.get(str(f.kind), f.kind)), coverage.explain(f, lang, label)) for f in found]
 
     return {
         "starts_at": start,
@@ -539,7 +534,7 @@ def _move_check(request: HttpRequest, event: Any, assignment: Any, lang: str) ->
 @require_POST
 def editor_move(request: HttpRequest, code: str, assignment_id: int) -> HttpResponse:
     """Move an assignment to another window, through ``services.update_assignment`` (same refusals)."""
-    event, _own = _editor_event(request, code)
+    event, _scope = _editor_event(request, code)
     assignment = queries.editor_assignment_for(request.user, event, assignment_id)
     with timezone.override(event.tz):
         form = WindowForm(request.POST)
@@ -565,7 +560,7 @@ def editor_move(request: HttpRequest, code: str, assignment_id: int) -> HttpResp
 @require_POST
 def editor_unassign(request: HttpRequest, code: str, assignment_id: int) -> HttpResponse:
     """Remove an assignment; back to its requirement in the editor (htmx: the refreshed editor)."""
-    event, own = _editor_event(request, code)
+    event, scope = _editor_event(request, code)
     assignment = queries.editor_assignment_for(request.user, event, assignment_id)
     requirement = None
     if assignment.requirement_id:
@@ -585,7 +580,14 @@ def editor_unassign(request: HttpRequest, code: str, assignment_id: int) -> Http
             form = WindowForm(request.POST)
         window = _posted_window(request, form, requirement)
         return _after_write(
-            request, event, own, requirement, window, notice=notice, error=error, status=409 if error else 200
+            request,
+            event,
+            scope,
+            requirement,
+            window,
+            notice=notice,
+            error=error,
+            status=409 if error else 200,
         )
     if error:
         messages.error(request, error)
@@ -627,8 +629,7 @@ def my_unit(request: HttpRequest, code: str) -> HttpResponse:
         "today": today,
         "days": days,
         "on_duty": sum(1 for officer_duties in duties.values() if officer_duties),
-        "can_assign": can(request.user, "planning.assign", event)
-        or can(request.user, "planning.assign_own_unit", event),
+        "can_assign": assignability.may_assign(request.user, event),
     }
     return render(request, "planning/my_unit.html", context)
 

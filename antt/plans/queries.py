@@ -10,7 +10,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from antt.core.errors import Invalid
-from antt.core.permissions import require
+from antt.core.permissions import can, require
 from antt.core.text import fold
 from antt.forces.models import Officer
 from antt.forces.queries import _not_found, _pk
@@ -134,3 +134,34 @@ def label_of(snapshot: Any) -> str:
             return f"{snapshot['name']} ({snapshot['code']})"
         return f"{pick(snapshot.get('name_vi', ''), snapshot.get('name_en', ''))} ({snapshot['code']})"
     return str(snapshot)
+
+
+# --- who may review and approve (the pages and the services ask the same) ---------------------------------
+
+
+def contributors(plan: Plan, version: PlanVersion) -> set[int]:
+    """Who wrote any version since the one in force, up to ``version``, and who submitted it."""
+    since = plan.approved_version.number if plan.approved_version else 0
+    authors = set(
+        PlanVersion.objects.filter(plan=plan, number__gt=since, number__lte=version.number).values_list(
+            "author_id", flat=True
+        )
+    )
+    if version.submitted_by_id:
+        authors.add(version.submitted_by_id)
+    return authors
+
+
+def wrote_or_submitted(user: Any, plan: Plan, version: PlanVersion) -> bool:
+    """Four eyes: whoever wrote or submitted any version since the one in force may not approve ``version``."""
+    return user.pk in contributors(plan, version)
+
+
+def may_review(user: Any, plan: Plan) -> bool:
+    """Whether ``user`` may return or approve ``plan`` now (a commander; the plan submitted)."""
+    return can(user, "planning.approve", plan.event) and plan.status == Plan.Status.SUBMITTED
+
+
+def may_approve(user: Any, plan: Plan, version: PlanVersion | None) -> bool:
+    """``may_review``, and the four-eyes rule for ``version`` (the one submitted)."""
+    return may_review(user, plan) and version is not None and not wrote_or_submitted(user, plan, version)

@@ -29,6 +29,7 @@ from antt.core.errors import Conflict, Invalid, NotAllowed
 from antt.core.permissions import require
 from antt.forces.models import Officer, Unit
 from antt.planning.models import ProgrammeItem, Site
+from antt.plans import queries
 from antt.plans.models import Plan, PlanStep, PlanVersion
 
 MAX_TASKS = 300
@@ -533,19 +534,6 @@ def return_plan(*, actor: Any, plan: Plan, comment: str) -> Plan:
     return plan
 
 
-def contributors(plan: Plan, version: PlanVersion) -> set[int]:
-    """Who wrote any version since the one in force, up to ``version``, and who submitted it."""
-    since = plan.approved_version.number if plan.approved_version else 0
-    authors = set(
-        PlanVersion.objects.filter(plan=plan, number__gt=since, number__lte=version.number).values_list(
-            "author_id", flat=True
-        )
-    )
-    if version.submitted_by_id:
-        authors.add(version.submitted_by_id)
-    return authors
-
-
 @transaction.atomic
 def approve_plan(*, actor: Any, plan: Plan, number: int, comment: str = "") -> PlanVersion:
     """Approve the submitted version ``number`` (the one the commander reviewed); it comes into force."""
@@ -559,7 +547,7 @@ def approve_plan(*, actor: Any, plan: Plan, number: int, comment: str = "") -> P
             _("You reviewed version %(seen)s but version %(n)d is the one submitted; review it again.")
             % {"seen": number, "n": version.number}
         )
-    if actor.pk in contributors(plan, version):
+    if queries.wrote_or_submitted(actor, plan, version):
         raise NotAllowed(
             _("Four eyes: you wrote or submitted this version, so another commander must approve it.")
         )

@@ -70,7 +70,7 @@ def plan_detail(request: HttpRequest, code: str, plan_id: int) -> HttpResponse:
     latest = plan.latest_version
     approved = plan.approved_version
     may_change = can(request.user, "planning.change", event)
-    may_review = can(request.user, "planning.approve", event) and plan.status == Plan.Status.SUBMITTED
+    may_review = queries.may_review(request.user, plan)
     labels = _labels()
     versions = [(v, labels[v.state(plan)]) for v in queries.versions_of(plan)]
     context = {
@@ -84,9 +84,7 @@ def plan_detail(request: HttpRequest, code: str, plan_id: int) -> HttpResponse:
         "can_edit": may_change and plan.status != Plan.Status.SUBMITTED,
         "can_submit": may_change and plan.status == Plan.Status.DRAFT,
         "can_review": may_review,
-        "can_approve": may_review
-        and latest is not None
-        and request.user.pk not in services.contributors(plan, latest),
+        "can_approve": queries.may_approve(request.user, plan, latest),
         "return_form": ReturnForm(),
         "approve_form": ApproveForm(initial={"number": latest.number if latest else None}),
     }

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from antt.core.permissions import require
+from antt.core.permissions import can, require
 from antt.forces.queries import _not_found, _pk
 from antt.rostering.models import SolverRun
 
@@ -26,3 +26,18 @@ def get_run_for(user: Any, event: Any, run_id: Any, *, action: str = "planning.v
 
 def active_run(event: Any) -> SolverRun | None:
     return SolverRun.objects.filter(event=event, status__in=("queued", "running")).first()
+
+
+#: A re-plan marks an officer unavailable (a forces write) and starts a solver run: it needs both rights.
+REPLAN_ACTIONS = ("planning.solve", "forces.change")
+
+
+def may_replan(user: Any, event: Any) -> bool:
+    """Whether ``user`` may re-plan around an officer who drops out (the button and the service ask this)."""
+    return all(can(user, action, event) for action in REPLAN_ACTIONS)
+
+
+def require_replan(user: Any, event: Any) -> None:
+    """``may_replan`` or ``NotFound``/``NotAllowed``."""
+    for action in REPLAN_ACTIONS:
+        require(user, action, event)

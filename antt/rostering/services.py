@@ -28,7 +28,7 @@ from antt.forces import services as forces_services
 from antt.forces.models import Officer, Skill
 from antt.planning import services as planning_services
 from antt.planning.models import Assignment, Post, Requirement
-from antt.rostering import mapping
+from antt.rostering import mapping, queries
 from antt.rostering.models import ACTIVE, SolverRun
 
 logger = logging.getLogger(__name__)
@@ -141,7 +141,7 @@ def start_replan(
     *, actor: Any, officer: Officer, unavailable_from: datetime, time_limit: int = 30, seed: int = 1
 ) -> SolverRun:
     """Mark ``officer`` unavailable from ``unavailable_from`` and start a re-plan run, in one transaction."""
-    require(actor, "planning.solve", officer.event)
+    queries.require_replan(actor, officer.event)
     _check_options(time_limit, seed)
     if SolverRun.objects.filter(event=officer.event, status__in=ACTIVE).exists():
         raise Conflict(

@@ -63,8 +63,7 @@ def _list_page(request: HttpRequest, event: Any, form: Any, replan_form: Any, st
         "form": form,
         "replan_form": replan_form,
         "can_solve": can(request.user, "planning.solve", event),
-        "can_replan": can(request.user, "planning.solve", event)
-        and can(request.user, "forces.change", event),
+        "can_replan": queries.may_replan(request.user, event),
     }
     return render(request, "rostering/run_list.html", context, status=status)
 
@@ -106,8 +105,7 @@ def run_detail(request: HttpRequest, code: str, run_id: int) -> HttpResponse:
         "summary": run.summary or {},
         "changes": run.diff or {},
         "can_solve": can(request.user, "planning.solve", event),
-        "can_replan": can(request.user, "planning.solve", event)
-        and can(request.user, "forces.change", event),
+        "can_replan": queries.may_replan(request.user, event),
         "replan_form": ReplanForm(officers=_officers(event)),
     }
     if request.htmx:  # type: ignore[attr-defined]

@@ -55,7 +55,7 @@ def sign_in(page: Any, base_url: str, username: str) -> None:
     """Sign ``username`` (a seeded account with the demo password) in, with a TOTP code when enrolled."""
     from antt.accounts.models import User
     from antt.core.testing import current_code, totp_device
-    from antt.events import demo
+    from antt.demo import seed as demo
 
     user = User.objects.get(username=username)
     device = totp_device(user)

@@ -20,7 +20,7 @@ def _gaps(page: Any) -> int:
 def test_gap_board_to_one_click_assignment_closes_the_gap(page: Any, live_server: Any) -> None:
     from playwright.sync_api import expect
 
-    from antt.events import demo
+    from antt.demo import seed as demo
     from antt.planning.models import Assignment
 
     demo.seed()
@@ -55,7 +55,7 @@ def test_gap_board_to_one_click_assignment_closes_the_gap(page: Any, live_server
 def test_field_officer_reads_my_duties_and_unit_commander_my_unit(page: Any, live_server: Any) -> None:
     from playwright.sync_api import expect
 
-    from antt.events import demo
+    from antt.demo import seed as demo
 
     demo.seed()
     SHOTS.mkdir(exist_ok=True)

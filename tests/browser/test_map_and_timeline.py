@@ -20,7 +20,7 @@ def test_demo_map_renders_features_without_tiles_and_timelines_show_items(
 ) -> None:
     from playwright.sync_api import expect
 
-    from antt.events import demo
+    from antt.demo import seed as demo
 
     settings.MAP_TILE_URL = ""
     demo.seed()

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 def test_draft_submit_approve_and_the_approved_version_is_read_only(page: Any, live_server: Any) -> None:
     from playwright.sync_api import expect
 
-    from antt.events import demo
+    from antt.demo import seed as demo
     from antt.events.models import Event
     from antt.forces.models import Unit
     from antt.plans.models import Plan

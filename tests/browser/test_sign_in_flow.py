@@ -16,7 +16,7 @@ def test_sign_in_with_totp_switch_to_vietnamese_open_event_and_audit(page: Any, 
     from playwright.sync_api import expect
 
     from antt.core.testing import current_code, totp_device
-    from antt.events import demo
+    from antt.demo import seed as demo
     from antt.events.models import Event
 
     demo.seed()

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 def test_run_progress_preview_apply_and_gap_board(page: Any, live_server: Any, settings: Any) -> None:
     from playwright.sync_api import expect
 
-    from antt.events import demo
+    from antt.demo import seed as demo
     from antt.events.models import Event
     from antt.rostering import services
     from antt.rostering.models import SolverRun

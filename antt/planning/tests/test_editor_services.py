@@ -15,7 +15,7 @@ from antt.core.errors import Conflict, Invalid, NotAllowed
 from antt.core.permissions import Role
 from antt.events.tests.factories import MembershipFactory
 from antt.forces.tests.factories import OfficerFactory, SkillFactory, UnitFactory
-from antt.planning import editor, queries, services
+from antt.planning import assignability, candidates, queries, services
 from antt.planning.models import Assignment
 from antt.planning.tests.factories import (
     AssignmentFactory,
@@ -214,7 +214,7 @@ def test_candidates_rank_qualified_officers_and_explain_near_misses(planner: Any
     )
     low = OfficerFactory(event=event, skills=["checkpoint"], clearance=0)
     OfficerFactory(event=event, skills=["traffic"])  # not in the pool at all
-    found = editor.candidates(event, queries.editor_requirement_for(planner, event, requirement.pk))
+    found = candidates.candidates(event, queries.editor_requirement_for(planner, event, requirement.pk))
     assert [c.officer_id for c in found.qualified] == [on_site.pk, home.pk, fresh.pk, worked.pk]
     assert found.qualified[0].same_unit_at_site
     assert found.qualified[1].home_base
@@ -234,17 +234,17 @@ def test_check_lists_what_a_proposal_breaks_and_fixes(planner: Any, event: Any) 
     made = RequirementFactory(event=event, headcount=1)
     officer = OfficerFactory(event=event, skills=[("checkpoint", date(2000, 1, 1))])
     requirement = queries.editor_requirement_for(planner, event, made.pk)
-    result = editor.check(
+    result = assignability.check(
         event,
-        editor.proposal_for(requirement, officer, requirement.starts_at, requirement.ends_at),
+        assignability.proposal_for(requirement, officer, requirement.starts_at, requirement.ends_at),
         site=requirement.post.site,
     )
     assert [str(f.kind) for f in result.refusals] == ["skill_expired"]
     assert not result.ok
     good = OfficerFactory(event=event, skills=["checkpoint"])
-    result = editor.check(
+    result = assignability.check(
         event,
-        editor.proposal_for(requirement, good, requirement.starts_at, requirement.ends_at),
+        assignability.proposal_for(requirement, good, requirement.starts_at, requirement.ends_at),
         site=requirement.post.site,
     )
     assert result.ok
@@ -335,7 +335,7 @@ def test_candidates_reuse_answers_only_where_they_cannot_differ(planner: Any, ev
     requirement = queries.editor_requirement_for(planner, event, made.pk)
 
     def answers(reuse: bool) -> list[tuple[int, list[str], list[str]]]:
-        found = editor.candidates(event, requirement, reuse=reuse)
+        found = candidates.candidates(event, requirement, reuse=reuse)
         return [
             (c.officer_id, [str(f.kind) for f in c.refusals], [f.message_en for f in c.refusals])
             for c in [*found.qualified, *found.near_misses]

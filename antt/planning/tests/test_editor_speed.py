@@ -10,6 +10,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from antt.planning.assignability import REFUSED
 from antt.planning.coverage import (
     ACTIVE_STATUSES,
     Assignment,
@@ -20,7 +21,6 @@ from antt.planning.coverage import (
     audit,
 )
 from antt.planning.coverage.tests.strategies import assignments, base_of, plans
-from antt.planning.editor import REFUSED
 
 COVERAGE_KINDS = {FindingKind.UNCOVERED, FindingKind.OVERSTAFFED}
 SETTINGS = settings(
@@ -33,7 +33,7 @@ def _active(a: Assignment) -> bool:
 
 
 def _slice(plan: CoveragePlan, subjects: Callable[[Assignment], bool], whole: Callable[[Any], bool] | None):
-    """The slice the editor's database loaders read (``editor._scoped``), from a plan in memory."""
+    """The slice the editor's database loaders read (``findings._scoped``), from a plan in memory."""
     officer_ids = {a.officer_id for a in plan.assignments if _active(a) and subjects(a)}
     own = [a for a in plan.assignments if _active(a) and a.officer_id in officer_ids]
     keys = {(a.post_id, a.role) for a in own}
@@ -98,7 +98,7 @@ def _refusals(delta_added: Any, proposal_id: int) -> list[Finding]:
 @SETTINGS
 @given(plans(), st.data())
 def test_officer_slice_refuses_what_the_whole_plan_refuses(plan: CoveragePlan, data: st.DataObject) -> None:
-    """``editor.officer_slice``: the officers' duties, skills and named requirements, no coverage."""
+    """``assignability.officer_slice``: the officers' duties, skills and named requirements, no coverage."""
     n_officers, n_requirements = len(plan.officers), len(plan.requirements)
     existing = [a.id for a in plan.assignments]
     replaces = data.draw(st.sampled_from([None, *existing]), label="replaces")
@@ -236,15 +236,17 @@ import pytest  # noqa: E402
 @pytest.mark.django_db
 @pytest.mark.parametrize("seed", range(6))
 def test_scoped_findings_of_officers_and_sites_equal_the_full_audit(event: Any, seed: int) -> None:
-    from antt.planning import editor, queries
+    from antt.planning import findings, queries
 
     made = _messy_plan(event, seed)
     full = audit(queries.coverage_plan(event))
     assert full  # the plan is messy enough to be worth checking
     for officer in made["officers"]:
-        assert editor.findings_for_officer(event, officer) == [f for f in full if officer.pk in f.officer_ids]
+        assert findings.findings_for_officer(event, officer) == [
+            f for f in full if officer.pk in f.officer_ids
+        ]
     for site in made["sites"]:
-        assert editor.findings_for_site(event, site) == [f for f in full if site.pk in f.site_ids]
+        assert findings.findings_for_site(event, site) == [f for f in full if site.pk in f.site_ids]
 
 
 @pytest.mark.django_db
@@ -252,7 +254,7 @@ def test_scoped_findings_of_officers_and_sites_equal_the_full_audit(event: Any, 
 def test_the_officer_slice_and_the_candidates_refuse_what_the_editor_check_refuses(
     event: Any, seed: int
 ) -> None:
-    from antt.planning import editor
+    from antt.planning import assignability, candidates
     from antt.planning.models import Assignment as Duty
     from antt.planning.models import Requirement
 
@@ -260,16 +262,18 @@ def test_the_officer_slice_and_the_candidates_refuse_what_the_editor_check_refus
     rng = made["rng"]
     refused = 0
     for requirement in Requirement.objects.filter(event=event).select_related("post__site", "skill"):
-        found = editor.candidates(event, requirement)
+        found = candidates.candidates(event, requirement)
         for candidate in [*found.qualified, *found.near_misses]:
             officer = next(o for o in made["officers"] if o.pk == candidate.officer_id)
-            proposal = editor.proposal_for(requirement, officer, requirement.starts_at, requirement.ends_at)
-            expected = editor.check(event, proposal, site=requirement.post.site).refusals
-            assert editor.refusals(event, proposal) == expected
+            proposal = assignability.proposal_for(
+                requirement, officer, requirement.starts_at, requirement.ends_at
+            )
+            expected = assignability.check(event, proposal, site=requirement.post.site).refusals
+            assert assignability.refusals(event, proposal) == expected
             assert {f.kind for f in candidate.refusals} == {f.kind for f in expected}
             refused += bool(expected)
     for duty in Duty.objects.filter(event=event).select_related("officer", "post__site", "skill"):
-        moved = editor.proposal_of(
+        moved = assignability.proposal_of(
             duty,
             officer=rng.choice(made["officers"]),
             starts_at=duty.starts_at + rng.choice([-1, 1]) * (duty.ends_at - duty.starts_at) / 2,
@@ -277,8 +281,8 @@ def test_the_officer_slice_and_the_candidates_refuse_what_the_editor_check_refus
         moved = replace(
             moved, ends_at=max(moved.ends_at, moved.starts_at) + (duty.ends_at - duty.starts_at) / 4
         )
-        before = editor.proposal_of(duty)
-        expected = editor.check(event, moved, site=duty.post.site, before=before).refusals
-        assert editor.refusals(event, moved, before=before) == expected
+        before = assignability.proposal_of(duty)
+        expected = assignability.check(event, moved, site=duty.post.site, before=before).refusals
+        assert assignability.refusals(event, moved, before=before) == expected
         refused += bool(expected)
     assert refused  # some proposals are refused, some not

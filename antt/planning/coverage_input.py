@@ -1,0 +1,240 @@
+"""The one path from database rows to the coverage engine's input (``coverage.CoveragePlan``).
+
+The whole event (``coverage_plan``: the gap board, the audit, the solver's mapping) and the small plans of
+the editor, the service refusals and the pages of one officer or site are built here, from the same rows
+and with the same conversions, so every caller asks the engine about the same plan.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q
+
+from antt.core.geo import parse_windows
+from antt.forces.models import Officer, OfficerSkill
+from antt.planning import coverage
+from antt.planning.models import Assignment, Requirement, RestRules, Site
+
+ACTIVE = tuple(coverage.ACTIVE_STATUSES)
+
+# --- the small plan the engine looks at --------------------------------------------------------------------
+
+_calendars = threading.local()
+
+
+def calendar_of(event: Any) -> coverage.LocalCalendar:
+    """One local calendar per zone and thread, reused by every small index (an event's or a plan's zone):
+    the day boundaries it learns, e.g. out to a skill's expiry, are computed once."""
+    zone = event.time_zone
+    known: dict[str, coverage.LocalCalendar] = getattr(_calendars, "by_zone", None) or {}
+    _calendars.by_zone = known
+    if zone not in known:
+        known[zone] = coverage.LocalCalendar(zone)
+    return known[zone]
+
+
+def windows(value: Any) -> tuple[coverage.Window, ...]:
+    return tuple(coverage.Window.of(start, end) for start, end in parse_windows(value))
+
+
+def rest_rules(event: Any) -> coverage.RestRules:
+    rules = RestRules.objects.filter(event=event).first()
+    if rules is None:
+        return coverage.RestRules()
+    return coverage.RestRules(
+        min_rest_minutes=rules.min_rest_minutes,
+        max_duty_minutes_per_24h=rules.max_duty_minutes_per_24h,
+        max_consecutive_days=rules.max_consecutive_days,
+    )
+
+
+ASSIGNMENT_VALUES = (
+    "pk",
+    "officer_id",
+    "post_id",
+    "post__site_id",
+    "starts_at",
+    "ends_at",
+    "skill__code",
+    "status",
+    "requirement_id",
+)
+
+
+def engine_assignment(row: tuple[Any, ...]) -> coverage.Assignment:
+    pk, officer_id, post_id, site_id, start, end, role, status, requirement_id = row
+    return coverage.Assignment(
+        id=pk,
+        officer_id=officer_id,
+        post_id=post_id,
+        site_id=site_id,
+        window=coverage.Window.of(start, end),
+        role=role,
+        status=status,
+        requirement_id=requirement_id,
+    )
+
+
+@dataclass
+class SmallPlan:
+    plan: coverage.CoveragePlan
+    duties: dict[int, list[coverage.Assignment]] = field(default_factory=dict)
+
+
+def small_plan(
+    event: Any,
+    *,
+    officers: Q,
+    groups: Iterable[tuple[int, int, datetime, datetime]],
+    site: Site,
+    requirement_ids: Iterable[int] = (),
+) -> SmallPlan:
+    """The officers matching ``officers`` (a filter on Officer) with every active duty of theirs, and for
+    each (post id, skill id, start, end) group the requirements and active duties around that window."""
+    groups = list(groups)
+    group_filter = Q()
+    for post_id, skill_id, start, end in groups:
+        group_filter |= Q(post_id=post_id, skill_id=skill_id, starts_at__lt=end, ends_at__gt=start)
+    wanted = list(requirement_ids)
+    if wanted:
+        group_filter |= Q(pk__in=wanted)
+    requirements = list(
+        Requirement.objects.filter(group_filter, event=event).values_list(
+            "pk",
+            "post_id",
+            "post__site_id",
+            "starts_at",
+            "ends_at",
+            "skill__code",
+            "skill_id",
+            "headcount",
+            "min_clearance",
+            "rule_id",
+        )
+    )
+    # The duties of a group around the window *and* around every requirement met there, so that the
+    # coverage of those requirements is computed right wherever the proposal touches it.
+    span: dict[tuple[int, int], tuple[datetime, datetime]] = {}
+    for post_id, skill_id, start, end in groups:
+        span[(post_id, skill_id)] = (start, end)
+    for _pk, post_id, _site, start, end, _role, skill_id, *_rest_of in requirements:
+        if (post_id, skill_id) in span:
+            low, high = span[(post_id, skill_id)]
+            span[(post_id, skill_id)] = (min(low, start), max(high, end))
+    duty_filter = Q()
+    for (post_id, skill_id), (start, end) in span.items():
+        duty_filter |= Q(post_id=post_id, skill_id=skill_id, starts_at__lt=end, ends_at__gt=start)
+    rows = set(
+        Assignment.objects.filter(event=event, status__in=ACTIVE)
+        .filter(Q(officer__in=Officer.objects.filter(officers, event=event).values("pk")) | duty_filter)
+        .values_list(*ASSIGNMENT_VALUES)
+    )
+    assignments = sorted((engine_assignment(row) for row in rows), key=lambda a: a.id)
+    group_posts = {post_id for post_id, _skill, _s, _e in groups}
+    people = Officer.objects.filter(
+        Q(pk__in=Officer.objects.filter(officers, event=event).values("pk"))
+        | Q(pk__in=sorted({a.officer_id for a in assignments if a.post_id in group_posts})),
+        event=event,
+    )
+    officer_rows = list(people.values_list("pk", "unit_id", "clearance", "availability"))
+    roles = {skill_id for _post, skill_id, _s, _e in groups}
+    skills: dict[int, list[coverage.Skill]] = defaultdict(list)
+    for officer_id, code, expires in OfficerSkill.objects.filter(
+        skill_id__in=roles, officer__in=people.values("pk")
+    ).values_list("officer_id", "skill__code", "expires_on"):
+        skills[officer_id].append(coverage.Skill(code=code, expires=expires))
+    engine_officers = tuple(
+        coverage.Officer(
+            id=pk,
+            unit_id=unit_id,
+            skills=tuple(skills.get(pk, ())),
+            clearance=clearance,
+            availability=windows(availability) if availability else None,
+        )
+        for pk, unit_id, clearance, availability in officer_rows
+    )
+    site_hours = (
+        (coverage.SiteHours(site_id=site.pk, windows=windows(site.opening_windows)),)
+        if site.opening_windows
+        else ()
+    )
+    plan = coverage.CoveragePlan(
+        window=coverage.Window.of(event.starts_at, event.ends_at),
+        time_zone=event.time_zone,
+        requirements=tuple(
+            coverage.Requirement(
+                id=pk,
+                post_id=post_id,
+                site_id=site_id,
+                window=coverage.Window.of(start, end),
+                role=role,
+                headcount=headcount,
+                min_clearance=clearance,
+                rule_id=rule_id,
+            )
+            for pk, post_id, site_id, start, end, role, _skill, headcount, clearance, rule_id in requirements
+        ),
+        assignments=tuple(assignments),
+        officers=engine_officers,
+        rest=rest_rules(event),
+        site_hours=site_hours,
+    )
+    duties: dict[int, list[coverage.Assignment]] = defaultdict(list)
+    for a in assignments:
+        duties[a.officer_id].append(a)
+    return SmallPlan(plan=plan, duties=duties)
+
+
+def engine_requirements(requirements: Any) -> tuple[coverage.Requirement, ...]:
+    return tuple(
+        coverage.Requirement(
+            id=pk,
+            post_id=post_id,
+            site_id=site_id,
+            window=coverage.Window.of(start, end),
+            role=role,
+            headcount=headcount,
+            min_clearance=clearance,
+            rule_id=rule_id,
+        )
+        for pk, post_id, site_id, start, end, role, headcount, clearance, rule_id in requirements.values_list(
+            "pk",
+            "post_id",
+            "post__site_id",
+            "starts_at",
+            "ends_at",
+            "skill__code",
+            "headcount",
+            "min_clearance",
+            "rule_id",
+        )
+    )
+
+
+def engine_officers(officers: Any, *, skill_ids: Iterable[int] | None = None) -> tuple[coverage.Officer, ...]:
+    """The engine's officers for a queryset of officers (two queries): every skill held, or those of
+    ``skill_ids``."""
+    held = OfficerSkill.objects.filter(officer__in=officers.values("pk"))
+    if skill_ids is not None:
+        held = held.filter(skill_id__in=sorted(set(skill_ids)))
+    skills: dict[int, list[coverage.Skill]] = defaultdict(list)
+    for officer_id, code, expires in held.values_list("officer_id", "skill__code", "expires_on"):
+        skills[officer_id].append(coverage.Skill(code=code, expires=expires))
+    return tuple(
+        coverage.Officer(
+            id=pk,
+            unit_id=unit_id,
+            skills=tuple(skills.get(pk, ())),
+            clearance=clearance,
+            availability=windows(availability) if availability else None,
+        )
+        for pk, unit_id, clearance, availability in officers.order_by("pk").values_list(
+            "pk", "unit_id", "clearance", "availability"
+        )
+    )
