@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/catalog.js", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("antt.accounts.urls")),
     path("events/", include("antt.events.urls")),
+    path("events/", include("antt.forces.urls")),
     path("events/", include("antt.planning.urls")),
     path("events/", include("antt.interop.urls")),
     path("events/", include("antt.plans.urls")),

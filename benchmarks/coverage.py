@@ -38,6 +38,7 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from antt.planning import coverage_audit, coverage_input
 from antt.planning.coverage import (
     Assignment,
     CoverageIndex,
@@ -559,7 +560,7 @@ def measure_server(runs: int) -> None:
     from antt.accounts.models import User
     from antt.core.testing import verified_client
     from antt.events.models import Event
-    from antt.planning import coverage, coverage_cache, queries, services
+    from antt.planning import coverage, coverage_cache, services
     from antt.planning.models import ProgrammeItem
 
     event = Event.objects.get(code=EVENT_CODE)
@@ -574,9 +575,9 @@ def measure_server(runs: int) -> None:
     loads, audits, together, cached = [], [], [], []
     for _ in range(runs):
         gc.collect()
-        with coverage.collector_paused():  # as queries.coverage_for does, so the split adds up
+        with coverage.collector_paused():  # as coverage_audit.coverage_for does, so the split adds up
             started = time.perf_counter()
-            plan = queries.coverage_plan(event)
+            plan = coverage_input.coverage_plan(event)
             loaded = time.perf_counter()
             findings = coverage.audit(plan)
             del plan
@@ -585,13 +586,13 @@ def measure_server(runs: int) -> None:
         gc.collect()
         forget()
         started = time.perf_counter()
-        queries.coverage_for(event)  # a miss: reads and audits the plan, then stores the findings
+        coverage_audit.coverage_for(event)  # a miss: reads and audits the plan, then stores the findings
         together.append(time.perf_counter() - started)
         started = time.perf_counter()
-        queries.coverage_for(event)  # a hit
+        coverage_audit.coverage_for(event)  # a hit
         cached.append(time.perf_counter() - started)
     with CaptureQueriesContext(connection) as captured:
-        queries.coverage_plan(event)
+        coverage_input.coverage_plan(event)
     n_queries = len(captured)
     print(
         f"  coverage_plan (read the plan from PostgreSQL, {n_queries} queries): {_median_ms(loads)}\n"

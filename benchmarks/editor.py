@@ -87,7 +87,7 @@ def main() -> None:
     from django.utils import translation
 
     from antt.events.models import Event
-    from antt.planning import browse, coverage, editor, queries
+    from antt.planning import assignability, browse, candidates, coverage, coverage_input
     from antt.planning.models import Assignment, Requirement
 
     translation.activate("en")
@@ -95,7 +95,7 @@ def main() -> None:
     event = Event.objects.get(code=args.event)
     if args.grow:
         grow(event, args.grow, rng)
-    print(f"code: {editor.__file__}")
+    print(f"code: {assignability.__file__}")
     print(
         f"event {event.code}: {event.officers.count()} officers, {Assignment.objects.filter(event=event).count()} assignments"
     )
@@ -105,14 +105,21 @@ def main() -> None:
     sample = rng.sample(duties, min(args.checks, len(duties)))
     t = time.perf_counter()
     for duty in sample:
-        editor.check(event, editor.proposal_of(duty), site=duty.post.site, before=editor.proposal_of(duty))
-    print(f"editor.check: {(time.perf_counter() - t) / len(sample) * 1000:.1f} ms per call")
-    if hasattr(editor, "refusals"):
+        assignability.check(
+            event,
+            assignability.proposal_of(duty),
+            site=duty.post.site,
+            before=assignability.proposal_of(duty),
+        )
+    print(f"assignability.check: {(time.perf_counter() - t) / len(sample) * 1000:.1f} ms per call")
+    if hasattr(assignability, "refusals"):
         t = time.perf_counter()
         for duty in sample:
-            editor.refusals(event, editor.proposal_of(duty), before=editor.proposal_of(duty))
+            assignability.refusals(
+                event, assignability.proposal_of(duty), before=assignability.proposal_of(duty)
+            )
         print(
-            f"editor.refusals (what assign_officer runs now): {(time.perf_counter() - t) / len(sample) * 1000:.1f} ms per call"
+            f"assignability.refusals (what assign_officer runs now): {(time.perf_counter() - t) / len(sample) * 1000:.1f} ms per call"
         )
     requirement = (
         Requirement.objects.filter(event=event)
@@ -121,10 +128,10 @@ def main() -> None:
         .order_by("-n", "pk")
         .first()
     )
-    took, found = timed(lambda: editor.candidates(event, requirement), 3)
+    took, found = timed(lambda: candidates.candidates(event, requirement), 3)
     print(f"candidates for requirement {requirement.pk} ({found.pool} holders): {took * 1000:.0f} ms")
     t = time.perf_counter()
-    full = coverage.audit(queries.coverage_plan(event))
+    full = coverage.audit(coverage_input.coverage_plan(event))
     print(f"full audit (uncached): {(time.perf_counter() - t) * 1000:.0f} ms, {len(full)} findings")
     user = get_user_model().objects.filter(is_superuser=True).first()
     busiest = max(duties, key=lambda d: d.officer_id).officer  # any officer with duties

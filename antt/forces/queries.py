@@ -87,3 +87,8 @@ def lookup(model: Any, event: Any, value: Any, *, field: str) -> Any:
     if obj is None:
         raise Invalid(_("Unknown %(field)s in this event.") % {"field": field}, field=field)
     return obj
+
+
+def units_to_choose(user: Any, event: Any) -> list[tuple[int, str]]:
+    """(id, "CODE — name") of every unit of the event, for a filter."""
+    return [(u.pk, f"{u.code} — {u.name}") for u in units_for(user, event).order_by("code", "pk")]

@@ -687,6 +687,7 @@ def import_scenario(
     report.problems += checked.problems
     if checked.errors:
         return report
+    from antt.planning import assignment_services
     from antt.planning import services as planning
     from antt.planning.models import Assignment, Requirement
 
@@ -872,7 +873,7 @@ def import_scenario(
                 else:
                     try:
                         with transaction.atomic():
-                            made = planning.assign_officer(actor=actor, **values)
+                            made = assignment_services.assign_officer(actor=actor, **values)
                     except DomainError as exc:
                         if exc.code not in KEPT_FINDINGS:
                             raise
@@ -891,7 +892,7 @@ def import_scenario(
                 path_now[0] = "$.assignments"
                 planning.delete_requirement(actor=actor, requirement=requirement)
             if published:
-                planning.publish_assignments(actor=actor, event=event, ids=published)
+                assignment_services.publish_assignments(actor=actor, event=event, ids=published)
             if data["rest_rules"] is not None:
                 path_now[0] = "$.rest_rules"
                 planning.set_rest_rules(actor=actor, event=event, **data["rest_rules"])

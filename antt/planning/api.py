@@ -17,7 +17,7 @@ from antt.events import queries as event_queries
 from antt.events.api_base import EventObjectsView, EventObjectView
 from antt.forces.models import Officer, Skill
 from antt.forces.queries import lookup
-from antt.planning import coverage, queries, services
+from antt.planning import assignment_services, coverage, coverage_audit, queries, services
 from antt.planning.models import Assignment, Post, ProgrammeItem, Requirement, RequirementRule, Site
 
 
@@ -438,7 +438,7 @@ class AssignmentListView(EventObjectsView):
         return queries.assignments_for(request.user, event)
 
     def create(self, request: Request, event: Any, data: dict[str, Any]) -> Any:
-        return services.assign_officer(actor=request.user, **_refs(event, data))
+        return assignment_services.assign_officer(actor=request.user, **_refs(event, data))
 
 
 @extend_schema_view(
@@ -457,10 +457,10 @@ class AssignmentDetailView(EventObjectView):
     def update(self, request: Request, event: Any, obj: Any, data: dict[str, Any]) -> Any:
         data = _refs(event, data)
         data.pop("requirement", None)  # an assignment's requirement is not changed by hand
-        return services.update_assignment(actor=request.user, assignment=obj, **data)
+        return assignment_services.update_assignment(actor=request.user, assignment=obj, **data)
 
     def remove(self, request: Request, obj: Any) -> None:
-        services.unassign(actor=request.user, assignment=obj)
+        assignment_services.unassign(actor=request.user, assignment=obj)
 
 
 class AssignmentPublishView(APIView):
@@ -471,7 +471,7 @@ class AssignmentPublishView(APIView):
         event = event_queries.get_event_for(request.user, code)
         form = PublishInputSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        count = services.publish_assignments(
+        count = assignment_services.publish_assignments(
             actor=request.user, event=event, ids=form.validated_data.get("ids")
         )
         return Response({"published": count})
@@ -520,7 +520,7 @@ class CoverageView(APIView):
         query.is_valid(raise_exception=True)
         kind, severity = query.validated_data.get("kind"), query.validated_data.get("severity")
         offset, limit = query.validated_data["offset"], query.validated_data.get("limit")
-        snap = queries.coverage_labelled(event)
+        snap = coverage_audit.coverage_labelled(event)
         findings = snap.findings
         counts = snap.once("counts", lambda: dict(sorted(Counter(str(f.kind) for f in findings).items())))
         lang = current_language()

@@ -11,15 +11,21 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import BigIntegerField, Func, Q
 
 from antt.core.geo import parse_windows
 from antt.forces.models import Officer, OfficerSkill
 from antt.planning import coverage
-from antt.planning.models import Assignment, Requirement, RestRules, Site
+from antt.planning.models import (
+    Assignment,
+    Post,
+    Requirement,
+    RestRules,
+    Site,
+)
 
 ACTIVE = tuple(coverage.ACTIVE_STATUSES)
 
@@ -237,4 +243,169 @@ def engine_officers(officers: Any, *, skill_ids: Iterable[int] | None = None) ->
         for pk, unit_id, clearance, availability in officers.order_by("pk").values_list(
             "pk", "unit_id", "clearance", "availability"
         )
+    )
+
+
+# --- the whole event ---------------------------------------------------------------------------------------
+
+
+class _UtcMinute(Func):
+    """Whole minutes since 1970-01-01 UTC of a datetime column (the engine's time unit, seconds floored),
+    computed by the database so that no ``datetime`` object is built per row."""
+
+    # date_part() is a double: exact here, as every microsecond timestamp before 2286 is (and about twice
+    # as fast for PostgreSQL as EXTRACT's numeric)
+    template = "CAST(FLOOR(date_part('epoch', %(expressions)s) / 60) AS BIGINT)"
+    output_field = BigIntegerField()
+    # the database returns integers already: no per-row int() converter
+    convert_value = staticmethod(Func._convert_value_noop)  # type: ignore[attr-defined]
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # stored as UTC text "YYYY-MM-DD HH:MM:SS.ffffff"; SQLite would round the fraction to milliseconds
+        # (59.9999 s -> the next minute), so cut it off first ('%%%%' survives two rounds of formatting)
+        template = "(CAST(strftime('%%%%s', substr(%(expressions)s, 1, 19)) AS INTEGER) / 60)"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
+class _Lookup(dict[int, Any]):
+    """``pk -> field`` of the event's rows of a small table; a row of another event (which the services
+    never link) is fetched when first asked for rather than failing."""
+
+    def __init__(self, model: Any, field: str, rows: Any) -> None:
+        super().__init__(rows)
+        self.model, self.field = model, field
+
+    def __missing__(self, pk: int) -> Any:
+        value = self[pk] = self.model.objects.filter(pk=pk).values_list(self.field, flat=True).first()
+        return value
+
+
+def coverage_plan(event: Any) -> coverage.CoveragePlan:
+    """The event's plan as the coverage engine's dataclasses (seven queries, whatever its size).
+
+    Rows come as tuples (times as UTC minutes computed by the database; sites from one small lookup
+    rather than a join); equal windows share one ``Window``; the cyclic garbage collector pauses while
+    the records are built (they form no cycles).
+    """
+    site_of = _Lookup(Post, "site_id", Post.objects.filter(event=event).values_list("pk", "site_id"))
+
+    shared: dict[tuple[int, int], coverage.Window] = {}
+
+    def window(start: int, end: int) -> coverage.Window:
+        found = shared.get((start, end))
+        if found is None:
+            found = shared[start, end] = coverage.Window(start, end)
+        return found
+
+    with coverage.collector_paused():
+        Req, Asg = coverage.Requirement, coverage.Assignment
+        requirements = tuple(
+            [
+                Req(
+                    pk,
+                    post_id,
+                    site_of[post_id],
+                    window(start, end),
+                    role,
+                    headcount,
+                    clearance,
+                    rule,
+                )
+                for pk, post_id, start, end, role, headcount, clearance, rule in (
+                    Requirement.objects.filter(event=event)
+                    .order_by()
+                    .values_list(
+                        "pk",
+                        "post_id",
+                        _UtcMinute("starts_at"),
+                        _UtcMinute("ends_at"),
+                        "skill__code",
+                        "headcount",
+                        "min_clearance",
+                        "rule_id",
+                    )
+                )
+            ]
+        )
+        assignments = tuple(
+            [
+                Asg(
+                    pk,
+                    officer,
+                    post_id,
+                    site_of[post_id],
+                    window(start, end),
+                    role,
+                    status,
+                    linked,
+                )
+                for pk, officer, post_id, start, end, role, status, linked in (
+                    Assignment.objects.filter(event=event)
+                    .order_by()
+                    .values_list(
+                        "pk",
+                        "officer_id",
+                        "post_id",
+                        _UtcMinute("starts_at"),
+                        _UtcMinute("ends_at"),
+                        "skill__code",
+                        "status",
+                        "requirement_id",
+                    )
+                )
+            ]
+        )
+        skills: dict[int, list[coverage.Skill]] = defaultdict(list)
+        held: dict[tuple[str, date | None], coverage.Skill] = {}
+        for officer_id, code, expires in (
+            OfficerSkill.objects.filter(officer__event=event)
+            .order_by()
+            .values_list("officer_id", "skill__code", "expires_on")
+        ):
+            skill = held.get((code, expires))
+            if skill is None:
+                skill = held[code, expires] = coverage.Skill(code=code, expires=expires)
+            skills[officer_id].append(skill)
+        none: tuple[coverage.Skill, ...] = ()
+        officers = tuple(
+            [
+                coverage.Officer(
+                    pk,
+                    unit_id,
+                    tuple(skills[pk]) if pk in skills else none,
+                    clearance,
+                    windows(availability) if availability else None,
+                )
+                for pk, unit_id, clearance, availability in (
+                    Officer.objects.filter(event=event)
+                    .order_by()
+                    .values_list("pk", "unit_id", "clearance", "availability")
+                )
+            ]
+        )
+    rules = RestRules.objects.filter(event=event).first()
+    rest = (
+        coverage.RestRules(
+            min_rest_minutes=rules.min_rest_minutes,
+            max_duty_minutes_per_24h=rules.max_duty_minutes_per_24h,
+            max_consecutive_days=rules.max_consecutive_days,
+        )
+        if rules
+        else coverage.RestRules()
+    )
+    site_hours = tuple(
+        coverage.SiteHours(site_id=pk, windows=windows(opening))
+        for pk, opening in Site.objects.filter(event=event, opening_windows__isnull=False).values_list(
+            "pk", "opening_windows"
+        )
+        if opening
+    )
+    return coverage.CoveragePlan(
+        window=coverage.Window.of(event.starts_at, event.ends_at),
+        time_zone=event.time_zone,
+        requirements=requirements,
+        assignments=assignments,
+        officers=officers,
+        rest=rest,
+        site_hours=site_hours,
     )

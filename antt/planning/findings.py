@@ -1,5 +1,5 @@
 """Findings about one assignment, officer or site, from the coverage engine on a slice of the plan (the
-same answers as the full audit, ``queries.coverage_for``, restricted to them), and the labeller that names
+same answers as the full audit, ``coverage_audit.coverage_for``, restricted to them), and the labeller that names
 posts and officers in their sentences."""
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def findings_about(event: Any, assignment: Assignment) -> list[coverage.Finding]
 
 
 def findings_for_officer(event: Any, officer: Officer) -> list[coverage.Finding]:
-    """The findings of the full audit (``queries.coverage_for``) that name ``officer``, from a slice of the
+    """The findings of the full audit (``coverage_audit.coverage_for``) that name ``officer``, from a slice of the
     plan: all their active duties, and the (post, role) groups of those duties whole."""
     return _scoped(event, Q(officer_id=officer.pk), lambda f: officer.pk in f.officer_ids, whole=None)
 

@@ -1,5 +1,6 @@
-"""Browse pages of a plan: the map (and its GeoJSON), the programme and duty timelines, the lists of sites,
-officers and units with diacritics-blind live search, and the site and officer pages. Read only."""
+"""Browse pages of a plan: the map (and its GeoJSON), the programme and duty timelines, the list of sites
+with diacritics-blind live search, and the site and officer pages. Read only (lists of officers and units:
+``antt.forces.views``)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from antt.core.languages import current_language
+from antt.core.pages import page_param, render_page, search_param
 from antt.core.permissions import require
 from antt.events import queries as event_queries
 from antt.forces import queries as forces_queries
-from antt.planning import browse
+from antt.planning import browse, timelines
 from antt.planning.models import ProgrammeItem
 
 
@@ -29,27 +31,12 @@ def _day(value: str, days: list[date]) -> date | None:
     return day if day in days else None
 
 
-def _search(request: HttpRequest) -> str:
-    return request.GET.get("q", "")[:100]
-
-
-def _page(request: HttpRequest) -> str:
-    return request.GET.get("page", "1")[:8]
-
-
 def _unit(request: HttpRequest, event: Any) -> Any:
     """The unit named by ``?unit=``; an unknown or foreign one is ignored (never another event's)."""
     raw = request.GET.get("unit", "")[:12]
     if not raw.isdigit():
         return None
     return forces_queries.units_for(request.user, event).filter(pk=int(raw)).first()
-
-
-def _render(request: HttpRequest, template: str, partial: str, context: dict[str, Any]) -> HttpResponse:
-    htmx = request.htmx  # type: ignore[attr-defined]
-    # A history restore (back button after a cache miss) wants the whole page, not the partial.
-    name = f"{template}#{partial}" if htmx and not htmx.history_restore_request else template
-    return render(request, name, context)
 
 
 # --- map --------------------------------------------------------------------------------------------------
@@ -89,7 +76,7 @@ def site_map_features(request: HttpRequest, code: str) -> HttpResponse:
 def programme_timeline(request: HttpRequest, code: str) -> HttpResponse:
     """Programme items by site over the event's days, filtered by day and kind."""
     event = event_queries.get_event_for(request.user, code, action="planning.view")
-    days = browse.event_days(event)
+    days = timelines.event_days(event)
     day = _day(request.GET.get("day", ""), days)
     kind = request.GET.get("kind", "")
     kind = kind if kind in ProgrammeItem.Kind.values else ""
@@ -99,9 +86,9 @@ def programme_timeline(request: HttpRequest, code: str) -> HttpResponse:
         "day": day,
         "kind": kind,
         "kinds": browse.programme_kinds(),
-        "timeline": browse.programme_timeline(request.user, event, day=day, kind=kind),
+        "timeline": timelines.programme_timeline(request.user, event, day=day, kind=kind),
     }
-    return _render(request, "planning/timeline_programme.html", "timeline", context)
+    return render_page(request, "planning/timeline_programme.html", "timeline", context)
 
 
 @login_required
@@ -111,7 +98,7 @@ def duty_timeline(request: HttpRequest, code: str) -> HttpResponse:
     duty), their assignments as bars; paginated."""
     event = event_queries.get_event_for(request.user, code, action="planning.view")
     require(request.user, "forces.view", event)
-    days = browse.event_days(event)
+    days = timelines.event_days(event)
     day = _day(request.GET.get("day", ""), days) or days[0]
     unit = _unit(request, event)
     context = {
@@ -119,10 +106,12 @@ def duty_timeline(request: HttpRequest, code: str) -> HttpResponse:
         "days": days,
         "day": day,
         "unit": unit,
-        "units": browse.units_to_choose(request.user, event),
-        "timeline": browse.duty_timeline(request.user, event, day=day, unit=unit, page=_page(request)),
+        "units": forces_queries.units_to_choose(request.user, event),
+        "timeline": timelines.duty_timeline(
+            request.user, event, day=day, unit=unit, page=page_param(request)
+        ),
     }
-    return _render(request, "planning/timeline_duties.html", "timeline", context)
+    return render_page(request, "planning/timeline_duties.html", "timeline", context)
 
 
 # --- lists and pages --------------------------------------------------------------------------------------
@@ -132,9 +121,9 @@ def duty_timeline(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def site_list(request: HttpRequest, code: str) -> HttpResponse:
     event = event_queries.get_event_for(request.user, code, action="planning.view")
-    q = _search(request)
-    page = browse.site_list(request.user, event, search=q, page=_page(request))
-    return _render(request, "planning/site_list.html", "results", {"event": event, "q": q, "page": page})
+    q = search_param(request)
+    page = browse.site_list(request.user, event, search=q, page=page_param(request))
+    return render_page(request, "planning/site_list.html", "results", {"event": event, "q": q, "page": page})
 
 
 @login_required
@@ -147,32 +136,7 @@ def site_detail(request: HttpRequest, code: str, site_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def officer_list(request: HttpRequest, code: str) -> HttpResponse:
-    event = event_queries.get_event_for(request.user, code, action="forces.view")
-    q = _search(request)
-    unit = _unit(request, event)
-    context = {
-        "event": event,
-        "q": q,
-        "unit": unit,
-        "units": browse.units_to_choose(request.user, event),
-        "page": browse.officer_list(request.user, event, search=q, unit=unit, page=_page(request)),
-    }
-    return _render(request, "planning/officer_list.html", "results", context)
-
-
-@login_required
-@require_GET
 def officer_detail(request: HttpRequest, code: str, officer_id: int) -> HttpResponse:
     event = event_queries.get_event_for(request.user, code, action="forces.view")
     data = browse.officer_page(request.user, event, officer_id, lang=current_language())
     return render(request, "planning/officer_detail.html", {"event": event, "data": data})
-
-
-@login_required
-@require_GET
-def unit_list(request: HttpRequest, code: str) -> HttpResponse:
-    event = event_queries.get_event_for(request.user, code, action="forces.view")
-    q = _search(request)
-    page = browse.unit_list(request.user, event, search=q, page=_page(request))
-    return _render(request, "planning/unit_list.html", "results", {"event": event, "q": q, "page": page})

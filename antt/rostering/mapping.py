@@ -31,8 +31,7 @@ from typing import Any
 from antt import solver
 from antt.core.geo import parse_windows
 from antt.forces.models import Officer, OfficerSkill
-from antt.planning import coverage
-from antt.planning import queries as planning_queries
+from antt.planning import coverage, coverage_input
 from antt.planning.models import Assignment, Post, Requirement, RestRules, Site
 from antt.solver.explain import explain_uncovered
 from antt.solver.model import DAY, DEFAULT_PATTERNS
@@ -207,7 +206,7 @@ def build(
 ) -> Mapping:
     """Map ``event``'s plan (optionally after officer ``unavailable[0]`` stops at ``unavailable[1]``)."""
     clock = Clock(event)
-    plan = planning_queries.coverage_plan(event)
+    plan = coverage_input.coverage_plan(event)
     drop: list[int] = []
     if unavailable is not None:
         officer_id, moment = unavailable

@@ -26,7 +26,7 @@ from antt.core.geo import parse_windows
 from antt.core.permissions import require
 from antt.forces import services as forces_services
 from antt.forces.models import Officer, Skill
-from antt.planning import services as planning_services
+from antt.planning import assignment_services
 from antt.planning.models import Assignment, Post, Requirement
 from antt.rostering import mapping, queries
 from antt.rostering.models import ACTIVE, SolverRun
@@ -436,11 +436,11 @@ def apply_run(*, actor: Any, run: SolverRun) -> dict[str, int]:
         )
     }
     for pk in removals:
-        planning_services.unassign(actor=actor, assignment=assignments[pk])
+        assignment_services.unassign(actor=actor, assignment=assignments[pk])
     for officer_id, item in additions:
         requirement = requirements.get(item.get("requirement_id") or 0)
         post = posts[item["post_id"]]
-        planning_services.assign_officer(
+        assignment_services.assign_officer(
             actor=actor,
             post=post,
             officer=officers[officer_id],

@@ -12,7 +12,7 @@ from antt.audit.models import AuditEntry
 from antt.demo import seed as demo
 from antt.events.models import Event
 from antt.forces.models import Officer, Unit
-from antt.planning import queries
+from antt.planning import coverage_audit
 from antt.planning.models import Assignment, Post, ProgrammeItem, Requirement, Site
 
 pytestmark = pytest.mark.django_db
@@ -37,10 +37,10 @@ def test_demo_plan_is_seeded_once_and_shows_gaps() -> None:
     assert ProgrammeItem.objects.filter(event=summit).count() == 60
     assert Site.objects.get(event=summit, code="RT-DAD-HA").geometry["type"] == "LineString"
     assert AuditEntry.objects.filter(action="planning.seed_demo").count() == 2
-    kinds = Counter(str(f.kind) for f in queries.coverage_for(summit))
+    kinds = Counter(str(f.kind) for f in coverage_audit.coverage_for(summit))
     assert kinds["double_booked"] == 1
     assert kinds["skill_expired"] >= 1
     assert 1 <= kinds["uncovered"] <= 10
     congress = Event.objects.get(code="demo-congress")
     assert Site.objects.filter(event=congress, code="ND-CC").exists()
-    assert queries.coverage_for(congress)
+    assert coverage_audit.coverage_for(congress)

@@ -11,7 +11,7 @@ import pytest
 from antt.accounts.models import User
 from antt.demo import seed as demo
 from antt.events.models import Event
-from antt.planning import queries as planning_queries
+from antt.planning import coverage_audit
 from antt.rostering import services
 from antt.rostering.models import SolverRun
 
@@ -35,6 +35,6 @@ def test_demo_summit_run_closes_every_gap_it_can(run_now: Any) -> None:
     assert all(g["reason_vi"] and g["reason_en"] for g in summary["gaps"])
     assert summary["after"]["coverage"] == 1.0
     services.apply_run(actor=planner, run=run)
-    findings = planning_queries.coverage_for(event)
+    findings = coverage_audit.coverage_for(event)
     assert not [f for f in findings if str(f.kind) == "uncovered"]
     assert not [f for f in findings if str(f.kind) in {"double_booked", "skill_expired"}]

@@ -12,7 +12,7 @@ import pytest
 from django.db import connection, connections
 
 from antt.core.errors import Conflict
-from antt.planning import services
+from antt.planning import assignment_services
 from antt.planning.models import Assignment
 
 
@@ -38,7 +38,7 @@ def test_parallel_assignments_of_one_officer_never_double_book() -> None:
     def assign(post: object, offset: int) -> None:
         try:
             barrier.wait()
-            services.assign_officer(
+            assignment_services.assign_officer(
                 actor=planner,
                 post=post,
                 officer=officer,

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from antt.forces import services as forces_services
 from antt.forces.tests.factories import OfficerFactory, SkillFactory
-from antt.planning import coverage_cache, queries, services
+from antt.planning import assignment_services, coverage_audit, coverage_cache, services
 from antt.planning.models import Post, Requirement
 from antt.planning.tests.factories import (
     PostFactory,
@@ -41,7 +41,7 @@ def plan(planner: Any, event: Any) -> dict[str, Any]:
     requirement: Any = RequirementFactory(event=event, headcount=2)
     first: Any = OfficerFactory(event=event, skills=["checkpoint"], full_name="Phan Văn Long")
     second: Any = OfficerFactory(event=event, skills=["checkpoint"], full_name="Lê Thị Hoa")
-    assignment = services.assign_officer(
+    assignment = assignment_services.assign_officer(
         actor=planner,
         post=requirement.post,
         officer=first,
@@ -116,7 +116,7 @@ def test_the_shared_cache_is_redis_when_configured(as_user: Any, planner: Any, e
 
 def _assign_second(planner: Any, event: Any, plan: dict[str, Any]) -> None:
     requirement = plan["requirement"]
-    services.assign_officer(
+    assignment_services.assign_officer(
         actor=planner,
         post=requirement.post,
         officer=plan["second"],
@@ -138,7 +138,7 @@ def test_unassign_is_seen_by_the_next_request(as_user: Any, planner: Any, event:
     client = as_user(planner)
     before = _coverage(client, event)["findings"]
     assert before[0]["numbers"] == {"shortfall": 1}
-    services.unassign(actor=planner, assignment=plan["assignment"])
+    assignment_services.unassign(actor=planner, assignment=plan["assignment"])
     after = _coverage(client, event)["findings"]
     assert [(f["kind"], f["numbers"]) for f in after] == [("uncovered", {"shortfall": 2})]
 
@@ -166,7 +166,7 @@ def test_rest_rules_change_is_seen_by_the_next_request(
         starts_at=requirement.ends_at + timedelta(hours=1),
         ends_at=requirement.ends_at + timedelta(hours=5),
     )
-    services.assign_officer(
+    assignment_services.assign_officer(
         actor=planner,
         post=later.post,
         officer=plan["first"],
@@ -210,7 +210,7 @@ def test_two_events_never_share_entries(
 ) -> None:
     other: Any = RequirementFactory(event=other_event, headcount=3)
     officer: Any = OfficerFactory(event=other_event, skills=["checkpoint"])
-    services.assign_officer(
+    assignment_services.assign_officer(
         actor=outsider,
         post=other.post,
         officer=officer,
@@ -235,26 +235,26 @@ def test_findings_computed_while_a_write_commits_are_not_stored(
     planner: Any, event: Any, plan: Any, monkeypatch: Any
 ) -> None:
     version = coverage_cache.plan_version(event)
-    compute = queries._compute_snapshot
+    compute = coverage_audit._compute_snapshot
 
     def racing(event_: Any, version_: str) -> Any:
         snap = compute(event_, version_)
         _assign_second(planner, event, plan)  # commits (in the test's transaction) before the store
         return snap
 
-    monkeypatch.setattr(queries, "_compute_snapshot", racing)
-    assert [str(f.kind) for f in queries.coverage_for(event)] == ["uncovered"]
+    monkeypatch.setattr(coverage_audit, "_compute_snapshot", racing)
+    assert [str(f.kind) for f in coverage_audit.coverage_for(event)] == ["uncovered"]
     assert cache.get(coverage_cache.cache_key(event.pk, version or "")) is None
-    monkeypatch.setattr(queries, "_compute_snapshot", compute)
-    assert queries.coverage_for(event) == []
+    monkeypatch.setattr(coverage_audit, "_compute_snapshot", compute)
+    assert coverage_audit.coverage_for(event) == []
 
 
 def test_an_event_without_audit_entries_is_never_cached(event: Any) -> None:
     RequirementFactory(event=event)
     assert coverage_cache.plan_version(event) is None
-    assert len(queries.coverage_for(event)) == 1
+    assert len(coverage_audit.coverage_for(event)) == 1
     RequirementFactory(event=event)  # a write that bypasses the services: no version to key on
-    assert len(queries.coverage_for(event)) == 2
+    assert len(coverage_audit.coverage_for(event)) == 2
 
 
 def test_coverage_api_pages_and_filters(as_user: Any, planner: Any, event: Any, plan: Any) -> None:

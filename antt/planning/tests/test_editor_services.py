@@ -15,7 +15,7 @@ from antt.core.errors import Conflict, Invalid, NotAllowed
 from antt.core.permissions import Role
 from antt.events.tests.factories import MembershipFactory
 from antt.forces.tests.factories import OfficerFactory, SkillFactory, UnitFactory
-from antt.planning import assignability, candidates, queries, services
+from antt.planning import assignability, assignment_services, candidates, queries
 from antt.planning.models import Assignment
 from antt.planning.tests.factories import (
     AssignmentFactory,
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _assign(actor: Any, requirement: Any, officer: Any, **window: Any) -> Assignment:
-    return services.assign_officer(
+    return assignment_services.assign_officer(
         actor=actor,
         post=requirement.post,
         officer=officer,
@@ -128,17 +128,17 @@ def test_moving_an_assignment_is_checked_against_the_rest_rules(planner: Any, ev
         ends_at=first.ends_at + timedelta(hours=12),
     )
     with pytest.raises(Conflict, match="rests only"):
-        services.update_assignment(
+        assignment_services.update_assignment(
             actor=planner, assignment=second, starts_at=first.ends_at + timedelta(hours=1)
         )
     second.refresh_from_db()
     assert second.starts_at == first.ends_at + timedelta(hours=10)
-    later = services.update_assignment(
+    later = assignment_services.update_assignment(
         actor=planner, assignment=second, ends_at=first.ends_at + timedelta(hours=14)
     )
     assert later.ends_at == first.ends_at + timedelta(hours=14)
     with pytest.raises(Invalid, match="end must be after"):
-        services.update_assignment(actor=planner, assignment=second, ends_at=second.starts_at)
+        assignment_services.update_assignment(actor=planner, assignment=second, ends_at=second.starts_at)
 
 
 def _unit_commander(event: Any) -> tuple[Any, Any, Any]:
@@ -162,11 +162,11 @@ def test_unit_commanders_assign_only_their_own_units(event: Any) -> None:
     with pytest.raises(NotAllowed, match="own units"):
         _assign(user, requirement, stranger)
     with pytest.raises(NotAllowed):
-        services.update_assignment(actor=user, assignment=assignment, officer=stranger)
+        assignment_services.update_assignment(actor=user, assignment=assignment, officer=stranger)
     other = AssignmentFactory(event=event, officer=stranger)
     with pytest.raises(NotAllowed):
-        services.unassign(actor=user, assignment=other)
-    services.unassign(actor=user, assignment=assignment)
+        assignment_services.unassign(actor=user, assignment=other)
+    assignment_services.unassign(actor=user, assignment=assignment)
     assert not Assignment.objects.filter(officer=mine).exists()
 
 
@@ -277,7 +277,7 @@ def test_bulk_assign_places_a_units_qualified_officers_up_to_the_shortfall(plann
         ends_at=requirement.ends_at,
     )
     before = AuditEntry.objects.filter(action="planning.assign_officer").count()
-    result = services.assign_unit(
+    result = assignment_services.assign_unit(
         actor=planner, requirement=queries.editor_requirement_for(planner, event, requirement.pk), unit=unit
     )
     assert len(result.placed) == 2
@@ -288,19 +288,19 @@ def test_bulk_assign_places_a_units_qualified_officers_up_to_the_shortfall(plann
     assert result.still_short == 0
     assert AuditEntry.objects.filter(action="planning.assign_officer").count() == before + 2
     with pytest.raises(Conflict, match="already covered"):
-        services.assign_unit(actor=planner, requirement=requirement, unit=unit)
+        assignment_services.assign_unit(actor=planner, requirement=requirement, unit=unit)
 
 
 def test_bulk_assign_reports_seats_left_open_and_respects_own_units(event: Any, planner: Any) -> None:
     user, unit, _team = _unit_commander(event)
     requirement = RequirementFactory(event=event, headcount=2)
     OfficerFactory(event=event, unit=unit, skills=["checkpoint"])
-    result = services.assign_unit(actor=user, requirement=requirement, unit=unit)
+    result = assignment_services.assign_unit(actor=user, requirement=requirement, unit=unit)
     assert (len(result.placed), result.still_short) == (1, 1)
     with pytest.raises(NotAllowed):
-        services.assign_unit(actor=user, requirement=requirement, unit=UnitFactory(event=event))
+        assignment_services.assign_unit(actor=user, requirement=requirement, unit=UnitFactory(event=event))
     with pytest.raises(Invalid, match="within the event"):
-        services.assign_unit(
+        assignment_services.assign_unit(
             actor=planner,
             requirement=requirement,
             unit=unit,

@@ -10,6 +10,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from antt.planning import coverage_input
 from antt.planning.assignability import REFUSED
 from antt.planning.coverage import (
     ACTIVE_STATUSES,
@@ -236,10 +237,10 @@ import pytest  # noqa: E402
 @pytest.mark.django_db
 @pytest.mark.parametrize("seed", range(6))
 def test_scoped_findings_of_officers_and_sites_equal_the_full_audit(event: Any, seed: int) -> None:
-    from antt.planning import findings, queries
+    from antt.planning import findings
 
     made = _messy_plan(event, seed)
-    full = audit(queries.coverage_plan(event))
+    full = audit(coverage_input.coverage_plan(event))
     assert full  # the plan is messy enough to be worth checking
     for officer in made["officers"]:
         assert findings.findings_for_officer(event, officer) == [

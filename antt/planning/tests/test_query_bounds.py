@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from antt.forces.tests.factories import OfficerFactory, SkillFactory
-from antt.planning import coverage, queries
+from antt.planning import coverage, coverage_audit, coverage_input
 from antt.planning.tests.factories import AssignmentFactory, PostFactory, RequirementFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +73,7 @@ def test_gap_board_and_coverage_api_queries_do_not_grow_with_the_plan(
     client.get(url, **headers)  # sessions, language and the like settle on the first request
     small = _count(client, url, **headers)
     _grow(event, 40)
-    assert len(queries.coverage_for(event)) > queries.BOARD_PAGE
+    assert len(coverage_audit.coverage_for(event)) > coverage_audit.BOARD_PAGE
     with django_assert_max_num_queries(small):
         response = client.get(url, **headers)
     assert response.status_code == 200
@@ -87,15 +87,15 @@ def test_gap_board_renders_one_page_of_findings_and_keeps_the_counts_exact(
     as_user: Any, planner: Any, event: Any
 ) -> None:
     _grow(event, 40)
-    findings = queries.coverage_for(event)
+    findings = coverage_audit.coverage_for(event)
     uncovered = sum(1 for f in findings if f.kind == coverage.FindingKind.UNCOVERED)
-    assert len(findings) > queries.BOARD_PAGE
+    assert len(findings) > coverage_audit.BOARD_PAGE
     client = as_user(planner)
     first = client.get(f"/events/{event.code}/gaps/")
     board = first.context["board"]
     assert (board.total, board.counts["gaps"]) == (len(findings), uncovered)
-    assert len(_rows(board)) == queries.BOARD_PAGE
-    assert (board.page, board.first, board.last) == (1, 1, queries.BOARD_PAGE)
+    assert len(_rows(board)) == coverage_audit.BOARD_PAGE
+    assert (board.page, board.first, board.last) == (1, 1, coverage_audit.BOARD_PAGE)
     body = first.content.decode()
     assert 'id="board-pages"' in body
     assert "?page=2" in body
@@ -103,13 +103,13 @@ def test_gap_board_renders_one_page_of_findings_and_keeps_the_counts_exact(
     for page in range(2, board.pages + 1):
         later = client.get(f"/events/{event.code}/gaps/", {"page": page}).context["board"]
         assert later.counts == board.counts
-        assert 0 < len(_rows(later)) <= queries.BOARD_PAGE
+        assert 0 < len(_rows(later)) <= coverage_audit.BOARD_PAGE
         rows += _rows(later)
-    assert board.pages == -(-len(findings) // queries.BOARD_PAGE)
+    assert board.pages == -(-len(findings) // coverage_audit.BOARD_PAGE)
     shown = {(r.kind, r.starts_at, r.post_ids, r.officer_ids, r.assignment_ids) for r in rows}
     assert len(rows) == len(shown) == len(findings)
     high = sum(1 for f in findings if f.severity == coverage.Severity.HIGH)
-    assert 0 < high <= queries.BOARD_PAGE
+    assert 0 < high <= coverage_audit.BOARD_PAGE
     beyond = client.get(f"/events/{event.code}/gaps/", {"page": 99, "severity": "high"})
     assert beyond.context["board"].page == beyond.context["board"].pages == 1
     assert len(_rows(beyond.context["board"])) == beyond.context["board"].total == high
@@ -122,11 +122,11 @@ def test_gap_board_labels_name_only_the_rows_on_the_page(
     as_user: Any, planner: Any, event: Any, django_assert_max_num_queries: Any
 ) -> None:
     _grow(event, 40)
-    board = queries.gap_board(event, lang="en", page=1)
+    board = coverage_audit.gap_board(event, lang="en", page=1)
     named = {pk for row in _rows(board) for pk in row.post_ids}
     assert len(named) < 40
     with CaptureQueriesContext(connection) as captured:
-        queries.gap_board(event, lang="en", page=1)
+        coverage_audit.gap_board(event, lang="en", page=1)
     label_queries = [q["sql"] for q in captured if "planning_post" in q["sql"] and "IN (" in q["sql"]]
     assert len(label_queries) == 1
     assert label_queries[0].count("%s") + label_queries[0].count(",") < 200
@@ -142,7 +142,7 @@ def test_coverage_plan_reads_exact_minutes_from_the_database(event: Any) -> None
         starts_at=start,
         ends_at=start + timedelta(hours=1, seconds=1),
     )
-    plan = queries.coverage_plan(event)
+    plan = coverage_input.coverage_plan(event)
     assert plan.requirements[0].window == coverage.Window.of(start, start + timedelta(minutes=90))
     assert plan.assignments[0].window == coverage.Window.of(start, start + timedelta(hours=1, seconds=1))
     assert plan.assignments[0].window.start == coverage.minute_of(start)

@@ -12,7 +12,7 @@ import pytest
 from antt.audit.models import AuditEntry
 from antt.core.errors import Conflict, Invalid, NotAllowed
 from antt.forces.tests.factories import OfficerFactory, SkillFactory
-from antt.planning import queries, services
+from antt.planning import assignment_services, coverage_audit, services
 from antt.planning.coverage import FindingKind
 from antt.planning.models import Assignment, Post, Requirement
 from antt.planning.tests.factories import (
@@ -139,7 +139,7 @@ def test_programme_change_orphans_assignments_instead_of_deleting_them(planner: 
     services.derive_requirements(item)
     requirement = Requirement.objects.get(programme_item=item)
     officer = OfficerFactory(event=event, skills=["checkpoint"])
-    assignment = services.assign_officer(
+    assignment = assignment_services.assign_officer(
         actor=planner,
         post=post,
         officer=officer,
@@ -148,11 +148,11 @@ def test_programme_change_orphans_assignments_instead_of_deleting_them(planner: 
         requirement=requirement,
     )
     assert assignment.skill == rule.skill
-    assert queries.coverage_for(event) == []
+    assert coverage_audit.coverage_for(event) == []
     services.update_programme_item(actor=planner, item=item, sites=[hotel])
     assert not Requirement.objects.filter(pk=requirement.pk).exists()
     assert Assignment.objects.filter(pk=assignment.pk).exists()
-    kinds = {f.kind for f in queries.coverage_for(event)}
+    kinds = {f.kind for f in coverage_audit.coverage_for(event)}
     assert FindingKind.ORPHAN_ASSIGNMENT in kinds
 
 
@@ -163,7 +163,7 @@ def test_assign_officer_refuses_double_booking_missing_skill_and_other_events(
     skill = SkillFactory(event=event, code="checkpoint")
     officer = OfficerFactory(event=event, skills=["checkpoint"])
     start = event.starts_at + timedelta(hours=8)
-    services.assign_officer(
+    assignment_services.assign_officer(
         actor=planner,
         post=post,
         officer=officer,
@@ -173,7 +173,7 @@ def test_assign_officer_refuses_double_booking_missing_skill_and_other_events(
     )
     other_post = PostFactory(event=event)
     with pytest.raises(Conflict, match="already assigned"):
-        services.assign_officer(
+        assignment_services.assign_officer(
             actor=planner,
             post=other_post,
             officer=officer,
@@ -182,7 +182,7 @@ def test_assign_officer_refuses_double_booking_missing_skill_and_other_events(
             skill=skill,
         )
     # back to back is fine
-    services.assign_officer(
+    assignment_services.assign_officer(
         actor=planner,
         post=other_post,
         officer=officer,
@@ -192,7 +192,7 @@ def test_assign_officer_refuses_double_booking_missing_skill_and_other_events(
     )
     novice = OfficerFactory(event=event)
     with pytest.raises(Invalid, match="does not hold"):
-        services.assign_officer(
+        assignment_services.assign_officer(
             actor=planner,
             post=post,
             officer=novice,
@@ -202,7 +202,7 @@ def test_assign_officer_refuses_double_booking_missing_skill_and_other_events(
         )
     stranger = OfficerFactory(event=other_event, skills=["checkpoint"])
     with pytest.raises(Invalid, match="Unknown officer"):
-        services.assign_officer(
+        assignment_services.assign_officer(
             actor=planner,
             post=post,
             officer=stranger,
@@ -211,7 +211,7 @@ def test_assign_officer_refuses_double_booking_missing_skill_and_other_events(
             skill=skill,
         )
     with pytest.raises(Invalid, match="end must be after"):
-        services.assign_officer(
+        assignment_services.assign_officer(
             actor=planner, post=post, officer=novice, starts_at=start, ends_at=start, skill=skill
         )
     assert Assignment.objects.count() == 2
@@ -227,7 +227,7 @@ def test_moving_an_assignment_onto_another_duty_is_refused(planner: Any, event: 
         ends_at=first.ends_at + timedelta(hours=2),
     )
     with pytest.raises(Conflict):
-        services.update_assignment(actor=planner, assignment=second, starts_at=first.starts_at)
+        assignment_services.update_assignment(actor=planner, assignment=second, starts_at=first.starts_at)
     second.refresh_from_db()
     assert second.starts_at == first.ends_at
 
@@ -238,7 +238,7 @@ def test_observer_cannot_assign_and_dispatcher_cannot_publish(
     post = PostFactory(event=event)
     officer = OfficerFactory(event=event, skills=["checkpoint"])
     with pytest.raises(NotAllowed):
-        services.assign_officer(
+        assignment_services.assign_officer(
             actor=observer,
             post=post,
             officer=officer,
@@ -246,7 +246,7 @@ def test_observer_cannot_assign_and_dispatcher_cannot_publish(
             ends_at=event.starts_at + timedelta(hours=1),
         )
     with pytest.raises(NotAllowed):
-        services.publish_assignments(actor=dispatcher, event=event)
+        assignment_services.publish_assignments(actor=dispatcher, event=event)
 
 
 def test_publish_is_one_audited_action(planner: Any, event: Any) -> None:
@@ -254,10 +254,13 @@ def test_publish_is_one_audited_action(planner: Any, event: Any) -> None:
         AssignmentFactory(event=event, starts_at=event.starts_at + timedelta(hours=h)) for h in (1, 6, 12)
     ]
     before = AuditEntry.objects.count()
-    assert services.publish_assignments(actor=planner, event=event) == 3
+    assert assignment_services.publish_assignments(actor=planner, event=event) == 3
     assert AuditEntry.objects.count() == before + 1
     assert set(Assignment.objects.values_list("status", flat=True)) == {"published"}
-    assert services.publish_assignments(actor=planner, event=event, ids=[a.pk for a in assignments]) == 0
+    assert (
+        assignment_services.publish_assignments(actor=planner, event=event, ids=[a.pk for a in assignments])
+        == 0
+    )
 
 
 def test_derived_requirement_cannot_be_edited_by_hand(planner: Any, event: Any) -> None:
@@ -289,7 +292,7 @@ def test_coverage_for_maps_a_small_plan(planner: Any, event: Any) -> None:
         starts_at=requirement.starts_at,
         ends_at=requirement.ends_at,
     )
-    findings = queries.coverage_for(event)
+    findings = coverage_audit.coverage_for(event)
     kinds = sorted(str(f.kind) for f in findings)
     assert kinds == ["skill_expired", "uncovered"]
     uncovered = next(f for f in findings if f.kind == FindingKind.UNCOVERED)

@@ -11,8 +11,7 @@ import pytest
 from antt.audit.models import AuditEntry
 from antt.core.errors import Conflict, Invalid, NotAllowed
 from antt.forces.tests.factories import OfficerFactory
-from antt.planning import queries as planning_queries
-from antt.planning import services as planning_services
+from antt.planning import assignment_services, coverage_audit
 from antt.planning.models import Assignment
 from antt.planning.tests.factories import AssignmentFactory, PostFactory, RequirementFactory
 from antt.rostering import services
@@ -22,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _gaps(event: Any) -> int:
-    return sum(1 for f in planning_queries.coverage_for(event) if str(f.kind) == "uncovered")
+    return sum(1 for f in coverage_audit.coverage_for(event) if str(f.kind) == "uncovered")
 
 
 def test_a_run_fills_the_gap_and_reports_before_and_after(
@@ -87,7 +86,7 @@ def test_applying_a_stale_result_is_refused(
     event: Any, planner: Any, small_plan: dict[str, Any], run_now: Any
 ) -> None:
     run = run_now(services.start_run, actor=planner, event=event, time_limit=5)
-    planning_services.update_assignment(
+    assignment_services.update_assignment(
         actor=planner, assignment=small_plan["kept"], ends_at=small_plan["kept"].ends_at - timedelta(hours=1)
     )
     with pytest.raises(Conflict, match="changed since this run started") as info:
@@ -165,7 +164,7 @@ def test_replan_changes_only_the_absent_officers_later_duties(
                 )
             )
     # the small plan's own gap: fill it by hand so the re-plan has only the absence to deal with
-    planning_services.assign_officer(
+    assignment_services.assign_officer(
         actor=planner,
         post=small_plan["post"],
         officer=small_plan["free"],
@@ -174,7 +173,7 @@ def test_replan_changes_only_the_absent_officers_later_duties(
         skill=skill,
         requirement=small_plan["gap"],
     )
-    planning_services.assign_officer(
+    assignment_services.assign_officer(
         actor=planner,
         post=small_plan["covered"].post,
         officer=small_plan["busy"],

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from antt.core.languages import current_language
 from antt.events.models import Event
-from antt.planning import coverage, queries
+from antt.planning import coverage, coverage_audit
 
 
 class Command(BaseCommand):
@@ -31,8 +31,8 @@ class Command(BaseCommand):
             raise CommandError(
                 _("No event with the code %(code)s.") % {"code": options["event"]}, returncode=2
             )
-        findings = queries.coverage_for(event)
-        label = queries.coverage_labels(event, findings)
+        findings = coverage_audit.coverage_for(event)
+        label = coverage_audit.coverage_labels(event, findings)
         counts = Counter(str(f.kind) for f in findings)
         if options["json"]:
             data = {

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from antt.forces import views
+
+app_name = "forces"
+
+urlpatterns = [
+    path("<slug:code>/officers/", views.officer_list, name="officer-list"),
+    path("<slug:code>/units/", views.unit_list, name="unit-list"),
+]

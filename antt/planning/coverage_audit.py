@@ -1,0 +1,256 @@
+"""The coverage audit of an event's whole plan: every finding (cached per plan version, see
+:mod:`antt.planning.coverage_cache`), the names that label them, and the gap board's rows.
+
+The plan comes from :mod:`antt.planning.coverage_input`; the rules are the engine's (:mod:`antt.planning.coverage`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from antt.forces.models import Officer
+from antt.planning import coverage, coverage_cache, coverage_input
+from antt.planning.models import Post, Site
+
+
+def coverage_for(event: Any) -> list[coverage.Finding]:
+    """Every finding of the event's plan, in the engine's deterministic order (cached per plan version:
+    see :mod:`antt.planning.coverage_cache`)."""
+    return list(coverage_snapshot(event).findings)
+
+
+def coverage_snapshot(event: Any) -> coverage_cache.Snapshot:
+    """The findings of the event's current plan version, from the cache (one query) or computed; a cached
+    snapshot also holds the site list and the names that label its findings."""
+    return coverage_cache.snapshot(event, _compute_snapshot)
+
+
+def coverage_labelled(event: Any) -> coverage_cache.Snapshot:
+    """:func:`coverage_snapshot` with the site list and the findings' labels (what the board and the API
+    show)."""
+    return _labelled(event, coverage_snapshot(event))
+
+
+def _audit_plan(event: Any) -> list[coverage.Finding]:
+    with coverage.collector_paused():  # until the plan is freed: the collector would rescan all of it
+        plan = coverage_input.coverage_plan(event)
+        findings = coverage.audit(plan)
+        del plan
+    return findings
+
+
+def _names(
+    event: Any, findings: list[coverage.Finding], sites: list[tuple[int, str, str]] | None = None
+) -> dict[tuple[str, int], tuple[str, str]]:
+    """``(type, id) -> (Vietnamese, English)`` label of the posts, sites and officers the findings'
+    sentences mention (three queries at most, each for just those rows and columns; two when every site
+    is given as ``(id, name_vi, name_en)``)."""
+    wanted: dict[str, set[int]] = {"post": set(), "site": set(), "officer": set()}
+    uses: dict[coverage.FindingKind, frozenset[str]] = {}
+    for finding in findings:
+        used = uses.get(finding.kind)
+        if used is None:
+            used = uses[finding.kind] = coverage.messages.placeholders(finding.kind)
+        if "post" in used:
+            wanted["post"].update(finding.post_ids)
+        if "site" in used:
+            wanted["site"].update(finding.site_ids)
+        if "officer" in used:
+            wanted["officer"].update(finding.officer_ids)
+    names: dict[tuple[str, int], tuple[str, str]] = {}
+    if wanted["post"]:
+        for pk, code, name_vi, name_en in (
+            Post.objects.filter(event=event, pk__in=sorted(wanted["post"]))
+            .order_by()
+            .values_list("pk", "code", "name_vi", "name_en")
+        ):
+            names[("post", pk)] = (f"{code} ({name_vi})", f"{code} ({name_en})")
+    if wanted["site"]:
+        rows = (
+            sites
+            if sites is not None
+            else Site.objects.filter(event=event, pk__in=sorted(wanted["site"]))
+            .order_by()
+            .values_list("pk", "name_vi", "name_en")
+        )
+        for pk, name_vi, name_en in rows:
+            if pk in wanted["site"]:
+                names[("site", pk)] = (name_vi, name_en)
+    if wanted["officer"]:
+        for pk, code, full_name, rank in (
+            Officer.objects.filter(event=event, pk__in=sorted(wanted["officer"]))
+            .order_by()
+            .values_list("pk", "code", "full_name", "rank")
+        ):
+            name = f"{f'{rank} {full_name}'.strip()} ({code})"
+            names[("officer", pk)] = (name, name)
+    return names
+
+
+def _compute_snapshot(event: Any, version: str) -> coverage_cache.Snapshot:
+    """Audit the plan; for a version that will be cached, also read the names that label the findings
+    (an uncached snapshot reads them only if a caller asks: see :func:`_labelled`)."""
+    snap = coverage_cache.Snapshot(event_id=event.pk, version=version, findings=_audit_plan(event))
+    return _labelled(event, snap) if version else snap
+
+
+def _labelled(event: Any, snap: coverage_cache.Snapshot) -> coverage_cache.Snapshot:
+    """``snap`` with its site list and labels read (two or three queries, once per snapshot)."""
+    if snap.sites is None:
+        snap.sites = list(
+            Site.objects.filter(event=event).order_by("code", "pk").values_list("pk", "name_vi", "name_en")
+        )
+    if snap.names is None:
+        snap.names = _names(event, snap.findings, snap.sites)
+    return snap
+
+
+def coverage_labels(event: Any, findings: list[coverage.Finding]) -> coverage.messages.Labeller:
+    """A labeller naming the posts, sites and officers the findings' sentences mention, in the active
+    language (three queries at most, each for just those rows and columns)."""
+    from django.utils.translation import get_language
+
+    names = _names(event, findings)
+    index = 1 if (get_language() or "vi").startswith("en") else 0
+
+    def label(object_type: str, object_id: int) -> str:
+        found = names.get((object_type, object_id))
+        return found[index] if found is not None else f"#{object_id}"
+
+    return label
+
+
+# --- the gap board ---------------------------------------------------------------------------------------
+
+GAP_KINDS = frozenset({"uncovered"})
+CONFLICT_KINDS = frozenset({"double_booked", "orphan_assignment", "unknown_officer"})
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    kind: str
+    kind_label: str
+    severity: str
+    severity_label: str
+    starts_at: datetime
+    ends_at: datetime
+    explanation: str
+    post_ids: tuple[int, ...]
+    officer_ids: tuple[int, ...]
+    requirement_ids: tuple[int, ...] = ()
+    assignment_ids: tuple[int, ...] = ()
+
+
+@dataclass
+class GapBoard:
+    counts: dict[str, int]
+    by_kind: list[tuple[str, int]]
+    days: list[date]
+    sites: list[tuple[int, str]]
+    groups: list[tuple[date, list[tuple[str, list[BoardRow]]]]]
+    total: int
+    # pages of at most BOARD_PAGE findings (the counts above are always over every finding shown)
+    page: int = 1
+    pages: int = 1
+    first: int = 0  # 1-based numbers of the first and last finding on this page (0 when none)
+    last: int = 0
+
+    @property
+    def previous(self) -> int:
+        return max(1, self.page - 1)
+
+    @property
+    def next(self) -> int:
+        return min(self.pages, self.page + 1)
+
+
+#: Findings rendered per page of the gap board (bounded work per request, whatever the size of the plan).
+BOARD_PAGE = 100
+
+
+def gap_board(
+    event: Any,
+    *,
+    lang: str,
+    day: date | None = None,
+    site_id: int | None = None,
+    severity: str = "",
+    keep: Any = None,
+    page: int = 1,
+) -> GapBoard:
+    """The coverage findings of ``event`` filtered and grouped by local day and site (a fixed number of
+    queries, whatever the size of the plan). The counts cover every finding shown; the groups hold one
+    page of at most :data:`BOARD_PAGE` findings, in day, site and engine order (``page`` from 1)."""
+    from antt.planning.labels import KIND_LABELS, SEVERITY_LABELS
+
+    snap = coverage_labelled(event)
+    tz = event.tz
+    english = lang == "en"
+    site_names = {pk: name_en if english else name_vi for pk, name_vi, name_en in snap.sites or ()}
+
+    def board_order() -> list[tuple[date, str, coverage.Finding]]:
+        """Every finding with its local day and site names, in day, site and engine order (once per plan
+        version, language and time zone in each process; the filters below keep this order)."""
+        day_of: dict[int, date] = {}  # local day of a UTC minute (findings share few start minutes)
+        rows = []
+        for finding in snap.findings:
+            start = finding.window.start
+            local_day = day_of.get(start)
+            if local_day is None:
+                local_day = day_of[start] = coverage.datetime_of(start, tz).date()
+            name = ", ".join(site_names.get(pk, f"#{pk}") for pk in finding.site_ids) or "—"
+            rows.append((local_day, name, finding))
+        rows.sort(key=lambda row: (row[0], row[1]))
+        return rows
+
+    ordered = [
+        row
+        for row in snap.once(("board", english, event.time_zone), board_order)
+        if (day is None or row[0] == day)
+        and (site_id is None or site_id in row[2].site_ids)
+        and (not severity or row[2].severity == severity)
+        and (keep is None or keep(row[2]))
+    ]
+    shown = [(d, f) for d, _s, f in ordered]
+    pages = max(1, -(-len(ordered) // BOARD_PAGE))
+    page = min(max(1, page), pages)
+    on_page = ordered[(page - 1) * BOARD_PAGE : page * BOARD_PAGE]
+    label = snap.label(english)
+    grouped: dict[date, dict[str, list[BoardRow]]] = defaultdict(lambda: defaultdict(list))
+    for local_day, name, finding in on_page:
+        kind = str(finding.kind)
+        grouped[local_day][name].append(
+            BoardRow(
+                kind=kind,
+                kind_label=str(KIND_LABELS.get(kind, kind)),
+                severity=str(finding.severity),
+                severity_label=str(SEVERITY_LABELS.get(str(finding.severity), finding.severity)),
+                starts_at=coverage.datetime_of(finding.window.start, tz),
+                ends_at=coverage.datetime_of(finding.window.end, tz),
+                explanation=coverage.explain(finding, lang, label),
+                post_ids=finding.post_ids,
+                officer_ids=finding.officer_ids,
+                requirement_ids=finding.requirement_ids,
+                assignment_ids=finding.assignment_ids,
+            )
+        )
+    kinds = Counter(str(f.kind) for _d, f in shown)
+    gaps = sum(n for k, n in kinds.items() if k in GAP_KINDS)
+    conflicts = sum(n for k, n in kinds.items() if k in CONFLICT_KINDS)
+    first = event.starts_at.astimezone(tz).date()
+    last = (event.ends_at - timedelta(microseconds=1)).astimezone(tz).date()
+    return GapBoard(
+        counts={"gaps": gaps, "conflicts": conflicts, "other": len(shown) - gaps - conflicts},
+        by_kind=[(str(KIND_LABELS.get(k, k)), kinds[k]) for k in sorted(kinds)],
+        days=[first + timedelta(days=n) for n in range((last - first).days + 1)],
+        sites=list(site_names.items()),
+        groups=[(d, sorted(grouped[d].items(), key=lambda pair: pair[0])) for d in sorted(grouped)],
+        total=len(shown),
+        page=page,
+        pages=pages,
+        first=(page - 1) * BOARD_PAGE + 1 if on_page else 0,
+        last=(page - 1) * BOARD_PAGE + len(on_page),
+    )
