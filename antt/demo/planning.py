@@ -1,9 +1,8 @@
 """Demo planning data: sites, forces, posts, programme, requirements and a deliberately imperfect roster.
 
 The summit is modelled on the 36th ASEAN Summit events in Hội An, Quảng Nam (real place names, approximate
-coordinates); the congress in Nam Định gets a smaller set. The data lives in ``antt/demo/data/*.json``
-(``common.json``: skills, post kinds, names, ranks, requirement rules; one file per demo event); this module
-reads it and seeds it. Everything is generated deterministically.
+coordinates); the congress in Nam Định gets a smaller set. The data lives in ``antt/demo/data/*.json``, read
+by ``antt.demo.specs``; this module seeds it. Everything is generated deterministically.
 
 Volume (about 1,200 officers, 120 posts, 60 programme items, thousands of requirements and assignments) is
 written with ``bulk_create`` so the demo seeds in seconds. For the same reason the services (one audit
@@ -15,17 +14,15 @@ Idempotent: an event that already has units is left alone.
 
 from __future__ import annotations
 
-import json
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import cache
 from itertools import pairwise
-from pathlib import Path
 from typing import Any
 
 from antt.audit import services as audit
+from antt.demo.specs import PlanSpec, common, plan_spec
 from antt.forces.models import Officer, OfficerSkill, Skill, Unit
 from antt.planning.models import (
     Assignment,
@@ -38,157 +35,12 @@ from antt.planning.models import (
     Site,
 )
 
-DATA = Path(__file__).resolve().parent / "data"
 SHIFT_HOURS = (6, 14, 22)
 REST_GAP = timedelta(hours=12)  # the seeding keeps 12 h between duties, so the rest rules hold
 
 
 def point(lon: float, lat: float) -> dict[str, Any]:
     return {"type": "Point", "coordinates": [lon, lat]}
-
-
-@dataclass(frozen=True)
-class SiteSpec:
-    code: str
-    name_vi: str
-    name_en: str
-    kind: str
-    geometry: dict[str, Any]
-    posts: tuple[tuple[str, int], ...] = ()
-    parent: str | None = None
-    risk: int = 2
-    address: str = ""
-    daily_hours: tuple[int, int] | None = None  # opening hours, local (from, to)
-
-
-@dataclass(frozen=True)
-class UnitSpec:
-    code: str
-    name_vi: str
-    name_en: str
-    parent: str | None
-    officers: int
-    skills: tuple[str, ...]  # the first is everyone's; the others are spread
-    clearance: tuple[int, int] = (0, 2)
-    from_day: int = 0  # reinforcements available from this day (06:00)
-
-
-@dataclass(frozen=True)
-class RuleSpec:
-    post_kind: str
-    skill: str
-    headcount: int = 1
-    min_clearance: int = 0
-    lead: int = 60
-    lag: int = 30
-
-
-@dataclass(frozen=True)
-class ItemSpec:
-    day: int
-    hour: float
-    minutes: int
-    kind: str
-    code: str
-    name_vi: str
-    name_en: str
-    sites: tuple[str, ...]
-    rules: tuple[RuleSpec, ...]
-    protection: int = 1
-    delegations: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class StandingSpec:
-    """Round-the-clock demand entered by hand: ``headcount`` per post of ``post_kind`` at ``site``."""
-
-    site: str
-    post_kind: str
-    skill: str
-    headcount: int = 1
-
-
-@dataclass(frozen=True)
-class PlanSpec:
-    sites: tuple[SiteSpec, ...]
-    units: tuple[UnitSpec, ...]
-    items: tuple[ItemSpec, ...]
-    standing: tuple[StandingSpec, ...]
-    gaps: int = 5  # requirements deliberately left one officer short
-    seed: int = 36
-
-
-# --- reading the data files ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Common:
-    """What both demo events share (``data/common.json``)."""
-
-    skills: tuple[tuple[str, str, str], ...]
-    post_kinds: dict[str, tuple[str, str, str]]  # kind -> (name_vi, name_en, code letter)
-    post_orders: dict[str, str]
-    surnames: tuple[str, ...]
-    middle_names: tuple[str, ...]
-    given_names: tuple[str, ...]
-    ranks: tuple[str, ...]
-
-
-def _read(name: str) -> Any:
-    return json.loads((DATA / f"{name}.json").read_text(encoding="utf-8"))
-
-
-@cache
-def common() -> Common:
-    raw = _read("common")
-    return Common(
-        skills=tuple((code, vi, en) for code, vi, en in raw["skills"]),
-        post_kinds={k: (v["name_vi"], v["name_en"], v["letter"]) for k, v in raw["post_kinds"].items()},
-        post_orders=raw["post_orders"],
-        surnames=tuple(raw["surnames"]),
-        middle_names=tuple(raw["middle_names"]),
-        given_names=tuple(raw["given_names"]),
-        ranks=tuple(raw["ranks"]),
-    )
-
-
-@cache
-def plan_spec(code: str) -> PlanSpec | None:
-    """The demo plan of the event ``code`` (``data/<code>.json``); None for an event that has none."""
-    if code not in ("demo-summit", "demo-congress"):
-        return None
-    rules = {name: RuleSpec(**rule) for name, rule in _read("common")["rules"].items()}
-    raw = _read(code)
-    return PlanSpec(
-        sites=tuple(
-            SiteSpec(
-                **{k: v for k, v in s.items() if k not in ("posts", "daily_hours")},
-                posts=tuple(s["posts"].items()),
-                daily_hours=tuple(s["daily_hours"]) if "daily_hours" in s else None,
-            )
-            for s in raw["sites"]
-        ),
-        units=tuple(
-            UnitSpec(
-                **{k: v for k, v in u.items() if k not in ("skills", "clearance")},
-                skills=tuple(u["skills"]),
-                clearance=tuple(u.get("clearance", (0, 2))),
-            )
-            for u in raw["units"]
-        ),
-        items=tuple(
-            ItemSpec(
-                **{k: v for k, v in i.items() if k not in ("sites", "rules", "delegations")},
-                sites=tuple(i["sites"]),
-                rules=tuple(rules[name] for name in i["rules"]),
-                delegations=tuple(i.get("delegations", ())),
-            )
-            for i in raw["items"]
-        ),
-        standing=tuple(StandingSpec(**s) for s in raw["standing"]),
-        gaps=raw["gaps"],
-        seed=raw["seed"],
-    )
 
 
 # --- seeding ---------------------------------------------------------------------------------------------

@@ -134,6 +134,46 @@ def candidates(
         and requirement.pk in f.requirement_ids
         and f.window.overlaps(window)
     ]
+    out = _probe_pool(event, requirement, small, pool, pool_filter, start=start, end=end, reuse=reuse)
+    out.sort(key=Candidate.rank)
+    qualified = [c for c in out if c.qualified]
+    near = [c for c in out if not c.qualified]
+    shown = qualified[:show] + near[:show]
+    if shown:
+        loaded = Officer.objects.filter(event=event, pk__in=[c.officer_id for c in shown]).select_related(
+            "unit"
+        )
+        by_pk = {officer.pk: officer for officer in loaded}
+        for candidate in shown:
+            candidate.officer = by_pk.get(candidate.officer_id)
+    return Candidates(
+        requirement=requirement,
+        starts_at=start,
+        ends_at=end,
+        qualified=qualified,
+        near_misses=near,
+        open_intervals=open_intervals,
+        shortfall=max((n for _s, _e, n in open_intervals), default=0),
+        findings=findings,
+    )
+
+
+def _probe_pool(
+    event: Any,
+    requirement: Requirement,
+    small: coverage_input.SmallPlan,
+    pool: list[tuple[Any, ...]],
+    pool_filter: Q,
+    *,
+    start: datetime,
+    end: datetime,
+    reuse: bool,
+) -> list[Candidate]:
+    """Every officer of ``pool`` probed by the engine for the window, with what ranks them."""
+    post = requirement.post
+    site = post.site
+    role = requirement.skill.code
+    window = coverage.Window.of(start, end)
     at_site = set(
         Assignment.objects.filter(
             event=event, status__in=ACTIVE, post__site=site, starts_at__lt=end, ends_at__gt=start
@@ -233,24 +273,4 @@ def candidates(
                 home_base=home_base_id in home_sites,
             )
         )
-    out.sort(key=Candidate.rank)
-    qualified = [c for c in out if c.qualified]
-    near = [c for c in out if not c.qualified]
-    shown = qualified[:show] + near[:show]
-    if shown:
-        loaded = Officer.objects.filter(event=event, pk__in=[c.officer_id for c in shown]).select_related(
-            "unit"
-        )
-        by_pk = {officer.pk: officer for officer in loaded}
-        for candidate in shown:
-            candidate.officer = by_pk.get(candidate.officer_id)
-    return Candidates(
-        requirement=requirement,
-        starts_at=start,
-        ends_at=end,
-        qualified=qualified,
-        near_misses=near,
-        open_intervals=open_intervals,
-        shortfall=max((n for _s, _e, n in open_intervals), default=0),
-        findings=findings,
-    )
+    return out

@@ -355,44 +355,8 @@ def coverage_plan(event: Any) -> coverage.CoveragePlan:
                 )
             ]
         )
-        skills: dict[int, list[coverage.Skill]] = defaultdict(list)
-        held: dict[tuple[str, date | None], coverage.Skill] = {}
-        for officer_id, code, expires in (
-            OfficerSkill.objects.filter(officer__event=event)
-            .order_by()
-            .values_list("officer_id", "skill__code", "expires_on")
-        ):
-            skill = held.get((code, expires))
-            if skill is None:
-                skill = held[code, expires] = coverage.Skill(code=code, expires=expires)
-            skills[officer_id].append(skill)
-        none: tuple[coverage.Skill, ...] = ()
-        officers = tuple(
-            [
-                coverage.Officer(
-                    pk,
-                    unit_id,
-                    tuple(skills[pk]) if pk in skills else none,
-                    clearance,
-                    windows(availability) if availability else None,
-                )
-                for pk, unit_id, clearance, availability in (
-                    Officer.objects.filter(event=event)
-                    .order_by()
-                    .values_list("pk", "unit_id", "clearance", "availability")
-                )
-            ]
-        )
-    rules = RestRules.objects.filter(event=event).first()
-    rest = (
-        coverage.RestRules(
-            min_rest_minutes=rules.min_rest_minutes,
-            max_duty_minutes_per_24h=rules.max_duty_minutes_per_24h,
-            max_consecutive_days=rules.max_consecutive_days,
-        )
-        if rules
-        else coverage.RestRules()
-    )
+        officers = _event_officers(event)
+    rest = rest_rules(event)
     site_hours = tuple(
         coverage.SiteHours(site_id=pk, windows=windows(opening))
         for pk, opening in Site.objects.filter(event=event, opening_windows__isnull=False).values_list(
@@ -408,4 +372,36 @@ def coverage_plan(event: Any) -> coverage.CoveragePlan:
         officers=officers,
         rest=rest,
         site_hours=site_hours,
+    )
+
+
+def _event_officers(event: Any) -> tuple[coverage.Officer, ...]:
+    """Every officer of the event with every skill held (two queries; equal skills share one record)."""
+    skills: dict[int, list[coverage.Skill]] = defaultdict(list)
+    held: dict[tuple[str, date | None], coverage.Skill] = {}
+    for officer_id, code, expires in (
+        OfficerSkill.objects.filter(officer__event=event)
+        .order_by()
+        .values_list("officer_id", "skill__code", "expires_on")
+    ):
+        skill = held.get((code, expires))
+        if skill is None:
+            skill = held[code, expires] = coverage.Skill(code=code, expires=expires)
+        skills[officer_id].append(skill)
+    none: tuple[coverage.Skill, ...] = ()
+    return tuple(
+        [
+            coverage.Officer(
+                pk,
+                unit_id,
+                tuple(skills[pk]) if pk in skills else none,
+                clearance,
+                windows(availability) if availability else None,
+            )
+            for pk, unit_id, clearance, availability in (
+                Officer.objects.filter(event=event)
+                .order_by()
+                .values_list("pk", "unit_id", "clearance", "availability")
+            )
+        ]
     )

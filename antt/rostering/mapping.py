@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -33,7 +32,6 @@ from antt.core.geo import parse_windows
 from antt.forces.models import Officer, OfficerSkill
 from antt.planning import coverage, coverage_input
 from antt.planning.models import Assignment, Post, Requirement, RestRules, Site
-from antt.solver.explain import explain_uncovered
 from antt.solver.model import DAY, DEFAULT_PATTERNS
 from antt.solver.rules import TravelTable, build_duties, schedule_violations
 
@@ -216,6 +214,69 @@ def build(
         ]
     kept, removed = split_kept(plan, drop=drop)
     kept_plan = replace(plan, assignments=tuple(kept))
+    post_sites = dict(Post.objects.filter(event=event).values_list("pk", "site_id"))
+    demands, infos, used_posts, residual_minutes, residual_weight = _uncovered_demands(
+        event, clock, plan, kept_plan
+    )
+    rest = plan.rest
+    rules = solver.Rules(
+        min_rest_minutes=rest.min_rest_minutes or 0,
+        max_minutes_per_24h=rest.max_duty_minutes_per_24h,
+        max_consecutive_days=rest.max_consecutive_days,
+    )
+    site_rows = list(Site.objects.filter(event=event).values_list("pk", "parent_id", "geometry"))
+    travel_items = travel_times(site_rows, set(post_sites.values()))
+    travel = TravelTable(travel_items, rules.default_travel_minutes)
+    officers, pins, pin_demands, officer_ids, excluded = _solver_officers(
+        event,
+        clock,
+        plan,
+        kept,
+        wanted={d.skill for d in demands},
+        unavailable=unavailable,
+        used_posts=used_posts,
+        rules=rules,
+        travel=travel,
+        post_sites=post_sites,
+    )
+
+    problem = solver.RosterProblem(
+        officers=tuple(officers),
+        posts=tuple(
+            solver.Post(
+                id=f"p{post_id}{'s' if long else ''}",
+                site=f"s{post_sites[post_id]}",
+                patterns=DEFAULT_PATTERNS if long else (),
+            )
+            for post_id, long in sorted(used_posts)
+            if post_id in post_sites
+        ),
+        demands=tuple(demands) + tuple(pin_demands),
+        sites=tuple(solver.Site(id=f"s{pk}", cluster=f"s{parent or pk}") for pk, parent, _g in site_rows),
+        travel=tuple(travel_items),
+        rules=rules,
+        pinned=tuple(pins),
+    )
+    return Mapping(
+        event=event,
+        clock=clock,
+        plan=plan,
+        kept=kept,
+        removed=removed,
+        problem=problem,
+        demands=infos,
+        officer_ids=officer_ids,
+        excluded=excluded,
+        residual_minutes=residual_minutes,
+        residual_weight=residual_weight,
+    )
+
+
+def _uncovered_demands(
+    event: Any, clock: Clock, plan: coverage.CoveragePlan, kept_plan: coverage.CoveragePlan
+) -> tuple[list[solver.Demand], dict[str, DemandInfo], set[tuple[int, bool]], int, int]:
+    """What the kept plan leaves uncovered, per (post, role), as the solver's demands in layers; with the
+    posts used (long windows on a shift-pattern post) and the residual minutes and weight."""
     requirements = {r.id: r for r in plan.requirements}
     protection = dict(
         Requirement.objects.filter(event=event, programme_item__isnull=False).values_list(
@@ -231,7 +292,6 @@ def build(
         segments[finding.post_ids[0], finding.role or ""].append(
             (finding.window.start, finding.window.end, finding.number("shortfall"), finding.requirement_ids)
         )
-    post_sites = dict(Post.objects.filter(event=event).values_list("pk", "site_id"))
     demands: list[solver.Demand] = []
     infos: dict[str, DemandInfo] = {}
     used_posts: set[tuple[int, bool]] = set()
@@ -271,9 +331,24 @@ def build(
             infos[demand_id] = DemandInfo(post_id=post_id, skill_code=role, requirement_ids=involved)
             residual_minutes += (local_end - local_start) * headcount
             residual_weight += (local_end - local_start) * headcount * level
+    return demands, infos, used_posts, residual_minutes, residual_weight
 
-    # Officers who could take any of it: holding a wanted skill (the others cannot help).
-    wanted = {d.skill for d in demands}
+
+def _solver_officers(
+    event: Any,
+    clock: Clock,
+    plan: coverage.CoveragePlan,
+    kept: list[coverage.Assignment],
+    *,
+    wanted: set[str | None],
+    unavailable: tuple[int, datetime] | None,
+    used_posts: set[tuple[int, bool]],
+    rules: solver.Rules,
+    travel: TravelTable,
+    post_sites: dict[int, int],
+) -> tuple[list[solver.Officer], list[solver.Assignment], list[solver.Demand], dict[str, int], set[int]]:
+    """Officers who could take any of the demand: holding a wanted skill (the others cannot help), with
+    their kept duties pinned; those whose kept duties already break the solver's rules are excluded."""
     windows = {
         pk: parse_windows(value) if value else None
         for pk, value in Officer.objects.filter(event=event).values_list("pk", "availability")
@@ -283,20 +358,11 @@ def build(
     kept_by_officer: dict[int, list[coverage.Assignment]] = defaultdict(list)
     for a in kept:
         kept_by_officer[a.officer_id].append(a)
-    rest = plan.rest
-    rules = solver.Rules(
-        min_rest_minutes=rest.min_rest_minutes or 0,
-        max_minutes_per_24h=rest.max_duty_minutes_per_24h,
-        max_consecutive_days=rest.max_consecutive_days,
-    )
     officers: list[solver.Officer] = []
     pins: list[solver.Assignment] = []
     pin_demands: list[solver.Demand] = []
     officer_ids: dict[str, int] = {}
     excluded: set[int] = set()
-    site_rows = list(Site.objects.filter(event=event).values_list("pk", "parent_id", "geometry"))
-    travel_items = travel_times(site_rows, set(post_sites.values()))
-    travel = TravelTable(travel_items, rules.default_travel_minutes)
     for info in plan.officers:
         codes = {s.code for s in info.skills}
         if not codes & wanted:
@@ -330,37 +396,7 @@ def build(
         officer_ids[key] = info.id
         pins.extend(officer_pins)
         pin_demands.extend(officer_pin_demands)
-
-    problem = solver.RosterProblem(
-        officers=tuple(officers),
-        posts=tuple(
-            solver.Post(
-                id=f"p{post_id}{'s' if long else ''}",
-                site=f"s{post_sites[post_id]}",
-                patterns=DEFAULT_PATTERNS if long else (),
-            )
-            for post_id, long in sorted(used_posts)
-            if post_id in post_sites
-        ),
-        demands=tuple(demands) + tuple(pin_demands),
-        sites=tuple(solver.Site(id=f"s{pk}", cluster=f"s{parent or pk}") for pk, parent, _g in site_rows),
-        travel=tuple(travel_items),
-        rules=rules,
-        pinned=tuple(pins),
-    )
-    return Mapping(
-        event=event,
-        clock=clock,
-        plan=plan,
-        kept=kept,
-        removed=removed,
-        problem=problem,
-        demands=infos,
-        officer_ids=officer_ids,
-        excluded=excluded,
-        residual_minutes=residual_minutes,
-        residual_weight=residual_weight,
-    )
+    return officers, pins, pin_demands, officer_ids, excluded
 
 
 def _until(clock: Clock, expires: Any) -> int | None:
@@ -454,167 +490,3 @@ def _haversine(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
-
-
-# --- the result → proposed changes ---------------------------------------------------------------------
-
-
-_POST_ID = re.compile(r"\bp(\d+)s?\b")
-_OFFICER_ID = re.compile(r"\bo(\d+)\b")
-
-
-def _readable(text: str, posts: dict[int, str], officers: dict[int, str]) -> str:
-    text = _POST_ID.sub(lambda m: posts.get(int(m.group(1)), m.group(0)), text)
-    return _OFFICER_ID.sub(lambda m: officers.get(int(m.group(1)), m.group(0)), text)
-
-
-def uncovered_without_solver(mapping: Mapping) -> tuple[solver.Uncovered, ...]:
-    """Reasons for every demand when the solver has nobody to try (no officer holds the skill)."""
-    problem = mapping.problem
-    duties = [d for d in build_duties(problem) if d.demand in mapping.demands]
-    return tuple(explain_uncovered(problem, duties, [], None))
-
-
-def result_to_changes(mapping: Mapping, result: solver.RosterResult) -> dict[str, Any]:
-    """The proposed diff (per officer: kept count, moved / added / removed) and the unfilled gaps."""
-    event, clock = mapping.event, mapping.clock
-    post_labels = {pk: f"{code}" for pk, code in Post.objects.filter(event=event).values_list("pk", "code")}
-    added_by: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    requirements = {r.id: r for r in mapping.plan.requirements}
-    for item in result.assignments:
-        info = mapping.demands.get(item.demand)
-        if info is None:
-            continue  # a kept (pinned) duty
-        officer_id = mapping.officer_ids[item.officer]
-        start, end = clock.moment(item.start), clock.moment(item.end)
-        utc = coverage.Window.of(start, end)
-        best = max(
-            info.requirement_ids,
-            key=lambda pk: (
-                min(utc.end, requirements[pk].window.end) - max(utc.start, requirements[pk].window.start)
-            ),
-            default=None,
-        )
-        added_by[officer_id].append(
-            {
-                "post_id": info.post_id,
-                "post": post_labels.get(info.post_id, f"#{info.post_id}"),
-                "skill": info.skill_code,
-                "starts_at": start.isoformat(),
-                "ends_at": end.isoformat(),
-                "requirement_id": best,
-            }
-        )
-    removed_by: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    statuses = {a.id: a.status for a in mapping.plan.assignments}
-    for a, reason in mapping.removed:
-        removed_by[a.officer_id].append(
-            {
-                "assignment_id": a.id,
-                "post_id": a.post_id,
-                "post": post_labels.get(a.post_id, f"#{a.post_id}"),
-                "skill": a.role,
-                "starts_at": coverage.datetime_of(a.window.start, clock.tz).isoformat(),
-                "ends_at": coverage.datetime_of(a.window.end, clock.tz).isoformat(),
-                "status": statuses.get(a.id, ""),
-                "reason": reason,
-            }
-        )
-    kept_count: dict[int, int] = defaultdict(int)
-    for a in mapping.kept:
-        kept_count[a.officer_id] += 1
-    people = {
-        pk: (f"{rank} {name}".strip(), code)
-        for pk, rank, name, code in Officer.objects.filter(
-            event=event, pk__in=set(added_by) | set(removed_by)
-        ).values_list("pk", "rank", "full_name", "code")
-    }
-    officers = []
-    totals = {"kept": len(mapping.kept), "moved": 0, "added": 0, "removed": 0}
-    for officer_id in sorted(set(added_by) | set(removed_by), key=lambda pk: people.get(pk, ("", ""))[1]):
-        added = sorted(added_by.get(officer_id, []), key=lambda x: x["starts_at"])
-        removed = sorted(removed_by.get(officer_id, []), key=lambda x: x["starts_at"])
-        pairs = min(len(added), len(removed))
-        entry = {
-            "officer_id": officer_id,
-            "name": people.get(officer_id, ("", ""))[0],
-            "code": people.get(officer_id, ("", ""))[1],
-            "kept": kept_count.get(officer_id, 0),
-            "moved": [{"from": removed[i], "to": added[i]} for i in range(pairs)],
-            "added": added[pairs:],
-            "removed": removed[pairs:],
-        }
-        totals["moved"] += pairs
-        totals["added"] += len(added) - pairs
-        totals["removed"] += len(removed) - pairs
-        officers.append(entry)
-    officer_names = dict(Officer.objects.filter(event=event).values_list("pk", "code"))
-    uncovered = (
-        result.uncovered
-        if result.status is not solver.SolveStatus.EMPTY
-        else uncovered_without_solver(mapping)
-    )
-    gaps = []
-    for gap in uncovered:
-        info = mapping.demands.get(gap.demand)
-        if info is None:
-            continue
-        gaps.append(
-            {
-                "post_id": info.post_id,
-                "post": post_labels.get(info.post_id, f"#{info.post_id}"),
-                "skill": info.skill_code,
-                "starts_at": clock.moment(gap.start).isoformat(),
-                "ends_at": clock.moment(gap.end).isoformat(),
-                "missing": gap.missing,
-                "code": gap.reason.code,
-                "reason_vi": _readable(gap.reason.text("vi"), post_labels, officer_names),
-                "reason_en": _readable(gap.reason.text("en"), post_labels, officer_names),
-            }
-        )
-    return {"officers": officers, "totals": totals, "gaps": gaps}
-
-
-def plan_after(mapping: Mapping, changes: dict[str, Any]) -> coverage.CoveragePlan:
-    """The coverage plan as it would be after applying ``changes`` (new assignments get negative ids)."""
-    post_sites = dict(Post.objects.filter(event=mapping.event).values_list("pk", "site_id"))
-    removed = {a.id for a, _r in mapping.removed}
-    assignments = [a for a in mapping.plan.assignments if a.id not in removed]
-    next_id = -1
-    for entry in changes["officers"]:
-        for item in [*entry["added"], *(pair["to"] for pair in entry["moved"])]:
-            assignments.append(
-                coverage.Assignment(
-                    id=next_id,
-                    officer_id=entry["officer_id"],
-                    post_id=item["post_id"],
-                    site_id=post_sites.get(item["post_id"], 0),
-                    window=coverage.Window.of(
-                        datetime.fromisoformat(item["starts_at"]), datetime.fromisoformat(item["ends_at"])
-                    ),
-                    role=item["skill"],
-                    status="planned",
-                    requirement_id=item["requirement_id"],
-                )
-            )
-            next_id -= 1
-    return replace(mapping.plan, assignments=tuple(assignments))
-
-
-def figures(plan: coverage.CoveragePlan) -> dict[str, Any]:
-    """Coverage (covered share of required slot-minutes), gap count and rule violations of a plan."""
-    findings = coverage.audit(plan)
-    demand = sum(r.window.minutes * r.headcount for r in plan.requirements)
-    uncovered = sum(f.window.minutes * f.number("shortfall") for f in findings if str(f.kind) == "uncovered")
-    violations: dict[str, int] = defaultdict(int)
-    for f in findings:
-        if str(f.kind) in VIOLATION_KINDS:
-            violations[str(f.kind)] += 1
-    return {
-        "demand_minutes": demand,
-        "uncovered_minutes": uncovered,
-        "coverage": 1.0 if not demand else round(1 - uncovered / demand, 6),
-        "gaps": sum(1 for f in findings if str(f.kind) == "uncovered"),
-        "violations": sum(violations.values()),
-        "violations_by_kind": dict(sorted(violations.items())),
-    }

@@ -28,7 +28,7 @@ from antt.forces import services as forces_services
 from antt.forces.models import Officer, Skill
 from antt.planning import assignment_services
 from antt.planning.models import Assignment, Post, Requirement
-from antt.rostering import mapping, queries
+from antt.rostering import mapping, queries, result_mapping
 from antt.rostering.models import ACTIVE, SolverRun
 
 logger = logging.getLogger(__name__)
@@ -276,7 +276,7 @@ def _solve(run: SolverRun) -> None:
         else None
     )
     plan_map = _retry(lambda: mapping.build(event, unavailable=unavailable))
-    before = mapping.figures(plan_map.plan)
+    before = result_mapping.figures(plan_map.plan)
     cancel = threading.Event()
     if _retry(lambda: SolverRun.objects.filter(pk=run.pk, cancel_requested=True).exists()):
         cancel.set()
@@ -307,8 +307,8 @@ def _solve(run: SolverRun) -> None:
         result: solver.RosterResult = outcome["result"]
     else:
         result = solver.RosterResult(status=solver.SolveStatus.EMPTY)
-    changes = _retry(lambda: mapping.result_to_changes(plan_map, result))
-    after = _retry(lambda: mapping.figures(mapping.plan_after(plan_map, changes)))
+    changes = _retry(lambda: result_mapping.result_to_changes(plan_map, result))
+    after = _retry(lambda: result_mapping.figures(result_mapping.plan_after(plan_map, changes)))
     published = sum(1 for a in plan_map.plan.assignments if a.status == "published")
     changed_published = sum(1 for a, _reason in plan_map.removed if a.status == Assignment.Status.PUBLISHED)
     summary = {

@@ -11,7 +11,7 @@ import pytest
 from antt import solver
 from antt.forces.tests.factories import OfficerFactory
 from antt.planning.tests.factories import AssignmentFactory, RequirementFactory
-from antt.rostering import mapping
+from antt.rostering import mapping, result_mapping
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db
 def _solve(event: Any) -> tuple[mapping.Mapping, dict[str, Any], dict[str, Any]]:
     plan_map = mapping.build(event)
     result = solver.solve_roster(plan_map.problem, solver.SolveOptions(time_limit=5, seed=1))
-    changes = mapping.result_to_changes(plan_map, result)
-    return plan_map, changes, mapping.figures(mapping.plan_after(plan_map, changes))
+    changes = result_mapping.result_to_changes(plan_map, result)
+    return plan_map, changes, result_mapping.figures(result_mapping.plan_after(plan_map, changes))
 
 
 def test_layers_merge_contiguous_shortfall_into_long_windows() -> None:
@@ -31,7 +31,7 @@ def test_layers_merge_contiguous_shortfall_into_long_windows() -> None:
 
 def test_the_solver_closes_a_gap_that_can_be_closed(event: Any, small_plan: dict[str, Any]) -> None:
     plan_map, changes, after = _solve(event)
-    assert mapping.figures(plan_map.plan)["gaps"] == 1
+    assert result_mapping.figures(plan_map.plan)["gaps"] == 1
     assert len(plan_map.demands) == 1
     (entry,) = changes["officers"]
     assert entry["officer_id"] == small_plan["free"].pk  # the busy one overlaps
