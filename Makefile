@@ -33,6 +33,7 @@ messages: install ## extract new strings into the catalogues (needs gettext)
 lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 typecheck:
 	ANTT_DEBUG=1 $(VENV)/bin/mypy antt
