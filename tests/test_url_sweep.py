@@ -134,6 +134,7 @@ def test_every_url_denies_the_anonymous(client: Any, sweep: Objects) -> None:
     assert failures == [], "\n".join(failures)
 
 
+@pytest.mark.slow
 def test_every_event_url_hides_another_events_objects(
     as_user: Any, event: Any, planner: Any, commander: Any, sweep: Objects
 ) -> None:
