@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,7 +21,10 @@ class EventFactory(factory.django.DjangoModelFactory):
     time_zone = "Asia/Ho_Chi_Minh"
     # A fixed local start in the event's own zone, never "now": what falls on which local day must not
     # depend on the hour the suite runs. A test that needs "now" freezes it (the ``time_machine`` fixture).
-    starts_at = factory.LazyAttribute(lambda e: datetime(2026, 11, 10, 7, 0, tzinfo=ZoneInfo(e.time_zone)))
+    # Held in UTC, as the database gives it back.
+    starts_at = factory.LazyAttribute(
+        lambda e: datetime(2026, 11, 10, 7, 0, tzinfo=ZoneInfo(e.time_zone)).astimezone(UTC)
+    )
     ends_at = factory.LazyAttribute(lambda e: e.starts_at + timedelta(days=4))
 
     @factory.post_generation
