@@ -7,7 +7,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: demo test install translations messages lint typecheck check clean
+.PHONY: demo test test-fast install translations messages lint typecheck check clean
 
 demo: install ## install, migrate, seed the demo and serve it on http://127.0.0.1:8000
 	ANTT_DEMO=1 $(VENV)/bin/antt demo
@@ -15,6 +15,9 @@ demo: install ## install, migrate, seed the demo and serve it on http://127.0.0.
 test: install ## install what tests need (incl. Debian's chromium) and run the whole suite
 	@scripts/ensure-debian-packages.sh chromium=chromium xgettext=gettext
 	$(VENV)/bin/pytest
+
+test-fast: install ## the edit-test loop: the suite without slow and browser tests
+	$(VENV)/bin/pytest -m "not slow and not browser"
 
 install: $(UV)
 	@$(UV) sync --frozen --quiet

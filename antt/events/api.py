@@ -141,7 +141,8 @@ class MembershipListView(APIView):
         request=MembershipCreateSerializer, responses={201: MembershipSerializer}, summary="Add a member"
     )
     def post(self, request: Request, code: str) -> Response:
-        event = queries.get_event_for(request.user, code)
+        # permission first: someone who may not add members learns nothing about the accounts
+        event = queries.get_event_for(request.user, code, action="membership.manage")
         form = MembershipCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data

@@ -10,10 +10,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from antt.core.models import SearchableMixin, TimeStampedModel
+from antt.core.models import Named, SearchableMixin, TimeStampedModel
 from antt.core.permissions import DEFAULT_OTP_OPTIONAL_ROLES, Clearance, Role
 
 
@@ -30,7 +30,7 @@ def validate_time_zone(value: str) -> None:
         ) from exc
 
 
-class Event(SearchableMixin, TimeStampedModel):
+class Event(Named, SearchableMixin, TimeStampedModel):
     class Status(models.TextChoices):
         PLANNING = "planning", _("Planning")
         ACTIVE = "active", pgettext_lazy("event status", "Active")
@@ -69,13 +69,6 @@ class Event(SearchableMixin, TimeStampedModel):
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="event_ends_after_start"),
         ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return self.name_en if (get_language() or "vi").startswith("en") else self.name_vi
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:

@@ -5,11 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from antt.core.geo import validate_windows
-from antt.core.models import SearchableMixin, TimeStampedModel
+from antt.core.models import Named, SearchableMixin, TimeStampedModel
 from antt.core.permissions import Clearance
 
 code_validator = RegexValidator(
@@ -17,7 +16,7 @@ code_validator = RegexValidator(
 )
 
 
-class Unit(SearchableMixin, TimeStampedModel):
+class Unit(Named, SearchableMixin, TimeStampedModel):
     event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="units")
     code = models.CharField(_("code"), max_length=40, validators=[code_validator])
     name_vi = models.CharField(_("name (Vietnamese)"), max_length=200)
@@ -53,15 +52,8 @@ class Unit(SearchableMixin, TimeStampedModel):
             )
         ]
 
-    def __str__(self) -> str:
-        return self.name
 
-    @property
-    def name(self) -> str:
-        return self.name_en if (get_language() or "vi").startswith("en") else self.name_vi
-
-
-class Skill(TimeStampedModel):
+class Skill(Named, TimeStampedModel):
     event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="skills")
     code = models.CharField(_("code"), max_length=40, validators=[code_validator])
     name_vi = models.CharField(_("name (Vietnamese)"), max_length=200)
@@ -78,9 +70,6 @@ class Skill(TimeStampedModel):
                 violation_error_message=_("This code is already used in this event."),
             )
         ]
-
-    def __str__(self) -> str:
-        return self.name_en if (get_language() or "vi").startswith("en") else self.name_vi
 
 
 class Officer(SearchableMixin, TimeStampedModel):

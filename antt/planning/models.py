@@ -5,16 +5,17 @@ from __future__ import annotations
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from antt.core.geo import validate_geometry, validate_windows
-from antt.core.models import SearchableMixin, TimeStampedModel
+from antt.core.models import Named, SearchableMixin, TimeStampedModel
 from antt.core.permissions import Clearance
 from antt.forces.models import code_validator
 
 
-class Named(models.Model):
+class CodeAndNames(Named):
+    """A planning record's code and its two names."""
+
     code = models.CharField(_("code"), max_length=40, validators=[code_validator])
     name_vi = models.CharField(_("name (Vietnamese)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200)
@@ -22,15 +23,8 @@ class Named(models.Model):
     class Meta:
         abstract = True
 
-    def __str__(self) -> str:
-        return self.name
 
-    @property
-    def name(self) -> str:
-        return self.name_en if (get_language() or "vi").startswith("en") else self.name_vi
-
-
-class Site(Named, SearchableMixin, TimeStampedModel):
+class Site(CodeAndNames, SearchableMixin, TimeStampedModel):
     class Kind(models.TextChoices):
         VENUE = "venue", _("Venue")
         ZONE = "zone", _("Zone")
@@ -86,7 +80,7 @@ class Site(Named, SearchableMixin, TimeStampedModel):
         ]
 
 
-class Post(Named, TimeStampedModel):
+class Post(CodeAndNames, TimeStampedModel):
     class Kind(models.TextChoices):
         FIXED = "fixed", _("Fixed post")
         CHECKPOINT = "checkpoint", _("Checkpoint")
@@ -129,7 +123,7 @@ class Post(Named, TimeStampedModel):
         ]
 
 
-class ProgrammeItem(Named, TimeStampedModel):
+class ProgrammeItem(CodeAndNames, TimeStampedModel):
     class Kind(models.TextChoices):
         SESSION = "session", _("Session")
         TOUR = "tour", _("Tour")

@@ -15,16 +15,16 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from antt.audit.services import canonical_json
+from antt.core.languages import current_language
 from antt.core.models import SearchableMixin, TimeStampedModel
 from antt.forces.models import code_validator
 
 
 def _english() -> bool:
-    return (get_language() or "vi").startswith("en")
+    return current_language() == "en"
 
 
 def pick(vi: str, en: str) -> str:

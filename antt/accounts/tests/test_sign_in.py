@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -19,6 +19,7 @@ from antt.core.testing import current_code, totp_device
 pytestmark = pytest.mark.django_db
 
 LOGIN = "/accounts/login/"
+SIGNED_IN_AT = datetime(2026, 11, 10, 1, 0, tzinfo=UTC)  # the session tests run on a frozen clock
 
 
 def _sign_in(client: Client, username: str, password: str = PASSWORD, **extra: Any) -> Any:
@@ -138,12 +139,14 @@ def test_five_failures_from_one_address_lock_that_address(
     assert _sign_in(Client(), dispatcher.username, REMOTE_ADDR="198.51.100.8").status_code == 302
 
 
-def test_session_ends_after_idle_time(as_user: Any, planner: Any, event: Any, settings: Any) -> None:
+def test_session_ends_after_idle_time(
+    as_user: Any, planner: Any, event: Any, settings: Any, time_machine: Any
+) -> None:
+    time_machine.move_to(SIGNED_IN_AT, tick=False)
     client = as_user(planner)
     assert client.get(f"/events/{event.code}/").status_code == 200
-    session = client.session
-    session[SESSION_SEEN_AT] = int(time.time()) - settings.SESSION_IDLE_SECONDS - 5
-    session.save()
+    assert client.session[SESSION_SEEN_AT] == int(SIGNED_IN_AT.timestamp())
+    time_machine.shift(settings.SESSION_IDLE_SECONDS + 5)
     response = client.get(f"/events/{event.code}/")
     assert response.status_code == 302
     assert response["Location"].startswith(LOGIN)
@@ -151,12 +154,13 @@ def test_session_ends_after_idle_time(as_user: Any, planner: Any, event: Any, se
 
 
 def test_session_ends_after_absolute_limit_even_when_active(
-    as_user: Any, planner: Any, event: Any, settings: Any
+    as_user: Any, planner: Any, event: Any, settings: Any, time_machine: Any
 ) -> None:
+    time_machine.move_to(SIGNED_IN_AT, tick=False)
     client = as_user(planner)
     client.get(f"/events/{event.code}/")
     session = client.session
-    session[SESSION_AUTH_AT] = int(time.time()) - settings.SESSION_ABSOLUTE_SECONDS - 5
+    session[SESSION_AUTH_AT] = int(SIGNED_IN_AT.timestamp()) - settings.SESSION_ABSOLUTE_SECONDS - 5
     session.save()
     assert client.get(f"/events/{event.code}/").status_code == 302
 

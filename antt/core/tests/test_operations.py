@@ -111,6 +111,7 @@ def test_bad_settings_stop_start_up_with_a_clear_message(env: dict[str, str], me
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_production_settings_pass_the_deploy_check(tmp_path: Path) -> None:
     result = _run_antt(
         "check",

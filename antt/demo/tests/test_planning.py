@@ -15,7 +15,7 @@ from antt.forces.models import Officer, Unit
 from antt.planning import coverage_audit
 from antt.planning.models import Assignment, Post, ProgrammeItem, Requirement, Site
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def _counts() -> tuple[int, ...]:

@@ -9,7 +9,7 @@ from antt.demo import seed as demo
 from antt.events.models import Event
 from antt.plans.models import Plan, PlanVersion
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def test_demo_plans_cover_every_state_and_seed_once() -> None:

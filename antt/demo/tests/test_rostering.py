@@ -15,7 +15,7 @@ from antt.planning import coverage_audit
 from antt.rostering import services
 from antt.rostering.models import SolverRun
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def test_demo_summit_run_closes_every_gap_it_can(run_now: Any) -> None:

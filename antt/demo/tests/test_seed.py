@@ -13,7 +13,7 @@ from antt.audit.services import verify
 from antt.demo import seed as demo
 from antt.events.models import Event, Membership
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def test_demo_seeds_summit_and_congress_once(settings: Any, capsys: Any) -> None:

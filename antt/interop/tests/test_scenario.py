@@ -197,6 +197,7 @@ def seeded_summit(actor: Any) -> Any:
     return summit
 
 
+@pytest.mark.slow
 def test_the_demo_summit_round_trips_losslessly(admin: Any) -> None:
     summit = seeded_summit(admin)
     first = services.scenario_of(summit)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -56,6 +57,7 @@ def _slice(plan: CoveragePlan, subjects: Callable[[Assignment], bool], whole: Ca
     return CoverageIndex(part, groups=wanted)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(plans())
 def test_officer_slice_finds_what_the_full_audit_says_about_the_officer(plan: CoveragePlan) -> None:
@@ -66,6 +68,7 @@ def test_officer_slice_finds_what_the_full_audit_says_about_the_officer(plan: Co
         assert mine == [f for f in full if officer_id in f.officer_ids]
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(plans())
 def test_site_slice_finds_what_the_full_audit_says_about_the_site(plan: CoveragePlan) -> None:
@@ -78,6 +81,7 @@ def test_site_slice_finds_what_the_full_audit_says_about_the_site(plan: Coverage
         ]
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(plans(), st.data())
 def test_group_scope_leaves_out_the_coverage_of_other_groups_only(
@@ -96,6 +100,7 @@ def _refusals(delta_added: Any, proposal_id: int) -> list[Finding]:
     return [f for f in delta_added if f.kind in REFUSED and proposal_id in f.assignment_ids]
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(plans(), st.data())
 def test_officer_slice_refuses_what_the_whole_plan_refuses(plan: CoveragePlan, data: st.DataObject) -> None:
@@ -128,6 +133,7 @@ def test_officer_slice_refuses_what_the_whole_plan_refuses(plan: CoveragePlan, d
     assert _refusals(small_delta.added, proposal.id) == _refusals(delta.added, proposal.id)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(plans(), st.data())
 def test_probe_is_what_adding_brings_about_the_assignment(plan: CoveragePlan, data: st.DataObject) -> None:
@@ -229,9 +235,6 @@ def _messy_plan(event: Any, seed: int) -> dict[str, Any]:
             status=rng.choice(["planned", "published", "absent"]),
         )
     return {"sites": sites, "officers": officers, "requirements": requirements, "rng": rng}
-
-
-import pytest  # noqa: E402
 
 
 @pytest.mark.django_db

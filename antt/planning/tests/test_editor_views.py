@@ -5,7 +5,7 @@ bounds that do not grow with the plan."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -353,6 +353,39 @@ def test_my_duties_lists_my_assignments_with_post_orders(
     assert post.code in body
     assert as_user(outsider).get(f"/events/{event.code}/my-duties/").status_code == 404
     assert client.get(f"/events/{event.code}/editor/").status_code == 403
+
+
+def test_my_duties_lists_the_coming_duties_unless_the_past_is_asked_for(
+    as_user: Any, field_officer: Any, event: Any, time_machine: Any
+) -> None:
+    me = OfficerFactory(event=event, user=field_officer, skills=["checkpoint"])
+    done = AssignmentFactory(event=event, officer=me, starts_at=event.starts_at + timedelta(hours=1))
+    now_on = AssignmentFactory(event=event, officer=me, starts_at=event.starts_at + timedelta(hours=10))
+    coming = AssignmentFactory(event=event, officer=me, starts_at=event.starts_at + timedelta(hours=30))
+    time_machine.move_to(event.starts_at + timedelta(hours=12), tick=False)  # `done` ended, `now_on` runs
+    client = as_user(field_officer)
+    assert client.get(f"/events/{event.code}/my-duties/").context["duties"] == [now_on, coming]
+    past = client.get(f"/events/{event.code}/my-duties/", {"past": "1"})
+    assert past.context["duties"] == [done, now_on, coming]
+
+
+def test_my_unit_opens_on_today_during_the_event_and_on_its_first_day_otherwise(
+    as_user: Any, event: Any, time_machine: Any
+) -> None:
+    user, _team = _unit_commander(event)
+    first_day = event.starts_at.astimezone(event.tz).date()
+    # 00:30 on the third day in Hanoi is still the second day in UTC: the page follows the event's zone.
+    time_machine.move_to(
+        datetime.combine(first_day + timedelta(days=2), time(0, 30), tzinfo=event.tz), tick=False
+    )
+    during = as_user(user)
+    page = during.get(f"/events/{event.code}/my-unit/")
+    assert (page.context["today"], page.context["day"]) == (first_day + timedelta(days=2),) * 2
+    tomorrow = during.get(f"/events/{event.code}/my-unit/", {"day": "tomorrow"})
+    assert tomorrow.context["day"] == first_day + timedelta(days=3)
+    time_machine.move_to(event.starts_at - timedelta(days=20), tick=False)
+    before = as_user(user).get(f"/events/{event.code}/my-unit/")
+    assert before.context["day"] == first_day
 
 
 BOUND = 30  # queries per page, whatever the size of the plan

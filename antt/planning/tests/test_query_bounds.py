@@ -20,13 +20,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _grow(event: Any, posts: int, *, per_post: int = 3) -> None:
-    """``posts`` posts on their own sites, each with ``per_post`` uncovered requirements on different days'
-    mornings, and one officer double-booked between two of them (so posts, sites and officers get named)."""
+    """``posts`` posts on their own sites, each with ``per_post`` uncovered requirements between 08:00 and
+    19:00 of the event's first local day (so a post's findings sit together in the board's day-then-site
+    order), and one officer double-booked on the second day (so posts, sites and officers get named)."""
     skill = SkillFactory(event=event, code="checkpoint")
     for n in range(posts):
         post = PostFactory(event=event, site=SiteFactory(event=event))
         for k in range(per_post):
-            start = event.starts_at + timedelta(hours=1 + k * 24 // per_post, minutes=n % 50)
+            start = event.starts_at + timedelta(hours=1 + k * 12 // per_post, minutes=n % 50)
             RequirementFactory(
                 event=event, post=post, skill=skill, starts_at=start, ends_at=start + timedelta(hours=2)
             )

@@ -342,6 +342,7 @@ def test_assignment_moved_by_a_planner_is_locked_to_the_new_officer() -> None:
 # --- options --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_same_seed_same_roster() -> None:
     problem = generate_event(40, 4, 2, seed=2)
     options = SolveOptions(time_limit=2, seed=11, deterministic=True)
@@ -353,6 +354,7 @@ def test_same_seed_same_roster() -> None:
     assert decomposed[0] == decomposed[1]
 
 
+@pytest.mark.slow
 def test_cancellation_returns_promptly_with_the_best_so_far() -> None:
     problem = generate_event(120, 12, 3, seed=4)
     stop = threading.Event()
@@ -393,6 +395,7 @@ def test_rolling_horizon_carries_rest_and_consecutive_days_across_the_cut() -> N
     assert len(result.assignments) == 3
 
 
+@pytest.mark.slow
 def test_decomposed_solve_of_a_generated_event_is_valid_and_near_the_bound() -> None:
     problem = generate_event(400, 40, 3, seed=9, posts_per_site=5, sites_per_cluster=3)
     result = solve_roster(problem, SolveOptions(time_limit=3, seed=1, deterministic=True), decompose=True)

@@ -119,6 +119,7 @@ def test_scarce_skill_is_rostered_over_the_whole_horizon() -> None:
     assert again.assignments == result.assignments
 
 
+@pytest.mark.slow
 def test_scarce_phase_keeps_pins_and_respects_rules_on_a_generated_event() -> None:
     problem = generate_event(300, 30, 4, seed=3, posts_per_site=5, sites_per_cluster=3)
     duties = build_duties(problem)
@@ -143,6 +144,7 @@ def test_scarce_phase_keeps_pins_and_respects_rules_on_a_generated_event() -> No
     assert first.coverage.covered_minutes <= first.coverage.upper_bound_minutes
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_flow_bound_is_never_beaten_by_the_exact_small_model(seed: int) -> None:
     problem = generate_event(30, 4, 3, seed=seed, posts_per_site=2, sites_per_cluster=2)

@@ -21,6 +21,7 @@ OPERATIONS = ("add", "update", "remove")
 TARGETS = ("assignment", "requirement", "officer")
 
 
+@pytest.mark.slow
 @settings(max_examples=120, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plans(), st.data())
 def test_incremental_changes_match_full_recompute(plan: CoveragePlan, data: st.DataObject) -> None:

@@ -46,6 +46,7 @@ def test_every_kind_has_a_vietnamese_and_an_english_template_and_a_severity(kind
 ids = st.lists(st.integers(0, 10**9), max_size=3).map(tuple)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None, database=None)
 @given(
     kind=st.sampled_from(list(FindingKind)),
