@@ -111,10 +111,10 @@ def _labelled(event: Any, snap: coverage_cache.Snapshot) -> coverage_cache.Snaps
 def coverage_labels(event: Any, findings: list[coverage.Finding]) -> coverage.messages.Labeller:
     """A labeller naming the posts, sites and officers the findings' sentences mention, in the active
     language (three queries at most, each for just those rows and columns)."""
-    from django.utils.translation import get_language
+    from antt.core.languages import current_language
 
     names = _names(event, findings)
-    index = 1 if (get_language() or "vi").startswith("en") else 0
+    index = 1 if current_language() == "en" else 0
 
     def label(object_type: str, object_id: int) -> str:
         found = names.get((object_type, object_id))
