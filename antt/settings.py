@@ -242,12 +242,25 @@ SESSION_COOKIE_SAMESITE = "Lax"
 OTP_TOTP_ISSUER = env("OTP_ISSUER", "ANTT")
 OTP_TOTP_TOLERANCE = 1
 
+# Personal API tokens: a token without an expiry gets the default lifetime; none may live longer than the
+# maximum. A password change or a second-factor reset revokes all of a person's tokens.
+API_TOKEN_DEFAULT_DAYS = env_int("API_TOKEN_DEFAULT_DAYS", 30, minimum=1)
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 90, minimum=1)
+if API_TOKEN_DEFAULT_DAYS > API_TOKEN_MAX_DAYS:
+    raise ImproperlyConfigured(
+        "ANTT_API_TOKEN_DEFAULT_DAYS must not exceed ANTT_API_TOKEN_MAX_DAYS. "
+        "/ ANTT_API_TOKEN_DEFAULT_DAYS không được lớn hơn ANTT_API_TOKEN_MAX_DAYS."
+    )
+
 AXES_FAILURE_LIMIT = env_int("LOCKOUT_FAILURES", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOCKOUT_MINUTES", 10, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "antt.accounts.views.locked_out"
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
+# The client's address (lockout, logs, audit): antt.core.client.client_ip, from ANTT_PROXY_COUNT trusted
+# proxies (0: the socket address, X-Forwarded-For ignored; N: the N-th address from its right).
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "antt.core.client.client_ip"
 AXES_VERBOSE = False
 
 # --- Security ----------------------------------------------------------------------------------------

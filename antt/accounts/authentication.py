@@ -37,6 +37,7 @@ class TokenAuthentication(authentication.BaseAuthentication):
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.user.antt_api_token = token  # type: ignore[attr-defined]  # services.signed_in_with_token
         return token.user, token
 
     def authenticate_header(self, request: Request) -> str:

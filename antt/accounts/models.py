@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
@@ -69,6 +71,11 @@ class ApiToken(models.Model):
         return key, prefix, hash_token(key)
 
     @property
+    def effective_expiry(self) -> datetime:
+        """``expires_at``, but never later than the maximum lifetime after creation (old rows without one)."""
+        latest = self.created_at + timedelta(days=settings.API_TOKEN_MAX_DAYS)
+        return min(self.expires_at, latest) if self.expires_at is not None else latest
+
+    @property
     def is_usable(self) -> bool:
-        now = timezone.now()
-        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+        return self.revoked_at is None and self.effective_expiry > timezone.now()

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -82,6 +84,7 @@ def change_password(*, actor: User, user: User, new_password: str) -> None:
     user.save(update_fields=["password"])
     action = "accounts.change_password" if actor.pk == user.pk else "accounts.reset_password"
     audit.record(actor=actor, action=action, target=user)
+    revoke_all_tokens(actor=actor, user=user, reason=action)
 
 
 # --- two-factor -------------------------------------------------------------------------------------------
@@ -91,16 +94,40 @@ def confirmed_totp(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
+def is_verified(user: Any) -> bool:
+    """Whether this request's ``user`` has passed a second factor (django-otp's middleware tells)."""
+    check = getattr(user, "is_verified", None)
+    return bool(check()) if callable(check) else False
+
+
+def _require_may_enrol(actor: User) -> None:
+    """Enrolment before the second factor is only for a person with no confirmed device; replacing a
+    device needs the current second factor (or an administrator's reset)."""
+    if user_has_device(actor, confirmed=True) and not is_verified(actor):
+        raise NotAllowed(
+            _(
+                "You already have two-factor sign-in. Enter a code from your authenticator app (or a backup "
+                "code) first; if you lost them, ask an administrator to reset your two-factor sign-in."
+            ),
+            code="two_factor_required",
+        )
+
+
 @transaction.atomic
 def start_totp_enrolment(*, actor: User) -> TOTPDevice:
     """A fresh, unconfirmed authenticator for ``actor`` (any earlier unconfirmed one is replaced)."""
+    _require_may_enrol(actor)
     TOTPDevice.objects.filter(user=actor, confirmed=False).delete()
     return TOTPDevice.objects.create(user=actor, name=_("Authenticator app"), confirmed=False)
 
 
 @transaction.atomic
 def confirm_totp_enrolment(*, actor: User, device_id: int, token: str) -> tuple[TOTPDevice, list[str]]:
-    """Confirm the authenticator with a code from it; returns the device and new backup codes (shown once)."""
+    """Confirm the authenticator with a code from it; returns the device and new backup codes (shown once).
+
+    A device already confirmed is replaced only in a session that passed the second factor."""
+    User.objects.select_for_update().filter(pk=actor.pk).first()  # one enrolment at a time per person
+    _require_may_enrol(actor)
     device = TOTPDevice.objects.select_for_update().filter(pk=device_id, user=actor, confirmed=False).first()
     if device is None:
         raise NotFound(_("This enrolment has expired. Start again."))
@@ -108,11 +135,16 @@ def confirm_totp_enrolment(*, actor: User, device_id: int, token: str) -> tuple[
         raise Invalid(
             _("That code is wrong or has expired. Enter the 6-digit code your app shows now."), field="token"
         )
-    TOTPDevice.objects.filter(user=actor, confirmed=True).exclude(pk=device.pk).delete()
+    replaced, _count = TOTPDevice.objects.filter(user=actor, confirmed=True).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     codes = _new_backup_codes(actor)
-    audit.record(actor=actor, action="accounts.enable_two_factor", target=actor)
+    audit.record(
+        actor=actor,
+        action="accounts.enable_two_factor",
+        target=actor,
+        changes={"replaced_device": [False, True]} if replaced else None,
+    )
     return device, codes
 
 
@@ -141,27 +173,93 @@ def reset_two_factor(*, actor: User, user: User) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     audit.record(actor=actor, action="accounts.reset_two_factor", target=user)
+    revoke_all_tokens(actor=actor, user=user, reason="accounts.reset_two_factor")
 
 
 # --- API tokens --------------------------------------------------------------------------------------------
 
 
+def token_lifetimes() -> tuple[timedelta, timedelta]:
+    """(default, maximum) lifetime of a personal API token (``ANTT_API_TOKEN_DEFAULT_DAYS``/``_MAX_DAYS``)."""
+    return timedelta(days=settings.API_TOKEN_DEFAULT_DAYS), timedelta(days=settings.API_TOKEN_MAX_DAYS)
+
+
+def signed_in_with_token(user: Any) -> ApiToken | None:
+    """The API token this request's ``user`` was authenticated with, if any (see ``authentication``)."""
+    token = getattr(user, "antt_api_token", None)
+    return token if isinstance(token, ApiToken) else None
+
+
 @transaction.atomic
 def create_token(*, actor: User, name: str, expires_at: datetime | None = None) -> tuple[ApiToken, str]:
-    """A new personal API token; the key is returned once and never stored."""
+    """A new personal API token; the key is returned once and never stored.
+
+    Only a person signed in through the browser creates tokens (a token cannot mint its successor);
+    without an expiry the token gets the default lifetime, and none lives longer than the maximum."""
+    if signed_in_with_token(actor) is not None:
+        raise NotAllowed(
+            _(
+                "An API token cannot create tokens. Sign in on the website with your second factor to create one."
+            )
+        )
     name = (name or "").strip()
     if not name:
         raise Invalid(_("Give the token a name, e.g. 'duty roster export'."), field="name")
-    if expires_at is not None and expires_at <= timezone.now():
+    now = timezone.now()
+    default, maximum = token_lifetimes()
+    if expires_at is None:
+        expires_at = now + default
+    if expires_at <= now:
         raise Invalid(_("The expiry must be in the future."), field="expires_at")
+    if expires_at > now + maximum:
+        raise Invalid(
+            _("A token may live at most %(days)d days: choose an expiry before %(latest)s.")
+            % {"days": maximum.days, "latest": (now + maximum).date().isoformat()},
+            field="expires_at",
+        )
     key, prefix, digest = ApiToken.generate()
     token = ApiToken.objects.create(
         user=actor, name=name[:100], prefix=prefix, key_hash=digest, expires_at=expires_at
     )
     audit.record(
-        actor=actor, action="accounts.create_token", target=token, changes={"name": [None, token.name]}
+        actor=actor,
+        action="accounts.create_token",
+        target=token,
+        changes={"name": [None, token.name], "expires_at": [None, expires_at]},
     )
     return token, key
+
+
+@transaction.atomic
+def revoke_all_tokens(*, actor: Any, user: User, reason: str) -> int:
+    """Revoke every usable token of ``user`` (after a password change or a second-factor reset)."""
+    tokens = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
+    if not tokens:
+        return 0
+    ApiToken.objects.filter(pk__in=[t.pk for t in tokens]).update(revoked_at=timezone.now())
+    audit.record(
+        actor=actor,
+        action="accounts.revoke_all_tokens",
+        target=user,
+        changes={"tokens": [[t.pk for t in tokens], None], "reason": [None, reason]},
+    )
+    return len(tokens)
+
+
+@transaction.atomic
+def admin_revoke_tokens(*, actor: Any, tokens: Any) -> int:
+    """An administrator revokes tokens (the admin's only write on tokens), each one audited."""
+    if not actor.has_perm("accounts.change_user"):
+        raise NotAllowed(_("Only administrators may revoke another person's tokens."))
+    count = 0
+    for token in ApiToken.objects.select_for_update().filter(
+        pk__in=[t.pk for t in tokens], revoked_at__isnull=True
+    ):
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(actor=actor, action="accounts.revoke_token", target=token)
+        count += 1
+    return count
 
 
 @transaction.atomic
@@ -178,3 +276,39 @@ def revoke_token(*, actor: User, token_id: Any) -> ApiToken:
         token.save(update_fields=["revoked_at"])
         audit.record(actor=actor, action="accounts.revoke_token", target=token)
     return token
+
+
+# --- sign-in events (the audit trail keeps them in the global chain: they belong to no event) ------------
+
+
+def _username(value: Any) -> str:
+    return str(value or "")[:150]
+
+
+@transaction.atomic
+def record_sign_in(*, user: User) -> None:
+    """The password was right (the second factor, when required, comes next)."""
+    audit.record(actor=user, action="accounts.sign_in", target=user)
+
+
+@transaction.atomic
+def record_sign_in_failure(*, username: Any, locked_out: bool) -> None:
+    """A refused sign-in: the username as typed, never the password."""
+    audit.record(
+        actor=None,
+        action="accounts.sign_in_locked_out" if locked_out else "accounts.sign_in_failed",
+        object_type="accounts.user",
+        object_repr=_username(username),
+        changes={"username": [None, _username(username)]},
+    )
+
+
+@transaction.atomic
+def record_two_factor(*, user: User, passed: bool, method: str = "") -> None:
+    """A second-factor attempt: passed or failed, and with what kind of device; never the code."""
+    audit.record(
+        actor=user,
+        action="accounts.two_factor_passed" if passed else "accounts.two_factor_failed",
+        target=user,
+        changes={"method": [None, method]} if method else None,
+    )

@@ -15,7 +15,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
@@ -26,7 +26,7 @@ from antt.accounts import services
 from antt.accounts.forms import EnrolForm, OtpForm, TokenForm
 from antt.accounts.middleware import SESSION_AUTH_AT
 from antt.accounts.models import ApiToken
-from antt.core.errors import DomainError
+from antt.core.errors import DomainError, NotAllowed
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -45,7 +45,16 @@ class LoginView(auth_views.LoginView):
         import time
 
         self.request.session[SESSION_AUTH_AT] = int(time.time())
+        services.record_sign_in(user=form.get_user())
         return response
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        # django-axes marks the request when this attempt is refused because of (or caused) a lockout.
+        services.record_sign_in_failure(
+            username=form.data.get("username", ""),
+            locked_out=bool(getattr(self.request, "axes_locked_out", False)),
+        )
+        return super().form_invalid(form)
 
 
 def locked_out(request: HttpRequest, response: Any = None, credentials: Any = None) -> HttpResponse:
@@ -67,10 +76,13 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         return redirect(_next_url(request))
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = match_token(request.user, form.cleaned_data["token"].strip().replace(" ", ""))
+        user: Any = request.user
+        device = match_token(user, form.cleaned_data["token"].strip().replace(" ", ""))
         if device is not None:
             otp_login(request, device)
+            services.record_two_factor(user=user, passed=True, method=device._meta.label_lower)
             return redirect(_next_url(request))
+        services.record_two_factor(user=user, passed=False)
         form.add_error("token", _("That code is wrong or has expired. Enter the code your app shows now."))
     return render(
         request,
@@ -94,15 +106,25 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
     device = (
         TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first() if device_id else None
     )
-    if device is None:
-        device = services.start_totp_enrolment(actor=user)
-        request.session["antt_enrol_device"] = device.pk
+    try:
+        if device is None:
+            device = services.start_totp_enrolment(actor=user)
+            request.session["antt_enrol_device"] = device.pk
+    except NotAllowed as exc:
+        # Already enrolled and not verified in this session: the current second factor comes first.
+        request.session.pop("antt_enrol_device", None)
+        messages.error(request, str(exc))
+        return redirect(f"{reverse('accounts:otp-verify')}?{urlencode({'next': _next_url(request)})}")
     form = EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             device, codes = services.confirm_totp_enrolment(
                 actor=user, device_id=device.pk, token=form.cleaned_data["token"]
             )
+        except NotAllowed as exc:
+            request.session.pop("antt_enrol_device", None)
+            messages.error(request, str(exc))
+            return redirect(f"{reverse('accounts:otp-verify')}?{urlencode({'next': _next_url(request)})}")
         except DomainError as exc:
             form.add_error("token", str(exc))
         else:

@@ -12,6 +12,7 @@ from antt.core import context
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = context.request_id.get()
+        record.client_ip = context.client_ip.get() or ""
         return True
 
 

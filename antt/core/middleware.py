@@ -6,23 +6,16 @@ import re
 import uuid
 from collections.abc import Callable
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from antt.core import context
+from antt.core import client, context
 
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
 def client_ip_of(request: HttpRequest) -> str | None:
-    """The client address; behind ``ANTT_PROXY_COUNT`` proxies, taken from X-Forwarded-For."""
-    proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0)
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if proxies and forwarded:
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if len(hops) >= proxies:
-            return hops[-proxies]
-    return request.META.get("REMOTE_ADDR") or None
+    """The client address (one definition for lockout, logs and audit: ``antt.core.client``)."""
+    return client.client_ip(request)
 
 
 class RequestIdMiddleware:

@@ -34,6 +34,10 @@ class Clearance(models.IntegerChoices):
 
 # Roles that may sign in without a second factor unless the event says otherwise.
 DEFAULT_OTP_OPTIONAL_ROLES: tuple[str, ...] = (Role.OBSERVER, Role.FIELD_OFFICER)
+# Roles that plan, command, dispatch or hold documents: never optional, whatever an event says.
+OTP_ALWAYS_REQUIRED_ROLES: frozenset[str] = frozenset(
+    {Role.COMMANDER, Role.PLANNER, Role.DISPATCHER, Role.UNIT_COMMANDER, Role.DOCUMENT_CUSTODIAN}
+)
 
 _READ = {"event.view"}
 _PLAN_READ = {"planning.view", "forces.view", "coverage.view"}

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from antt.core.models import Named, SearchableMixin, TimeStampedModel
-from antt.core.permissions import DEFAULT_OTP_OPTIONAL_ROLES, Clearance, Role
+from antt.core.permissions import DEFAULT_OTP_OPTIONAL_ROLES, OTP_ALWAYS_REQUIRED_ROLES, Clearance, Role
 
 
 def default_otp_optional_roles() -> list[str]:
@@ -84,6 +84,18 @@ class Event(Named, SearchableMixin, TimeStampedModel):
                 {
                     "otp_optional_roles": _("Unknown role(s): %(roles)s")
                     % {"roles": ", ".join(sorted(unknown))}
+                }
+            )
+        chosen = set(self.otp_optional_roles or [])
+        forced = [role for role in Role if role in chosen and role in OTP_ALWAYS_REQUIRED_ROLES]
+        if forced:
+            raise ValidationError(
+                {
+                    "otp_optional_roles": _(
+                        "These roles always need a second factor and cannot be made optional: %(roles)s. "
+                        "Only observers and field officers may sign in without one."
+                    )
+                    % {"roles": ", ".join(str(role.label) for role in forced)}
                 }
             )
 
