@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 
 from django.utils.translation import gettext_lazy as _
 
+from antt.core.spreadsheet import append_row
 from antt.core.text import fold
 from antt.interop.problems import Problem
 
@@ -445,13 +446,13 @@ def template_xlsx() -> bytes:
     units = book.active
     assert units is not None
     units.title = "units"
-    units.append(list(UNIT_COLUMNS))
+    append_row(units, UNIT_COLUMNS)
     officers = book.create_sheet("officers")
-    officers.append(list(OFFICER_COLUMNS))
+    append_row(officers, OFFICER_COLUMNS)
     guide = book.create_sheet("README")
-    guide.append(["sheet", "column", "Tiếng Việt", "English", "example"])
+    append_row(guide, ["sheet", "column", "Tiếng Việt", "English", "example"])
     for row in GUIDE:
-        guide.append(list(row))
+        append_row(guide, row)
     for sheet in (units, officers, guide):
         for cell in sheet[1]:
             cell.font = Font(bold=True)
