@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
-import secrets
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -15,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from antt.core.permissions import can
 from antt.events import queries as event_queries
-from antt.interop import forces_sheet, scenario, services
+from antt.interop import forces_sheet, pending, scenario, services
 from antt.interop.forms import ForcesUploadForm
 
 SESSION_KEY = "interop.forces_upload"
@@ -54,17 +51,17 @@ def forces_import(request: HttpRequest, code: str) -> HttpResponse:
     context: dict[str, Any] = {"event": event, "form": form}
     if request.method == "POST" and "confirm" in request.POST:
         stored = request.session.get(SESSION_KEY) or {}
-        if (
-            not stored
-            or stored.get("token") != request.POST.get("token")
-            or stored.get("event") != event.code
-        ):
+        token = str(request.POST.get("token", ""))
+        files = None
+        if stored.get("token") == token and stored.get("event") == event.code:
+            files = pending.files_for(token=token, user=request.user, event=event)
+        if files is None:
             context["expired"] = True
             return render(request, "interop/forces_import.html", context, status=400)
-        files = [(name, base64.b64decode(blob)) for name, blob in stored["files"]]
         parsed = forces_sheet.parse(files, tz=event.tz)
         report = services.import_forces(actor=request.user, event=event, parsed=parsed, commit=True)
         if report.written:
+            pending.discard(token=token, user=request.user)
             request.session.pop(SESSION_KEY, None)
         context.update({"report": report, "report_counts": _counts(report), "done": report.written})
         return render(request, "interop/forces_import.html", context, status=200 if report.ok else 400)
@@ -82,13 +79,11 @@ def forces_import(request: HttpRequest, code: str) -> HttpResponse:
         report = services.import_forces(actor=request.user, event=event, parsed=parsed, commit=False)
         context.update({"report": report, "report_counts": _counts(report)})
         if report.ok:
-            digest = hashlib.sha256(b"".join(content for _n, content in files)).hexdigest()[:16]
-            token = f"{digest}-{secrets.token_hex(8)}"
+            token = pending.keep(user=request.user, event=event, files=files)
             request.session[SESSION_KEY] = {
                 "token": token,
                 "event": event.code,
-                "files": [(name, base64.b64encode(content).decode("ascii")) for name, content in files],
-            }
+            }  # the files stay on the server
             context["token"] = token
         return render(request, "interop/forces_import.html", context, status=200 if report.ok else 400)
     return render(request, "interop/forces_import.html", context)
