@@ -7,7 +7,6 @@ every problem and its JSON path.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -66,12 +65,12 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(_("No such file: %(name)s") % {"name": options["file"]}, returncode=2)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise CommandError(
-                _("The file is not UTF-8 JSON: %(error)s") % {"error": exc}, returncode=2
-            ) from exc
+        if path.stat().st_size > scenario.MAX_BYTES:
+            data, unreadable = None, [scenario.too_large()]
+        else:
+            data, unreadable = scenario.loads(path.read_bytes())
+        if unreadable:
+            raise CommandError(problem_line(unreadable[0]), returncode=2)
         report = services.import_scenario(
             actor=actor,
             data=data,
