@@ -12,13 +12,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from antt.core.permissions import can
 from antt.events import queries as event_queries
-from antt.interop import forces_sheet, pending, scenario, services
+from antt.interop import exports, forces_sheet, pending, scenario, scenario_export
+from antt.interop.forces_import import ForcesReport, import_forces
 from antt.interop.forms import ForcesUploadForm
 
 SESSION_KEY = "interop.forces_upload"
 
 
-def _counts(report: services.ForcesReport) -> list[tuple[str, dict[str, int]]]:
+def _counts(report: ForcesReport) -> list[tuple[str, dict[str, int]]]:
     from django.utils.translation import gettext as _
 
     return [(_("Units"), report.counts("units")), (_("Officers"), report.counts("officers"))]
@@ -59,7 +60,7 @@ def forces_import(request: HttpRequest, code: str) -> HttpResponse:
             context["expired"] = True
             return render(request, "interop/forces_import.html", context, status=400)
         parsed = forces_sheet.parse(files, tz=event.tz)
-        report = services.import_forces(actor=request.user, event=event, parsed=parsed, commit=True)
+        report = import_forces(actor=request.user, event=event, parsed=parsed, commit=True)
         if report.written:
             pending.discard(token=token, user=request.user)
             request.session.pop(SESSION_KEY, None)
@@ -76,7 +77,7 @@ def forces_import(request: HttpRequest, code: str) -> HttpResponse:
             if upload is not None:
                 files.append((upload.name, upload.read()))
         parsed = forces_sheet.parse(files, tz=event.tz)
-        report = services.import_forces(actor=request.user, event=event, parsed=parsed, commit=False)
+        report = import_forces(actor=request.user, event=event, parsed=parsed, commit=False)
         context.update({"report": report, "report_counts": _counts(report)})
         if report.ok:
             token = pending.keep(user=request.user, event=event, files=files)
@@ -100,7 +101,7 @@ def forces_template(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def export_geojson(request: HttpRequest, code: str) -> HttpResponse:
     event = event_queries.get_event_for(request.user, code, action="planning.view")
-    data = services.export_geojson(actor=request.user, event=event)
+    data = exports.export_geojson(actor=request.user, event=event)
     return download(
         json.dumps(data, ensure_ascii=False),
         filename=f"{event.code}-sites-posts.geojson",
@@ -112,7 +113,7 @@ def export_geojson(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def export_roster(request: HttpRequest, code: str) -> HttpResponse:
     event = event_queries.get_event_for(request.user, code, action="planning.view")
-    content = services.export_roster(actor=request.user, event=event)
+    content = exports.export_roster(actor=request.user, event=event)
     return download(content, filename=f"{event.code}-roster.xlsx", content_type=XLSX)
 
 
@@ -120,7 +121,7 @@ def export_roster(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def export_scenario(request: HttpRequest, code: str) -> HttpResponse:
     event = event_queries.get_event_for(request.user, code, action="planning.view")
-    data = services.export_scenario(actor=request.user, event=event)
+    data = scenario_export.export_scenario(actor=request.user, event=event)
     return download(
         scenario.dumps(data), filename=f"{event.code}-scenario.json", content_type="application/json"
     )

@@ -14,7 +14,7 @@ import pytest
 
 from antt.accounts.tests.factories import UserFactory
 from antt.events.models import Event
-from antt.interop import scenario, services
+from antt.interop import scenario, scenario_export, scenario_import
 from antt.interop.tests.test_cli import main
 from antt.interop.tests.test_scenario import build_plan
 
@@ -32,7 +32,7 @@ def admin(db: Any) -> Any:
 @pytest.fixture
 def sample(event: Any) -> dict[str, Any]:
     build_plan(event)
-    return services.scenario_of(event)
+    return scenario_export.scenario_of(event)
 
 
 def with_literal(sample: dict[str, Any], put: Any, literal: str) -> str:
@@ -142,7 +142,7 @@ def test_the_service_refuses_the_same_values_from_any_door(
 ) -> None:
     """The web or API door hands over a parsed document: the service checks it the same way."""
     put(sample, value())
-    report = services.import_scenario(actor=admin, data=sample, new_event_code="copy", commit=False)
+    report = scenario_import.import_scenario(actor=admin, data=sample, new_event_code="copy", commit=False)
     assert [(p.path, p.en) for p in report.errors] == [(path, OUT_OF_RANGE.format(shown))]
     assert not Event.objects.filter(code="copy").exists()
 
@@ -154,6 +154,6 @@ def test_a_deep_document_from_another_door_is_refused_without_recursion(
     for _level in range(10_000):
         nested = [nested]
     sample["programme"][0]["delegations"] = nested
-    report = services.import_scenario(actor=admin, data=sample, new_event_code="copy", commit=False)
+    report = scenario_import.import_scenario(actor=admin, data=sample, new_event_code="copy", commit=False)
     assert len(report.errors) == 1
     assert report.errors[0].en == "Nested more than 32 levels deep."

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from antt.core.errors import DomainError
-from antt.interop import scenario, services
+from antt.interop import exports, scenario, scenario_export, scenario_import
 from antt.interop.management.commands._cli import add_user_argument, event_of, problem_line, user_of
 
 
@@ -48,10 +48,10 @@ class Command(BaseCommand):
         event = event_of(options["event"])
         actor = user_of(options["user"], required=False)
         if actor is None:  # the operator at the server's console: audited without an account
-            data = services.scenario_of(event)
-            services.audit_console_export(event, "scenario", len(data["assignments"]))
+            data = scenario_export.scenario_of(event)
+            exports.audit_console_export(event, "scenario", len(data["assignments"]))
         else:
-            data = services.export_scenario(actor=actor, event=event)
+            data = scenario_export.export_scenario(actor=actor, event=event)
         text = scenario.dumps(data)
         if options.get("out"):
             Path(options["out"]).write_text(text, encoding="utf-8")
@@ -71,7 +71,7 @@ class Command(BaseCommand):
             data, unreadable = scenario.loads(path.read_bytes())
         if unreadable:
             raise CommandError(problem_line(unreadable[0]), returncode=2)
-        report = services.import_scenario(
+        report = scenario_import.import_scenario(
             actor=actor,
             data=data,
             event=event,
