@@ -2,7 +2,8 @@
 
 The preview keeps the files here and gives the page a random token; the session holds only that token.
 Confirming needs the same user, the same event and a token younger than :data:`LIFETIME`; the files are
-removed when the import is written, and every expired upload is removed whenever a new one is kept.
+removed when the import is written, a person's new preview replaces their previous one in that event, and
+every expired upload is removed whenever a new one is kept (so the files held stay bounded).
 Working data, not a change of the plan: nothing here is audited (the import itself is).
 """
 
@@ -27,6 +28,7 @@ def keep(*, user: Any, event: Any, files: list[tuple[str, bytes]]) -> str:
     require(user, "forces.change", event)
     now = timezone.now()
     purge_expired(now=now)
+    PendingUpload.objects.filter(user=user, event=event).delete()  # one preview at a time per person
     upload = PendingUpload.objects.create(
         token=secrets.token_urlsafe(32), user=user, event=event, created_at=now
     )

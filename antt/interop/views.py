@@ -81,10 +81,8 @@ def forces_import(request: HttpRequest, code: str) -> HttpResponse:
         context.update({"report": report, "report_counts": _counts(report)})
         if report.ok:
             token = pending.keep(user=request.user, event=event, files=files)
-            request.session[SESSION_KEY] = {
-                "token": token,
-                "event": event.code,
-            }  # the files stay on the server
+            # The session holds the token only; the files stay on the server (antt.interop.pending).
+            request.session[SESSION_KEY] = {"token": token, "event": event.code}
             context["token"] = token
         return render(request, "interop/forces_import.html", context, status=200 if report.ok else 400)
     return render(request, "interop/forces_import.html", context)

@@ -41,6 +41,9 @@ def test_the_session_holds_only_the_token_not_the_file(as_user: Any, planner: An
     assert client.session[SESSION_KEY] == {"token": token, "event": event.code}
     assert "Quảng Nam" not in str(dict(client.session.items()))
     assert pending.files_for(token=token, user=planner, event=event) == [("units.csv", CSV_UNITS.encode())]
+    again = preview(client, event)  # a new preview replaces the previous one
+    assert list(PendingUpload.objects.values_list("token", flat=True)) == [again]
+    token = again
     assert client.post(url(event), {"confirm": "1", "token": token}).context["done"]
     assert Unit.objects.filter(event=event, code="CAT-QN").exists()
     assert not PendingUpload.objects.exists()  # removed once the import is written
@@ -65,15 +68,18 @@ def test_the_token_is_bound_to_its_event(planner: Any, event: Any, other_event: 
     assert pending.files_for(token="", user=planner, event=event) is None
 
 
-def test_an_upload_expires_after_an_hour_and_is_cleaned_up(as_user: Any, planner: Any, event: Any) -> None:
+def test_an_upload_expires_after_an_hour_and_is_cleaned_up(
+    as_user: Any, planner: Any, commander: Any, event: Any
+) -> None:
     client = as_user(planner)
     token = preview(client, event)
     PendingUpload.objects.filter(token=token).update(created_at=LONG_AGO)
     response = client.post(url(event), {"confirm": "1", "token": token})
     assert response.status_code == 400
+    assert response.context["expired"]
     assert not Unit.objects.filter(event=event).exists()
-    fresh = preview(client, event)  # keeping a new upload removes the expired one
-    assert list(PendingUpload.objects.values_list("token", flat=True)) == [fresh]
+    fresh = pending.keep(user=commander, event=event, files=[("units.csv", b"x")])
+    assert list(PendingUpload.objects.values_list("token", flat=True)) == [fresh]  # the expired one is gone
     PendingUpload.objects.update(created_at=LONG_AGO)
     assert pending.purge_expired() == 1
     assert not PendingUpload.objects.exists()
