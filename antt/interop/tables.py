@@ -4,7 +4,8 @@ Pure: bytes in, ``[(sheet, rows)]`` and problems out. An XLSX file is a zip arch
 claim to be huge. So, before openpyxl opens it, the archive itself is checked (number of entries, total
 unpacked size, and how much each entry inflates: a zip bomb inflates a thousandfold); then each sheet's
 declared size (its ``<dimension>``) is checked against the row, column and cell limits, and the rows are
-read only as wide as an import can use (``iter_rows(max_col=...)``). openpyxl's read-only mode pads every
+read only as wide as an import can use (``iter_rows(max_col=...)``), as far down as they really go (a
+dimension that claims too little does not hide rows), the limits counted again while reading. openpyxl's read-only mode pads every
 row to the declared width, so without that a 1.5 KB file declaring ``A1:XFD5000`` costs ~800 MB.
 """
 
@@ -137,6 +138,7 @@ def _read_xlsx(name: str, content: bytes) -> tuple[Tables, list[Problem]]:
                 return [], [_too_many_cells(name)]
         cells = 0
         for sheet in book.worksheets:
+            sheet.reset_dimensions()  # read what is there (within the limits), not what the file claims
             rows: list[list[str]] = []
             for values in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
                 rows.append(_trimmed([cell_text(v) for v in values]))

@@ -18,7 +18,7 @@ from openpyxl import Workbook
 
 from antt.interop import forces_sheet, tables
 from antt.interop.forces_sheet import ForcesFile
-from antt.interop.tests.conftest import OFFICERS_HEADER
+from antt.interop.tests.conftest import OFFICERS_HEADER, xlsx
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 MB = 1024 * 1024
@@ -96,6 +96,20 @@ def test_a_sheet_that_lies_about_its_size_is_read_only_as_wide_as_an_import_uses
     assert only_error(parsed) == "No units or officers were found in the file."  # column XFD is not read
     rows = tables.read_tables("bomb.xlsx", content)[0][0][1]
     assert max(len(row) for row in rows) <= tables.MAX_COLUMNS
+
+
+def test_rows_below_a_dimension_that_claims_too_little_are_still_read() -> None:
+    officers = [OFFICERS_HEADER] + [[f"CA{n}", f"Name {n}", "", "U1"] for n in range(3)]
+    content = rewritten(
+        xlsx({"officers": officers}),
+        "xl/worksheets/sheet1.xml",
+        lambda xml: re.sub(r'<dimension ref="[^"]*"', '<dimension ref="A1:J2"', xml),
+    )
+    assert [row.code for row in forces_sheet.parse([("o.xlsx", content)], tz=TZ).officers] == [
+        "CA0",
+        "CA1",
+        "CA2",
+    ]
 
 
 def test_a_zip_bomb_is_refused_before_openpyxl_opens_it() -> None:
