@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from antt.events import queries as event_queries
-from antt.interop import scenario, services
+from antt.interop import exports, scenario, scenario_export
 from antt.interop.views import XLSX, download
 
 
@@ -22,7 +22,7 @@ class GeoJSONExportView(APIView):
     )
     def get(self, request: Request, code: str) -> HttpResponse:
         event = event_queries.get_event_for(request.user, code)
-        data = services.export_geojson(actor=request.user, event=event)
+        data = exports.export_geojson(actor=request.user, event=event)
         return download(
             json.dumps(data, ensure_ascii=False),
             filename=f"{event.code}-sites-posts.geojson",
@@ -37,7 +37,7 @@ class RosterExportView(APIView):
     )
     def get(self, request: Request, code: str) -> HttpResponse:
         event = event_queries.get_event_for(request.user, code)
-        content = services.export_roster(actor=request.user, event=event)
+        content = exports.export_roster(actor=request.user, event=event)
         return download(content, filename=f"{event.code}-roster.xlsx", content_type=XLSX)
 
 
@@ -48,7 +48,7 @@ class ScenarioExportView(APIView):
     )
     def get(self, request: Request, code: str) -> HttpResponse:
         event = event_queries.get_event_for(request.user, code)
-        data = services.export_scenario(actor=request.user, event=event)
+        data = scenario_export.export_scenario(actor=request.user, event=event)
         return download(
             scenario.dumps(data), filename=f"{event.code}-scenario.json", content_type="application/json"
         )

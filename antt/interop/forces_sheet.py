@@ -18,10 +18,8 @@ officers  code* · full_name* · unit_code* · rank · call_sign · phone · cle
 
 from __future__ import annotations
 
-import csv
 import io
 import re
-import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
@@ -30,12 +28,12 @@ from typing import Any, TypeVar
 
 from django.utils.translation import gettext_lazy as _
 
+from antt.core.spreadsheet import append_row
 from antt.core.text import fold
 from antt.interop.problems import Problem
+from antt.interop.tables import read_tables
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-MAX_BYTES = 10 * 1024 * 1024
-MAX_ROWS = 50_000
 
 UNIT_COLUMNS: dict[str, tuple[str, ...]] = {
     "code": ("code", "unit code", "mã", "mã đơn vị"),
@@ -143,67 +141,6 @@ def _lookup(columns: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
 
 _UNIT_LOOKUP = _lookup(UNIT_COLUMNS)
 _OFFICER_LOOKUP = _lookup(OFFICER_COLUMNS)
-
-
-def cell_text(value: Any) -> str:
-    """A cell as text: numbers without a trailing ``.0``, dates in ISO form, spaces trimmed."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-# --- reading files ---------------------------------------------------------------------------------------
-
-
-def read_tables(name: str, content: bytes) -> tuple[list[tuple[str, list[list[str]]]], list[Problem]]:
-    """``[(sheet name, rows of cell text)]`` from an XLSX or CSV file, or the problem why it cannot be read."""
-    if len(content) > MAX_BYTES:
-        return [], [Problem(_("The file is larger than 10 MB."), sheet=name)]
-    if content[:4] == b"PK\x03\x04" or name.lower().endswith((".xlsx", ".xlsm")):
-        return _read_xlsx(name, content)
-    return _read_csv(name, content)
-
-
-def _read_xlsx(name: str, content: bytes) -> tuple[list[tuple[str, list[list[str]]]], list[Problem]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-        return [], [Problem(_("This is not an XLSX workbook that can be read."), sheet=name)]
-    tables = []
-    try:
-        for sheet in book.worksheets:
-            rows: list[list[str]] = []
-            for values in sheet.iter_rows(values_only=True):
-                rows.append([cell_text(v) for v in values])
-                if len(rows) > MAX_ROWS:
-                    return [], [Problem(_("The sheet has more than 50,000 rows."), sheet=sheet.title)]
-            tables.append((sheet.title, rows))
-    finally:
-        book.close()
-    return tables, []
-
-
-def _read_csv(name: str, content: bytes) -> tuple[list[tuple[str, list[list[str]]]], list[Problem]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return [], [Problem(_("The CSV file is not UTF-8 text; save it as “CSV UTF-8”."), sheet=name)]
-    first = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first.count) if first else ","
-    rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-    if len(rows) > MAX_ROWS:
-        return [], [Problem(_("The sheet has more than 50,000 rows."), sheet=name)]
-    return [(name, rows)], []
 
 
 # --- parsing rows ----------------------------------------------------------------------------------------
@@ -445,13 +382,13 @@ def template_xlsx() -> bytes:
     units = book.active
     assert units is not None
     units.title = "units"
-    units.append(list(UNIT_COLUMNS))
+    append_row(units, UNIT_COLUMNS)
     officers = book.create_sheet("officers")
-    officers.append(list(OFFICER_COLUMNS))
+    append_row(officers, OFFICER_COLUMNS)
     guide = book.create_sheet("README")
-    guide.append(["sheet", "column", "Tiếng Việt", "English", "example"])
+    append_row(guide, ["sheet", "column", "Tiếng Việt", "English", "example"])
     for row in GUIDE:
-        guide.append(list(row))
+        append_row(guide, row)
     for sheet in (units, officers, guide):
         for cell in sheet[1]:
             cell.font = Font(bold=True)

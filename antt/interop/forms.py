@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from antt.interop.forces_sheet import MAX_BYTES
+from antt.interop.tables import MAX_BYTES
 
 
 class ForcesUploadForm(forms.Form):

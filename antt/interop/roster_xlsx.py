@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from antt.core.spreadsheet import append_row
+
 
 @dataclass(frozen=True)
 class RosterRow:
@@ -56,11 +58,12 @@ def render(rows: Iterable[RosterRow], *, titles: Mapping[str, str], sheet_names:
     roster = book.active
     assert roster is not None
     roster.title = sheet_names[0][:31]
-    roster.append([titles[c] for c in ROSTER_COLUMNS])
+    append_row(roster, [titles[c] for c in ROSTER_COLUMNS])
     totals: dict[str, list[float]] = defaultdict(lambda: [0, 0.0])
     who: dict[str, tuple[str, str, str]] = {}
     for row in rows:
-        roster.append(
+        append_row(
+            roster,
             [
                 row.day,
                 row.starts_at,
@@ -75,7 +78,7 @@ def render(rows: Iterable[RosterRow], *, titles: Mapping[str, str], sheet_names:
                 row.call_sign,
                 row.role,
                 row.status,
-            ]
+            ],
         )
         line = roster.max_row
         roster.cell(line, 1).number_format = "yyyy-mm-dd"
@@ -86,11 +89,11 @@ def render(rows: Iterable[RosterRow], *, titles: Mapping[str, str], sheet_names:
         total[1] += (row.ends_at - row.starts_at).total_seconds() / 3600
         who[row.officer_code] = (row.officer, row.rank, row.unit)
     summary = book.create_sheet(sheet_names[1][:31])
-    summary.append([titles[c] for c in TOTAL_COLUMNS])
+    append_row(summary, [titles[c] for c in TOTAL_COLUMNS])
     for code in sorted(totals):
         name, rank, unit = who[code]
         count, hours = totals[code]
-        summary.append([code, name, rank, unit, int(count), round(hours, 2)])
+        append_row(summary, [code, name, rank, unit, int(count), round(hours, 2)])
     for sheet in (roster, summary):
         for cell in sheet[1]:
             cell.font = Font(bold=True)

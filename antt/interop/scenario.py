@@ -1,13 +1,16 @@
 """The scenario file: the whole plan of one event as one versioned JSON document (docs/scenario.md).
 
-Pure: ``check(data)`` validates a parsed document against the JSON Schema (a small validator for the
-keywords the schema uses; no dependency), then the references between its parts and the domain rules,
-and returns every problem with its JSON path. Nothing here reads the database.
+Pure: ``loads(content)`` reads the file's bytes with bounds (size, nesting, numbers a database can hold);
+``check(data)`` validates a parsed document (from ``loads`` or from any other door) against those bounds,
+then the JSON Schema (a small validator for the keywords the schema uses; no dependency), then the
+references between its parts and the domain rules, and returns every problem with its JSON path.
+Nothing here reads the database.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 import zoneinfo
 from collections import defaultdict
@@ -28,11 +31,106 @@ from antt.interop.problems import Problem
 SCHEMA_VERSION = 1
 SCHEMA_PATH = Path(__file__).parent / "schema" / "scenario.schema.json"
 ACTIVE = ("planned", "published")
+MAX_BYTES = 64 * 1024 * 1024
+MAX_DEPTH = 32  # the deepest part of a real file (a polygon's position) sits 7 levels down
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # a database integer column (PostgreSQL ``integer``)
+MAX_INT_DIGITS = 20  # longer integer literals are not converted at all (Python refuses past 4,300 digits)
+MAX_PROBLEMS = 100
 
 
 @cache
 def schema() -> dict[str, Any]:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class BadNumber:
+    """A number in the file that no field can hold (huge, infinite, NaN), kept as its text to be reported."""
+
+    text: str
+
+    def __str__(self) -> str:
+        digits = self.text.lstrip("+-")
+        return self.text if len(digits) <= 20 else f"{self.text[:12]}… ({len(digits):,} digits)"
+
+
+def _parse_int(text: str) -> int | BadNumber:
+    return int(text) if len(text) <= MAX_INT_DIGITS else BadNumber(text)
+
+
+def _parse_float(text: str) -> float | BadNumber:
+    value = float(text)
+    return value if math.isfinite(value) else BadNumber(text)
+
+
+def loads(content: bytes | str) -> tuple[Any, list[Problem]]:
+    """The parsed file, or the one problem why it cannot be read (not UTF-8 JSON, too large, too deep).
+
+    Numbers that no field can hold come back as :class:`BadNumber`, which :func:`check` reports with
+    their JSON path.
+    """
+    if len(content) > MAX_BYTES:
+        return None, [too_large()]
+    try:
+        text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
+        data = json.loads(text, parse_int=_parse_int, parse_float=_parse_float, parse_constant=BadNumber)
+    except RecursionError:
+        return None, [_too_deep("$")]
+    except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError is a ValueError
+        return None, [Problem(_("The file is not UTF-8 JSON: %(error)s"), {"error": exc}, path="$")]
+    return data, []
+
+
+def too_large() -> Problem:
+    """Why a file over :data:`MAX_BYTES` is not read (say it before reading it)."""
+    return Problem(
+        _("The file is larger than %(limit)s MB."), {"limit": MAX_BYTES // (1024 * 1024)}, path="$"
+    )
+
+
+def _too_deep(path: str) -> Problem:
+    return Problem(_("Nested more than %(limit)s levels deep."), {"limit": MAX_DEPTH}, path=path)
+
+
+def _number_problem(value: Any, path: str) -> Problem | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, BadNumber) or (isinstance(value, float) and not math.isfinite(value)):
+        shown = str(value)
+    elif isinstance(value, int) and not INT_MIN <= value <= INT_MAX:
+        try:
+            shown = str(BadNumber(str(value)))
+        except ValueError:  # more digits than Python converts to text
+            shown = f"±2**{value.bit_length()}"
+    else:
+        return None
+    return Problem(
+        _("The number %(value)s is out of range (%(min)s to %(max)s)."),
+        {"value": shown, "min": INT_MIN, "max": INT_MAX},
+        path=path,
+    )
+
+
+def bounds_problems(data: Any) -> list[Problem]:
+    """Parts nested deeper than :data:`MAX_DEPTH`, and numbers a database cannot hold, with their paths.
+
+    Walks the document without recursion, so it is safe on any input a JSON parser returned.
+    """
+    problems: list[Problem] = []
+    stack: list[tuple[Any, str, int]] = [(data, "$", 0)]
+    while stack and len(problems) < MAX_PROBLEMS:
+        value, path, depth = stack.pop()
+        if isinstance(value, dict | list):
+            if depth >= MAX_DEPTH:
+                problems.append(_too_deep(path))
+                continue
+            items = list(value.items() if isinstance(value, dict) else enumerate(value))
+            stack += [(item, _path(path, key), depth + 1) for key, item in reversed(items)]
+            continue
+        problem = _number_problem(value, path)
+        if problem is not None:
+            problems.append(problem)
+    return problems
 
 
 def dumps(data: dict[str, Any]) -> str:
@@ -172,6 +270,9 @@ def check(data: Any, *, window: tuple[datetime, datetime] | None = None) -> Chec
     ``window``: the event the plan goes into (default: the file's own event).
     """
     result = Checked()
+    result.problems += bounds_problems(data)
+    if result.problems:
+        return result
     if isinstance(data, dict) and data.get("schema_version") not in (None, SCHEMA_VERSION):
         result.problems.append(
             Problem(

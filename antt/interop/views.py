@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
-import secrets
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -15,13 +12,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from antt.core.permissions import can
 from antt.events import queries as event_queries
-from antt.interop import forces_sheet, scenario, services
+from antt.interop import exports, forces_sheet, pending, scenario, scenario_export
+from antt.interop.forces_import import ForcesReport, import_forces
 from antt.interop.forms import ForcesUploadForm
 
 SESSION_KEY = "interop.forces_upload"
 
 
-def _counts(report: services.ForcesReport) -> list[tuple[str, dict[str, int]]]:
+def _counts(report: ForcesReport) -> list[tuple[str, dict[str, int]]]:
     from django.utils.translation import gettext as _
 
     return [(_("Units"), report.counts("units")), (_("Officers"), report.counts("officers"))]
@@ -54,17 +52,17 @@ def forces_import(request: HttpRequest, code: str) -> HttpResponse:
     context: dict[str, Any] = {"event": event, "form": form}
     if request.method == "POST" and "confirm" in request.POST:
         stored = request.session.get(SESSION_KEY) or {}
-        if (
-            not stored
-            or stored.get("token") != request.POST.get("token")
-            or stored.get("event") != event.code
-        ):
+        token = str(request.POST.get("token", ""))
+        files = None
+        if stored.get("token") == token and stored.get("event") == event.code:
+            files = pending.files_for(token=token, user=request.user, event=event)
+        if files is None:
             context["expired"] = True
             return render(request, "interop/forces_import.html", context, status=400)
-        files = [(name, base64.b64decode(blob)) for name, blob in stored["files"]]
         parsed = forces_sheet.parse(files, tz=event.tz)
-        report = services.import_forces(actor=request.user, event=event, parsed=parsed, commit=True)
+        report = import_forces(actor=request.user, event=event, parsed=parsed, commit=True)
         if report.written:
+            pending.discard(token=token, user=request.user)
             request.session.pop(SESSION_KEY, None)
         context.update({"report": report, "report_counts": _counts(report), "done": report.written})
         return render(request, "interop/forces_import.html", context, status=200 if report.ok else 400)
@@ -79,16 +77,12 @@ def forces_import(request: HttpRequest, code: str) -> HttpResponse:
             if upload is not None:
                 files.append((upload.name, upload.read()))
         parsed = forces_sheet.parse(files, tz=event.tz)
-        report = services.import_forces(actor=request.user, event=event, parsed=parsed, commit=False)
+        report = import_forces(actor=request.user, event=event, parsed=parsed, commit=False)
         context.update({"report": report, "report_counts": _counts(report)})
         if report.ok:
-            digest = hashlib.sha256(b"".join(content for _n, content in files)).hexdigest()[:16]
-            token = f"{digest}-{secrets.token_hex(8)}"
-            request.session[SESSION_KEY] = {
-                "token": token,
-                "event": event.code,
-                "files": [(name, base64.b64encode(content).decode("ascii")) for name, content in files],
-            }
+            token = pending.keep(user=request.user, event=event, files=files)
+            # The session holds the token only; the files stay on the server (antt.interop.pending).
+            request.session[SESSION_KEY] = {"token": token, "event": event.code}
             context["token"] = token
         return render(request, "interop/forces_import.html", context, status=200 if report.ok else 400)
     return render(request, "interop/forces_import.html", context)
@@ -105,7 +99,7 @@ def forces_template(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def export_geojson(request: HttpRequest, code: str) -> HttpResponse:
     event = event_queries.get_event_for(request.user, code, action="planning.view")
-    data = services.export_geojson(actor=request.user, event=event)
+    data = exports.export_geojson(actor=request.user, event=event)
     return download(
         json.dumps(data, ensure_ascii=False),
         filename=f"{event.code}-sites-posts.geojson",
@@ -117,7 +111,7 @@ def export_geojson(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def export_roster(request: HttpRequest, code: str) -> HttpResponse:
     event = event_queries.get_event_for(request.user, code, action="planning.view")
-    content = services.export_roster(actor=request.user, event=event)
+    content = exports.export_roster(actor=request.user, event=event)
     return download(content, filename=f"{event.code}-roster.xlsx", content_type=XLSX)
 
 
@@ -125,7 +119,7 @@ def export_roster(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def export_scenario(request: HttpRequest, code: str) -> HttpResponse:
     event = event_queries.get_event_for(request.user, code, action="planning.view")
-    data = services.export_scenario(actor=request.user, event=event)
+    data = scenario_export.export_scenario(actor=request.user, event=event)
     return download(
         scenario.dumps(data), filename=f"{event.code}-scenario.json", content_type="application/json"
     )

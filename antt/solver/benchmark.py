@@ -13,6 +13,7 @@ import io
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
+from antt.core.spreadsheet import csv_row
 from antt.solver.errors import BenchmarkFormatError, Reason
 from antt.solver.shifts import Cover, Employee, ShiftProblem, ShiftRequest, ShiftType
 
@@ -323,5 +324,5 @@ def roster_csv(problem: ShiftProblem, roster: Mapping[str, tuple[str | None, ...
     out = io.StringIO()
     for employee in problem.employees:
         row = roster.get(employee.id, (None,) * problem.horizon)
-        out.write(",".join([employee.id, *(shift or "" for shift in row)]) + "\n")
+        out.write(",".join(csv_row([employee.id, *(shift or "" for shift in row)])) + "\n")
     return out.getvalue()

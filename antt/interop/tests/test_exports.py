@@ -129,12 +129,12 @@ def test_geojson_export_follows_rfc_7946(as_user: Any, planner: Any, event: Any)
 
 def test_the_demo_map_export_follows_rfc_7946(planner: Any) -> None:
     from antt.events.tests.factories import MembershipFactory
-    from antt.interop import services
+    from antt.interop import exports
     from antt.interop.tests.test_scenario import seeded_summit
 
     summit = seeded_summit(planner)
     MembershipFactory(event=summit, user=planner, role="planner")
-    document = services.export_geojson(actor=planner, event=summit)
+    document = exports.export_geojson(actor=planner, event=summit)
     assert rfc7946_problems(document) == []
     assert len(document["features"]) > 100
 

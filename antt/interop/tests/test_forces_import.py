@@ -12,7 +12,7 @@ from antt.audit.models import AuditEntry
 from antt.core.errors import NotAllowed
 from antt.forces.models import Officer, OfficerSkill, Unit
 from antt.forces.tests.factories import OfficerFactory, SkillFactory, UnitFactory
-from antt.interop import forces_sheet, services
+from antt.interop import forces_import, forces_sheet
 from antt.planning.tests.factories import SiteFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,9 +45,9 @@ def known(event: Any) -> None:
     SiteFactory(event=event, code="QN-CP")
 
 
-def run(event: Any, actor: Any, content: bytes, *, commit: bool = True) -> services.ForcesReport:
+def run(event: Any, actor: Any, content: bytes, *, commit: bool = True) -> forces_import.ForcesReport:
     parsed = forces_sheet.parse([("forces.xlsx", content)], tz=event.tz)
-    return services.import_forces(actor=actor, event=event, parsed=parsed, commit=commit)
+    return forces_import.import_forces(actor=actor, event=event, parsed=parsed, commit=commit)
 
 
 def snapshot(event: Any) -> tuple[Any, ...]:

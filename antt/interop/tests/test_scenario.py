@@ -17,7 +17,7 @@ from antt.events.models import Event
 from antt.events.tests.factories import EventFactory, MembershipFactory
 from antt.forces.models import Officer
 from antt.forces.tests.factories import OfficerFactory, OfficerSkillFactory, SkillFactory, UnitFactory
-from antt.interop import scenario, services
+from antt.interop import scenario, scenario_export, scenario_import
 from antt.planning import services as planning_services
 from antt.planning.models import Assignment, Requirement, Site
 from antt.planning.tests.factories import (
@@ -146,15 +146,15 @@ def without_code(data: dict[str, Any]) -> dict[str, Any]:
 
 def test_export_import_export_is_lossless(event: Any, admin: Any) -> None:
     build_plan(event)
-    first = services.scenario_of(event)
+    first = scenario_export.scenario_of(event)
     assert scenario.check(first).errors == []
-    report = services.import_scenario(
+    report = scenario_import.import_scenario(
         actor=admin, data=json.loads(scenario.dumps(first)), new_event_code="copy"
     )
     assert report.errors == [], [p.en for p in report.errors]
     assert report.written
     copy_event = Event.objects.get(code="copy")
-    second = services.scenario_of(copy_event)
+    second = scenario_export.scenario_of(copy_event)
     assert without_code(second) == without_code(first)
     assert second["event"]["code"] == "copy"
     refs = [a["requirement"] for a in second["assignments"]]
@@ -170,13 +170,13 @@ def test_export_import_export_is_lossless(event: Any, admin: Any) -> None:
 
 def test_import_into_an_empty_existing_event(event: Any, admin: Any, planner: Any) -> None:
     build_plan(event)
-    data = services.scenario_of(event)
+    data = scenario_export.scenario_of(event)
     target = EventFactory(code="empty", starts_at=event.starts_at, ends_at=event.ends_at)
     MembershipFactory(event=target, user=planner, role="planner")
-    report = services.import_scenario(actor=planner, data=data, event=target)
+    report = scenario_import.import_scenario(actor=planner, data=data, event=target)
     assert report.written, [p.en for p in report.errors]
     assert Officer.objects.filter(event=target).count() == 2
-    again = services.import_scenario(actor=planner, data=data, event=target)
+    again = scenario_import.import_scenario(actor=planner, data=data, event=target)
     assert not again.written
     assert "already holds a plan" in again.errors[0].en
 
@@ -200,11 +200,11 @@ def seeded_summit(actor: Any) -> Any:
 @pytest.mark.slow
 def test_the_demo_summit_round_trips_losslessly(admin: Any) -> None:
     summit = seeded_summit(admin)
-    first = services.scenario_of(summit)
+    first = scenario_export.scenario_of(summit)
     assert len(first["officers"]) == 1200
-    report = services.import_scenario(actor=admin, data=first, new_event_code="summit-copy")
+    report = scenario_import.import_scenario(actor=admin, data=first, new_event_code="summit-copy")
     assert report.errors == [], [p.en for p in report.errors][:5]
-    second = services.scenario_of(Event.objects.get(code="summit-copy"))
+    second = scenario_export.scenario_of(Event.objects.get(code="summit-copy"))
     assert scenario.dumps(without_code(second)) == scenario.dumps(without_code(first))
 
 
@@ -219,7 +219,7 @@ def test_the_export_is_valid_against_the_json_schema_with_an_independent_validat
     jsonschema = pytest.importorskip("jsonschema")
     build_plan(event)
     jsonschema.Draft202012Validator.check_schema(scenario.schema())
-    jsonschema.Draft202012Validator(scenario.schema()).validate(services.scenario_of(event))
+    jsonschema.Draft202012Validator(scenario.schema()).validate(scenario_export.scenario_of(event))
 
 
 def problems_of(data: Any) -> list[tuple[str, str]]:
@@ -229,7 +229,7 @@ def problems_of(data: Any) -> list[tuple[str, str]]:
 @pytest.fixture
 def sample(event: Any) -> dict[str, Any]:
     build_plan(event)
-    return services.scenario_of(event)
+    return scenario_export.scenario_of(event)
 
 
 @pytest.mark.parametrize(
@@ -289,7 +289,7 @@ def test_each_problem_is_reported_with_its_json_path(
 def test_a_bad_file_writes_nothing(sample: dict[str, Any], admin: Any) -> None:
     sample["assignments"][-1]["officer"] = "CA404"
     before = (Event.objects.count(), AuditEntry.objects.count(), Assignment.objects.count())
-    report = services.import_scenario(actor=admin, data=sample, new_event_code="copy")
+    report = scenario_import.import_scenario(actor=admin, data=sample, new_event_code="copy")
     assert not report.written
     assert [p.path for p in report.errors] == [f"$.assignments[{len(sample['assignments']) - 1}].officer"]
     assert (Event.objects.count(), AuditEntry.objects.count(), Assignment.objects.count()) == before
@@ -298,7 +298,7 @@ def test_a_bad_file_writes_nothing(sample: dict[str, Any], admin: Any) -> None:
 def test_an_error_only_the_services_see_rolls_everything_back(sample: dict[str, Any], planner: Any) -> None:
     """A planner may not create events: the refusal comes from the service, after validation."""
     before = (Event.objects.count(), AuditEntry.objects.count())
-    report = services.import_scenario(actor=planner, data=sample, new_event_code="copy")
+    report = scenario_import.import_scenario(actor=planner, data=sample, new_event_code="copy")
     assert not report.written
     assert report.errors[0].path == "$.event"
     assert (Event.objects.count(), AuditEntry.objects.count()) == before
@@ -310,7 +310,7 @@ def test_import_into_an_event_needs_the_right_to_change_its_plan(
     target = EventFactory(code="empty")
     MembershipFactory(event=target, user=observer, role="observer")
     with pytest.raises(NotAllowed):
-        services.import_scenario(actor=observer, data=sample, event=target)
+        scenario_import.import_scenario(actor=observer, data=sample, event=target)
 
 
 def test_a_file_that_is_not_an_object_is_refused() -> None:

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from antt.core.errors import DomainError
-from antt.interop import forces_sheet, services
+from antt.interop import forces_import, forces_sheet
 from antt.interop.management.commands._cli import add_user_argument, event_of, problem_line, user_of
 
 
@@ -39,7 +39,7 @@ class Command(BaseCommand):
             files.append((path.name, path.read_bytes()))
         parsed = forces_sheet.parse(files, tz=event.tz)
         try:
-            report = services.import_forces(
+            report = forces_import.import_forces(
                 actor=actor, event=event, parsed=parsed, commit=not options["dry_run"]
             )
         except DomainError as exc:

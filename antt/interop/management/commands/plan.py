@@ -7,7 +7,6 @@ every problem and its JSON path.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from antt.core.errors import DomainError
-from antt.interop import scenario, services
+from antt.interop import exports, scenario, scenario_export, scenario_import
 from antt.interop.management.commands._cli import add_user_argument, event_of, problem_line, user_of
 
 
@@ -49,10 +48,10 @@ class Command(BaseCommand):
         event = event_of(options["event"])
         actor = user_of(options["user"], required=False)
         if actor is None:  # the operator at the server's console: audited without an account
-            data = services.scenario_of(event)
-            services.audit_console_export(event, "scenario", len(data["assignments"]))
+            data = scenario_export.scenario_of(event)
+            exports.audit_console_export(event, "scenario", len(data["assignments"]))
         else:
-            data = services.export_scenario(actor=actor, event=event)
+            data = scenario_export.export_scenario(actor=actor, event=event)
         text = scenario.dumps(data)
         if options.get("out"):
             Path(options["out"]).write_text(text, encoding="utf-8")
@@ -66,13 +65,13 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(_("No such file: %(name)s") % {"name": options["file"]}, returncode=2)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise CommandError(
-                _("The file is not UTF-8 JSON: %(error)s") % {"error": exc}, returncode=2
-            ) from exc
-        report = services.import_scenario(
+        if path.stat().st_size > scenario.MAX_BYTES:
+            data, unreadable = None, [scenario.too_large()]
+        else:
+            data, unreadable = scenario.loads(path.read_bytes())
+        if unreadable:
+            raise CommandError(problem_line(unreadable[0]), returncode=2)
+        report = scenario_import.import_scenario(
             actor=actor,
             data=data,
             event=event,
