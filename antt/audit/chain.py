@@ -115,70 +115,47 @@ def canonical_entry(
     )
 
 
+_SQLITE_TIME = (
+    "substr(created_at, 1, 10) || 'T' || substr(created_at, 12, 8) || "
+    "CASE WHEN length(created_at) > 19 THEN substr(created_at, 20, 7) ELSE '.000000' END || 'Z'"
+)
+_PG_TIME = """to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
+
+
 def _message_sql(vendor: str) -> str:
     """``prev_hash || canonical_entry(...)`` written in SQL for ``vendor``, so the database hands over one
-    text per row instead of thirteen columns. SQLite's ``json_quote`` and PostgreSQL's ``to_json(text)``
-    escape exactly as Python's JSON encoder does with ensure_ascii=False (quote, backslash, control
-    characters; tested on both), so the bytes hashed are the same."""
-    if vendor == "postgresql":
-
-        def string(c: str) -> str:
-            return f"to_json({c})::text"
-
-        def number(c: str) -> str:
-            return f"coalesce({c}::text, 'null')"
-
-        created = """'"' || to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || '"'"""
-    else:
-
-        def string(c: str) -> str:
-            return f"json_quote({c})"
-
-        def number(c: str) -> str:
-            return f"coalesce({c}, 'null')"
-
-        created = (
-            """'"' || substr(created_at, 1, 10) || 'T' || substr(created_at, 12, 8) || """
-            """CASE WHEN length(created_at) > 19 THEN substr(created_at, 20, 7) ELSE '.000000' END || 'Z"'"""
+    value per row instead of thirteen columns. SQLite's ``json_object`` (keys given in sorted order, compact)
+    and PostgreSQL's ``to_json(text)`` escape exactly as Python's JSON encoder does with
+    ensure_ascii=False (quote, backslash, control characters; tested on both), so the bytes are the same."""
+    if vendor == "sqlite":
+        pairs = ", ".join(
+            f"'{name}', {_SQLITE_TIME if name == 'created_at' else name}" for name in sorted(HASHED_FIELDS)
         )
-    parts = [
-        "prev_hash",
-        """'{"action":'""",
-        string("action"),
-        """',"actor_id":'""",
-        number("actor_id"),
-        """',"actor_name":'""",
-        string("actor_name"),
-        """',"chain":'""",
-        number("chain"),
-        """',"changes":'""",
-        string("changes"),
-        """',"created_at":'""",
-        created,
-        """',"event_id":'""",
-        number("event_id"),
-        """',"ip":'""",
-        string("ip"),
-        """',"object_id":'""",
-        string("object_id"),
-        """',"object_repr":'""",
-        string("object_repr"),
-        """',"object_type":'""",
-        string("object_type"),
-        """',"request_id":'""",
-        string("request_id"),
-        """',"seq":'""",
-        number("seq"),
-        "'}'",
-    ]
-    return " || ".join(parts)
+        return f"prev_hash || json_object({pairs})"
+    numbers = {"chain", "seq", "actor_id", "event_id"}
+    template, args = ["%s{"], ["prev_hash"]
+    for i, name in enumerate(sorted(HASHED_FIELDS)):
+        template.append(f'{"," if i else ""}"{name}":%s')
+        if name in numbers:
+            args.append(f"coalesce({name}::text, 'null')")
+        elif name == "created_at":
+            args.append(f"'\"' || {_PG_TIME} || '\"'")
+        else:
+            args.append(f"to_json({name})::text")
+    return f"format('{''.join(template)}}}', {', '.join(args)})"
 
 
 def range_sql(table: str, vendor: str, *, in_database: bool, placeholder: str = "%s") -> str:
     """One query for a range of one chain: ``(id, seq, alg, prev_hash, hash, message…)`` in seq order.
-    With ``in_database`` the database builds the message; otherwise the raw columns follow and Python
+    With ``in_database`` the database builds the message (on PostgreSQL it also takes its plain SHA-256,
+    so 32 bytes per row cross the wire; the key never does); otherwise the raw columns follow and Python
     builds it (the independent reference)."""
-    tail = _message_sql(vendor) if in_database else ", ".join(HASHED_FIELDS)
+    if not in_database:
+        tail = ", ".join(HASHED_FIELDS)
+    elif vendor == "postgresql":  # the plain SHA-256 of the message, computed where the rows are
+        tail = f"sha256(convert_to({_message_sql(vendor)}, 'UTF8'))".replace("%", "%%")  # format()'s
+    else:
+        tail = _message_sql(vendor)
     p = placeholder
     return (
         f"SELECT id, seq, alg, prev_hash, hash, {tail} FROM {table} "  # noqa: S608 - names from the model
@@ -237,6 +214,7 @@ def check_run(
     for row in rows:
         row_id, seq, alg, prev_hash, stored = row[0], row[1], row[2], row[3], row[4]
         message = row[5] if in_database else prev_hash + canonical_entry(*row[5:])
+        inner = sha256(message.encode()).digest() if isinstance(message, str) else bytes(message)
         if not run.first_seq:
             run.first_seq, run.first_prev, run.first_id = seq, prev_hash, row_id
         kind = -1
@@ -247,12 +225,12 @@ def check_run(
         elif alg == ALG_HMAC:
             if mac is None:
                 kind = NEEDS_KEY
-            elif mac.hexdigest(sha256(message.encode()).digest()) != stored:
+            elif mac.hexdigest(inner) != stored:
                 kind = EDITED
         elif alg == ALG_SHA256:
             if keyed_seen:
                 kind = DOWNGRADE
-            elif sha256(message.encode()).hexdigest() != stored:
+            elif inner.hex() != stored:
                 kind = EDITED
         else:
             kind = EDITED
