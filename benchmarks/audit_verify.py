@@ -29,7 +29,8 @@ GOAL_SECONDS = 2.0
 
 
 def fill(entries: int, chains: int) -> float:
-    """Write ``entries`` keyed entries over ``chains`` chains with executemany; return the seconds."""
+    """Append ``entries`` keyed entries over ``chains`` chains with executemany (each chain continued from
+    its head); return the seconds."""
     from django.db import connection, transaction
 
     from antt.audit import chain as hashing
@@ -47,9 +48,10 @@ def fill(entries: int, chains: int) -> float:
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         for chain in range(1001, 1001 + chains):
-            prev = hashing.GENESIS
+            head = services.chain_head(chain)
+            first, prev = (head[0] + 1, head[1]) if head else (1, hashing.GENESIS)
             batch = []
-            for seq in range(1, per_chain + 1):
+            for seq in range(first, first + per_chain):
                 created = start + timedelta(microseconds=seq * 1000 + chain)
                 values = (
                     chain,
@@ -74,7 +76,9 @@ def fill(entries: int, chains: int) -> float:
                     batch = []
             if batch:
                 cursor.executemany(sql, batch)
-            AuditChainHead.objects.update_or_create(chain=chain, defaults={"seq": per_chain, "hash": prev})
+            AuditChainHead.objects.update_or_create(
+                chain=chain, defaults={"seq": first + per_chain - 1, "hash": prev}
+            )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"VACUUM ANALYZE {table}")
@@ -133,7 +137,7 @@ def main() -> None:
                 f"(goal ≤ {GOAL_SECONDS:.0f} s)"
             )
     checkpoint = services.make_checkpoint()
-    _append_after(args.after, args.chains)
+    fill(args.after, args.chains)
     for workers in (int(w) for w in args.workers.split(",")):
         median, cpu, result = timed(
             lambda w=workers: services.verify(checkpoint=checkpoint, full=False, workers=w), args.repeat
@@ -145,17 +149,6 @@ def main() -> None:
             f"{GOAL_SECONDS * args.after / args.entries:.2f} s)"
         )
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-
-
-def _append_after(count: int, chains: int) -> None:
-    """Append ``count`` entries through the service, spread over the chains (what came after)."""
-    from django.db import transaction
-
-    from antt.audit import services
-
-    with transaction.atomic():
-        for i in range(count):
-            services.record(actor=None, action="bench.after", event=1001 + i % chains, object_id=str(i))
 
 
 if __name__ == "__main__":
