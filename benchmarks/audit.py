@@ -34,10 +34,12 @@ def configure(postgres: str | None) -> str:
 
         parts = urlparse(postgres)
         admin = urlunparse(parts._replace(path="/postgres"))
+        # "<the URL's database>_bench", so benchmarks run by several people on one server do not collide
+        name = f"{parts.path.strip('/') or 'antt'}_bench"
         with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS antt_bench")
-            conn.execute("CREATE DATABASE antt_bench")
-        os.environ["ANTT_DATABASE_URL"] = urlunparse(parts._replace(path="/antt_bench"))
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        os.environ["ANTT_DATABASE_URL"] = urlunparse(parts._replace(path=f"/{name}"))
         label = "PostgreSQL"
     else:
         os.environ.pop("ANTT_DATABASE_URL", None)
@@ -148,7 +150,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
-        "--postgres", metavar="URL", help="benchmark on PostgreSQL (a database antt_bench is made)"
+        "--postgres", metavar="URL", help="benchmark on PostgreSQL (a database <name>_bench is made)"
     )
     parser.add_argument("--sizes", default="100000,1000000", help="chain sizes to verify (comma-separated)")
     parser.add_argument("--appends", type=int, default=2000, help="entries appended in the throughput runs")

@@ -107,7 +107,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
-        "--postgres", metavar="URL", help="benchmark on PostgreSQL (a database antt_bench is made)"
+        "--postgres", metavar="URL", help="benchmark on PostgreSQL (a database <name>_bench is made)"
     )
     parser.add_argument("--entries", type=int, default=1_000_000)
     parser.add_argument("--chains", type=int, default=20)
