@@ -440,10 +440,12 @@ def make_checkpoint(
     after it is re-hashed, and the trail must still hold it: a checkpoint never seals a tampered trail.
     """
     _audit_key()
-    result = verify(checkpoint=previous, full=previous is None)
+    # A version 1 checkpoint does not say where chains switched to keyed entries: re-hash everything.
+    full = previous is None or "unkeyed" not in previous
+    result = verify(checkpoint=previous, full=full)
     if not result.ok:
         raise Invalid(result.summary())
-    if previous is not None and "unkeyed" in previous:
+    if not full and previous is not None:
         unkeyed = {int(k): int(v) for k, v in previous["unkeyed"].items()}
         unkeyed.update(result.unkeyed)  # the chains re-hashed in full (new since the previous checkpoint)
     else:

@@ -364,3 +364,24 @@ def test_the_database_builds_the_same_canonical_text_as_python(event: Any, comma
     )
     assert audit.verify(in_database=True).ok
     assert audit.verify(in_database=False).ok
+
+
+def test_a_checkpoint_made_from_a_version_1_checkpoint_records_the_switch(
+    event: Any, commander: Any, settings: Any, store: Path
+) -> None:
+    key = settings.AUDIT_KEY
+    settings.AUDIT_KEY = ""
+    _fill(event, commander, 2)
+    settings.AUDIT_KEY = key
+    _fill(event, commander, 1, start=2)
+    old = audit.make_checkpoint(now=T0)
+    del old["unkeyed"], old["signature"]
+    old["version"] = 1
+    old["signature"] = audit._sign(old, key)
+    store.mkdir()
+    (store / "audit-checkpoint-20261123T080000000000Z.json").write_text(json.dumps(old))
+    _fill(event, commander, 1, start=3)
+    checkpoints.write(now=T0 + timedelta(hours=1))
+    assert checkpoints.newest() is not None
+    assert checkpoints.newest()[1]["unkeyed"] == {str(event.pk): 2}  # type: ignore[index]
+    call_command("audit", "verify", "--full", "--checkpoint", str(sorted(store.iterdir())[-1]))
