@@ -390,6 +390,12 @@ SOLVER_THREAD = env_bool("SOLVER_THREAD", default=DEBUG)
 
 # --- Audit ------------------------------------------------------------------------------------------------------
 AUDIT_KEY = env("AUDIT_KEY", "") or ""
+# Signed checkpoints outside the database (`antt audit checkpoint --auto`); `antt audit verify` starts from
+# the newest and warns (exit 3) when it is older than AUDIT_CHECKPOINT_MAX_AGE_HOURS.
+AUDIT_CHECKPOINT_DIR = env("AUDIT_CHECKPOINT_DIR", "") or ""
+AUDIT_CHECKPOINT_KEEP = int(env("AUDIT_CHECKPOINT_KEEP", "200") or "200")
+AUDIT_CHECKPOINT_KEEP_DAYS = int(env("AUDIT_CHECKPOINT_KEEP_DAYS", "90") or "90")
+AUDIT_CHECKPOINT_MAX_AGE_HOURS = float(env("AUDIT_CHECKPOINT_MAX_AGE_HOURS", "26") or "26")
 
 # --- Logging: one JSON line per record, with the request id --------------------------------------------------
 LOG_LEVEL = (env("LOG_LEVEL", "INFO") or "INFO").upper()

@@ -1,6 +1,9 @@
 """The tamper-evident audit trail: one hash chain per event (chain 0 for actions outside any event).
 
-``hash = SHA-256(prev_hash + canonical JSON of the entry)``. Rows are append-only: database triggers
+``hash = HMAC-SHA256(entry key, SHA-256(prev_hash + canonical JSON of the entry))``, the key derived from
+``ANTT_AUDIT_KEY`` and never stored in the database (``alg = 1``); entries written before the key was
+introduced keep their plain ``SHA-256(prev_hash + canonical JSON)`` (``alg = 0``) and are verified as
+before. See ``antt.audit.chain``. Rows are append-only: database triggers
 (see ``antt.audit.db``) refuse UPDATE and DELETE. ``AuditChainHead`` only serialises appends; it is
 never trusted by ``verify``.
 """
@@ -27,6 +30,11 @@ class AuditEntry(models.Model):
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64)
+    alg = models.PositiveSmallIntegerField(
+        _("hash algorithm"),
+        default=0,
+        help_text=_("0: SHA-256 (entries written before the key); 1: HMAC-SHA256 with the audit key."),
+    )
 
     class Meta:
         verbose_name = _("audit entry")

@@ -1,7 +1,8 @@
 """Append to the audit trail, verify it, and sign checkpoints of its head.
 
 ``record()`` is called explicitly by every service, inside the service's transaction: the entry and
-the change it describes commit together or not at all.
+the change it describes commit together or not at all. How entries are hashed and keyed: ``chain``.
+Checkpoints kept outside the database: ``checkpoints``.
 """
 
 from __future__ import annotations
@@ -9,38 +10,27 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import multiprocessing
+import os
 from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from json.encoder import encode_basestring
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from antt.audit import chain as hashing
+from antt.audit.chain import ALG_HMAC, ALG_SHA256, GENESIS, HASHED_FIELDS, canonical_entry
 from antt.audit.models import AuditChainHead, AuditEntry
 from antt.core import context
 from antt.core.errors import Invalid
 
-GENESIS = "0" * 64
-HASHED_FIELDS = (
-    "chain",
-    "seq",
-    "created_at",
-    "actor_id",
-    "actor_name",
-    "event_id",
-    "action",
-    "object_type",
-    "object_id",
-    "object_repr",
-    "changes",
-    "ip",
-    "request_id",
-)
+__all__ = ["ALG_HMAC", "ALG_SHA256", "GENESIS", "HASHED_FIELDS", "canonical_entry"]
 
 
 def _json_value(value: Any) -> Any:
@@ -83,51 +73,16 @@ def canonical_json(value: Any) -> str:
     return json.dumps(_json_value(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def _timestamp(value: datetime | str) -> str:
-    """UTC, microseconds, ``Z``: ``2026-11-23T01:02:03.000004Z``. Accepts SQLite's stored text too."""
-    if isinstance(value, str):  # SQLite: "2026-11-23 01:02:03[.ffffff]" (naive UTC)
-        return f"{value[:10]}T{value[11:19]}{value[19:26] if len(value) > 19 else '.000000'}Z"
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+def entry_key() -> bytes | None:
+    """The key new entries are MACed with (derived from ``ANTT_AUDIT_KEY``); None when no key is set."""
+    return hashing.derive_entry_key(str(settings.AUDIT_KEY)) if settings.AUDIT_KEY else None
 
 
-_str = encode_basestring  # JSON string literal, as json.dumps(ensure_ascii=False) writes it
-
-
-def _num(value: int | None) -> str:
-    return "null" if value is None else str(int(value))
-
-
-def canonical_entry(
-    chain: int,
-    seq: int,
-    created_at: datetime | str,
-    actor_id: int | None,
-    actor_name: str,
-    event_id: int | None,
-    action: str,
-    object_type: str,
-    object_id: str,
-    object_repr: str,
-    changes: str,
-    ip: str,
-    request_id: str,
-) -> str:
-    """The entry as canonical JSON: keys sorted, no spaces, UTF-8 kept. Byte-for-byte what
-    ``json.dumps(entry, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`` gives (tested), written
-    out by hand because ``verify`` runs it a million times."""
-    return (
-        f'{{"action":{_str(action)},"actor_id":{_num(actor_id)},"actor_name":{_str(actor_name)},'
-        f'"chain":{_num(chain)},"changes":{_str(changes)},"created_at":{_str(_timestamp(created_at))},'
-        f'"event_id":{_num(event_id)},"ip":{_str(ip)},"object_id":{_str(object_id)},'
-        f'"object_repr":{_str(object_repr)},"object_type":{_str(object_type)},'
-        f'"request_id":{_str(request_id)},"seq":{_num(seq)}}}'
-    )
-
-
-def entry_digest(prev_hash: str, values: Mapping[str, Any]) -> str:
-    """``SHA-256(prev_hash + canonical JSON of the entry)``, the entry given as a field → value map."""
+def entry_digest(prev_hash: str, values: Mapping[str, Any], *, key: bytes | None = None) -> str:
+    """The ``hash`` of an entry given as a field → value map: plain SHA-256 of ``prev_hash + canonical
+    JSON`` without a key (entries from before the key), ``HMAC-SHA256(key, that SHA-256)`` with one."""
     body = canonical_entry(*(values[name] for name in HASHED_FIELDS))
-    return hashlib.sha256((prev_hash + body).encode()).hexdigest()
+    return hashing.seal(prev_hash + body, hashing.EntryMac(key) if key is not None else None)
 
 
 def record(
@@ -141,21 +96,34 @@ def record(
     object_id: str = "",
     object_repr: str = "",
 ) -> AuditEntry:
-    """Append one entry to the chain of ``event`` (or the global chain), inside the caller's transaction."""
+    """Append one entry to the chain of ``event`` (or the global chain), inside the caller's transaction.
+
+    The entry is keyed (HMAC with the key derived from ``ANTT_AUDIT_KEY``) when the key is set."""
     if target is not None:
         object_type = object_type or target._meta.label_lower
         object_id = object_id or str(target.pk)
         object_repr = object_repr or str(target)[:200]
     event_id = getattr(event, "pk", event) if event is not None else None
     chain = int(event_id or 0)
-    with transaction.atomic():
-        AuditChainHead.objects.bulk_create(
-            [AuditChainHead(chain=chain, seq=0, hash=GENESIS)], ignore_conflicts=True
-        )
-        head = AuditChainHead.objects.select_for_update().get(chain=chain)
+    key = entry_key()
+    table = AuditChainHead._meta.db_table
+    # No savepoint: the entry belongs to the caller's transaction; if this fails, so does the caller's.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        # One statement takes the chain's lock, moves its head on and hands back the previous hash
+        # (RETURNING: PostgreSQL, SQLite ≥ 3.35); a chain's first entry creates its head first.
+        bump = f"UPDATE {table} SET seq = seq + 1 WHERE chain = %s RETURNING seq, hash"  # noqa: S608
+        cursor.execute(bump, [chain])
+        row = cursor.fetchone()
+        if row is None:
+            AuditChainHead.objects.bulk_create(
+                [AuditChainHead(chain=chain, seq=0, hash=GENESIS)], ignore_conflicts=True
+            )
+            cursor.execute(bump, [chain])
+            row = cursor.fetchone()
+        seq, prev_hash = int(row[0]), str(row[1])
         values: dict[str, Any] = {
             "chain": chain,
-            "seq": head.seq + 1,
+            "seq": seq,
             "created_at": timezone.now(),
             "actor_id": getattr(actor, "pk", None),
             "actor_name": (getattr(actor, "get_username", lambda: "")() if actor is not None else "")[:150],
@@ -168,12 +136,34 @@ def record(
             "ip": context.client_ip.get() or "",
             "request_id": context.request_id.get(),
         }
-        digest = entry_digest(head.hash, values)
-        entry = AuditEntry.objects.create(prev_hash=head.hash, hash=digest, **values)
-        head.seq = entry.seq
-        head.hash = digest
-        head.save(update_fields=["seq", "hash"])
+        digest = entry_digest(prev_hash, values, key=key)
+        alg = ALG_SHA256 if key is None else ALG_HMAC
+        entry = AuditEntry(prev_hash=prev_hash, hash=digest, alg=alg, **values)
+        # A plain INSERT … RETURNING id: the model's save() costs more than the statement itself.
+        fields = [cast(models.Field[Any, Any], AuditEntry._meta.get_field(name)) for name in _INSERT_FIELDS]
+        cursor.execute(
+            _insert_sql(),
+            [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields],
+        )
+        entry.pk = cursor.fetchone()[0]
+        entry._state.adding = False
+        cursor.execute(f"UPDATE {table} SET hash = %s WHERE chain = %s", [digest, chain])  # noqa: S608
     return entry
+
+
+_INSERT_FIELDS = ("prev_hash", "hash", "alg", *HASHED_FIELDS)
+
+
+def _insert_sql() -> str:
+    table, quote = AuditEntry._meta.db_table, connection.ops.quote_name
+    columns = ", ".join(quote(name) for name in _INSERT_FIELDS)
+    marks = ", ".join(["%s"] * len(_INSERT_FIELDS))
+    return f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING id"  # noqa: S608 - names from the model
+
+
+def chain_head(chain: int) -> tuple[int, str] | None:
+    """``(seq, hash)`` of the last entry of ``chain`` (one indexed query), None when it is empty."""
+    return AuditEntry.objects.filter(chain=chain).order_by("-seq").values_list("seq", "hash").first()
 
 
 # --- verification -----------------------------------------------------------------------------------------
@@ -182,15 +172,22 @@ def record(
 @dataclass
 class VerifyResult:
     ok: bool
-    count: int = 0
-    chains: dict[int, tuple[int, str]] = field(default_factory=dict)
+    count: int = 0  # entries re-hashed
+    chains: dict[int, tuple[int, str]] = field(default_factory=dict)  # chain → (head seq, head hash)
+    unkeyed: dict[int, int] = field(default_factory=dict)  # chain → seq of its last unkeyed entry
     entry_id: int | None = None
     chain: int | None = None
     seq: int | None = None
     reason: str = ""
+    since_checkpoint: bool = False
 
     def summary(self) -> str:
         if self.ok:
+            if self.since_checkpoint:
+                return _("OK: %(count)d audit entries after the checkpoint verified, %(chains)d chains.") % {
+                    "count": self.count,
+                    "chains": len(self.chains),
+                }
             return _("OK: %(count)d audit entries in %(chains)d chains verified.") % {
                 "count": self.count,
                 "chains": len(self.chains),
@@ -203,192 +200,256 @@ class VerifyResult:
         }
 
 
-_COLUMNS = ("id", "prev_hash", "hash", *HASHED_FIELDS)
+#: Rows per range: each range is one query, checked on its own and stitched to its neighbours.
+RANGE_ROWS = 100_000
+#: Below this many rows a single process is faster than starting workers.
+PARALLEL_MIN_ROWS = 200_000
 
 
-def _rows(chain: int | None, chunk: int = 50_000) -> Iterator[tuple[Any, ...]]:
-    """Raw rows in chain order (the ORM's per-row conversions would triple the time of ``verify``);
-    SQLite hands ``created_at`` over as stored text, which ``_timestamp`` reads as it is."""
+def _reason(problem: hashing.Problem) -> str:
+    if problem.kind == hashing.GAP:
+        return _("sequence gap: expected entry %(expected)d, found %(found)d (deleted or reordered)") % {
+            "expected": problem.expected,
+            "found": problem.seq,
+        }
+    if problem.kind == hashing.LINK:
+        return _("its link to the previous entry is broken (an entry before it was changed or moved)")
+    if problem.kind == hashing.DOWNGRADE:
+        return _("an unkeyed entry after keyed ones: it was forged or re-hashed without the audit key")
+    return _("its content no longer matches its hash (the entry was edited)")
+
+
+def _chain_sizes(chain: int | None) -> list[tuple[int, int]]:
+    """``(chain, highest seq)`` of every chain (or one), by seeks in the (chain, seq) index: a skip scan
+    over the distinct chains, then the highest seq of each, so that verifying from a checkpoint costs in
+    proportion to what came after it, not to the size of the trail."""
     table = AuditEntry._meta.db_table
-    columns = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS)
-    where, params = ("WHERE chain = %s", [chain]) if chain is not None else ("", [])
+    if chain is not None:
+        sql = f"SELECT chain, max(seq) FROM {table} WHERE chain = %s GROUP BY chain"  # noqa: S608
+        params: list[Any] = [chain]
+    else:
+        sql = f"""
+            WITH RECURSIVE chains(c) AS (
+                SELECT min(chain) FROM {table}
+                UNION ALL
+                SELECT (SELECT min(chain) FROM {table} WHERE chain > c) FROM chains WHERE c IS NOT NULL
+            )
+            SELECT c, (SELECT max(seq) FROM {table} WHERE chain = c) FROM chains WHERE c IS NOT NULL ORDER BY c
+        """  # noqa: S608 - the table name from the model
+        params = []
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {columns} FROM {table} {where} ORDER BY chain, seq", params)  # noqa: S608
-        while rows := cursor.fetchmany(chunk):
-            yield from rows
+        cursor.execute(sql, params)
+        return [(int(c), int(m)) for c, m in cursor.fetchall()]
+
+
+def _run_rows(cursor: Any, sql: str, params: list[Any], chunk: int = 20_000) -> Iterator[tuple[Any, ...]]:
+    cursor.execute(sql, params)
+    while rows := cursor.fetchmany(chunk):
+        yield from rows
+
+
+def _check_here(
+    task: tuple[int, int, int], sql: str, mac: hashing.EntryMac | None, in_database: bool
+) -> hashing.Run:
+    chain_id, lo, hi = task
+    cursor_factory = connection.chunked_cursor if connection.vendor == "postgresql" else connection.cursor
+    with cursor_factory() as cursor:
+        rows = _run_rows(cursor, sql, [chain_id, lo, hi])
+        return hashing.check_run(rows, chain=chain_id, lo=lo, hi=hi, mac=mac, in_database=in_database)
+
+
+# In a worker process: a connection of its own, opened after the fork (the parent's is never touched).
+_worker: dict[str, Any] = {}
+
+
+def _check_in_worker(task: tuple[int, int, int]) -> hashing.Run:
+    raw = _worker.get("connection")
+    if raw is None:
+        raw = _worker["connection"] = connection.get_new_connection(connection.get_connection_params())
+    chain_id, lo, hi = task
+    if connection.vendor == "postgresql":
+        cursor = raw.cursor(name=f"audit_verify_{chain_id}_{lo}")
+    else:
+        cursor = raw.cursor()
+    try:
+        rows = _run_rows(cursor, _worker["sql"], [chain_id, lo, hi])
+        return hashing.check_run(
+            rows, chain=chain_id, lo=lo, hi=hi, mac=_worker["mac"], in_database=_worker["in_database"]
+        )
+    finally:
+        cursor.close()
+        if connection.vendor == "postgresql":
+            raw.rollback()
+
+
+def _init_worker(sql: str, mac: hashing.EntryMac | None, in_database: bool) -> None:
+    _worker.update(sql=sql, mac=mac, in_database=in_database, connection=None)
+
+
+def _default_workers() -> int:
+    """Measured on the shared 2-core machine (benchmarks/audit_verify.py, 1M entries): on PostgreSQL two
+    processes beat one (the server builds and hashes the text of each range in its own backend); on SQLite,
+    where all the work is in this process, they did not. ``--workers N`` / ``workers=`` overrides."""
+    return min(2, os.cpu_count() or 1) if connection.vendor == "postgresql" else 1
 
 
 def verify(
-    *, chain: int | None = None, checkpoint: Mapping[str, Any] | None = None, in_database: bool | None = None
+    *,
+    chain: int | None = None,
+    checkpoint: Mapping[str, Any] | None = None,
+    in_database: bool | None = None,
+    full: bool = True,
+    workers: int | None = None,
 ) -> VerifyResult:
     """Recompute every chain (or one) from the stored rows; report the first entry that does not fit.
 
-    With a ``checkpoint`` (see ``make_checkpoint``), also prove that each chain still reaches the
-    checkpointed head unchanged, which catches a truncated tail. On PostgreSQL the hashes are recomputed
-    inside the database (same canonical JSON, built in SQL), unless ``in_database=False``.
+    With a ``checkpoint`` (see ``make_checkpoint``), also prove that each chain it names still reaches the
+    checkpointed head unchanged (a cut tail, a deleted chain or an emptied table is caught), and that no
+    unkeyed entry appeared after the key was in force. ``full=False`` with a checkpoint re-hashes only what
+    came after it (routine verification; ``full=True`` re-hashes everything). ``in_database``: the
+    database builds each entry's canonical text (default, fast); ``False`` reads the raw columns and
+    builds it in Python (the reference). Large trails are checked in ranges by ``workers`` processes.
     """
     if in_database is None:
-        in_database = connection.vendor == "postgresql"
-    result = _verify_in_postgres(chain) if in_database else _verify_in_python(chain)
-    if result.ok and checkpoint is not None:
+        in_database = True
+    key = entry_key()
+    mac = hashing.EntryMac(key) if key is not None else None
+    since = {int(k): int(v[0]) for k, v in checkpoint["chains"].items()} if checkpoint and not full else {}
+    sizes = _chain_sizes(chain)
+    tasks: list[tuple[int, int, int]] = []
+    starts: dict[int, int] = {}
+    for chain_id, top in sizes:
+        start = since.get(chain_id, 1)
+        start = start if start <= top else 1
+        starts[chain_id] = start
+        tasks.extend(
+            (chain_id, lo, min(lo + RANGE_ROWS - 1, top)) for lo in range(start, top + 1, RANGE_ROWS)
+        )
+    table = AuditEntry._meta.db_table
+    rows_to_check = sum(hi - lo + 1 for _c, lo, hi in tasks)
+    workers = _default_workers() if workers is None else workers
+    if (
+        workers > 1
+        and rows_to_check >= PARALLEL_MIN_ROWS
+        and not connection.in_atomic_block
+        and len(tasks) > 1
+    ):
+        placeholder = "?" if connection.vendor == "sqlite" else "%s"
+        sql = hashing.range_sql(table, connection.vendor, in_database=in_database, placeholder=placeholder)
+        context_ = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(
+            max_workers=min(workers, len(tasks)),
+            mp_context=context_,
+            initializer=_init_worker,
+            initargs=(sql, mac, in_database),
+        ) as pool:
+            runs = list(pool.map(_check_in_worker, tasks))
+    else:
+        sql = hashing.range_sql(table, connection.vendor, in_database=in_database)
+        runs = [_check_here(task, sql, mac, in_database) for task in tasks]
+    result = VerifyResult(ok=True, since_checkpoint=bool(since))
+    problems: list[hashing.Problem] = []
+    by_chain: dict[int, list[hashing.Run]] = {}
+    for run in runs:
+        by_chain.setdefault(run.chain, []).append(run)
+    for chain_id, chain_runs in by_chain.items():
+        start = starts[chain_id]
+        problems.extend(hashing.stitch(chain_runs, start=start, start_prev=GENESIS if start == 1 else None))
+        last = next((r for r in reversed(chain_runs) if r.first_seq), None)
+        if last is not None:
+            result.chains[chain_id] = (last.last_seq, last.last_hash)
+        legacy = max((r.last_legacy for r in chain_runs), default=0)
+        if legacy:
+            result.unkeyed[chain_id] = legacy
+        result.count += sum(r.count for r in chain_runs)
+    if problems:
+        first = min(problems, key=hashing.Problem.key)
+        if first.kind == hashing.NEEDS_KEY:
+            raise Invalid(_("ANTT_AUDIT_KEY is not set: keyed audit entries cannot be verified without it."))
+        _fail(result, first.chain, first.seq, first.entry_id, _reason(first))
+        return result
+    if checkpoint is not None:
         _check_against_checkpoint(result, checkpoint, only_chain=chain)
     return result
 
 
-def _gap(expected: int, found: int) -> str:
-    return _("sequence gap: expected entry %(expected)d, found %(found)d (deleted or reordered)") % {
-        "expected": expected,
-        "found": found,
-    }
-
-
-def _broken_link() -> str:
-    return _("its link to the previous entry is broken (an entry before it was changed or moved)")
-
-
-def _edited() -> str:
-    return _("its content no longer matches its hash (the entry was edited)")
-
-
-def _json_text(column: str) -> str:
-    return f"to_json({column})::text"
-
-
-def _number(column: str) -> str:
-    return f"coalesce({column}::text, 'null')"
-
-
-# ``canonical_entry`` written in SQL: to_json(text) escapes exactly as Python's JSON encoder does with
-# ensure_ascii=False (quote, backslash, control characters), so the bytes hashed are the same.
-_CANONICAL_SQL = " || ".join(
-    [
-        """'{"action":'""",
-        _json_text("action"),
-        """',"actor_id":'""",
-        _number("actor_id"),
-        """',"actor_name":'""",
-        _json_text("actor_name"),
-        """',"chain":'""",
-        _number("chain"),
-        """',"changes":'""",
-        _json_text("changes"),
-        """',"created_at":"'""",
-        """to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')""",
-        """'","event_id":'""",
-        _number("event_id"),
-        """',"ip":'""",
-        _json_text("ip"),
-        """',"object_id":'""",
-        _json_text("object_id"),
-        """',"object_repr":'""",
-        _json_text("object_repr"),
-        """',"object_type":'""",
-        _json_text("object_type"),
-        """',"request_id":'""",
-        _json_text("request_id"),
-        """',"seq":'""",
-        _number("seq"),
-        "'}'",
-    ]
-)
-
-
-def _verify_in_postgres(chain: int | None) -> VerifyResult:
-    table = AuditEntry._meta.db_table
-    where, params = ("WHERE chain = %s", [chain]) if chain is not None else ("", [])
-    check = f"""
-        WITH t AS (
-            SELECT id, chain, seq, prev_hash, hash,
-                   row_number() OVER w AS rn,
-                   coalesce(lag(hash) OVER w, %s) AS expected_prev,
-                   encode(sha256(convert_to(prev_hash || {_CANONICAL_SQL}, 'UTF8')), 'hex') AS computed
-            FROM {table} {where}
-            WINDOW w AS (PARTITION BY chain ORDER BY seq)
-        )
-        SELECT id, chain, seq, rn, prev_hash = expected_prev FROM t
-        WHERE seq <> rn OR prev_hash <> expected_prev OR computed <> hash
-        ORDER BY chain, seq LIMIT 1
-    """  # noqa: S608 - table name from the model, values as parameters
-    heads = f"""
-        SELECT chain, count(*), (array_agg(hash ORDER BY seq DESC))[1] FROM {table} {where} GROUP BY chain
-    """  # noqa: S608
-    result = VerifyResult(ok=True)
-    with connection.cursor() as cursor:
-        cursor.execute(check, [GENESIS, *params])
-        bad = cursor.fetchone()
-        if bad is not None:
-            row_id, row_chain, seq, rn, link_ok = bad
-            result.ok = False
-            result.entry_id, result.chain, result.seq = row_id, row_chain, seq
-            result.reason = _gap(rn, seq) if seq != rn else (_broken_link() if not link_ok else _edited())
-            return result
-        cursor.execute(heads, params)
-        for row_chain, count, last_hash in cursor.fetchall():
-            result.chains[row_chain] = (count, last_hash)
-            result.count += count
-    return result
-
-
-def _verify_in_python(chain: int | None) -> VerifyResult:
-    result = VerifyResult(ok=True)
-    current_chain: int | None = None
-    expected_seq = 1
-    prev = GENESIS
-    sha256 = hashlib.sha256
-    for row in _rows(chain):
-        row_id, prev_hash, stored_hash, row_chain, seq = row[0], row[1], row[2], row[3], row[4]
-        if row_chain != current_chain:
-            if current_chain is not None:
-                result.chains[current_chain] = (expected_seq - 1, prev)
-            current_chain, expected_seq, prev = row_chain, 1, GENESIS
-        problem = ""
-        if seq != expected_seq:
-            problem = _(
-                "sequence gap: expected entry %(expected)d, found %(found)d (deleted or reordered)"
-            ) % {
-                "expected": expected_seq,
-                "found": seq,
-            }
-        elif prev_hash != prev:
-            problem = _("its link to the previous entry is broken (an entry before it was changed or moved)")
-        elif sha256((prev + canonical_entry(*row[3:])).encode()).hexdigest() != stored_hash:
-            problem = _("its content no longer matches its hash (the entry was edited)")
-        if problem:
-            result.ok = False
-            result.entry_id, result.chain, result.seq, result.reason = row_id, row_chain, seq, problem
-            return result
-        prev = stored_hash
-        expected_seq += 1
-        result.count += 1
-    if current_chain is not None:
-        result.chains[current_chain] = (expected_seq - 1, prev)
-    return result
+def _fail(
+    result: VerifyResult, chain: int | None, seq: int | None, entry_id: int | None, reason: str
+) -> None:
+    result.ok = False
+    result.chain, result.seq, result.entry_id, result.reason = chain, seq, entry_id, reason
 
 
 def _check_against_checkpoint(
     result: VerifyResult, checkpoint: Mapping[str, Any], only_chain: int | None
 ) -> None:
+    """Every chain the checkpoint names still holds its checkpointed head, and no unkeyed entry came
+    after the switch to keyed entries that the checkpoint recorded."""
     for key, (seq, digest) in sorted(checkpoint["chains"].items(), key=lambda kv: int(kv[0])):
         chain_id = int(key)
         if only_chain is not None and chain_id != only_chain:
             continue
-        stored = (
-            AuditEntry.objects.filter(chain=chain_id, seq=seq).values_list("id", "hash").first()
-            if seq
-            else None
-        )
-        if seq and stored is None:
-            result.ok = False
-            result.chain, result.seq = chain_id, seq
-            result.reason = _(
-                "the checkpoint's entry %(seq)d is missing: entries were removed from the end of the trail"
-            ) % {"seq": seq}
+        head = result.chains.get(chain_id)
+        if head is None:
+            _fail(
+                result,
+                chain_id,
+                seq,
+                None,
+                _(
+                    "the chain is gone: the checkpoint saw %(seq)d entries in it, the trail has none "
+                    "(the chain was deleted or the table emptied)"
+                )
+                % {"seq": seq},
+            )
             return
-        if stored is not None and stored[1] != digest:
-            result.ok = False
-            result.entry_id, result.chain, result.seq = stored[0], chain_id, seq
-            result.reason = _("the entry differs from the one recorded in the checkpoint")
+        stored = AuditEntry.objects.filter(chain=chain_id, seq=seq).values_list("id", "hash").first()
+        if stored is None or head[0] < seq:
+            _fail(
+                result,
+                chain_id,
+                seq,
+                None,
+                _("the checkpoint's entry %(seq)d is missing: entries were removed from the end of the trail")
+                % {"seq": seq},
+            )
             return
+        if stored[1] != digest:
+            _fail(
+                result,
+                chain_id,
+                seq,
+                stored[0],
+                _("the entry differs from the one recorded in the checkpoint"),
+            )
+            return
+    unkeyed = checkpoint.get("unkeyed")
+    if unkeyed is None:  # a version 1 checkpoint, written before entries were keyed
+        return
+    for chain_id, last_legacy in sorted(result.unkeyed.items()):
+        if only_chain is not None and chain_id != only_chain:
+            continue
+        allowed = int(unkeyed.get(str(chain_id), 0))
+        if last_legacy > allowed:
+            entry = (
+                AuditEntry.objects.filter(chain=chain_id, seq=last_legacy)
+                .values_list("id", flat=True)
+                .first()
+            )
+            _fail(
+                result,
+                chain_id,
+                last_legacy,
+                entry,
+                _(
+                    "an unkeyed entry after the switch to keyed entries recorded in the checkpoint: it was "
+                    "forged or re-hashed without the audit key"
+                ),
+            )
+            return
+
+
+# --- checkpoints ------------------------------------------------------------------------------------------
 
 
 def _sign(body: Mapping[str, Any], key: str) -> str:
@@ -401,16 +462,34 @@ def _audit_key() -> str:
     return str(settings.AUDIT_KEY)
 
 
-def make_checkpoint() -> dict[str, Any]:
-    """The signed head of every chain: ``{"count", "time", "chains": {chain: [seq, hash]}, "signature"}``."""
-    result = verify()
+def make_checkpoint(
+    *, previous: Mapping[str, Any] | None = None, now: datetime | None = None
+) -> dict[str, Any]:
+    """The signed head of every chain::
+
+        {"version": 2, "count", "time", "chains": {chain: [seq, hash]}, "unkeyed": {chain: seq}, "signature"}
+
+    ``unkeyed`` records where each chain switched to keyed entries (the seq of its last unkeyed entry; a
+    chain that is keyed throughout is absent). With ``previous`` (the last checkpoint), only what came
+    after it is re-hashed, and the trail must still hold it: a checkpoint never seals a tampered trail.
+    """
+    _audit_key()
+    # A version 1 checkpoint does not say where chains switched to keyed entries: re-hash everything.
+    full = previous is None or "unkeyed" not in previous
+    result = verify(checkpoint=previous, full=full)
     if not result.ok:
         raise Invalid(result.summary())
+    if not full and previous is not None:
+        unkeyed = {int(k): int(v) for k, v in previous["unkeyed"].items()}
+        unkeyed.update(result.unkeyed)  # the chains re-hashed in full (new since the previous checkpoint)
+    else:
+        unkeyed = result.unkeyed
     body: dict[str, Any] = {
-        "version": 1,
-        "count": result.count,
-        "time": timezone.now().astimezone(UTC).isoformat(),
+        "version": 2,
+        "count": sum(seq for seq, _digest in result.chains.values()),
+        "time": (now or timezone.now()).astimezone(UTC).isoformat(),
         "chains": {str(k): [seq, digest] for k, (seq, digest) in sorted(result.chains.items())},
+        "unkeyed": {str(k): v for k, v in sorted(unkeyed.items()) if v},
     }
     body["signature"] = _sign(body, _audit_key())
     return body
