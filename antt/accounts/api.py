@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from antt.accounts import services
 from antt.accounts.models import ApiToken, User
+from antt.core.pagination import PagedListMixin
 
 
 class TokenSerializer(serializers.ModelSerializer[ApiToken]):
@@ -34,11 +35,11 @@ class TokenCreatedSerializer(TokenSerializer):
         read_only_fields = fields
 
 
-class TokenListView(APIView):
+class TokenListView(PagedListMixin, APIView):
     @extend_schema(responses=TokenSerializer(many=True), summary="List my API tokens")
     def get(self, request: Request) -> Response:
         tokens = ApiToken.objects.filter(user=cast(User, request.user))
-        return Response(TokenSerializer(tokens, many=True).data)
+        return self.paged(request, tokens, lambda page: TokenSerializer(page, many=True).data)
 
     @extend_schema(
         request=TokenCreateSerializer, responses={201: TokenCreatedSerializer}, summary="Create a token"

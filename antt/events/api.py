@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from antt.core.errors import Invalid
+from antt.core.pagination import PagedListMixin
 from antt.core.permissions import Clearance, Role
 from antt.events import queries, services
 from antt.events.models import Event, Membership
@@ -86,11 +87,13 @@ class MembershipUpdateSerializer(serializers.Serializer[Any]):
     is_active = serializers.BooleanField(required=False)
 
 
-class EventListView(APIView):
+class EventListView(PagedListMixin, APIView):
     @extend_schema(responses=EventSerializer(many=True), summary="Events I belong to")
     def get(self, request: Request) -> Response:
         events = queries.events_for(request.user, search=request.query_params.get("q", ""))
-        return Response(EventSerializer(events, many=True, context={"request": request}).data)
+        return self.paged(
+            request, events, lambda page: EventSerializer(page, many=True, context={"request": request}).data
+        )
 
     @extend_schema(request=EventCreateSerializer, responses={201: EventSerializer}, summary="Create an event")
     def post(self, request: Request) -> Response:
@@ -131,11 +134,13 @@ class EventStatusView(APIView):
         return Response(EventSerializer(event, context={"request": request}).data)
 
 
-class MembershipListView(APIView):
+class MembershipListView(PagedListMixin, APIView):
     @extend_schema(responses=MembershipSerializer(many=True), summary="Members of an event")
     def get(self, request: Request, code: str) -> Response:
         event = queries.get_event_for(request.user, code, action="membership.view")
-        return Response(MembershipSerializer(queries.memberships_of(event), many=True).data)
+        return self.paged(
+            request, queries.memberships_of(event), lambda page: MembershipSerializer(page, many=True).data
+        )
 
     @extend_schema(
         request=MembershipCreateSerializer, responses={201: MembershipSerializer}, summary="Add a member"

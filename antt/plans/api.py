@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from antt.core.errors import Invalid
+from antt.core.pagination import PagedListMixin
 from antt.events import queries as event_queries
 from antt.events.api_base import EventObjectsView
 from antt.planning.api import choice_field
@@ -297,12 +298,16 @@ class PlanDetailView(APIView):
         return _detail(request, plan)
 
 
-class PlanVersionListView(APIView):
+class PlanVersionListView(PagedListMixin, APIView):
     @extend_schema(responses=PlanVersionSummarySerializer(many=True), summary="Every version of a plan")
     def get(self, request: Request, code: str, plan_id: int) -> Response:
         plan = _plan(request, code, plan_id)
         versions = queries.versions_of(plan)
-        return Response(PlanVersionSummarySerializer(versions, many=True, context={"plan": plan}).data)
+        return self.paged(
+            request,
+            versions,
+            lambda page: PlanVersionSummarySerializer(page, many=True, context={"plan": plan}).data,
+        )
 
 
 class PlanVersionDetailView(APIView):
