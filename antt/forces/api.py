@@ -53,7 +53,18 @@ class OfficerSkillSerializer(serializers.ModelSerializer[OfficerSkill]):
 
 
 class OfficerSerializer(serializers.ModelSerializer[Officer]):
+    """An officer; ``phone`` only for those who may see contact data (``forces.queries.contact_access``)."""
+
     skills = OfficerSkillSerializer(many=True, read_only=True)
+    phone = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text=(
+            "Contact phone. Null unless your role may see contact data: commanders, planners and "
+            "dispatchers see every officer's; a unit commander sees the officers of the units they "
+            "command; every officer sees their own."
+        ),
+    )
 
     class Meta:
         model = Officer
@@ -71,6 +82,13 @@ class OfficerSerializer(serializers.ModelSerializer[Officer]):
             "skills",
         ]
         read_only_fields = fields
+
+    def to_representation(self, instance: Officer) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        contact = self.context.get("contact")
+        if contact is None or not contact.allows(instance):
+            data["phone"] = None
+        return data
 
 
 class SkillHeldSerializer(serializers.Serializer[Any]):
@@ -179,6 +197,21 @@ class SkillListView(EventObjectsView):
 class OfficerListView(EventObjectsView):
     output, input = OfficerSerializer, OfficerInputSerializer
 
+    def context(self, request: Request, event: Any) -> dict[str, Any]:
+        return {"request": request, "contact": queries.contact_access(request.user, event)}
+
+    def listed(self, request: Request, event: Any, page: list[Any], context: dict[str, Any]) -> None:
+        """A page that shows phone numbers is a bulk read of personal data: one audit entry per request."""
+        contact = context["contact"]
+        shown = sum(1 for officer in page if officer.phone and contact.allows(officer))
+        if shown:
+            services.record_contact_read(
+                actor=request.user,
+                event=event,
+                officers=shown,
+                search=request.query_params.get("q", ""),
+            )
+
     def objects(self, request: Request, event: Any) -> Any:
         return queries.officers_for(request.user, event, search=request.query_params.get("q", ""))
 
@@ -196,6 +229,9 @@ class OfficerListView(EventObjectsView):
 )
 class OfficerDetailView(EventObjectView):
     output, input = OfficerSerializer, OfficerInputSerializer
+
+    def context(self, request: Request, event: Any) -> dict[str, Any]:
+        return {"request": request, "contact": queries.contact_access(request.user, event)}
 
     def fetch(self, request: Request, event: Any, pk: Any) -> Any:
         return queries.get_officer_for(request.user, event, pk)

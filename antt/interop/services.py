@@ -542,9 +542,12 @@ def scenario_of(event: Any) -> dict[str, Any]:
 
 def export_scenario(*, actor: Any, event: Any) -> dict[str, Any]:
     """The scenario document of ``event`` for someone who may see its plan; audited as an export."""
+    from antt.forces.queries import redact_contacts
+
     require(actor, "planning.view", event)
     require(actor, "forces.view", event)
     data = scenario_of(event)
+    redact_contacts(actor, event, data["officers"])  # phones only for those who may see them
     _audit_export(actor, event, "scenario", len(data["assignments"]))
     return data
 

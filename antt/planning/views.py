@@ -28,7 +28,7 @@ from antt.core.languages import current_language
 from antt.core.permissions import can
 from antt.events import queries as event_queries
 from antt.forces.models import Officer, Unit
-from antt.forces.queries import lookup
+from antt.forces.queries import contact_access, lookup
 from antt.planning import coverage, editor, queries, services
 from antt.planning.forms import AssignForm, BulkAssignForm, WindowForm, errors_of
 from antt.planning.labels import KIND_LABELS, SEVERITY_LABELS
@@ -616,7 +616,8 @@ def my_unit(request: HttpRequest, code: str) -> HttpResponse:
     starts_at, ends_at = _day_bounds(event, day)
     units, officers, duties = queries.unit_roster(event, own, starts_at=starts_at, ends_at=ends_at)
     page = Paginator(officers, ROSTER_PAGE).get_page(request.GET.get("page"))
-    rows = [(officer, duties.get(officer.pk, [])) for officer in page.object_list]
+    contact = contact_access(request.user, event)
+    rows = [(officer, duties.get(officer.pk, []), contact.allows(officer)) for officer in page.object_list]
     context = {
         "event": event,
         "me": queries.officer_of(request.user, event),
