@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from antt.accounts import services
 from antt.accounts.models import ApiToken, User
+from antt.core.api import StrictCharField
 from antt.core.pagination import PagedListMixin
 
 
@@ -23,7 +24,7 @@ class TokenSerializer(serializers.ModelSerializer[ApiToken]):
 
 
 class TokenCreateSerializer(serializers.Serializer[Any]):
-    name = serializers.CharField(max_length=100)
+    name = StrictCharField(max_length=100)
     expires_at = serializers.DateTimeField(required=False, allow_null=True)
 
 

@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from antt.core.api import StrictCharField, StrictSlugField, TimeZoneField
 from antt.core.errors import Invalid
 from antt.core.pagination import PagedListMixin
 from antt.core.permissions import Clearance, Role
@@ -42,20 +43,20 @@ class EventSerializer(serializers.ModelSerializer[Event]):
 
 
 class EventCreateSerializer(serializers.Serializer[Any]):
-    code = serializers.SlugField(max_length=40)
-    name_vi = serializers.CharField(max_length=200)
-    name_en = serializers.CharField(max_length=200)
+    code = StrictSlugField(max_length=40)
+    name_vi = StrictCharField(max_length=200)
+    name_en = StrictCharField(max_length=200)
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
-    time_zone = serializers.CharField(max_length=64, required=False)
+    time_zone = TimeZoneField(required=False)
 
 
 class EventUpdateSerializer(serializers.Serializer[Any]):
-    name_vi = serializers.CharField(max_length=200, required=False)
-    name_en = serializers.CharField(max_length=200, required=False)
+    name_vi = StrictCharField(max_length=200, required=False)
+    name_en = StrictCharField(max_length=200, required=False)
     starts_at = serializers.DateTimeField(required=False)
     ends_at = serializers.DateTimeField(required=False)
-    time_zone = serializers.CharField(max_length=64, required=False)
+    time_zone = TimeZoneField(required=False)
     otp_optional_roles = serializers.ListField(
         child=serializers.ChoiceField(choices=Role.choices), required=False
     )
@@ -76,7 +77,7 @@ class MembershipSerializer(serializers.ModelSerializer[Membership]):
 
 
 class MembershipCreateSerializer(serializers.Serializer[Any]):
-    username = serializers.CharField(max_length=150)
+    username = StrictCharField(max_length=150)
     role = serializers.ChoiceField(choices=Role.choices)
     clearance = serializers.ChoiceField(choices=Clearance.choices, default=Clearance.NONE)
 

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.request import Request
 
+from antt.core.api import StrictCharField
 from antt.core.permissions import Clearance
 from antt.events.api_base import EventObjectsView, EventObjectView
 from antt.forces import queries, services
@@ -23,9 +24,9 @@ class UnitSerializer(serializers.ModelSerializer[Unit]):
 
 
 class UnitInputSerializer(serializers.Serializer[Any]):
-    code = serializers.CharField(max_length=40)
-    name_vi = serializers.CharField(max_length=200)
-    name_en = serializers.CharField(max_length=200)
+    code = StrictCharField(max_length=40)
+    name_vi = StrictCharField(max_length=200)
+    name_en = StrictCharField(max_length=200)
     parent = serializers.IntegerField(required=False, allow_null=True)  # type: ignore[assignment]
     commander = serializers.IntegerField(required=False, allow_null=True)
 
@@ -38,9 +39,9 @@ class SkillSerializer(serializers.ModelSerializer[Skill]):
 
 
 class SkillInputSerializer(serializers.Serializer[Any]):
-    code = serializers.CharField(max_length=40)
-    name_vi = serializers.CharField(max_length=200)
-    name_en = serializers.CharField(max_length=200)
+    code = StrictCharField(max_length=40)
+    name_vi = StrictCharField(max_length=200)
+    name_en = StrictCharField(max_length=200)
 
 
 class OfficerSkillSerializer(serializers.ModelSerializer[OfficerSkill]):
@@ -92,17 +93,17 @@ class OfficerSerializer(serializers.ModelSerializer[Officer]):
 
 
 class SkillHeldSerializer(serializers.Serializer[Any]):
-    code = serializers.CharField(max_length=40)
+    code = StrictCharField(max_length=40)
     expires_on = serializers.DateField(required=False, allow_null=True)
 
 
 class OfficerInputSerializer(serializers.Serializer[Any]):
-    code = serializers.CharField(max_length=40)
-    full_name = serializers.CharField(max_length=200)
-    rank = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    code = StrictCharField(max_length=40)
+    full_name = StrictCharField(max_length=200)
+    rank = StrictCharField(max_length=60, required=False, allow_blank=True)
     unit = serializers.IntegerField()
-    call_sign = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    call_sign = StrictCharField(max_length=40, required=False, allow_blank=True)
+    phone = StrictCharField(max_length=40, required=False, allow_blank=True)
     clearance = serializers.ChoiceField(choices=Clearance.choices, required=False)
     home_base = serializers.IntegerField(required=False, allow_null=True)
     availability = serializers.JSONField(required=False, allow_null=True)
