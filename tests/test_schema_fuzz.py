@@ -80,7 +80,7 @@ def test_the_api_answers_as_its_schema_says(
     exercised: list[str] = []
     not_reached: list[str] = []
     for result in schema.get_all_operations():
-        operation = result.ok()
+        operation = result.ok()  # type: ignore[union-attr]  # an invalid operation raises here
         label = f"{operation.method.upper()} {operation.path}"
         if time.monotonic() - started > TIME_BUDGET_SECONDS:
             not_reached.append(label)
