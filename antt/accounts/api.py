@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from antt.accounts import services
 from antt.accounts.models import ApiToken, User
-from antt.core.api import StrictCharField
+from antt.core.api import StrictCharField, StrictDateTimeField
 from antt.core.pagination import PagedListMixin
 
 
@@ -25,7 +25,7 @@ class TokenSerializer(serializers.ModelSerializer[ApiToken]):
 
 class TokenCreateSerializer(serializers.Serializer[Any]):
     name = StrictCharField(max_length=100)
-    expires_at = serializers.DateTimeField(required=False, allow_null=True)
+    expires_at = StrictDateTimeField(required=False, allow_null=True)
 
 
 class TokenCreatedSerializer(TokenSerializer):

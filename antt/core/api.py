@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.utils import html
@@ -46,18 +46,35 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 # --- Input fields that read exactly what the schema says --------------------------------------------------
 
 
-class StrictCharField(serializers.CharField):
+class RefuseEmptyFormValueMixin:
+    """In a form (multipart or urlencoded) request DRF drops an empty value of an optional field silently,
+    so ``time_zone=`` or ``starts_at=`` in a PATCH answered 200 and changed nothing. Keep the empty value,
+    so that it is validated (and refused) exactly as an empty JSON string is."""
+
+    def get_value(self, dictionary: Any) -> Any:
+        if (
+            html.is_html_input(dictionary)
+            and dictionary.get(getattr(self, "field_name", "")) == ""
+            and not getattr(self, "allow_blank", False)
+            and not getattr(self, "allow_null", False)
+        ):
+            return ""
+        return super().get_value(dictionary)  # type: ignore[misc]
+
+
+class StrictDateTimeField(RefuseEmptyFormValueMixin, serializers.DateTimeField):
+    """A date-time; an empty form value is refused, not ignored."""
+
+
+class StrictCharField(RefuseEmptyFormValueMixin, serializers.CharField):
     """A string in the request, never a number or a boolean turned into one (DRF's ``CharField`` takes ``42``
     for ``"42"``, which the schema does not allow). In a form (multipart) request an empty value is refused
     like an empty JSON string, instead of being dropped silently. Every code or text read by the API uses it.
     """
 
-    default_error_messages = {"not_a_string": _lazy("Send text here (a string), not a number or a list.")}
-
-    def get_value(self, dictionary: Any) -> Any:
-        if html.is_html_input(dictionary) and dictionary.get(self.field_name) == "" and not self.allow_blank:
-            return ""  # validated below: "This field may not be blank."
-        return super().get_value(dictionary)
+    default_error_messages = {
+        "not_a_string": gettext_lazy("Send text here (a string), not a number or a list.")
+    }
 
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
@@ -73,7 +90,7 @@ class TimeZoneField(StrictCharField):
     """An IANA time zone name such as ``Asia/Ho_Chi_Minh``; never empty."""
 
     default_error_messages = {
-        "unknown_zone": _lazy("%(value)s is not a known time zone (e.g. Asia/Ho_Chi_Minh).")
+        "unknown_zone": gettext_lazy("%(value)s is not a known time zone (e.g. Asia/Ho_Chi_Minh).")
     }
 
     def __init__(self, **kwargs: Any) -> None:

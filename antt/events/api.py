@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from antt.core.api import StrictCharField, StrictSlugField, TimeZoneField
+from antt.core.api import StrictCharField, StrictDateTimeField, StrictSlugField, TimeZoneField
 from antt.core.errors import Invalid
 from antt.core.pagination import PagedListMixin
 from antt.core.permissions import Clearance, Role
@@ -46,16 +46,16 @@ class EventCreateSerializer(serializers.Serializer[Any]):
     code = StrictSlugField(max_length=40)
     name_vi = StrictCharField(max_length=200)
     name_en = StrictCharField(max_length=200)
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+    starts_at = StrictDateTimeField()
+    ends_at = StrictDateTimeField()
     time_zone = TimeZoneField(required=False)
 
 
 class EventUpdateSerializer(serializers.Serializer[Any]):
     name_vi = StrictCharField(max_length=200, required=False)
     name_en = StrictCharField(max_length=200, required=False)
-    starts_at = serializers.DateTimeField(required=False)
-    ends_at = serializers.DateTimeField(required=False)
+    starts_at = StrictDateTimeField(required=False)
+    ends_at = StrictDateTimeField(required=False)
     time_zone = TimeZoneField(required=False)
     otp_optional_roles = serializers.ListField(
         child=serializers.ChoiceField(choices=Role.choices), required=False

@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from antt.core.api import StrictCharField
+from antt.core.api import StrictCharField, StrictDateTimeField
 from antt.core.languages import current_language
 from antt.core.permissions import Clearance, require
 from antt.events import queries as event_queries
@@ -150,8 +150,8 @@ class ProgrammeItemInputSerializer(serializers.Serializer[Any]):
     name_vi = StrictCharField(max_length=200)
     name_en = StrictCharField(max_length=200)
     kind = choice_field(ProgrammeItem.Kind.choices, required=False)
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+    starts_at = StrictDateTimeField()
+    ends_at = StrictDateTimeField()
     protection_level = serializers.ChoiceField(choices=Clearance.choices, required=False)
     delegations = serializers.ListField(child=StrictCharField(max_length=200), required=False)
     sites = serializers.ListField(child=serializers.IntegerField(), required=False)
@@ -178,8 +178,8 @@ class RequirementSerializer(serializers.ModelSerializer[Requirement]):
 
 class RequirementInputSerializer(serializers.Serializer[Any]):
     post = serializers.IntegerField()
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+    starts_at = StrictDateTimeField()
+    ends_at = StrictDateTimeField()
     skill = StrictCharField(max_length=40)
     headcount = serializers.IntegerField(min_value=1, max_value=1000, required=False)
     min_clearance = serializers.ChoiceField(choices=Clearance.choices, required=False)
@@ -198,8 +198,8 @@ class AssignmentSerializer(serializers.ModelSerializer[Assignment]):
 class AssignmentInputSerializer(serializers.Serializer[Any]):
     officer = serializers.IntegerField()
     post = serializers.IntegerField()
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+    starts_at = StrictDateTimeField()
+    ends_at = StrictDateTimeField()
     skill = StrictCharField(max_length=40, required=False)
     requirement = serializers.IntegerField(required=False, allow_null=True)
 

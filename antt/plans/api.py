@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from antt.core.api import StrictCharField
+from antt.core.api import StrictCharField, StrictDateTimeField
 from antt.core.errors import Invalid
 from antt.core.pagination import PagedListMixin
 from antt.events import queries as event_queries
@@ -156,7 +156,7 @@ class PlanTaskInputSerializer(serializers.Serializer[Any]):
         required=False, allow_null=True, help_text="An officer of the unit, or its commander (the default)."
     )
     offset_minutes = serializers.IntegerField(required=False, allow_null=True)
-    deadline = serializers.DateTimeField(required=False, allow_null=True)
+    deadline = StrictDateTimeField(required=False, allow_null=True)
 
 
 class PlanEditSerializer(serializers.Serializer[Any]):

@@ -39,3 +39,12 @@ def test_a_caller_cannot_ask_for_more_than_the_largest_page(
     page = as_user(planner).get(f"/api/v1/events/{event.code}/officers/?limit=1000").json()
     assert (page["count"], len(page["results"])) == (3, 2)
     assert "offset=2" in page["next"]
+
+
+@pytest.mark.parametrize("query", ["limit=0", "limit=abc", "limit=1&limit=2", "offset=-1", "limit=1.5"])
+def test_a_page_asked_for_in_a_way_the_schema_does_not_allow_is_refused(
+    as_user: Any, planner: Any, event: Any, query: str
+) -> None:
+    response = as_user(planner).get(f"/api/v1/events/{event.code}/units/?{query}")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"

@@ -66,3 +66,24 @@ def test_a_real_time_zone_is_accepted(as_user: Any, commander: Any, event: Any) 
         f"/api/v1/events/{event.code}/", {"time_zone": "Asia/Bangkok"}, content_type="application/json"
     )
     assert (response.status_code, response.json()["time_zone"]) == (200, "Asia/Bangkok")
+
+
+def test_an_empty_start_in_a_form_patch_is_refused(as_user: Any, commander: Any, event: Any) -> None:
+    body = b'--B\r\nContent-Disposition: form-data; name="starts_at"\r\n\r\n\r\n--B--\r\n'
+    response = as_user(commander).patch(
+        f"/api/v1/events/{event.code}/", data=body, content_type="multipart/form-data; boundary=B"
+    )
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["starts_at"]
+
+
+def test_a_body_in_an_unreadable_format_is_a_documented_answer(
+    as_user: Any, planner: Any, event: Any
+) -> None:
+    client = as_user(planner)
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    assert "415" in schema["paths"]["/api/v1/events/{code}/programme/"]["post"]["responses"]
+    response = client.post(
+        f"/api/v1/events/{event.code}/programme/", data=b"<xml/>", content_type="application/xml"
+    )
+    assert response.status_code == 415
