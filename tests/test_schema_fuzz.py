@@ -1,7 +1,7 @@
 """A bounded schemathesis run against the app's own OpenAPI schema, so the schema and the answers cannot drift.
 
-Every operation of ``/api/schema/`` gets a few generated requests (a fixed seed: the same requests on every
-run), sent in-process through the WSGI application as a verified commander of a seeded event with a
+Every operation of ``/api/schema/`` gets a few generated requests, valid ones and a couple the schema forbids
+(a fixed seed: the same requests on every run), sent in-process through the WSGI application as a verified commander of a seeded event with a
 personal token. Each answer must not be a 5xx, must have a documented status code, a documented content
 type, and a body that conforms to the documented schema. Each request runs in a savepoint that is rolled
 back, so one generated request cannot change what the next one sees (e.g. revoke the test's own token).
@@ -23,7 +23,8 @@ from django.db import close_old_connections, transaction
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
-EXAMPLES_PER_OPERATION = 4
+EXAMPLES_PER_OPERATION = 4  # valid requests (positive mode)
+INVALID_EXAMPLES_PER_OPERATION = 2  # requests the schema forbids: a 4xx, documented, never a 5xx
 SEED = 20_260_101
 # The bound of the whole run: past it, the remaining operations are reported and not exercised. The run
 # takes about a minute on two cores; the bound is there so that a slow machine cannot stall CI.
@@ -93,7 +94,7 @@ def _run(
     exercised: list[str],
     not_reached: list[str],
 ) -> None:
-    from hypothesis import HealthCheck, Phase, given, seed, settings
+    from schemathesis import GenerationMode
 
     started = time.monotonic()
     for result in schema.get_all_operations():
@@ -103,23 +104,32 @@ def _run(
             not_reached.append(label)
             continue
         has_code = any(p.name == "code" for p in operation.path_parameters)
-        strategy = operation.as_strategy(path_parameters={"code": event.code} if has_code else None)
-
-        @seed(SEED)
-        @settings(
-            max_examples=EXAMPLES_PER_OPERATION,
-            derandomize=True,
-            database=None,
-            deadline=None,
-            phases=[Phase.explicit, Phase.generate],
-            suppress_health_check=list(HealthCheck),
-        )
-        @given(case=strategy)
-        def run(case: Any) -> None:
-            with transaction.atomic():
-                response = case.call(headers=headers)
-                transaction.set_rollback(True)
-            case.validate_response(response, checks=checks)
-
-        run()
+        path = {"code": event.code} if has_code else None
+        for mode, examples in (
+            (GenerationMode.POSITIVE, EXAMPLES_PER_OPERATION),
+            (GenerationMode.NEGATIVE, INVALID_EXAMPLES_PER_OPERATION),
+        ):
+            _exercise(operation.as_strategy(mode, path_parameters=path), examples, headers, checks)
         exercised.append(label)
+
+
+def _exercise(strategy: Any, examples: int, headers: dict[str, str], checks: list[Any]) -> None:
+    from hypothesis import HealthCheck, Phase, given, seed, settings
+
+    @seed(SEED)
+    @settings(
+        max_examples=examples,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=strategy)
+    def run(case: Any) -> None:
+        with transaction.atomic():
+            response = case.call(headers=headers)
+            transaction.set_rollback(True)
+        case.validate_response(response, checks=checks)
+
+    run()
