@@ -12,6 +12,8 @@ from rest_framework.views import APIView
 
 from antt.accounts import services
 from antt.accounts.models import ApiToken, User
+from antt.core.api import StrictCharField, StrictDateTimeField
+from antt.core.pagination import PagedListMixin
 
 
 class TokenSerializer(serializers.ModelSerializer[ApiToken]):
@@ -22,8 +24,8 @@ class TokenSerializer(serializers.ModelSerializer[ApiToken]):
 
 
 class TokenCreateSerializer(serializers.Serializer[Any]):
-    name = serializers.CharField(max_length=100)
-    expires_at = serializers.DateTimeField(required=False, allow_null=True)
+    name = StrictCharField(max_length=100)
+    expires_at = StrictDateTimeField(required=False, allow_null=True)
 
 
 class TokenCreatedSerializer(TokenSerializer):
@@ -34,11 +36,11 @@ class TokenCreatedSerializer(TokenSerializer):
         read_only_fields = fields
 
 
-class TokenListView(APIView):
+class TokenListView(PagedListMixin, APIView):
     @extend_schema(responses=TokenSerializer(many=True), summary="List my API tokens")
     def get(self, request: Request) -> Response:
         tokens = ApiToken.objects.filter(user=cast(User, request.user))
-        return Response(TokenSerializer(tokens, many=True).data)
+        return self.paged(request, tokens, lambda page: TokenSerializer(page, many=True).data)
 
     @extend_schema(
         request=TokenCreateSerializer, responses={201: TokenCreatedSerializer}, summary="Create a token"

@@ -2,7 +2,8 @@
 
 Each API view may answer 401 (no or a bad token), 403 (the role does not allow it), 404 (missing, or not
 visible to the caller) and, where it takes input, 400 (the input is not valid) — and a write may answer
-409 (the state forbids it, e.g. approving a plan twice). Those answers all share one body,
+409 (the state forbids it, e.g. approving a plan twice); one that reads a body answers 415 for a body that is
+not JSON or a well-formed form. Those answers all share one body,
 ``{"detail", "code", "field"?, "errors"?}`` (see ``antt.core.api.exception_handler``). Without this hook
 the schema listed only the success codes, so a client generated from it (or a schema fuzzer) took every
 refusal for an undocumented answer.
@@ -39,6 +40,7 @@ DESCRIPTIONS = {
     "403": "Your role in this event does not allow this.",
     "404": "Not found, or you do not have access.",
     "409": "The current state does not allow this (e.g. the plan is already approved).",
+    "415": "The body is not in a documented format (JSON, or a well-formed form/multipart body).",
 }
 
 WRITE_METHODS = {"post", "put", "patch", "delete"}
@@ -51,6 +53,8 @@ def _codes_for(method: str, operation: dict[str, Any]) -> list[str]:
         codes.insert(0, "400")
     if method in WRITE_METHODS:
         codes.append("409")
+    if "requestBody" in operation:
+        codes.append("415")
     return codes
 
 

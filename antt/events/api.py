@@ -10,7 +10,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from antt.core.api import StrictCharField, StrictDateTimeField, StrictSlugField, TimeZoneField
 from antt.core.errors import Invalid
+from antt.core.pagination import PagedListMixin
 from antt.core.permissions import Clearance, Role
 from antt.events import queries, services
 from antt.events.models import Event, Membership
@@ -41,20 +43,20 @@ class EventSerializer(serializers.ModelSerializer[Event]):
 
 
 class EventCreateSerializer(serializers.Serializer[Any]):
-    code = serializers.SlugField(max_length=40)
-    name_vi = serializers.CharField(max_length=200)
-    name_en = serializers.CharField(max_length=200)
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
-    time_zone = serializers.CharField(max_length=64, required=False)
+    code = StrictSlugField(max_length=40)
+    name_vi = StrictCharField(max_length=200)
+    name_en = StrictCharField(max_length=200)
+    starts_at = StrictDateTimeField()
+    ends_at = StrictDateTimeField()
+    time_zone = TimeZoneField(required=False)
 
 
 class EventUpdateSerializer(serializers.Serializer[Any]):
-    name_vi = serializers.CharField(max_length=200, required=False)
-    name_en = serializers.CharField(max_length=200, required=False)
-    starts_at = serializers.DateTimeField(required=False)
-    ends_at = serializers.DateTimeField(required=False)
-    time_zone = serializers.CharField(max_length=64, required=False)
+    name_vi = StrictCharField(max_length=200, required=False)
+    name_en = StrictCharField(max_length=200, required=False)
+    starts_at = StrictDateTimeField(required=False)
+    ends_at = StrictDateTimeField(required=False)
+    time_zone = TimeZoneField(required=False)
     otp_optional_roles = serializers.ListField(
         child=serializers.ChoiceField(choices=Role.choices), required=False
     )
@@ -75,7 +77,7 @@ class MembershipSerializer(serializers.ModelSerializer[Membership]):
 
 
 class MembershipCreateSerializer(serializers.Serializer[Any]):
-    username = serializers.CharField(max_length=150)
+    username = StrictCharField(max_length=150)
     role = serializers.ChoiceField(choices=Role.choices)
     clearance = serializers.ChoiceField(choices=Clearance.choices, default=Clearance.NONE)
 
@@ -86,11 +88,13 @@ class MembershipUpdateSerializer(serializers.Serializer[Any]):
     is_active = serializers.BooleanField(required=False)
 
 
-class EventListView(APIView):
+class EventListView(PagedListMixin, APIView):
     @extend_schema(responses=EventSerializer(many=True), summary="Events I belong to")
     def get(self, request: Request) -> Response:
         events = queries.events_for(request.user, search=request.query_params.get("q", ""))
-        return Response(EventSerializer(events, many=True, context={"request": request}).data)
+        return self.paged(
+            request, events, lambda page: EventSerializer(page, many=True, context={"request": request}).data
+        )
 
     @extend_schema(request=EventCreateSerializer, responses={201: EventSerializer}, summary="Create an event")
     def post(self, request: Request) -> Response:
@@ -131,11 +135,13 @@ class EventStatusView(APIView):
         return Response(EventSerializer(event, context={"request": request}).data)
 
 
-class MembershipListView(APIView):
+class MembershipListView(PagedListMixin, APIView):
     @extend_schema(responses=MembershipSerializer(many=True), summary="Members of an event")
     def get(self, request: Request, code: str) -> Response:
         event = queries.get_event_for(request.user, code, action="membership.view")
-        return Response(MembershipSerializer(queries.memberships_of(event), many=True).data)
+        return self.paged(
+            request, queries.memberships_of(event), lambda page: MembershipSerializer(page, many=True).data
+        )
 
     @extend_schema(
         request=MembershipCreateSerializer, responses={201: MembershipSerializer}, summary="Add a member"

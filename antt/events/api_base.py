@@ -15,15 +15,24 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from antt.core.pagination import PagedListMixin
 from antt.events import queries as event_queries
 from antt.events.models import Event
 
 
-class EventObjectsView(APIView):
-    """GET: the event's objects; POST: create one (the service checks the rules and the permission)."""
+class EventObjectsView(PagedListMixin, APIView):
+    """GET: one page of the event's objects; POST: create one (the service checks the rules and the
+    permission)."""
 
     output: Any
     input: Any
+
+    def context(self, request: Request, event: Event) -> dict[str, Any]:
+        """What the output serializer needs besides the objects (e.g. whose contact data the caller sees)."""
+        return {"request": request}
+
+    def listed(self, request: Request, event: Event, page: list[Any], context: dict[str, Any]) -> None:
+        """A hook after a page was read (e.g. to record a bulk read of personal data)."""
 
     def objects(self, request: Request, event: Event) -> Any:
         raise NotImplementedError
@@ -33,14 +42,22 @@ class EventObjectsView(APIView):
 
     def get(self, request: Request, code: str) -> Response:
         event = event_queries.get_event_for(request.user, code)
-        return Response(self.output(self.objects(request, event), many=True).data)
+        context = self.context(request, event)
+
+        def serialize(page: Any) -> Any:
+            self.listed(request, event, list(page), context)
+            return self.output(page, many=True, context=context).data
+
+        return self.paged(request, self.objects(request, event), serialize)
 
     def post(self, request: Request, code: str) -> Response:
         event = event_queries.get_event_for(request.user, code)
         form = self.input(data=request.data)
         form.is_valid(raise_exception=True)
         created = self.create(request, event, dict(form.validated_data))
-        return Response(self.output(created).data, status=status.HTTP_201_CREATED)
+        return Response(
+            self.output(created, context=self.context(request, event)).data, status=status.HTTP_201_CREATED
+        )
 
 
 class EventObjectView(APIView):
@@ -48,6 +65,10 @@ class EventObjectView(APIView):
 
     output: Any
     input: Any
+
+    def context(self, request: Request, event: Event) -> dict[str, Any]:
+        """What the output serializer needs besides the object (see ``EventObjectsView.context``)."""
+        return {"request": request}
 
     def fetch(self, request: Request, event: Event, pk: Any) -> Any:
         raise NotImplementedError
@@ -64,14 +85,15 @@ class EventObjectView(APIView):
         return event, self.fetch(request, event, pk)
 
     def get(self, request: Request, code: str, **kwargs: Any) -> Response:
-        _event, obj = self._object(request, code, kwargs)
-        return Response(self.output(obj).data)
+        event, obj = self._object(request, code, kwargs)
+        return Response(self.output(obj, context=self.context(request, event)).data)
 
     def patch(self, request: Request, code: str, **kwargs: Any) -> Response:
         event, obj = self._object(request, code, kwargs)
         form = self.input(data=request.data, partial=True)
         form.is_valid(raise_exception=True)
-        return Response(self.output(self.update(request, event, obj, dict(form.validated_data))).data)
+        updated = self.update(request, event, obj, dict(form.validated_data))
+        return Response(self.output(updated, context=self.context(request, event)).data)
 
     def delete(self, request: Request, code: str, **kwargs: Any) -> Response:
         _event, obj = self._object(request, code, kwargs)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from antt.audit import queries
 from antt.audit.models import AuditEntry
+from antt.core.pagination import PagedListMixin
 from antt.events.queries import get_event_for
 
 
@@ -34,10 +34,9 @@ class AuditEntrySerializer(serializers.ModelSerializer[AuditEntry]):
         read_only_fields = fields
 
 
-class AuditListView(APIView):
+class AuditListView(PagedListMixin, APIView):
     @extend_schema(responses=AuditEntrySerializer(many=True), summary="Audit trail of an event, newest first")
     def get(self, request: Request, code: str) -> Response:
         event = get_event_for(request.user, code, action="audit.view")
-        paginator = LimitOffsetPagination()
-        page = paginator.paginate_queryset(queries.entries_for(request.user, event), request, view=self)
-        return paginator.get_paginated_response(AuditEntrySerializer(page, many=True).data)
+        entries = queries.entries_for(request.user, event)
+        return self.paged(request, entries, lambda page: AuditEntrySerializer(page, many=True).data)

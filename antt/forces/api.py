@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.request import Request
 
+from antt.core.api import StrictCharField
 from antt.core.permissions import Clearance
 from antt.events.api_base import EventObjectsView, EventObjectView
 from antt.forces import queries, services
@@ -26,9 +27,9 @@ class UnitSerializer(serializers.ModelSerializer[Unit]):
 
 
 class UnitInputSerializer(serializers.Serializer[Any]):
-    code = serializers.CharField(max_length=40)
-    name_vi = serializers.CharField(max_length=200)
-    name_en = serializers.CharField(max_length=200)
+    code = StrictCharField(max_length=40)
+    name_vi = StrictCharField(max_length=200)
+    name_en = StrictCharField(max_length=200)
     parent = serializers.IntegerField(required=False, allow_null=True)  # type: ignore[assignment]
     commander = serializers.IntegerField(required=False, allow_null=True)
 
@@ -41,9 +42,9 @@ class SkillSerializer(serializers.ModelSerializer[Skill]):
 
 
 class SkillInputSerializer(serializers.Serializer[Any]):
-    code = serializers.CharField(max_length=40)
-    name_vi = serializers.CharField(max_length=200)
-    name_en = serializers.CharField(max_length=200)
+    code = StrictCharField(max_length=40)
+    name_vi = StrictCharField(max_length=200)
+    name_en = StrictCharField(max_length=200)
 
 
 class OfficerSkillSerializer(serializers.ModelSerializer[OfficerSkill]):
@@ -56,7 +57,18 @@ class OfficerSkillSerializer(serializers.ModelSerializer[OfficerSkill]):
 
 
 class OfficerSerializer(serializers.ModelSerializer[Officer]):
+    """An officer; ``phone`` only for those who may see contact data (``forces.queries.contact_access``)."""
+
     skills = OfficerSkillSerializer(many=True, read_only=True)
+    phone = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text=(
+            "Contact phone. Null unless your role may see contact data: commanders, planners and "
+            "dispatchers see every officer's; a unit commander sees the officers of the units they "
+            "command; every officer sees their own."
+        ),
+    )
 
     class Meta:
         model = Officer
@@ -75,19 +87,26 @@ class OfficerSerializer(serializers.ModelSerializer[Officer]):
         ]
         read_only_fields = fields
 
+    def to_representation(self, instance: Officer) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        contact = self.context.get("contact")
+        if contact is None or not contact.allows(instance):
+            data["phone"] = None
+        return data
+
 
 class SkillHeldSerializer(serializers.Serializer[Any]):
-    code = serializers.CharField(max_length=40)
+    code = StrictCharField(max_length=40)
     expires_on = serializers.DateField(required=False, allow_null=True)
 
 
 class OfficerInputSerializer(serializers.Serializer[Any]):
-    code = serializers.CharField(max_length=40)
-    full_name = serializers.CharField(max_length=200)
-    rank = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    code = StrictCharField(max_length=40)
+    full_name = StrictCharField(max_length=200)
+    rank = StrictCharField(max_length=60, required=False, allow_blank=True)
     unit = serializers.IntegerField()
-    call_sign = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    call_sign = StrictCharField(max_length=40, required=False, allow_blank=True)
+    phone = StrictCharField(max_length=40, required=False, allow_blank=True)
     clearance = serializers.ChoiceField(choices=Clearance.choices, required=False)
     home_base = serializers.IntegerField(required=False, allow_null=True)
     availability = serializers.JSONField(required=False, allow_null=True)
@@ -182,6 +201,21 @@ class SkillListView(EventObjectsView):
 class OfficerListView(EventObjectsView):
     output, input = OfficerSerializer, OfficerInputSerializer
 
+    def context(self, request: Request, event: Any) -> dict[str, Any]:
+        return {"request": request, "contact": queries.contact_access(request.user, event)}
+
+    def listed(self, request: Request, event: Any, page: list[Any], context: dict[str, Any]) -> None:
+        """A page that shows phone numbers is a bulk read of personal data: one audit entry per request."""
+        contact = context["contact"]
+        shown = sum(1 for officer in page if officer.phone and contact.allows(officer))
+        if shown:
+            services.record_contact_read(
+                actor=request.user,
+                event=event,
+                officers=shown,
+                search=request.query_params.get("q", ""),
+            )
+
     def objects(self, request: Request, event: Any) -> Any:
         return queries.officers_for(request.user, event, search=request.query_params.get("q", ""))
 
@@ -199,6 +233,9 @@ class OfficerListView(EventObjectsView):
 )
 class OfficerDetailView(EventObjectView):
     output, input = OfficerSerializer, OfficerInputSerializer
+
+    def context(self, request: Request, event: Any) -> dict[str, Any]:
+        return {"request": request, "contact": queries.contact_access(request.user, event)}
 
     def fetch(self, request: Request, event: Any, pk: Any) -> Any:
         return queries.get_officer_for(request.user, event, pk)

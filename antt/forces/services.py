@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from antt.audit import services as audit
 from antt.audit import writes
 from antt.core.errors import Invalid
+from antt.core.permissions import require
 from antt.forces.models import Officer, OfficerSkill, Skill, Unit
 
 UNIT_FIELDS = ("code", "name_vi", "name_en", "parent", "commander")
@@ -213,4 +214,17 @@ def delete_officer(*, actor: Any, officer: Officer) -> None:
         obj=officer,
         fields=OFFICER_FIELDS,
         audit_action="forces.delete_officer",
+    )
+
+
+@transaction.atomic
+def record_contact_read(*, actor: Any, event: Any, officers: int, search: str = "") -> None:
+    """Trace a bulk read of officers' contact data (one audit entry per request, not per officer)."""
+    require(actor, "forces.view", event)
+    audit.record(
+        actor=actor,
+        action="forces.read_contacts",
+        target=event,
+        event=event,
+        changes={"officers": officers, "search": search[:100]},
     )

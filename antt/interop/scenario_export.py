@@ -30,9 +30,12 @@ from antt.planning.models import (
 
 def export_scenario(*, actor: Any, event: Any) -> dict[str, Any]:
     """The scenario document of ``event`` for someone who may see its plan; audited as an export."""
+    from antt.forces.queries import redact_contacts
+
     require(actor, "planning.view", event)
     require(actor, "forces.view", event)
     data = scenario_of(event)
+    redact_contacts(actor, event, data["officers"])  # phones only for those who may see them
     record_export(actor, event, "scenario", len(data["assignments"]))
     return data
 

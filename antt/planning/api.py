@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from antt.core.api import StrictCharField, StrictDateTimeField
 from antt.core.languages import current_language
 from antt.core.permissions import Clearance, require
 from antt.events import queries as event_queries
@@ -21,14 +22,14 @@ from antt.planning import assignment_services, coverage, coverage_audit, queries
 from antt.planning.models import Assignment, Post, ProgrammeItem, Requirement, RequirementRule, Site
 
 
-def choice_field(choices: Any, **kwargs: Any) -> serializers.CharField:
+def choice_field(choices: Any, **kwargs: Any) -> StrictCharField:
     """A ``kind``/``status`` as a plain string (the model validates the choice). Several models have a
     ``kind`` or a ``status`` with different choices; as schema enums their component names would collide
     (drf-spectacular W001) until ``ENUM_NAME_OVERRIDES`` in the settings names them."""
     values = ", ".join(value for value, _label in choices)
     if not kwargs.get("read_only"):
         kwargs.setdefault("max_length", 20)
-    return serializers.CharField(help_text=f"One of: {values}", **kwargs)
+    return StrictCharField(help_text=f"One of: {values}", **kwargs)
 
 
 # --- serializers -----------------------------------------------------------------------------------------
@@ -55,12 +56,12 @@ class SiteSerializer(serializers.ModelSerializer[Site]):
 
 
 class SiteInputSerializer(serializers.Serializer[Any]):
-    code = serializers.CharField(max_length=40)
-    name_vi = serializers.CharField(max_length=200)
-    name_en = serializers.CharField(max_length=200)
+    code = StrictCharField(max_length=40)
+    name_vi = StrictCharField(max_length=200)
+    name_en = StrictCharField(max_length=200)
     kind = choice_field(Site.Kind.choices, required=False)
     geometry = serializers.JSONField(required=False, allow_null=True)
-    address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    address = StrictCharField(max_length=300, required=False, allow_blank=True)
     risk_level = serializers.ChoiceField(choices=Site.Risk.choices, required=False)
     parent = serializers.IntegerField(required=False, allow_null=True)  # type: ignore[assignment]
     opening_windows = serializers.JSONField(required=False, allow_null=True)
@@ -88,15 +89,15 @@ class PostSerializer(serializers.ModelSerializer[Post]):
 
 
 class PostInputSerializer(serializers.Serializer[Any]):
-    code = serializers.CharField(max_length=40)
-    name_vi = serializers.CharField(max_length=200)
-    name_en = serializers.CharField(max_length=200)
+    code = StrictCharField(max_length=40)
+    name_vi = StrictCharField(max_length=200)
+    name_en = StrictCharField(max_length=200)
     site = serializers.IntegerField()
     kind = choice_field(Post.Kind.choices, required=False)
     geometry = serializers.JSONField(required=False, allow_null=True)
-    orders = serializers.CharField(required=False, allow_blank=True)
+    orders = StrictCharField(required=False, allow_blank=True)
     check_in_minutes = serializers.IntegerField(min_value=1, max_value=1440, required=False)
-    default_skill = serializers.CharField(max_length=40, required=False, allow_null=True)
+    default_skill = StrictCharField(max_length=40, required=False, allow_null=True)
 
 
 class RuleSerializer(serializers.ModelSerializer[RequirementRule]):
@@ -111,7 +112,7 @@ class RuleSerializer(serializers.ModelSerializer[RequirementRule]):
 
 class RuleInputSerializer(serializers.Serializer[Any]):
     post_kind = choice_field(Post.Kind.choices)
-    skill = serializers.CharField(max_length=40)
+    skill = StrictCharField(max_length=40)
     headcount = serializers.IntegerField(min_value=1, max_value=1000, required=False)
     min_clearance = serializers.ChoiceField(choices=Clearance.choices, required=False)
     lead_minutes = serializers.IntegerField(min_value=0, max_value=7 * 1440, required=False)
@@ -145,14 +146,14 @@ class ProgrammeItemSerializer(serializers.ModelSerializer[ProgrammeItem]):
 
 
 class ProgrammeItemInputSerializer(serializers.Serializer[Any]):
-    code = serializers.CharField(max_length=40)
-    name_vi = serializers.CharField(max_length=200)
-    name_en = serializers.CharField(max_length=200)
+    code = StrictCharField(max_length=40)
+    name_vi = StrictCharField(max_length=200)
+    name_en = StrictCharField(max_length=200)
     kind = choice_field(ProgrammeItem.Kind.choices, required=False)
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+    starts_at = StrictDateTimeField()
+    ends_at = StrictDateTimeField()
     protection_level = serializers.ChoiceField(choices=Clearance.choices, required=False)
-    delegations = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
+    delegations = serializers.ListField(child=StrictCharField(max_length=200), required=False)
     sites = serializers.ListField(child=serializers.IntegerField(), required=False)
 
 
@@ -177,9 +178,9 @@ class RequirementSerializer(serializers.ModelSerializer[Requirement]):
 
 class RequirementInputSerializer(serializers.Serializer[Any]):
     post = serializers.IntegerField()
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
-    skill = serializers.CharField(max_length=40)
+    starts_at = StrictDateTimeField()
+    ends_at = StrictDateTimeField()
+    skill = StrictCharField(max_length=40)
     headcount = serializers.IntegerField(min_value=1, max_value=1000, required=False)
     min_clearance = serializers.ChoiceField(choices=Clearance.choices, required=False)
 
@@ -197,9 +198,9 @@ class AssignmentSerializer(serializers.ModelSerializer[Assignment]):
 class AssignmentInputSerializer(serializers.Serializer[Any]):
     officer = serializers.IntegerField()
     post = serializers.IntegerField()
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
-    skill = serializers.CharField(max_length=40, required=False)
+    starts_at = StrictDateTimeField()
+    ends_at = StrictDateTimeField()
+    skill = StrictCharField(max_length=40, required=False)
     requirement = serializers.IntegerField(required=False, allow_null=True)
 
 
@@ -478,8 +479,8 @@ class AssignmentPublishView(APIView):
 
 
 class CoverageQuerySerializer(serializers.Serializer[Any]):
-    kind = serializers.CharField(required=False, allow_blank=True)
-    severity = serializers.CharField(required=False, allow_blank=True)
+    kind = StrictCharField(required=False, allow_blank=True)
+    severity = StrictCharField(required=False, allow_blank=True)
     limit = serializers.IntegerField(min_value=1, required=False)
     offset = serializers.IntegerField(min_value=0, required=False, default=0)
 

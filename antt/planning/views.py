@@ -23,6 +23,7 @@ from antt.core.languages import current_language
 from antt.core.permissions import can
 from antt.events import queries as event_queries
 from antt.forces.models import Unit
+from antt.forces.queries import contact_access
 from antt.planning import (
     assignability,
     coverage_audit,
@@ -139,7 +140,8 @@ def my_unit(request: HttpRequest, code: str) -> HttpResponse:
     starts_at, ends_at = day_bounds(event, day)
     units, officers, duties = queries.unit_roster(event, own, starts_at=starts_at, ends_at=ends_at)
     page = Paginator(officers, ROSTER_PAGE).get_page(request.GET.get("page"))
-    rows = [(officer, duties.get(officer.pk, [])) for officer in page.object_list]
+    contact = contact_access(request.user, event)
+    rows = [(officer, duties.get(officer.pk, []), contact.allows(officer)) for officer in page.object_list]
     context = {
         "event": event,
         "me": queries.officer_of(request.user, event),

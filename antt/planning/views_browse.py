@@ -139,4 +139,7 @@ def site_detail(request: HttpRequest, code: str, site_id: int) -> HttpResponse:
 def officer_detail(request: HttpRequest, code: str, officer_id: int) -> HttpResponse:
     event = event_queries.get_event_for(request.user, code, action="forces.view")
     data = browse.officer_page(request.user, event, officer_id, lang=current_language())
-    return render(request, "planning/officer_detail.html", {"event": event, "data": data})
+    show_phone = forces_queries.may_see_contact(request.user, event, data.officer)
+    return render(
+        request, "planning/officer_detail.html", {"event": event, "data": data, "show_phone": show_phone}
+    )

@@ -11,7 +11,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from antt.core.api import StrictCharField, StrictDateTimeField
 from antt.core.errors import Invalid
+from antt.core.pagination import PagedListMixin
 from antt.events import queries as event_queries
 from antt.events.api_base import EventObjectsView
 from antt.planning.api import choice_field
@@ -146,29 +148,29 @@ class PlanDetailSerializer(PlanSerializer):
 
 
 class PlanTaskInputSerializer(serializers.Serializer[Any]):
-    key = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    key = StrictCharField(max_length=20, required=False, allow_blank=True)
     unit = serializers.IntegerField()
-    text_vi = serializers.CharField(max_length=4000, allow_blank=True)
-    text_en = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    text_vi = StrictCharField(max_length=4000, allow_blank=True)
+    text_en = StrictCharField(max_length=4000, required=False, allow_blank=True)
     commander = serializers.IntegerField(
         required=False, allow_null=True, help_text="An officer of the unit, or its commander (the default)."
     )
     offset_minutes = serializers.IntegerField(required=False, allow_null=True)
-    deadline = serializers.DateTimeField(required=False, allow_null=True)
+    deadline = StrictDateTimeField(required=False, allow_null=True)
 
 
 class PlanEditSerializer(serializers.Serializer[Any]):
-    title_vi = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    title_en = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    body_vi = serializers.CharField(required=False, allow_blank=True)
-    body_en = serializers.CharField(required=False, allow_blank=True)
-    trigger_vi = serializers.CharField(required=False, allow_blank=True)
-    trigger_en = serializers.CharField(required=False, allow_blank=True)
+    title_vi = StrictCharField(max_length=300, required=False, allow_blank=True)
+    title_en = StrictCharField(max_length=300, required=False, allow_blank=True)
+    body_vi = StrictCharField(required=False, allow_blank=True)
+    body_en = StrictCharField(required=False, allow_blank=True)
+    trigger_vi = StrictCharField(required=False, allow_blank=True)
+    trigger_en = StrictCharField(required=False, allow_blank=True)
     responsible = serializers.IntegerField(required=False, allow_null=True)
     sites = serializers.ListField(child=serializers.IntegerField(), required=False)
     programme_items = serializers.ListField(child=serializers.IntegerField(), required=False)
     tasks = PlanTaskInputSerializer(many=True, required=False)
-    change_note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    change_note = StrictCharField(max_length=500, required=False, allow_blank=True)
     base_version = serializers.IntegerField(
         required=False, help_text="The version you edited; refused (409) if someone saved a newer one."
     )
@@ -176,23 +178,23 @@ class PlanEditSerializer(serializers.Serializer[Any]):
 
 class PlanCreateSerializer(PlanEditSerializer):
     kind = choice_field(Plan.Kind.choices)
-    code = serializers.CharField(max_length=40)
-    title_vi = serializers.CharField(max_length=300, allow_blank=True)
-    title_en = serializers.CharField(max_length=300, allow_blank=True)
+    code = StrictCharField(max_length=40)
+    title_vi = StrictCharField(max_length=300, allow_blank=True)
+    title_en = StrictCharField(max_length=300, allow_blank=True)
     base_version = None  # type: ignore[assignment]
 
 
 class PlanCommentSerializer(serializers.Serializer[Any]):
-    comment = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    comment = StrictCharField(max_length=4000, required=False, allow_blank=True)
 
 
 class PlanReturnSerializer(serializers.Serializer[Any]):
-    comment = serializers.CharField(max_length=4000, allow_blank=True, help_text="What must change.")
+    comment = StrictCharField(max_length=4000, allow_blank=True, help_text="What must change.")
 
 
 class PlanApproveSerializer(serializers.Serializer[Any]):
     version = serializers.IntegerField(help_text="The number of the version you reviewed.")
-    comment = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    comment = StrictCharField(max_length=4000, required=False, allow_blank=True)
 
 
 class PlanDiffFieldSerializer(serializers.Serializer[Any]):
@@ -297,12 +299,16 @@ class PlanDetailView(APIView):
         return _detail(request, plan)
 
 
-class PlanVersionListView(APIView):
+class PlanVersionListView(PagedListMixin, APIView):
     @extend_schema(responses=PlanVersionSummarySerializer(many=True), summary="Every version of a plan")
     def get(self, request: Request, code: str, plan_id: int) -> Response:
         plan = _plan(request, code, plan_id)
         versions = queries.versions_of(plan)
-        return Response(PlanVersionSummarySerializer(versions, many=True, context={"plan": plan}).data)
+        return self.paged(
+            request,
+            versions,
+            lambda page: PlanVersionSummarySerializer(page, many=True, context={"plan": plan}).data,
+        )
 
 
 class PlanVersionDetailView(APIView):

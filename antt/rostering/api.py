@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from antt.core.api import StrictDateTimeField
 from antt.events import queries as event_queries
 from antt.events.api_base import EventObjectsView
 from antt.forces.models import Officer
@@ -64,7 +65,7 @@ class StartInputSerializer(serializers.Serializer[Any]):
     officer = serializers.IntegerField(
         required=False, help_text="Re-plan: the officer who becomes unavailable (with unavailable_from)."
     )
-    unavailable_from = serializers.DateTimeField(required=False)
+    unavailable_from = StrictDateTimeField(required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if ("officer" in attrs) != ("unavailable_from" in attrs):

@@ -187,7 +187,7 @@ def test_api_tokens_are_shown_once_listed_and_revocable(as_user: Any, planner: A
     created = client.post("/api/v1/tokens/", {"name": "roster export"}, content_type="application/json")
     assert created.status_code == 201
     key = created.json()["key"]
-    listed = client.get("/api/v1/tokens/").json()
+    listed = client.get("/api/v1/tokens/").json()["results"]
     assert [t["name"] for t in listed] == ["roster export"]
     assert "key" not in listed[0]
     api = Client(HTTP_AUTHORIZATION=f"Bearer {key}")

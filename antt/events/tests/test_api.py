@@ -16,7 +16,7 @@ def test_list_and_detail_show_my_events_with_my_role(
     as_user: Any, planner: Any, event: Any, other_event: Any
 ) -> None:
     client = as_user(planner)
-    listed = client.get("/api/v1/events/").json()
+    listed = client.get("/api/v1/events/").json()["results"]
     assert [e["code"] for e in listed] == [event.code]
     detail = client.get(f"/api/v1/events/{event.code}/").json()
     assert detail["my_role"] == "planner"

@@ -44,7 +44,7 @@ def test_sites_crud_and_bad_geometry(as_user: Any, planner: Any, observer: Any, 
     )
     assert created.status_code == 201, created.json()
     site_id = created.json()["id"]
-    assert [s["code"] for s in client.get(url + "?q=hoi an").json()] == ["HA-ICC"]
+    assert [s["code"] for s in client.get(url + "?q=hoi an").json()["results"]] == ["HA-ICC"]
     patched = client.patch(f"{url}{site_id}/", {"risk_level": 4}, content_type=JSON)
     assert patched.json()["risk_level"] == 4
     bad = client.post(
@@ -197,7 +197,7 @@ def test_units_and_officers(as_user: Any, planner: Any, dispatcher: Any, event: 
         ).json()["commander"]
         == officer_id
     )
-    assert [s["code"] for s in client.get(f"/api/v1/events/{event.code}/skills/").json()] == ["k9"]
+    assert [s["code"] for s in client.get(f"/api/v1/events/{event.code}/skills/").json()["results"]] == ["k9"]
     refused = as_user(dispatcher).post(
         f"/api/v1/events/{event.code}/officers/",
         {"code": "CA2", "full_name": "X", "unit": unit_id},
@@ -299,7 +299,7 @@ def test_list_queries_do_not_grow_with_the_data(
         ProgrammeItemFactory(event=event)
     with django_assert_max_num_queries(14):
         large = client.get(f"/api/v1/events/{event.code}/{path}")
-    assert len(large.json()) > len(small.json())
+    assert len(large.json()["results"]) > len(small.json()["results"])
 
 
 def test_coverage_api_explains_findings_in_the_requests_language(

@@ -53,7 +53,7 @@ def test_create_edit_diff_submit_approve(as_user: Any, planner: Any, commander: 
     )
     assert edited.status_code == 200, edited.json()
     assert edited.json()["latest_version"] == 2
-    assert [v["number"] for v in client.get(f"{url}versions/").json()] == [1, 2]
+    assert [v["number"] for v in client.get(f"{url}versions/").json()["results"]] == [1, 2]
     assert client.get(f"{url}versions/1/").json()["body_vi"] == "Chuyển sang tuyến dự phòng ven biển."
     diff = client.get(f"{url}diff/", {"from": 1, "to": 2}).json()
     assert "+Chuyển sang tuyến dự phòng ven biển Lạc Long Quân." in diff["body_vi"]
@@ -67,9 +67,9 @@ def test_create_edit_diff_submit_approve(as_user: Any, planner: Any, commander: 
         body["in_force"]["content_hash"] == PlanVersion.objects.get(plan_id=plan["id"], number=2).content_hash
     )
     assert body["in_force"]["state"] == "in_force"
-    assert [p["code"] for p in client.get(base, {"q": "doan xe", "status": "approved"}).json()] == [
-        "PA-DOAN-XE"
-    ]
+    assert [
+        p["code"] for p in client.get(base, {"q": "doan xe", "status": "approved"}).json()["results"]
+    ] == ["PA-DOAN-XE"]
 
 
 def test_refusals(
@@ -128,4 +128,4 @@ def test_list_query_count_does_not_grow(
     client = as_user(planner)
     with django_assert_max_num_queries(12):
         response = client.get(f"/api/v1/events/{event.code}/plans/")
-    assert len(response.json()) == n
+    assert len(response.json()["results"]) == n
