@@ -11,17 +11,23 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from antt.core import unavailable
 from antt.core.errors import DomainError
+from antt.core.lookups import not_found_message
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if unavailable.is_database_unavailable(exc):
+        return Response(
+            unavailable.api_body(), status=503, headers={"Retry-After": str(unavailable.RETRY_AFTER)}
+        )
     if isinstance(exc, DomainError):
         data: dict[str, Any] = {"detail": str(exc), "code": exc.code}
         if exc.field:
             data["field"] = exc.field
         return Response(data, status=exc.status_code)
     if isinstance(exc, Http404):
-        exc = exceptions.NotFound(_("Not found, or you do not have access."))
+        exc = exceptions.NotFound(not_found_message())
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     response = drf_exception_handler(exc, context)

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.request import Request
 
+from antt.core.lookups import lookup
 from antt.core.permissions import Clearance
 from antt.events.api_base import EventObjectsView, EventObjectView
 from antt.forces import queries, services
@@ -94,18 +95,18 @@ class OfficerInputSerializer(serializers.Serializer[Any]):
 def _unit_refs(event: Any, data: dict[str, Any]) -> dict[str, Any]:
     out = dict(data)
     if "parent" in out:
-        out["parent"] = queries.lookup(Unit, event, out["parent"], field="parent")
+        out["parent"] = lookup(Unit, event, out["parent"], field="parent")
     if "commander" in out:
-        out["commander"] = queries.lookup(Officer, event, out["commander"], field="commander")
+        out["commander"] = lookup(Officer, event, out["commander"], field="commander")
     return out
 
 
 def _officer_refs(event: Any, data: dict[str, Any]) -> dict[str, Any]:
     out = dict(data)
     if "unit" in out:
-        out["unit"] = queries.lookup(Unit, event, out["unit"], field="unit")
+        out["unit"] = lookup(Unit, event, out["unit"], field="unit")
     if "home_base" in out:
-        out["home_base"] = queries.lookup(Site, event, out["home_base"], field="home_base")
+        out["home_base"] = lookup(Site, event, out["home_base"], field="home_base")
     if "skills" in out:
         by_code = {skill.code: skill for skill in Skill.objects.filter(event=event)}
         pairs = []

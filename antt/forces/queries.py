@@ -6,23 +6,10 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from antt.core.errors import NotFound
+from antt.core.lookups import id_or_not_found, not_found
 from antt.core.permissions import require
 from antt.core.text import fold
 from antt.forces.models import Officer, OfficerSkill, Skill, Unit
-
-
-def _not_found() -> NotFound:
-    from django.utils.translation import gettext as _
-
-    return NotFound(_("Not found, or you do not have access."))
-
-
-def _pk(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise _not_found() from None
 
 
 def _search(qs: QuerySet[Any], search: str) -> QuerySet[Any]:
@@ -38,9 +25,9 @@ def units_for(user: Any, event: Any, *, search: str = "") -> QuerySet[Unit]:
 
 def get_unit_for(user: Any, event: Any, unit_id: Any, *, action: str = "forces.view") -> Unit:
     require(user, action, event)
-    unit = Unit.objects.filter(event=event, pk=_pk(unit_id)).select_related("event").first()
+    unit = Unit.objects.filter(event=event, pk=id_or_not_found(unit_id)).select_related("event").first()
     if unit is None:
-        raise _not_found()
+        raise not_found()
     return unit
 
 
@@ -65,25 +52,7 @@ def officers_for(user: Any, event: Any, *, search: str = "", unit: Any = None) -
 
 def get_officer_for(user: Any, event: Any, officer_id: Any, *, action: str = "forces.view") -> Officer:
     require(user, action, event)
-    officer = officers_for(user, event).filter(pk=_pk(officer_id)).select_related("event").first()
+    officer = officers_for(user, event).filter(pk=id_or_not_found(officer_id)).select_related("event").first()
     if officer is None:
-        raise _not_found()
+        raise not_found()
     return officer
-
-
-def lookup(model: Any, event: Any, value: Any, *, field: str) -> Any:
-    """An object of ``event`` referenced by id in input; ``Invalid`` when unknown there (never 404)."""
-    from django.utils.translation import gettext as _
-
-    from antt.core.errors import Invalid
-
-    if value is None:
-        return None
-    try:
-        pk = int(value)
-    except (TypeError, ValueError):
-        pk = -1
-    obj = model.objects.filter(event=event, pk=pk).select_related("event").first()
-    if obj is None:
-        raise Invalid(_("Unknown %(field)s in this event.") % {"field": field}, field=field)
-    return obj

@@ -12,11 +12,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from antt.core.languages import current_language
+from antt.core.lookups import lookup
 from antt.core.permissions import Clearance, require
 from antt.events import queries as event_queries
 from antt.events.api_base import EventObjectsView, EventObjectView
 from antt.forces.models import Officer, Skill
-from antt.forces.queries import lookup
 from antt.planning import coverage, queries, services
 from antt.planning.models import Assignment, Post, ProgrammeItem, Requirement, RequirementRule, Site
 

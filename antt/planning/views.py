@@ -25,10 +25,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from antt.core.errors import DomainError, NotAllowed, NotFound
 from antt.core.languages import current_language
+from antt.core.lookups import lookup
 from antt.core.permissions import can
 from antt.events import queries as event_queries
 from antt.forces.models import Officer, Unit
-from antt.forces.queries import lookup
 from antt.planning import coverage, editor, queries, services
 from antt.planning.forms import AssignForm, BulkAssignForm, WindowForm, errors_of
 from antt.planning.labels import KIND_LABELS, SEVERITY_LABELS

@@ -10,10 +10,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from antt.core.lookups import lookup
 from antt.events import queries as event_queries
 from antt.events.api_base import EventObjectsView
 from antt.forces.models import Officer
-from antt.forces.queries import lookup
 from antt.rostering import queries, services
 from antt.rostering.models import SolverRun
 from antt.rostering.services import MAX_TIME_LIMIT
