@@ -348,7 +348,10 @@ REST_FRAMEWORK = {
         "antt.accounts.authentication.TokenAuthentication",
         "antt.accounts.authentication.VerifiedSessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "antt.events.api_permissions.EventWritePermission",  # permission before the body's rules
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "antt.core.api.exception_handler",
     # JSON bounded in size and depth (a 400, never a RecursionError); forms as DRF has them

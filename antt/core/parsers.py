@@ -79,4 +79,4 @@ class BoundedJSONParser(JSONParser):
         try:
             return loads(raw, max_bytes=limit)
         except Invalid as exc:
-            raise ParseError(str(exc), code=exc.code) from None
+            raise ParseError(str(exc)) from None

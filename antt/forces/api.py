@@ -128,6 +128,7 @@ def _officer_refs(event: Any, data: dict[str, Any]) -> dict[str, Any]:
     post=extend_schema(request=UnitInputSerializer, responses={201: UnitSerializer}, summary="Create a unit"),
 )
 class UnitListView(EventObjectsView):
+    write_action = "forces.change"
     output, input = UnitSerializer, UnitInputSerializer
 
     def objects(self, request: Request, event: Any) -> Any:
@@ -143,6 +144,7 @@ class UnitListView(EventObjectsView):
     delete=extend_schema(request=None, responses={204: None}, summary="Delete a unit"),
 )
 class UnitDetailView(EventObjectView):
+    write_action = "forces.change"
     output, input = UnitSerializer, UnitInputSerializer
 
     def fetch(self, request: Request, event: Any, pk: Any) -> Any:
@@ -162,6 +164,7 @@ class UnitDetailView(EventObjectView):
     ),
 )
 class SkillListView(EventObjectsView):
+    write_action = "forces.change"
     output, input = SkillSerializer, SkillInputSerializer
 
     def objects(self, request: Request, event: Any) -> Any:
@@ -178,6 +181,7 @@ class SkillListView(EventObjectsView):
     ),
 )
 class OfficerListView(EventObjectsView):
+    write_action = "forces.change"
     output, input = OfficerSerializer, OfficerInputSerializer
 
     def objects(self, request: Request, event: Any) -> Any:
@@ -196,6 +200,7 @@ class OfficerListView(EventObjectsView):
     delete=extend_schema(request=None, responses={204: None}, summary="Delete an officer"),
 )
 class OfficerDetailView(EventObjectView):
+    write_action = "forces.change"
     output, input = OfficerSerializer, OfficerInputSerializer
 
     def fetch(self, request: Request, event: Any, pk: Any) -> Any:

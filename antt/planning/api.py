@@ -263,6 +263,7 @@ def _refs(event: Any, data: dict[str, Any]) -> dict[str, Any]:
     post=extend_schema(request=SiteInputSerializer, responses={201: SiteSerializer}, summary="Create a site"),
 )
 class SiteListView(EventObjectsView):
+    write_action = "planning.change"
     output, input = SiteSerializer, SiteInputSerializer
 
     def objects(self, request: Request, event: Any) -> Any:
@@ -278,6 +279,7 @@ class SiteListView(EventObjectsView):
     delete=extend_schema(request=None, responses={204: None}, summary="Delete a site"),
 )
 class SiteDetailView(EventObjectView):
+    write_action = "planning.change"
     output, input = SiteSerializer, SiteInputSerializer
 
     def fetch(self, request: Request, event: Any, pk: Any) -> Any:
@@ -295,6 +297,7 @@ class SiteDetailView(EventObjectView):
     post=extend_schema(request=PostInputSerializer, responses={201: PostSerializer}, summary="Create a post"),
 )
 class PostListView(EventObjectsView):
+    write_action = "planning.change"
     output, input = PostSerializer, PostInputSerializer
 
     def objects(self, request: Request, event: Any) -> Any:
@@ -310,6 +313,7 @@ class PostListView(EventObjectsView):
     delete=extend_schema(request=None, responses={204: None}, summary="Delete a post"),
 )
 class PostDetailView(EventObjectView):
+    write_action = "planning.change"
     output, input = PostSerializer, PostInputSerializer
 
     def fetch(self, request: Request, event: Any, pk: Any) -> Any:
@@ -329,6 +333,7 @@ class PostDetailView(EventObjectView):
     ),
 )
 class ProgrammeItemListView(EventObjectsView):
+    write_action = "planning.change"
     output, input = ProgrammeItemSerializer, ProgrammeItemInputSerializer
 
     def objects(self, request: Request, event: Any) -> Any:
@@ -349,6 +354,7 @@ class ProgrammeItemListView(EventObjectsView):
     delete=extend_schema(request=None, responses={204: None}, summary="Delete a programme item"),
 )
 class ProgrammeItemDetailView(EventObjectView):
+    write_action = "planning.change"
     output, input = ProgrammeItemSerializer, ProgrammeItemInputSerializer
 
     def fetch(self, request: Request, event: Any, pk: Any) -> Any:
@@ -363,6 +369,8 @@ class ProgrammeItemDetailView(EventObjectView):
 
 
 class RuleListView(APIView):
+    write_action = "planning.change"
+
     @extend_schema(
         request=RuleInputSerializer, responses={201: RuleSerializer}, summary="Add a requirement rule"
     )
@@ -378,6 +386,8 @@ class RuleListView(APIView):
 
 
 class RuleDetailView(APIView):
+    write_action = "planning.change"
+
     @extend_schema(request=None, responses={204: None}, summary="Delete a requirement rule")
     def delete(self, request: Request, code: str, item_id: int, rule_id: int) -> Response:
         event = event_queries.get_event_for(request.user, code)
@@ -396,6 +406,7 @@ class RuleDetailView(APIView):
     ),
 )
 class RequirementListView(EventObjectsView):
+    write_action = "planning.change"
     output, input = RequirementSerializer, RequirementInputSerializer
 
     def objects(self, request: Request, event: Any) -> Any:
@@ -413,6 +424,7 @@ class RequirementListView(EventObjectsView):
     delete=extend_schema(request=None, responses={204: None}, summary="Delete a requirement entered by hand"),
 )
 class RequirementDetailView(EventObjectView):
+    write_action = "planning.change"
     output, input = RequirementSerializer, RequirementInputSerializer
 
     def fetch(self, request: Request, event: Any, pk: Any) -> Any:
@@ -432,6 +444,7 @@ class RequirementDetailView(EventObjectView):
     ),
 )
 class AssignmentListView(EventObjectsView):
+    write_action = ("planning.assign", "planning.assign_own_unit")
     output, input = AssignmentSerializer, AssignmentInputSerializer
 
     def objects(self, request: Request, event: Any) -> Any:
@@ -449,6 +462,7 @@ class AssignmentListView(EventObjectsView):
     delete=extend_schema(request=None, responses={204: None}, summary="Remove an assignment"),
 )
 class AssignmentDetailView(EventObjectView):
+    write_action = ("planning.assign", "planning.assign_own_unit")
     output, input = AssignmentSerializer, AssignmentInputSerializer
 
     def fetch(self, request: Request, event: Any, pk: Any) -> Any:
@@ -464,6 +478,8 @@ class AssignmentDetailView(EventObjectView):
 
 
 class AssignmentPublishView(APIView):
+    write_action = "planning.publish"
+
     @extend_schema(
         request=PublishInputSerializer, responses={200: None}, summary="Publish planned assignments"
     )
@@ -571,6 +587,8 @@ class RestRulesSerializer(serializers.Serializer[Any]):
 
 
 class RestRulesView(APIView):
+    write_action = "planning.change"
+
     @extend_schema(responses=RestRulesSerializer, summary="Rest rules of an event (null: rule off)")
     def get(self, request: Request, code: str) -> Response:
         event = event_queries.get_event_for(request.user, code)

@@ -92,6 +92,7 @@ class ApplySerializer(serializers.Serializer[Any]):
     ),
 )
 class SolverRunListView(EventObjectsView):
+    write_action = "planning.solve"
     output = SolverRunSerializer
     input = StartInputSerializer
 
@@ -116,6 +117,8 @@ class SolverRunListView(EventObjectsView):
 
 
 class _RunView(APIView):
+    write_action = "planning.solve"
+
     def run(self, request: Request, code: str, run_id: int, action: str = "planning.view") -> SolverRun:
         event = event_queries.get_event_for(request.user, code)
         return queries.get_run_for(request.user, event, run_id, action=action)
