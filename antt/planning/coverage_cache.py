@@ -54,7 +54,7 @@ class _SharedCache:
 
     def add(self, key: str, value: Any, timeout: int) -> bool | None:
         """True: added; False: already there; None: the cache did not answer."""
-        return self._try("add", None, key, value, timeout=timeout)  # type: ignore[no-any-return]
+        return self._try("add", None, key, value, timeout=timeout)
 
     def set(self, key: str, value: Any, timeout: int) -> None:
         self._try("set", None, key, value, timeout=timeout)

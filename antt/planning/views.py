@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from antt.core.errors import DomainError, NotAllowed, NotFound
 from antt.core.languages import current_language
-from antt.core.lookups import lookup
+from antt.core.lookups import lookup, parse_id
 from antt.core.permissions import can
 from antt.events import queries as event_queries
 from antt.forces.models import Officer, Unit
@@ -51,10 +51,7 @@ def _day(value: str) -> date | None:
 
 
 def _int(value: str) -> int | None:
-    try:
-        return int(value)
-    except ValueError:
-        return None
+    return parse_id(value)
 
 
 def _local(value: str, tz: Any) -> datetime | None:

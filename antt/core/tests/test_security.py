@@ -152,7 +152,8 @@ def test_a_database_down_before_the_view_is_a_503_too(planner: Any, event: Any) 
 
 
 def test_deleting_a_post_without_the_right_is_403_before_its_rules(observer: Any, event: Any) -> None:
-    post = AssignmentFactory(event=event).post  # a post with an assignment: the rule would say 409
+    assignment: Any = AssignmentFactory(event=event)
+    post = assignment.post  # a post with an assignment: the rule would say 409
     with pytest.raises(NotAllowed):
         services.delete_post(actor=observer, post=post)
     site = SiteFactory(event=event)
