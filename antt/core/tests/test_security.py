@@ -183,3 +183,25 @@ def test_a_view_may_allow_a_feature_for_itself() -> None:
     assert "geolocation=(self)" in policy
     assert "camera=(self)" in policy
     assert "microphone=()" in policy
+
+
+def test_the_start_up_check_refuses_demo_accounts_inside_an_event_loop_too(
+    audit_flushable: Any, settings: Any
+) -> None:
+    """uvicorn imports the app inside its event loop (with --workers): the check runs in a thread there,
+    and still refuses to start while a demo account is active."""
+    import asyncio
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    from antt.accounts.tests.factories import UserFactory
+    from antt.core.startup import refuse_unsafe_start
+
+    async def start() -> None:
+        refuse_unsafe_start()
+
+    settings.DEMO = False
+    asyncio.run(start())  # no demo account: starts
+    UserFactory(username="demo-planner", is_demo=True)
+    with pytest.raises(ImproperlyConfigured, match="demo account"):
+        asyncio.run(start())
