@@ -7,13 +7,22 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from antt.core import unavailable
 from antt.core.errors import DomainError
-from antt.core.lookups import not_found_message
+from antt.core.lookups import MAX_ID, not_found_message
+
+
+class IdField(serializers.IntegerField):
+    """An object id in a request body: a whole number the database can hold (1 … 2**63 - 1), else a 400."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from antt.core.api import IdField
 from antt.core.languages import current_language
 from antt.core.lookups import lookup
 from antt.core.permissions import Clearance, require
@@ -204,7 +205,7 @@ class AssignmentInputSerializer(serializers.Serializer[Any]):
 
 
 class PublishInputSerializer(serializers.Serializer[Any]):
-    ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+    ids = serializers.ListField(child=IdField(), required=False)
 
 
 class FindingSerializer(serializers.Serializer[Any]):

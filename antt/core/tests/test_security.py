@@ -56,8 +56,9 @@ def test_ids_too_large_for_the_database_are_refused_not_a_500(as_user: Any, plan
     client = as_user(planner)
     base = f"/api/v1/events/{event.code}"
     published = client.post(f"{base}/assignments/publish/", {"ids": [HUGE]}, content_type=JSON)
-    assert published.status_code == 200, published.content
-    assert published.json()["published"] == 0
+    assert published.status_code == 400, published.content
+    assert published.json()["code"] == "invalid"
+    assert list(published.json()["errors"]) == ["ids"]
     plan = client.post(
         f"{base}/plans/",
         {"kind": "plan", "code": "KH-1", "title_vi": "Kế hoạch", "title_en": "Plan", "sites": [HUGE]},
