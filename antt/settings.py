@@ -122,6 +122,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "antt.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "antt.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -209,6 +210,9 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_PREFIX", "antt"),
+            # A Redis that does not answer costs a request seconds, not minutes: the coverage cache then
+            # skips it (antt.planning.coverage_cache) and the answer is computed.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
         }
     }
 else:
@@ -275,6 +279,17 @@ if env_bool("BEHIND_PROXY", default=False):
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Browser features no page may use (Permissions-Policy header); a view that needs one (the field app's
+# position and photo pages) opts in with @antt.core.middleware.allow_features(geolocation=["self"], ...).
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "bluetooth", "browsing-topics", "camera", "display-capture",
+        "encrypted-media", "fullscreen", "geolocation", "gyroscope", "hid", "magnetometer", "microphone",
+        "midi", "payment", "screen-wake-lock", "serial", "usb",
+        "xr-spatial-tracking",
+    )
+}  # fmt: skip
 CSRF_FAILURE_VIEW = "antt.core.views.csrf_failure"
 # Map tiles for Leaflet, e.g. https://{s}.tile.example.org/{z}/{x}/{y}.png; empty: the map draws its
 # geometry on a blank grid. ANTT_TILE_URL is the older name of ANTT_MAP_TILE_URL.
@@ -350,9 +365,18 @@ REST_FRAMEWORK = {
         "antt.accounts.authentication.TokenAuthentication",
         "antt.accounts.authentication.VerifiedSessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "antt.events.api_permissions.EventWritePermission",  # permission before the body's rules
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "antt.core.api.exception_handler",
+    # JSON bounded in size and depth (a 400, never a RecursionError); forms as DRF has them
+    "DEFAULT_PARSER_CLASSES": [
+        "antt.core.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "antt.core.pagination.Pagination",
     "PAGE_SIZE": 100,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

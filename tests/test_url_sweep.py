@@ -180,3 +180,29 @@ def test_sweep_knows_every_pattern(sweep: Objects) -> None:
         "planning:site-detail",
         "planning:officer-detail",
     } <= names
+
+
+def test_a_role_without_the_right_never_sees_a_rule(as_user: Any, sweep: Objects) -> None:
+    """Permission first, everywhere: an observer (reads only) who writes to any URL of their event gets 403
+    (or 404, 405), never a rule's 400 or 409 ("still has assignments", "the body is not valid"): what a
+    rule says about the event's data is for those who may change it."""
+    from antt.core.permissions import Role
+    from antt.events.tests.factories import MembershipFactory
+
+    observer = MembershipFactory(event=sweep.event, role=Role.OBSERVER).user
+    client = as_user(observer)
+    failures = []
+    checked = 0
+    for name, route, pattern in _patterns():
+        if name in SIGN_OUT:
+            continue
+        url, scoped = _url(route, pattern, sweep)
+        if not scoped:
+            continue
+        for method in ("post", "put", "patch", "delete"):
+            response = getattr(client, method)(url, data={}, content_type="application/json")
+            checked += 1
+            if response.status_code not in {403, 404, 405}:
+                failures.append(f"{method.upper()} {url} ({name}) → {response.status_code}")
+    assert failures == [], "\n".join(failures)
+    assert checked > 0

@@ -12,7 +12,8 @@ from typing import Any, Protocol
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from antt.core.errors import NotAllowed, NotFound
+from antt.core.errors import NotAllowed
+from antt.core.lookups import not_found
 
 
 class Role(models.TextChoices):
@@ -130,5 +131,5 @@ def require(user: Any, action: str, event: EventLike) -> None:
     if not can(user, action, event):
         membership = event.membership_for(user) if getattr(user, "is_authenticated", False) else None
         if membership is None or not membership.is_active:
-            raise NotFound(_("Not found, or you do not have access."))
+            raise not_found()
         raise NotAllowed(_("Your role in this event does not allow this action."))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from typing import Any
 
@@ -15,6 +16,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from antt.core import unavailable
+from antt.core.lookups import not_found_message
 
 ERROR_TITLES = {
     400: "Bad request",
@@ -38,7 +42,7 @@ def error_page(request: HttpRequest, status: int, message: str = "") -> HttpResp
     default_messages = {
         400: _("The request could not be understood. Check what you entered and try again."),
         403: _("Your role does not allow this. Ask the event's commander if you need access."),
-        404: _("Not found, or you do not have access."),
+        404: not_found_message(),
         409: _("This clashes with the current state. Reload the page and try again."),
         500: _(
             "The error has been logged with the request id below. Try again, or tell the operations desk."
@@ -73,6 +77,8 @@ def page_not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if unavailable.is_database_unavailable(sys.exc_info()[1]):  # raised in a middleware (session, user)
+        return unavailable.response(request)
     try:
         return error_page(request, 500)
     except Exception:  # the template itself may be what failed

@@ -107,6 +107,8 @@ class EventListView(PagedListMixin, APIView):
 
 
 class EventDetailView(APIView):
+    write_action = "event.change"
+
     @extend_schema(responses=EventSerializer, summary="One event")
     def get(self, request: Request, code: str) -> Response:
         event = queries.get_event_for(request.user, code)
@@ -122,6 +124,8 @@ class EventDetailView(APIView):
 
 
 class EventStatusView(APIView):
+    write_action = "event.change_status"
+
     @extend_schema(
         request=EventStatusSerializer, responses=EventSerializer, summary="Move the event's status on"
     )
@@ -136,6 +140,8 @@ class EventStatusView(APIView):
 
 
 class MembershipListView(PagedListMixin, APIView):
+    write_action = "membership.manage"
+
     @extend_schema(responses=MembershipSerializer(many=True), summary="Members of an event")
     def get(self, request: Request, code: str) -> Response:
         event = queries.get_event_for(request.user, code, action="membership.view")
@@ -167,6 +173,8 @@ class MembershipListView(PagedListMixin, APIView):
 
 
 class MembershipDetailView(APIView):
+    write_action = "membership.manage"
+
     @extend_schema(responses=MembershipSerializer, summary="One membership")
     def get(self, request: Request, code: str, membership_id: int) -> Response:
         event = queries.get_event_for(request.user, code)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from antt.core.errors import NotFound
+from antt.core.lookups import id_or_not_found, not_found
 from antt.core.permissions import require
 from antt.core.text import fold
 from antt.events.models import Event, Membership
@@ -26,7 +26,7 @@ def get_event_for(user: Any, code: str, *, action: str = "event.view") -> Event:
     """The event with ``code`` if ``user`` may do ``action`` there; ``NotFound`` when missing or hidden."""
     event = Event.objects.filter(code=str(code)[:40]).first()
     if event is None:
-        raise NotFound(_not_found())
+        raise not_found()
     require(user, action, event)
     return event
 
@@ -39,22 +39,12 @@ def get_membership_for(
     user: Any, event: Event, membership_id: Any, *, action: str = "membership.view"
 ) -> Membership:
     require(user, action, event)
-    try:
-        pk = int(membership_id)
-    except (TypeError, ValueError):
-        raise NotFound(_not_found()) from None
-    membership = memberships_of(event).filter(pk=pk).first()
+    membership = memberships_of(event).filter(pk=id_or_not_found(membership_id)).first()
     if membership is None:
-        raise NotFound(_not_found())
+        raise not_found()
     return membership
 
 
 def members_per_role(event: Event) -> dict[str, int]:
     rows = Membership.objects.filter(event=event, is_active=True).values("role").annotate(n=Count("id"))
     return {row["role"]: row["n"] for row in rows}
-
-
-def _not_found() -> str:
-    from django.utils.translation import gettext as _
-
-    return _("Not found, or you do not have access.")

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from antt.core.errors import DomainError
 from antt.core.permissions import Role, can
@@ -32,6 +32,7 @@ def event_switch(request: HttpRequest) -> HttpResponse:
     return redirect("events:home", code=event.code)
 
 
+@require_GET  # a page to read: a write to it is 405, not the page
 @login_required
 def event_home(request: HttpRequest, code: str) -> HttpResponse:
     event = queries.get_event_for(request.user, code)

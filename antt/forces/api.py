@@ -9,6 +9,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 
 from antt.core.api import StrictCharField
+from antt.core.lookups import lookup
 from antt.core.permissions import Clearance
 from antt.events.api_base import EventObjectsView, EventObjectView
 from antt.forces import queries, services
@@ -116,18 +117,18 @@ class OfficerInputSerializer(serializers.Serializer[Any]):
 def _unit_refs(event: Any, data: dict[str, Any]) -> dict[str, Any]:
     out = dict(data)
     if "parent" in out:
-        out["parent"] = queries.lookup(Unit, event, out["parent"], field="parent")
+        out["parent"] = lookup(Unit, event, out["parent"], field="parent")
     if "commander" in out:
-        out["commander"] = queries.lookup(Officer, event, out["commander"], field="commander")
+        out["commander"] = lookup(Officer, event, out["commander"], field="commander")
     return out
 
 
 def _officer_refs(event: Any, data: dict[str, Any]) -> dict[str, Any]:
     out = dict(data)
     if "unit" in out:
-        out["unit"] = queries.lookup(Unit, event, out["unit"], field="unit")
+        out["unit"] = lookup(Unit, event, out["unit"], field="unit")
     if "home_base" in out:
-        out["home_base"] = queries.lookup(_SITE, event, out["home_base"], field="home_base")
+        out["home_base"] = lookup(_SITE, event, out["home_base"], field="home_base")
     if "skills" in out:
         by_code = {skill.code: skill for skill in Skill.objects.filter(event=event)}
         pairs = []
@@ -149,6 +150,7 @@ def _officer_refs(event: Any, data: dict[str, Any]) -> dict[str, Any]:
     post=extend_schema(request=UnitInputSerializer, responses={201: UnitSerializer}, summary="Create a unit"),
 )
 class UnitListView(EventObjectsView):
+    write_action = "forces.change"
     output, input = UnitSerializer, UnitInputSerializer
 
     def objects(self, request: Request, event: Any) -> Any:
@@ -164,6 +166,7 @@ class UnitListView(EventObjectsView):
     delete=extend_schema(request=None, responses={204: None}, summary="Delete a unit"),
 )
 class UnitDetailView(EventObjectView):
+    write_action = "forces.change"
     output, input = UnitSerializer, UnitInputSerializer
 
     def fetch(self, request: Request, event: Any, pk: Any) -> Any:
@@ -183,6 +186,7 @@ class UnitDetailView(EventObjectView):
     ),
 )
 class SkillListView(EventObjectsView):
+    write_action = "forces.change"
     output, input = SkillSerializer, SkillInputSerializer
 
     def objects(self, request: Request, event: Any) -> Any:
@@ -199,6 +203,7 @@ class SkillListView(EventObjectsView):
     ),
 )
 class OfficerListView(EventObjectsView):
+    write_action = "forces.change"
     output, input = OfficerSerializer, OfficerInputSerializer
 
     def context(self, request: Request, event: Any) -> dict[str, Any]:
@@ -232,6 +237,7 @@ class OfficerListView(EventObjectsView):
     delete=extend_schema(request=None, responses={204: None}, summary="Delete an officer"),
 )
 class OfficerDetailView(EventObjectView):
+    write_action = "forces.change"
     output, input = OfficerSerializer, OfficerInputSerializer
 
     def context(self, request: Request, event: Any) -> dict[str, Any]:

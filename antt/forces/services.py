@@ -51,6 +51,7 @@ def create_unit(
     parent: Unit | None = None,
     commander: Officer | None = None,
 ) -> Unit:
+    require(actor, "forces.change", event)  # permission first: a refused actor never learns a rule
     writes.same_event(event, parent=parent, commander=commander)
     unit = Unit(event=event, code=code, name_vi=name_vi, name_en=name_en, parent=parent, commander=commander)
     return writes.create(
@@ -66,6 +67,7 @@ def create_unit(
 
 @transaction.atomic
 def update_unit(*, actor: Any, unit: Unit, **changes: Any) -> Unit:
+    require(actor, "forces.change", unit.event)
     writes.same_event(unit.event, parent=changes.get("parent"), commander=changes.get("commander"))
     if "parent" in changes:
         probe = Unit(pk=unit.pk, parent=changes["parent"])
@@ -147,6 +149,7 @@ def create_officer(
     skills: Iterable[tuple[Skill, date | None]] = (),
 ) -> Officer:
     """Create an officer with skills ``[(skill, expires_on or None), ...]``."""
+    require(actor, "forces.change", event)
     writes.same_event(event, unit=unit, home_base=home_base)
     officer = Officer(
         event=event,
@@ -178,6 +181,7 @@ def update_officer(
     *, actor: Any, officer: Officer, skills: Iterable[tuple[Skill, date | None]] | None = None, **changes: Any
 ) -> Officer:
     """Change an officer; ``skills`` (when given) replaces the whole list of skills."""
+    require(actor, "forces.change", officer.event)
     writes.same_event(officer.event, unit=changes.get("unit"), home_base=changes.get("home_base"))
     before_skills = _skills_snapshot(officer)
     officer, _delta = writes.update(

@@ -11,13 +11,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from antt.core.api import StrictCharField, StrictDateTimeField
+from antt.core.api import IdField, StrictCharField, StrictDateTimeField
 from antt.core.languages import current_language
+from antt.core.lookups import lookup
 from antt.core.permissions import Clearance, require
 from antt.events import queries as event_queries
 from antt.events.api_base import EventObjectsView, EventObjectView
 from antt.forces.models import Officer, Skill
-from antt.forces.queries import lookup
 from antt.planning import assignment_services, coverage, coverage_audit, queries, services
 from antt.planning.models import Assignment, Post, ProgrammeItem, Requirement, RequirementRule, Site
 
@@ -205,7 +205,7 @@ class AssignmentInputSerializer(serializers.Serializer[Any]):
 
 
 class PublishInputSerializer(serializers.Serializer[Any]):
-    ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+    ids = serializers.ListField(child=IdField(), required=False)
 
 
 class FindingSerializer(serializers.Serializer[Any]):
@@ -264,6 +264,7 @@ def _refs(event: Any, data: dict[str, Any]) -> dict[str, Any]:
     post=extend_schema(request=SiteInputSerializer, responses={201: SiteSerializer}, summary="Create a site"),
 )
 class SiteListView(EventObjectsView):
+    write_action = "planning.change"
     output, input = SiteSerializer, SiteInputSerializer
 
     def objects(self, request: Request, event: Any) -> Any:
@@ -279,6 +280,7 @@ class SiteListView(EventObjectsView):
     delete=extend_schema(request=None, responses={204: None}, summary="Delete a site"),
 )
 class SiteDetailView(EventObjectView):
+    write_action = "planning.change"
     output, input = SiteSerializer, SiteInputSerializer
 
     def fetch(self, request: Request, event: Any, pk: Any) -> Any:
@@ -296,6 +298,7 @@ class SiteDetailView(EventObjectView):
     post=extend_schema(request=PostInputSerializer, responses={201: PostSerializer}, summary="Create a post"),
 )
 class PostListView(EventObjectsView):
+    write_action = "planning.change"
     output, input = PostSerializer, PostInputSerializer
 
     def objects(self, request: Request, event: Any) -> Any:
@@ -311,6 +314,7 @@ class PostListView(EventObjectsView):
     delete=extend_schema(request=None, responses={204: None}, summary="Delete a post"),
 )
 class PostDetailView(EventObjectView):
+    write_action = "planning.change"
     output, input = PostSerializer, PostInputSerializer
 
     def fetch(self, request: Request, event: Any, pk: Any) -> Any:
@@ -330,6 +334,7 @@ class PostDetailView(EventObjectView):
     ),
 )
 class ProgrammeItemListView(EventObjectsView):
+    write_action = "planning.change"
     output, input = ProgrammeItemSerializer, ProgrammeItemInputSerializer
 
     def objects(self, request: Request, event: Any) -> Any:
@@ -350,6 +355,7 @@ class ProgrammeItemListView(EventObjectsView):
     delete=extend_schema(request=None, responses={204: None}, summary="Delete a programme item"),
 )
 class ProgrammeItemDetailView(EventObjectView):
+    write_action = "planning.change"
     output, input = ProgrammeItemSerializer, ProgrammeItemInputSerializer
 
     def fetch(self, request: Request, event: Any, pk: Any) -> Any:
@@ -364,6 +370,8 @@ class ProgrammeItemDetailView(EventObjectView):
 
 
 class RuleListView(APIView):
+    write_action = "planning.change"
+
     @extend_schema(
         request=RuleInputSerializer, responses={201: RuleSerializer}, summary="Add a requirement rule"
     )
@@ -379,6 +387,8 @@ class RuleListView(APIView):
 
 
 class RuleDetailView(APIView):
+    write_action = "planning.change"
+
     @extend_schema(request=None, responses={204: None}, summary="Delete a requirement rule")
     def delete(self, request: Request, code: str, item_id: int, rule_id: int) -> Response:
         event = event_queries.get_event_for(request.user, code)
@@ -397,6 +407,7 @@ class RuleDetailView(APIView):
     ),
 )
 class RequirementListView(EventObjectsView):
+    write_action = "planning.change"
     output, input = RequirementSerializer, RequirementInputSerializer
 
     def objects(self, request: Request, event: Any) -> Any:
@@ -414,6 +425,7 @@ class RequirementListView(EventObjectsView):
     delete=extend_schema(request=None, responses={204: None}, summary="Delete a requirement entered by hand"),
 )
 class RequirementDetailView(EventObjectView):
+    write_action = "planning.change"
     output, input = RequirementSerializer, RequirementInputSerializer
 
     def fetch(self, request: Request, event: Any, pk: Any) -> Any:
@@ -433,6 +445,7 @@ class RequirementDetailView(EventObjectView):
     ),
 )
 class AssignmentListView(EventObjectsView):
+    write_action = ("planning.assign", "planning.assign_own_unit")
     output, input = AssignmentSerializer, AssignmentInputSerializer
 
     def objects(self, request: Request, event: Any) -> Any:
@@ -450,6 +463,7 @@ class AssignmentListView(EventObjectsView):
     delete=extend_schema(request=None, responses={204: None}, summary="Remove an assignment"),
 )
 class AssignmentDetailView(EventObjectView):
+    write_action = ("planning.assign", "planning.assign_own_unit")
     output, input = AssignmentSerializer, AssignmentInputSerializer
 
     def fetch(self, request: Request, event: Any, pk: Any) -> Any:
@@ -465,6 +479,8 @@ class AssignmentDetailView(EventObjectView):
 
 
 class AssignmentPublishView(APIView):
+    write_action = "planning.publish"
+
     @extend_schema(
         request=PublishInputSerializer, responses={200: None}, summary="Publish planned assignments"
     )
@@ -572,6 +588,8 @@ class RestRulesSerializer(serializers.Serializer[Any]):
 
 
 class RestRulesView(APIView):
+    write_action = "planning.change"
+
     @extend_schema(responses=RestRulesSerializer, summary="Rest rules of an event (null: rule off)")
     def get(self, request: Request, code: str) -> Response:
         event = event_queries.get_event_for(request.user, code)

@@ -19,6 +19,7 @@ from antt.audit import services as audit
 from antt.audit import writes
 from antt.core.errors import Conflict, DomainError, Invalid
 from antt.core.languages import current_language
+from antt.core.lookups import ids_in
 from antt.core.permissions import require
 from antt.forces.models import Officer, Skill, Unit
 from antt.planning import assignability, candidates, coverage, findings, queries, services
@@ -289,8 +290,7 @@ def publish_assignments(*, actor: Any, event: Any, ids: Iterable[int] | None = N
     require(actor, "planning.publish", event)
     qs = Assignment.objects.filter(event=event, status=Assignment.Status.PLANNED)
     if ids is not None:
-        wanted = sorted(set(ids))
-        qs = qs.filter(pk__in=wanted)
+        qs = qs.filter(pk__in=ids_in(ids))
     published = sorted(qs.values_list("pk", flat=True))
     if not published:
         return 0

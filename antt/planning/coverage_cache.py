@@ -21,6 +21,7 @@ inside a transaction a service holds (its own uncommitted writes would not be in
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -28,11 +29,41 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import cache as _cache
 from django.db import connection
 
 from antt.audit.models import AuditEntry
 from antt.planning import coverage
+
+logger = logging.getLogger(__name__)
+
+
+class _SharedCache:
+    """Django's cache, where a failure (Redis down) is logged and taken as a miss: the findings are then
+    computed by each request, still correct, only slower."""
+
+    def _try(self, operation: str, default: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return getattr(_cache, operation)(*args, **kwargs)
+        except Exception as exc:  # any backend's connection error: redis, memcached, OS
+            logger.warning("coverage cache %s failed: %s", operation, exc.__class__.__name__)
+            return default
+
+    def get(self, key: str) -> Any:
+        return self._try("get", None, key)
+
+    def add(self, key: str, value: Any, timeout: int) -> bool | None:
+        """True: added; False: already there; None: the cache did not answer."""
+        return self._try("add", None, key, value, timeout=timeout)
+
+    def set(self, key: str, value: Any, timeout: int) -> None:
+        self._try("set", None, key, value, timeout=timeout)
+
+    def delete(self, key: str) -> None:
+        self._try("delete", None, key)
+
+
+cache = _SharedCache()
 
 #: How long an entry lives in the shared cache (a version is replaced by the next write long before).
 TIMEOUT = 6 * 3600
@@ -135,7 +166,7 @@ def snapshot(event: Any, compute: Callable[[Any, str], Snapshot]) -> Snapshot:
     if found is None:
         lock = f"{key}:lock"
         locked = cache.add(lock, 1, timeout=LOCK_SECONDS)
-        if not locked:  # another request computes this version: wait for it a little
+        if locked is False:  # another request computes this version: wait for it a little
             deadline = time.monotonic() + LOCK_WAIT
             while found is None and time.monotonic() < deadline and cache.get(lock) is not None:
                 time.sleep(_POLL)

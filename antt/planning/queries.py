@@ -8,10 +8,10 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
+from antt.core.lookups import id_or_not_found, not_found
 from antt.core.permissions import require
 from antt.core.text import fold
 from antt.forces.models import Officer
-from antt.forces.queries import _not_found, _pk
 from antt.planning import coverage
 from antt.planning.models import (
     Assignment,
@@ -34,9 +34,13 @@ def sites_for(user: Any, event: Any, *, search: str = "") -> QuerySet[Site]:
 
 def get_site_for(user: Any, event: Any, site_id: Any, *, action: str = "planning.view") -> Site:
     require(user, action, event)
-    site = Site.objects.filter(event=event, pk=_pk(site_id)).select_related("event", "parent").first()
+    site = (
+        Site.objects.filter(event=event, pk=id_or_not_found(site_id))
+        .select_related("event", "parent")
+        .first()
+    )
     if site is None:
-        raise _not_found()
+        raise not_found()
     return site
 
 
@@ -48,9 +52,9 @@ def posts_for(user: Any, event: Any, *, site: Any = None) -> QuerySet[Post]:
 
 def get_post_for(user: Any, event: Any, post_id: Any, *, action: str = "planning.view") -> Post:
     require(user, action, event)
-    post = posts_for(user, event).filter(pk=_pk(post_id)).select_related("event").first()
+    post = posts_for(user, event).filter(pk=id_or_not_found(post_id)).select_related("event").first()
     if post is None:
-        raise _not_found()
+        raise not_found()
     return post
 
 
@@ -65,9 +69,11 @@ def get_programme_item_for(
     user: Any, event: Any, item_id: Any, *, action: str = "planning.view"
 ) -> ProgrammeItem:
     require(user, action, event)
-    item = programme_items_for(user, event).filter(pk=_pk(item_id)).select_related("event").first()
+    item = (
+        programme_items_for(user, event).filter(pk=id_or_not_found(item_id)).select_related("event").first()
+    )
     if item is None:
-        raise _not_found()
+        raise not_found()
     return item
 
 
@@ -80,9 +86,14 @@ def get_requirement_for(
     user: Any, event: Any, requirement_id: Any, *, action: str = "planning.view"
 ) -> Requirement:
     require(user, action, event)
-    requirement = requirements_for(user, event).filter(pk=_pk(requirement_id)).select_related("event").first()
+    requirement = (
+        requirements_for(user, event)
+        .filter(pk=id_or_not_found(requirement_id))
+        .select_related("event")
+        .first()
+    )
     if requirement is None:
-        raise _not_found()
+        raise not_found()
     return requirement
 
 
@@ -100,9 +111,11 @@ def get_assignment_for(
     user: Any, event: Any, assignment_id: Any, *, action: str = "planning.view"
 ) -> Assignment:
     require(user, action, event)
-    assignment = assignments_for(user, event).filter(pk=_pk(assignment_id)).select_related("event").first()
+    assignment = (
+        assignments_for(user, event).filter(pk=id_or_not_found(assignment_id)).select_related("event").first()
+    )
     if assignment is None:
-        raise _not_found()
+        raise not_found()
     return assignment
 
 
@@ -111,12 +124,12 @@ def get_rule_for(user: Any, item: ProgrammeItem, rule_id: Any, *, action: str = 
 
     require(user, action, item.event)
     rule = (
-        RequirementRule.objects.filter(programme_item=item, pk=_pk(rule_id))
+        RequirementRule.objects.filter(programme_item=item, pk=id_or_not_found(rule_id))
         .select_related("programme_item__event")
         .first()
     )
     if rule is None:
-        raise _not_found()
+        raise not_found()
     return rule
 
 
@@ -168,12 +181,12 @@ def editor_requirement_for(user: Any, event: Any, requirement_id: Any) -> Requir
     """A requirement for the editor (post, site and skill loaded); 404 when missing or hidden."""
     require(user, "planning.view", event)
     requirement = (
-        Requirement.objects.filter(event=event, pk=_pk(requirement_id))
+        Requirement.objects.filter(event=event, pk=id_or_not_found(requirement_id))
         .select_related("event", "post__site", "skill", "programme_item")
         .first()
     )
     if requirement is None:
-        raise _not_found()
+        raise not_found()
     return requirement
 
 
@@ -181,12 +194,12 @@ def editor_assignment_for(user: Any, event: Any, assignment_id: Any) -> Assignme
     """An assignment for the editor (officer, unit, post, site, skill and requirement loaded)."""
     require(user, "planning.view", event)
     assignment = (
-        Assignment.objects.filter(event=event, pk=_pk(assignment_id))
+        Assignment.objects.filter(event=event, pk=id_or_not_found(assignment_id))
         .select_related("event", "officer__unit", "post__site", "skill")
         .first()
     )
     if assignment is None:
-        raise _not_found()
+        raise not_found()
     return assignment
 
 

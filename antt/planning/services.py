@@ -112,6 +112,7 @@ def _check_site_parent(site: Site, parent: Site | None) -> None:
 
 @transaction.atomic
 def create_site(*, actor: Any, event: Any, code: str, name_vi: str, name_en: str, **fields: Any) -> Site:
+    require(actor, "planning.change", event)  # permission first: a refused actor never learns a rule
     writes.same_event(event, parent=fields.get("parent"))
     unknown = set(fields) - set(SITE_FIELDS)
     if unknown:
@@ -130,6 +131,7 @@ def create_site(*, actor: Any, event: Any, code: str, name_vi: str, name_en: str
 
 @transaction.atomic
 def update_site(*, actor: Any, site: Site, **changes: Any) -> Site:
+    require(actor, "planning.change", site.event)
     writes.same_event(site.event, parent=changes.get("parent"))
     if "parent" in changes:
         _check_site_parent(site, changes["parent"])
@@ -163,6 +165,7 @@ def delete_site(*, actor: Any, site: Site) -> None:
 def create_post(
     *, actor: Any, event: Any, site: Site, code: str, name_vi: str, name_en: str, **fields: Any
 ) -> Post:
+    require(actor, "planning.change", event)
     writes.same_event(event, site=site, default_skill=fields.get("default_skill"))
     unknown = set(fields) - set(POST_FIELDS)
     if unknown:
@@ -182,6 +185,7 @@ def create_post(
 
 @transaction.atomic
 def update_post(*, actor: Any, post: Post, **changes: Any) -> Post:
+    require(actor, "planning.change", post.event)
     before_site = post.site
     writes.same_event(post.event, site=changes.get("site"), default_skill=changes.get("default_skill"))
     post, _delta = writes.update(
@@ -201,6 +205,7 @@ def update_post(*, actor: Any, post: Post, **changes: Any) -> Post:
 
 @transaction.atomic
 def delete_post(*, actor: Any, post: Post) -> None:
+    require(actor, "planning.change", post.event)
     if post.assignments.exists():
         raise Conflict(_("%(post)s still has assignments; remove them first.") % {"post": post})
     writes.delete(
@@ -303,6 +308,7 @@ def create_programme_item(
     sites: Iterable[Site] = (),
     **fields: Any,
 ) -> ProgrammeItem:
+    require(actor, "planning.change", event)
     unknown = set(fields) - set(ITEM_FIELDS)
     if unknown:
         raise Invalid(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
@@ -316,7 +322,6 @@ def create_programme_item(
         ends_at=ends_at,
         **fields,
     )
-    require(actor, "planning.change", event)
     writes.full_clean(item)
     within_event(event, starts_at, ends_at)
     item = writes.create(
@@ -336,6 +341,7 @@ def update_programme_item(
     *, actor: Any, item: ProgrammeItem, sites: Iterable[Site] | None = None, **changes: Any
 ) -> ProgrammeItem:
     """Change an item (and its ordered sites); its requirements are re-derived in the same transaction."""
+    require(actor, "planning.change", item.event)
     if "delegations" in changes:
         _check_delegations(changes["delegations"])
     before_sites = list(item.stops.values_list("site_id", flat=True))
@@ -387,6 +393,7 @@ def delete_programme_item(*, actor: Any, item: ProgrammeItem) -> None:
 def add_requirement_rule(
     *, actor: Any, item: ProgrammeItem, post_kind: str, skill: Skill, headcount: int = 1, **fields: Any
 ) -> RequirementRule:
+    require(actor, "planning.change", item.event)
     writes.same_event(item.event, skill=skill)
     rule = RequirementRule(
         event=item.event, programme_item=item, post_kind=post_kind, skill=skill, headcount=headcount, **fields
@@ -405,6 +412,7 @@ def add_requirement_rule(
 
 @transaction.atomic
 def delete_requirement_rule(*, actor: Any, rule: RequirementRule) -> None:
+    require(actor, "planning.change", rule.event)
     item = rule.programme_item
     Requirement.objects.filter(rule=rule).delete()
     writes.delete(
@@ -434,6 +442,7 @@ def create_requirement(
     min_clearance: int = 0,
 ) -> Requirement:
     """A requirement entered by hand (24/7 perimeter, hospital standby)."""
+    require(actor, "planning.change", event)
     writes.same_event(event, post=post, skill=skill)
     requirement = Requirement(
         event=event,
@@ -444,7 +453,6 @@ def create_requirement(
         headcount=headcount,
         min_clearance=min_clearance,
     )
-    require(actor, "planning.change", event)
     writes.full_clean(requirement)
     within_event(event, starts_at, ends_at)
     return writes.create(
@@ -459,8 +467,8 @@ def create_requirement(
 
 @transaction.atomic
 def update_requirement(*, actor: Any, requirement: Requirement, **changes: Any) -> Requirement:
+    require(actor, "planning.change", requirement.event)
     if requirement.rule_id is not None:
-        require(actor, "planning.change", requirement.event)
         raise Conflict(
             _("This requirement is derived from a rule: change the programme item or its rules instead.")
         )
@@ -481,8 +489,8 @@ def update_requirement(*, actor: Any, requirement: Requirement, **changes: Any) 
 
 @transaction.atomic
 def delete_requirement(*, actor: Any, requirement: Requirement) -> None:
+    require(actor, "planning.change", requirement.event)
     if requirement.rule_id is not None:
-        require(actor, "planning.change", requirement.event)
         raise Conflict(
             _("This requirement is derived from a rule: change the programme item or its rules instead.")
         )

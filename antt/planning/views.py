@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 
 from antt.core.errors import NotAllowed
 from antt.core.languages import current_language
+from antt.core.lookups import parse_id
 from antt.core.permissions import can
 from antt.events import queries as event_queries
 from antt.forces.models import Unit
@@ -48,10 +49,7 @@ def parse_day(value: str) -> date | None:
 
 
 def parse_int(value: str) -> int | None:
-    try:
-        return int(value)
-    except ValueError:
-        return None
+    return parse_id(value)
 
 
 def parse_local(value: str, tz: Any) -> datetime | None:

@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from antt.core.languages import current_language
+from antt.core.lookups import parse_id
 from antt.core.pages import page_param, render_page, search_param
 from antt.core.permissions import require
 from antt.events import queries as event_queries
@@ -33,10 +34,10 @@ def _day(value: str, days: list[date]) -> date | None:
 
 def _unit(request: HttpRequest, event: Any) -> Any:
     """The unit named by ``?unit=``; an unknown or foreign one is ignored (never another event's)."""
-    raw = request.GET.get("unit", "")[:12]
-    if not raw.isdigit():
+    pk = parse_id(request.GET.get("unit", ""))
+    if pk is None:
         return None
-    return forces_queries.units_for(request.user, event).filter(pk=int(raw)).first()
+    return forces_queries.units_for(request.user, event).filter(pk=pk).first()
 
 
 # --- map --------------------------------------------------------------------------------------------------

@@ -25,9 +25,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from antt.core.errors import DomainError, NotFound
 from antt.core.languages import current_language
+from antt.core.lookups import lookup
 from antt.events import queries as event_queries
 from antt.forces.models import Officer, Unit
-from antt.forces.queries import lookup
 from antt.planning import (
     assignability,
     assignment_services,

@@ -258,6 +258,7 @@ def _detail(request: Request, plan: Plan, code: int = status.HTTP_200_OK) -> Res
     ),
 )
 class PlanListView(EventObjectsView):
+    write_action = "planning.change"
     output, input = PlanSerializer, PlanCreateSerializer
 
     def objects(self, request: Request, event: Any) -> Any:
@@ -280,6 +281,8 @@ class PlanListView(EventObjectsView):
 
 
 class PlanDetailView(APIView):
+    write_action = "planning.change"
+
     @extend_schema(responses=PlanDetailSerializer, summary="One plan: the version in force and the latest")
     def get(self, request: Request, code: str, plan_id: int) -> Response:
         return Response(PlanDetailSerializer(_plan(request, code, plan_id)).data)
@@ -366,6 +369,8 @@ class PlanDiffView(APIView):
 
 
 class PlanSubmitView(APIView):
+    write_action = "planning.change"
+
     @extend_schema(
         request=PlanCommentSerializer, responses=PlanDetailSerializer, summary="Submit the latest draft"
     )
@@ -378,6 +383,8 @@ class PlanSubmitView(APIView):
 
 
 class PlanReturnView(APIView):
+    write_action = "planning.approve"
+
     @extend_schema(
         request=PlanReturnSerializer,
         responses=PlanDetailSerializer,
@@ -392,6 +399,8 @@ class PlanReturnView(APIView):
 
 
 class PlanApproveView(APIView):
+    write_action = "planning.approve"
+
     @extend_schema(
         request=PlanApproveSerializer,
         responses=PlanDetailSerializer,

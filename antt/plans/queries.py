@@ -10,10 +10,10 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from antt.core.errors import Invalid
+from antt.core.lookups import id_or_not_found, not_found
 from antt.core.permissions import can, require
 from antt.core.text import fold
 from antt.forces.models import Officer
-from antt.forces.queries import _not_found, _pk
 from antt.plans import diff
 from antt.plans.models import Plan, PlanStep, PlanVersion, pick
 
@@ -39,12 +39,12 @@ def plans_for(user: Any, event: Any, *, kind: str = "", status: str = "", search
 def get_plan_for(user: Any, event: Any, plan_id: Any, *, action: str = "planning.view") -> Plan:
     require(user, action, event)
     plan = (
-        Plan.objects.filter(event=event, pk=_pk(plan_id))
+        Plan.objects.filter(event=event, pk=id_or_not_found(plan_id))
         .select_related("event", "responsible", "latest_version__author", "approved_version__author")
         .first()
     )
     if plan is None:
-        raise _not_found()
+        raise not_found()
     return plan
 
 
@@ -62,12 +62,12 @@ def get_version_for(user: Any, plan: Plan, number: Any) -> PlanVersion:
     """Version ``number`` of a plan the caller already fetched through ``get_plan_for``."""
     require(user, "planning.view", plan.event)
     version = (
-        PlanVersion.objects.filter(plan=plan, number=_pk(number))
+        PlanVersion.objects.filter(plan=plan, number=id_or_not_found(number))
         .select_related("plan", "author", "submitted_by", "approved_by")
         .first()
     )
     if version is None:
-        raise _not_found()
+        raise not_found()
     return version
 
 

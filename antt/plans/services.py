@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from antt.audit import services as audit
 from antt.audit import writes
 from antt.core.errors import Conflict, Invalid, NotAllowed
+from antt.core.lookups import parse_id
 from antt.core.permissions import require
 from antt.forces.models import Officer, Unit
 from antt.planning.models import ProgrammeItem, Site
@@ -78,10 +79,8 @@ def _pk(value: Any) -> int | None:
         return None
     if hasattr(value, "pk"):
         return int(value.pk)
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1
+    number = parse_id(value)  # an id no row can have (not a number, too large) looks up nothing
+    return -1 if number is None else number
 
 
 def _lookup(model: Any, event: Any, value: Any, message: str, field: str) -> Any:

@@ -11,10 +11,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from antt.core.api import StrictDateTimeField
+from antt.core.lookups import lookup
 from antt.events import queries as event_queries
 from antt.events.api_base import EventObjectsView
 from antt.forces.models import Officer
-from antt.forces.queries import lookup
 from antt.rostering import queries, services
 from antt.rostering.models import SolverRun
 from antt.rostering.services import MAX_TIME_LIMIT
@@ -93,6 +93,7 @@ class ApplySerializer(serializers.Serializer[Any]):
     ),
 )
 class SolverRunListView(EventObjectsView):
+    write_action = "planning.solve"
     output = SolverRunSerializer
     input = StartInputSerializer
 
@@ -117,6 +118,8 @@ class SolverRunListView(EventObjectsView):
 
 
 class _RunView(APIView):
+    write_action = "planning.solve"
+
     def run(self, request: Request, code: str, run_id: int, action: str = "planning.view") -> SolverRun:
         event = event_queries.get_event_for(request.user, code)
         return queries.get_run_for(request.user, event, run_id, action=action)

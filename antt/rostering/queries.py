@@ -6,8 +6,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from antt.core.lookups import id_or_not_found, not_found
 from antt.core.permissions import can, require
-from antt.forces.queries import _not_found, _pk
 from antt.rostering.models import SolverRun
 
 
@@ -18,9 +18,9 @@ def runs_for(user: Any, event: Any) -> QuerySet[SolverRun]:
 
 def get_run_for(user: Any, event: Any, run_id: Any, *, action: str = "planning.view") -> SolverRun:
     require(user, action, event)
-    run = runs_for(user, event).filter(pk=_pk(run_id)).select_related("event").first()
+    run = runs_for(user, event).filter(pk=id_or_not_found(run_id)).select_related("event").first()
     if run is None:
-        raise _not_found()
+        raise not_found()
     return run
 
 

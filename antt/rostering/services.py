@@ -165,6 +165,7 @@ def mark_unavailable(*, actor: Any, officer: Officer, unavailable_from: datetime
     Goes through ``forces.services.update_officer`` (permission ``forces.change``, audited): the
     availability windows are cut at that moment.
     """
+    require(actor, "forces.change", officer.event)  # permission first: a refused actor never learns a rule
     event = officer.event
     if timezone.is_naive(unavailable_from):
         raise Invalid(_("Give the time with its time zone."), field="unavailable_from")

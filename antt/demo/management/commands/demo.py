@@ -60,6 +60,7 @@ class Command(BaseCommand):
                 port=options["port"],
                 log_level="info",
                 access_log=True,
+                server_header=False,  # no "server: uvicorn" banner (as --no-server-header in production)
             )
         finally:
             if worker is not None:
