@@ -145,87 +145,109 @@ def _build(
 ) -> _Built:
     """The CP-SAT model for the employees ``members``; ``base`` counts the others on each day x shift."""
     model = cp_model.CpModel()
-    horizon = problem.horizon
     shift_index = {shift.id: index for index, shift in enumerate(problem.shifts)}
     forbidden_next = {
         shift_index[shift.id]: [shift_index[other] for other in shift.cannot_follow if other in shift_index]
         for shift in problem.shifts
     }
     x: dict[tuple[int, int, int], cp_model.IntVar] = {}
+    for e in members:
+        _add_employee(model, problem, e, x, forbidden_next)
+    _add_objective(model, problem, members, base, x, shift_index)
+    return _Built(model, x)
+
+
+def _add_employee(
+    model: cp_model.CpModel,
+    problem: ShiftProblem,
+    e: int,
+    x: dict[tuple[int, int, int], cp_model.IntVar],
+    forbidden_next: Mapping[int, list[int]],
+) -> None:
+    """Employee ``e``'s cells (added to ``x``) and every hard rule of their contract."""
+    horizon = problem.horizon
+    employee = problem.employees[e]
+    own: list[tuple[int, cp_model.IntVar]] = []
+    allowed = [t for t, shift in enumerate(problem.shifts) if employee.max_shifts.get(shift.id, horizon) > 0]
+    day_cells: list[cp_model.IntVar | bool] = []
+    for d in range(horizon):
+        if d in employee.days_off or not allowed:
+            day_cells.append(False)
+            continue
+        cells = []
+        for t in allowed:
+            var = model.new_bool_var(f"x_{e}_{d}_{t}")
+            x[e, d, t] = var
+            cells.append(var)
+            own.append((problem.shifts[t].minutes, var))
+        if len(cells) == 1:
+            day_cells.append(cells[0])
+        else:
+            day_works = model.new_bool_var(f"w_{e}_{d}")
+            model.add(cp_model.LinearExpr.sum(cells) == day_works)
+            day_cells.append(day_works)
+    # Forbidden successions on consecutive days.
+    for d in range(horizon - 1):
+        for t, following in forbidden_next.items():
+            if (e, d, t) not in x:
+                continue
+            nxt = [x[e, d + 1, u] for u in following if (e, d + 1, u) in x]
+            if nxt:
+                model.add_at_most_one([x[e, d, t], *nxt])
+    # Maximum shifts per type.
+    for t, shift in enumerate(problem.shifts):
+        limit = employee.max_shifts.get(shift.id)
+        cells = [x[e, d, t] for d in range(horizon) if (e, d, t) in x]
+        if limit is not None and len(cells) > limit:
+            model.add(cp_model.LinearExpr.sum(cells) <= limit)
+    # Total minutes.
+    minutes = cp_model.LinearExpr.weighted_sum([var for _, var in own], [length for length, _ in own])
+    if employee.max_total_minutes is not None:
+        model.add(minutes <= employee.max_total_minutes)
+    if employee.min_total_minutes > 0:
+        model.add(minutes >= employee.min_total_minutes)
+    # Maximum consecutive shifts: every window of max+1 days has a day off.
+    limit_run = employee.max_consecutive_shifts
+    if limit_run is not None and limit_run < horizon:
+        for start in range(horizon - limit_run):
+            window = [c for c in day_cells[start : start + limit_run + 1] if not isinstance(c, bool)]
+            if len(window) > limit_run:
+                model.add(cp_model.LinearExpr.sum(window) <= limit_run)
+    for length in range(1, employee.min_consecutive_shifts):
+        forbid_pattern(model, day_cells, edge=False, length=length)
+    for length in range(1, employee.min_consecutive_days_off):
+        forbid_pattern(model, day_cells, edge=True, length=length)
+    if employee.max_weekends is not None:
+        weekend_vars: list[cp_model.IntVar] = []
+        for saturday, sunday in _week_ends(horizon):
+            days = [c for c in (day_cells[saturday], day_cells[sunday]) if not isinstance(c, bool)]
+            if not days:
+                continue
+            if len(days) == 1:
+                weekend_vars.append(days[0])
+                continue
+            worked = model.new_bool_var(f"k_{e}_{saturday}")
+            model.add_bool_or(days).only_enforce_if(worked)
+            for day in days:
+                model.add_implication(day, worked)
+            weekend_vars.append(worked)
+        if len(weekend_vars) > employee.max_weekends:
+            model.add(cp_model.LinearExpr.sum(weekend_vars) <= employee.max_weekends)
+
+
+def _add_objective(
+    model: cp_model.CpModel,
+    problem: ShiftProblem,
+    members: Sequence[int],
+    base: Mapping[tuple[int, int], int],
+    x: Mapping[tuple[int, int, int], cp_model.IntVar],
+    shift_index: Mapping[str, int],
+) -> None:
+    """Shift requests and cover as soft constraints (the benchmark's penalty)."""
     terms: list[cp_model.IntVar] = []
     coefficients: list[int] = []
     constant = 0
     member_set = set(members)
-    for e in members:
-        employee = problem.employees[e]
-        own: list[tuple[int, cp_model.IntVar]] = []
-        allowed = [
-            t for t, shift in enumerate(problem.shifts) if employee.max_shifts.get(shift.id, horizon) > 0
-        ]
-        day_cells: list[cp_model.IntVar | bool] = []
-        for d in range(horizon):
-            if d in employee.days_off or not allowed:
-                day_cells.append(False)
-                continue
-            cells = []
-            for t in allowed:
-                var = model.new_bool_var(f"x_{e}_{d}_{t}")
-                x[e, d, t] = var
-                cells.append(var)
-                own.append((problem.shifts[t].minutes, var))
-            if len(cells) == 1:
-                day_cells.append(cells[0])
-            else:
-                day_works = model.new_bool_var(f"w_{e}_{d}")
-                model.add(cp_model.LinearExpr.sum(cells) == day_works)
-                day_cells.append(day_works)
-        # Forbidden successions on consecutive days.
-        for d in range(horizon - 1):
-            for t, following in forbidden_next.items():
-                if (e, d, t) not in x:
-                    continue
-                nxt = [x[e, d + 1, u] for u in following if (e, d + 1, u) in x]
-                if nxt:
-                    model.add_at_most_one([x[e, d, t], *nxt])
-        # Maximum shifts per type.
-        for t, shift in enumerate(problem.shifts):
-            limit = employee.max_shifts.get(shift.id)
-            cells = [x[e, d, t] for d in range(horizon) if (e, d, t) in x]
-            if limit is not None and len(cells) > limit:
-                model.add(cp_model.LinearExpr.sum(cells) <= limit)
-        # Total minutes.
-        minutes = cp_model.LinearExpr.weighted_sum([var for _, var in own], [length for length, _ in own])
-        if employee.max_total_minutes is not None:
-            model.add(minutes <= employee.max_total_minutes)
-        if employee.min_total_minutes > 0:
-            model.add(minutes >= employee.min_total_minutes)
-        # Maximum consecutive shifts: every window of max+1 days has a day off.
-        limit_run = employee.max_consecutive_shifts
-        if limit_run is not None and limit_run < horizon:
-            for start in range(horizon - limit_run):
-                window = [c for c in day_cells[start : start + limit_run + 1] if not isinstance(c, bool)]
-                if len(window) > limit_run:
-                    model.add(cp_model.LinearExpr.sum(window) <= limit_run)
-        for length in range(1, employee.min_consecutive_shifts):
-            forbid_pattern(model, day_cells, edge=False, length=length)
-        for length in range(1, employee.min_consecutive_days_off):
-            forbid_pattern(model, day_cells, edge=True, length=length)
-        if employee.max_weekends is not None:
-            weekend_vars: list[cp_model.IntVar] = []
-            for saturday, sunday in _week_ends(horizon):
-                days = [c for c in (day_cells[saturday], day_cells[sunday]) if not isinstance(c, bool)]
-                if not days:
-                    continue
-                if len(days) == 1:
-                    weekend_vars.append(days[0])
-                    continue
-                worked = model.new_bool_var(f"k_{e}_{saturday}")
-                model.add_bool_or(days).only_enforce_if(worked)
-                for day in days:
-                    model.add_implication(day, worked)
-                weekend_vars.append(worked)
-            if len(weekend_vars) > employee.max_weekends:
-                model.add(cp_model.LinearExpr.sum(weekend_vars) <= employee.max_weekends)
     employee_index = {employee.id: e for e, employee in enumerate(problem.employees)}
     for request in problem.requests:
         e = employee_index[request.employee]
@@ -261,7 +283,6 @@ def _build(
         terms.extend((under, over))
         coefficients.extend((cover.weight_under, cover.weight_over))
     model.minimize(cp_model.LinearExpr.weighted_sum(terms, coefficients) + constant)
-    return _Built(model, x)
 
 
 def _read_rows(
