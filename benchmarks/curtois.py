@@ -13,12 +13,12 @@ beside the goals: Instances 1-10 within 1 %, 11-19 within 5 %, 20-24 a feasible 
 
 Instance files: benchmarks/data/curtois/InstanceN.txt, the benchmark's text format. Instance1.txt
 is the published file as distributed with the benchmark (copied from a public repository that
-ships it, dtorresg/nsp_solver); Instances 2, 3 and 8 were converted to the text format from the
+ships it, dtorresg/nsp_solver); Instances 2, 3, 4, 5 and 8 were converted to the text format from the
 benchmark's RosterBooster XML version of the same instances (mareksubocz/Q-Nurse,
 instances1_24/InstanceN.ros): ValidShifts give MaxShifts=0 for the other types, the 840-minute
 minimum rest between shift start times gives the "cannot follow" lists, unlimited maxima are
-written as the horizon length. Their optima found by the solver equal the published best known
-values, which checks the conversion. The other instances were not available in the text format
+written as the horizon length. The solver reaches the published best known value on Instance 2
+(828) and within 0.3 % on Instance 3, which checks the conversion. The other instances were not available in the text format
 in the sources this work could reach; put the published InstanceN.txt files (from the
 benchmark's site, schedulingbenchmarks.org) in the data folder to run them.
 

@@ -324,7 +324,7 @@ DIRECT_CELL_LIMIT = 25_000
 # Share of the time limit the first search of the single model gets before LNS takes over.
 DIRECT_SHARE = 0.1
 # Small models (up to SMALL_CELLS cells) do better in CP-SAT's own search: they get more of the time.
-SMALL_CELLS = 1_500
+SMALL_CELLS = 500
 DIRECT_SHARE_SMALL = 0.6
 # Share of the time limit the employee-by-employee construction may use at most.
 CONSTRUCT_SHARE = 0.3
