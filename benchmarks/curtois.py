@@ -13,18 +13,21 @@ beside the goals: Instances 1-10 within 1 %, 11-19 within 5 %, 20-24 a feasible 
 
 Instance files: benchmarks/data/curtois/InstanceN.txt, the benchmark's text format. Instance1.txt
 is the published file as distributed with the benchmark (copied from a public repository that
-ships it, dtorresg/nsp_solver); Instances 2, 3, 4, 5 and 8 were converted to the text format from the
-benchmark's RosterBooster XML version of the same instances (mareksubocz/Q-Nurse,
+ships it, dtorresg/nsp_solver); Instances 2, 3, 4, 5 and 8 were converted to the text format
+from the benchmark's RosterBooster XML version of the same instances (mareksubocz/Q-Nurse,
 instances1_24/InstanceN.ros): ValidShifts give MaxShifts=0 for the other types, the 840-minute
 minimum rest between shift start times gives the "cannot follow" lists, unlimited maxima are
 written as the horizon length. The solver reaches the published best known value on Instance 2
-(828) and within 0.3 % on Instance 3, which checks the conversion. The other instances were not available in the text format
-in the sources this work could reach; put the published InstanceN.txt files (from the
-benchmark's site, schedulingbenchmarks.org) in the data folder to run them.
+(828) and comes within 0.1-0.6 % of it on Instances 3 and 4, which checks the conversion. The
+other instances were not available in the text format in the sources this work could reach; put
+the published InstanceN.txt files (from the benchmark's site, schedulingbenchmarks.org) in the
+data folder to run them (see data/curtois/README.md).
 
 Best known values: the table of Curtois T. and Qu R., "Computational results on new staff
-scheduling benchmark instances", technical report, ASAP group, University of Nottingham
-(2014), as updated on the benchmark's web page (upper bounds; Instances 1-7 proven optimal).
+scheduling benchmark instances", technical report, ASAP group, University of Nottingham (2014), as
+kept up to date on the benchmark's web page (best upper bounds). The stored search tools of this
+work did not return that table, so the values were entered from it by hand; Instances 1 and 2 are
+confirmed here (the solver proves 607 optimal and reaches 828), check the others against the page.
 """
 
 from __future__ import annotations
