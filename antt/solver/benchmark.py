@@ -10,8 +10,10 @@ day x shift model solves. The format has sections (``SECTION_HORIZON``, ``SECTIO
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence, Set
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 from antt.core.spreadsheet import csv_row
 from antt.solver.errors import BenchmarkFormatError, Reason
@@ -72,7 +74,7 @@ class _Reader:
     def __init__(self, name: str) -> None:
         self.name = name
 
-    def fail(self, line: int, section: str, found: str, detail: str = "", detail_vi: str = "") -> None:
+    def fail(self, line: int, section: str, found: str, detail: str = "", detail_vi: str = "") -> NoReturn:
         expected, expected_vi = _EXPECTED[section]
         if detail:
             expected = f"{expected} ({detail})"
@@ -104,20 +106,104 @@ class _Reader:
             self.fail(line, section, raw, f"{value} is below {minimum}", f"{value} nhỏ hơn {minimum}")
         return value
 
+    def day(self, text: str, number: int, section: str, raw: str, horizon: int) -> int:
+        day = self.integer(text, number, section, raw)
+        if day >= horizon:
+            self.fail(
+                number,
+                section,
+                raw,
+                f"day {day} outside 0..{horizon - 1}",
+                f"ngày {day} ngoài 0..{horizon - 1}",
+            )
+        return day
 
-def parse_benchmark(text: str | Iterable[str], name: str = "<input>") -> ShiftProblem:
-    """Parse benchmark text into a :class:`ShiftProblem`; raise :class:`BenchmarkFormatError` if malformed."""
-    lines = text.splitlines() if isinstance(text, str) else [line.rstrip("\n") for line in text]
-    reader = _Reader(name)
-    section: str | None = None
-    seen: set[str] = set()
+    def known(self, ids: Set[str], value: str, number: int, section: str, raw: str, what: str) -> None:
+        if value not in ids:
+            vi = {"employee": "nhân viên", "shift": "ca"}[what]
+            self.fail(number, section, raw, f"unknown {what} “{value}”", f"{vi} “{value}” chưa khai báo")
+
+
+_Row = tuple[int, str, list[str]]
+
+
+@dataclass
+class _Sections:
+    """The raw rows of each section, with their line numbers, before cross-references are checked."""
+
+    seen: set[str] = field(default_factory=set)
     horizon: int | None = None
-    shifts: list[ShiftType] = []
-    staff_rows: list[tuple[int, str, list[str]]] = []
-    days_off: dict[str, set[int]] = {}
-    days_off_rows: list[tuple[int, str, list[str]]] = []
-    requests_rows: list[tuple[int, str, list[str], bool]] = []
-    cover_rows: list[tuple[int, str, list[str]]] = []
+    shifts: list[ShiftType] = field(default_factory=list)
+    staff: list[_Row] = field(default_factory=list)
+    days_off: list[_Row] = field(default_factory=list)
+    requests: list[tuple[int, str, list[str], bool]] = field(default_factory=list)
+    cover: list[_Row] = field(default_factory=list)
+
+
+def _fields(line: str, section: str) -> list[str]:
+    fields = [part.strip() for part in line.split(",")]
+    expected_fields = _FIELDS.get(section)
+    while expected_fields is not None and len(fields) > expected_fields and fields[-1] == "":
+        fields.pop()  # tolerate trailing commas
+    return fields
+
+
+def _count(reader: _Reader, number: int, section: str, line: str, fields: list[str], wanted: int) -> None:
+    if len(fields) != wanted:
+        reader.fail(
+            number,
+            section,
+            line,
+            f"{wanted} fields, got {len(fields)}",
+            f"{wanted} trường, nhận {len(fields)}",
+        )
+
+
+def _shift_row(reader: _Reader, sections: _Sections, number: int, line: str, fields: list[str]) -> None:
+    section = "SECTION_SHIFTS"
+    if len(fields) < 2 or not fields[0]:
+        reader.fail(number, section, line)
+    minutes = reader.integer(fields[1], number, section, line, minimum=1)
+    forbidden = (
+        tuple(part.strip() for part in fields[2].split("|") if part.strip()) if len(fields) > 2 else ()
+    )
+    if any(shift.id == fields[0] for shift in sections.shifts):
+        reader.fail(
+            number, section, line, f"shift {fields[0]} defined twice", f"ca {fields[0]} bị khai báo hai lần"
+        )
+    sections.shifts.append(ShiftType(fields[0], minutes, forbidden))
+
+
+def _read_row(reader: _Reader, sections: _Sections, section: str, number: int, line: str) -> None:
+    """Check one data line's shape and keep it under its section."""
+    fields = _fields(line, section)
+    if section == "SECTION_HORIZON":
+        if sections.horizon is not None or len(fields) != 1:
+            reader.fail(number, section, line, "a single number", "một số duy nhất")
+        sections.horizon = reader.integer(fields[0], number, section, line, minimum=1)
+    elif section == "SECTION_SHIFTS":
+        _shift_row(reader, sections, number, line, fields)
+    elif section == "SECTION_STAFF":
+        _count(reader, number, section, line, fields, 8)
+        if not fields[0]:
+            reader.fail(number, section, line, "8 fields, got 8", "8 trường, nhận 8")
+        sections.staff.append((number, line, fields))
+    elif section == "SECTION_DAYS_OFF":
+        if len(fields) < 1 or not fields[0]:
+            reader.fail(number, section, line)
+        sections.days_off.append((number, line, fields))
+    elif section in ("SECTION_SHIFT_ON_REQUESTS", "SECTION_SHIFT_OFF_REQUESTS"):
+        _count(reader, number, section, line, fields, 4)
+        sections.requests.append((number, line, fields, section == "SECTION_SHIFT_ON_REQUESTS"))
+    else:
+        _count(reader, number, section, line, fields, 5)
+        sections.cover.append((number, line, fields))
+
+
+def _read_sections(reader: _Reader, lines: Iterable[str]) -> _Sections:
+    """Split the text into sections; comments and blank lines are skipped."""
+    sections = _Sections()
+    section: str | None = None
     for number, raw_line in enumerate(lines, start=1):
         line = raw_line.strip()
         if not line or line.startswith("#"):
@@ -126,63 +212,23 @@ def parse_benchmark(text: str | Iterable[str], name: str = "<input>") -> ShiftPr
             if line not in SECTIONS:
                 reader.fail(number, "section", line, f"known sections: {', '.join(SECTIONS)}")
             section = line
-            seen.add(line)
+            sections.seen.add(line)
             continue
         if section is None:
             reader.fail(number, "section", line)
-        assert section is not None
-        fields = [part.strip() for part in line.split(",")]
-        expected_fields = _FIELDS.get(section)
-        while expected_fields is not None and len(fields) > expected_fields and fields[-1] == "":
-            fields.pop()  # tolerate trailing commas
-        if section == "SECTION_HORIZON":
-            if horizon is not None or len(fields) != 1:
-                reader.fail(number, section, line, "a single number", "một số duy nhất")
-            horizon = reader.integer(fields[0], number, section, line, minimum=1)
-        elif section == "SECTION_SHIFTS":
-            if len(fields) < 2 or not fields[0]:
-                reader.fail(number, section, line)
-            minutes = reader.integer(fields[1], number, section, line, minimum=1)
-            forbidden = (
-                tuple(part.strip() for part in fields[2].split("|") if part.strip())
-                if len(fields) > 2
-                else ()
-            )
-            if any(shift.id == fields[0] for shift in shifts):
-                reader.fail(
-                    number,
-                    section,
-                    line,
-                    f"shift {fields[0]} defined twice",
-                    f"ca {fields[0]} bị khai báo hai lần",
-                )
-            shifts.append(ShiftType(fields[0], minutes, forbidden))
-        elif section == "SECTION_STAFF":
-            if len(fields) != 8 or not fields[0]:
-                reader.fail(
-                    number, section, line, f"8 fields, got {len(fields)}", f"8 trường, nhận {len(fields)}"
-                )
-            staff_rows.append((number, line, fields))
-        elif section == "SECTION_DAYS_OFF":
-            if len(fields) < 1 or not fields[0]:
-                reader.fail(number, section, line)
-            days_off_rows.append((number, line, fields))
-        elif section in ("SECTION_SHIFT_ON_REQUESTS", "SECTION_SHIFT_OFF_REQUESTS"):
-            if len(fields) != 4:
-                reader.fail(
-                    number, section, line, f"4 fields, got {len(fields)}", f"4 trường, nhận {len(fields)}"
-                )
-            requests_rows.append((number, line, fields, section == "SECTION_SHIFT_ON_REQUESTS"))
-        else:
-            if len(fields) != 5:
-                reader.fail(
-                    number, section, line, f"5 fields, got {len(fields)}", f"5 trường, nhận {len(fields)}"
-                )
-            cover_rows.append((number, line, fields))
+        _read_row(reader, sections, section, number, line)
+    return sections
+
+
+def _check_required(sections: _Sections, name: str) -> int:
     for required in ("SECTION_HORIZON", "SECTION_SHIFTS", "SECTION_STAFF"):
-        if required not in seen or (required == "SECTION_HORIZON" and horizon is None):
+        if required not in sections.seen or (required == "SECTION_HORIZON" and sections.horizon is None):
             raise BenchmarkFormatError(Reason("format_missing_section", {"file": name, "section": required}))
-    assert horizon is not None
+    assert sections.horizon is not None
+    return sections.horizon
+
+
+def _check_successions(shifts: Sequence[ShiftType], name: str) -> set[str]:
     shift_ids = {shift.id for shift in shifts}
     for shift in shifts:
         for other in shift.cannot_follow:
@@ -199,62 +245,46 @@ def parse_benchmark(text: str | Iterable[str], name: str = "<input>") -> ShiftPr
                         },
                     )
                 )
+    return shift_ids
 
-    def day_of(text: str, number: int, section: str, raw: str) -> int:
-        day = reader.integer(text, number, section, raw)
-        if day >= horizon:
+
+def _employee(reader: _Reader, row: _Row, shift_ids: set[str], days_off: Mapping[str, set[int]]) -> Employee:
+    number, line, fields = row
+    section = "SECTION_STAFF"
+    max_shifts: dict[str, int] = {}
+    for part in fields[1].split("|"):
+        if not part.strip():
+            continue
+        shift_id, equals, count = part.partition("=")
+        if not equals:
             reader.fail(
-                number,
-                section,
-                raw,
-                f"day {day} outside 0..{horizon - 1}",
-                f"ngày {day} ngoài 0..{horizon - 1}",
+                number, section, line, f"“{part}” is not ShiftID=max", f"“{part}” không có dạng mã ca=tối đa"
             )
-        return day
+        reader.known(shift_ids, shift_id.strip(), number, section, line, "shift")
+        max_shifts[shift_id.strip()] = reader.integer(count, number, section, line)
+    values = [reader.integer(field, number, section, line) for field in fields[2:8]]
+    return Employee(
+        id=fields[0],
+        max_shifts=max_shifts,
+        max_total_minutes=values[0],
+        min_total_minutes=values[1],
+        max_consecutive_shifts=values[2],
+        min_consecutive_shifts=values[3],
+        min_consecutive_days_off=values[4],
+        max_weekends=values[5],
+        days_off=frozenset(days_off.get(fields[0], ())),
+    )
 
-    def known(
-        check: Callable[[str], bool], value: str, number: int, section: str, raw: str, what: str
-    ) -> None:
-        if not check(value):
-            vi = {"employee": "nhân viên", "shift": "ca"}[what]
-            reader.fail(number, section, raw, f"unknown {what} “{value}”", f"{vi} “{value}” chưa khai báo")
 
-    for number, line, fields in days_off_rows:
+def _employees(
+    reader: _Reader, sections: _Sections, horizon: int, shift_ids: set[str], name: str
+) -> list[Employee]:
+    days_off: dict[str, set[int]] = {}
+    for number, line, fields in sections.days_off:
         days_off.setdefault(fields[0], set()).update(
-            day_of(part, number, "SECTION_DAYS_OFF", line) for part in fields[1:] if part
+            reader.day(part, number, "SECTION_DAYS_OFF", line, horizon) for part in fields[1:] if part
         )
-    employees: list[Employee] = []
-    for number, line, fields in staff_rows:
-        section = "SECTION_STAFF"
-        max_shifts: dict[str, int] = {}
-        for part in fields[1].split("|"):
-            if not part.strip():
-                continue
-            shift_id, equals, count = part.partition("=")
-            if not equals:
-                reader.fail(
-                    number,
-                    section,
-                    line,
-                    f"“{part}” is not ShiftID=max",
-                    f"“{part}” không có dạng mã ca=tối đa",
-                )
-            known(shift_ids.__contains__, shift_id.strip(), number, section, line, "shift")
-            max_shifts[shift_id.strip()] = reader.integer(count, number, section, line)
-        values = [reader.integer(field, number, section, line) for field in fields[2:8]]
-        employees.append(
-            Employee(
-                id=fields[0],
-                max_shifts=max_shifts,
-                max_total_minutes=values[0],
-                min_total_minutes=values[1],
-                max_consecutive_shifts=values[2],
-                min_consecutive_shifts=values[3],
-                min_consecutive_days_off=values[4],
-                max_weekends=values[5],
-                days_off=frozenset(days_off.get(fields[0], ())),
-            )
-        )
+    employees = [_employee(reader, row, shift_ids, days_off) for row in sections.staff]
     employee_ids = {employee.id for employee in employees}
     if len(employee_ids) != len(employees):
         raise BenchmarkFormatError(
@@ -269,41 +299,63 @@ def parse_benchmark(text: str | Iterable[str], name: str = "<input>") -> ShiftPr
                 },
             )
         )
-    for number, line, fields in days_off_rows:
-        known(employee_ids.__contains__, fields[0], number, "SECTION_DAYS_OFF", line, "employee")
+    for number, line, fields in sections.days_off:
+        reader.known(employee_ids, fields[0], number, "SECTION_DAYS_OFF", line, "employee")
+    return employees
+
+
+def _requests(
+    reader: _Reader, sections: _Sections, horizon: int, shift_ids: set[str], employee_ids: set[str]
+) -> list[ShiftRequest]:
     requests: list[ShiftRequest] = []
-    for number, line, fields, on in requests_rows:
+    for number, line, fields, on in sections.requests:
         section = "SECTION_SHIFT_ON_REQUESTS" if on else "SECTION_SHIFT_OFF_REQUESTS"
-        known(employee_ids.__contains__, fields[0], number, section, line, "employee")
-        known(shift_ids.__contains__, fields[2], number, section, line, "shift")
+        reader.known(employee_ids, fields[0], number, section, line, "employee")
+        reader.known(shift_ids, fields[2], number, section, line, "shift")
         requests.append(
             ShiftRequest(
                 employee=fields[0],
-                day=day_of(fields[1], number, section, line),
+                day=reader.day(fields[1], number, section, line, horizon),
                 shift=fields[2],
                 weight=reader.integer(fields[3], number, section, line),
                 on=on,
             )
         )
+    return requests
+
+
+def _cover(reader: _Reader, sections: _Sections, horizon: int, shift_ids: set[str]) -> list[Cover]:
     cover: list[Cover] = []
-    for number, line, fields in cover_rows:
-        section = "SECTION_COVER"
-        known(shift_ids.__contains__, fields[1], number, section, line, "shift")
+    section = "SECTION_COVER"
+    for number, line, fields in sections.cover:
+        reader.known(shift_ids, fields[1], number, section, line, "shift")
         cover.append(
             Cover(
-                day=day_of(fields[0], number, section, line),
+                day=reader.day(fields[0], number, section, line, horizon),
                 shift=fields[1],
                 requirement=reader.integer(fields[2], number, section, line),
                 weight_under=reader.integer(fields[3], number, section, line),
                 weight_over=reader.integer(fields[4], number, section, line),
             )
         )
+    return cover
+
+
+def parse_benchmark(text: str | Iterable[str], name: str = "<input>") -> ShiftProblem:
+    """Parse benchmark text into a :class:`ShiftProblem`; raise :class:`BenchmarkFormatError` if malformed."""
+    lines = text.splitlines() if isinstance(text, str) else [line.rstrip("\n") for line in text]
+    reader = _Reader(name)
+    sections = _read_sections(reader, lines)
+    horizon = _check_required(sections, name)
+    shift_ids = _check_successions(sections.shifts, name)
+    employees = _employees(reader, sections, horizon, shift_ids, name)
+    employee_ids = {employee.id for employee in employees}
     return ShiftProblem(
         horizon=horizon,
-        shifts=tuple(shifts),
+        shifts=tuple(sections.shifts),
         employees=tuple(employees),
-        requests=tuple(requests),
-        cover=tuple(cover),
+        requests=tuple(_requests(reader, sections, horizon, shift_ids, employee_ids)),
+        cover=tuple(_cover(reader, sections, horizon, shift_ids)),
     )
 
 

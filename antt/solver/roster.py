@@ -213,20 +213,31 @@ def _excess_over(
     return lambda values: max(0, offset + sum(weight for index, weight in pairs if values.get(index, 0)))
 
 
-def _solve_chunk(
-    ctx: _Context,
-    chunk: Sequence[Duty],
-    candidates: Mapping[int, list[int]],
-    options: SolveOptions,
-    time_limit: float,
-    *,
-    whole_horizon: bool,
-    gap: float | None = None,
-    chronological: bool = False,
-) -> _ChunkOutcome:
-    """Build and solve one CP-SAT model for ``chunk`` given what was assigned before it."""
-    problem = ctx.problem
-    rules, weights = problem.rules, problem.weights
+@dataclass
+class _ChunkModel:
+    """One chunk's CP-SAT model while it is being built: variables, objective terms, assumptions."""
+
+    model: cp_model.CpModel
+    x: dict[tuple[int, int], cp_model.IntVar]
+    per_officer: dict[int, list[Duty]]
+    terms: list[cp_model.IntVar] = field(default_factory=list)
+    coefficients: list[int] = field(default_factory=list)
+    constant: int = 0
+    assumptions: list[cp_model.IntVar] = field(default_factory=list)
+    assumption_names: dict[int, str] = field(default_factory=dict)
+    # Auxiliary variables and how to compute them from the x values, to complete the hint.
+    derived: list[tuple[cp_model.IntVar, Callable[[Mapping[int, int]], int]]] = field(default_factory=list)
+
+    def cost(self, var: cp_model.IntVar, coefficient: int) -> None:
+        self.terms.append(var)
+        self.coefficients.append(coefficient)
+
+
+def _chunk_variables(
+    ctx: _Context, chunk: Sequence[Duty], candidates: Mapping[int, list[int]]
+) -> _ChunkModel:
+    """One Boolean per candidate (officer, duty) pair that no duty already held rules out."""
+    rules = ctx.problem.rules
     model = cp_model.CpModel()
     x: dict[tuple[int, int], cp_model.IntVar] = {}
     per_officer: dict[int, list[Duty]] = defaultdict(list)
@@ -242,175 +253,228 @@ def _solve_chunk(
                 continue
             x[o, duty.index] = model.new_bool_var("")
             per_officer[o].append(duty)
-    if time_limit <= 0:
-        # No time left for a model: the greedy start is the answer for this part.
-        return _ChunkOutcome(sorted(_greedy(ctx, chunk, x, chronological)), SolveStatus.FEASIBLE, 0.0, 0.0)
+    return _ChunkModel(model, x, per_officer)
+
+
+def _add_coverage(cm: _ChunkModel, ctx: _Context, chunk: Sequence[Duty]) -> None:
+    """Pins, and coverage: at most the headcount; every missing head costs."""
     for o, d in ctx.pins:
-        if (o, d) in x:
-            model.add(x[o, d] == 1)
-    terms: list[cp_model.IntVar] = []
-    coefficients: list[int] = []
-    constant = 0
-    # Coverage: at most the headcount; every missing head costs.
+        if (o, d) in cm.x:
+            cm.model.add(cm.x[o, d] == 1)
     covered: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-    for (_o, d), var in x.items():
+    for (_o, d), var in cm.x.items():
         covered[d].append(var)
     for duty in chunk:
-        slot_cost = weights.uncovered * duty.protection * duty.minutes
-        constant += slot_cost * duty.headcount
+        slot_cost = ctx.problem.weights.uncovered * duty.protection * duty.minutes
+        cm.constant += slot_cost * duty.headcount
         cells = covered.get(duty.index, [])
         if len(cells) > duty.headcount:
-            model.add(cp_model.LinearExpr.sum(cells) <= duty.headcount)
-        terms.extend(cells)
-        coefficients.extend([-slot_cost] * len(cells))
-    assumptions: list[cp_model.IntVar] = []
-    assumption_names: dict[int, str] = {}
-    # Auxiliary variables and how to compute them from the x values, to complete the hint.
-    derived: list[tuple[cp_model.IntVar, Callable[[Mapping[int, int]], int]]] = []
-    last_day = max((duty.day for duty in chunk), default=0)
-    last_day = max(last_day, ctx.days - 1)
+            cm.model.add(cp_model.LinearExpr.sum(cells) <= duty.headcount)
+        cm.terms.extend(cells)
+        cm.coefficients.extend([-slot_cost] * len(cells))
+
+
+def _add_rest_and_travel(
+    cm: _ChunkModel, ctx: _Context, duties: Sequence[Duty], lits: Sequence[cp_model.IntVar]
+) -> None:
+    """One place at a time and minimum rest (cliques), travel and successions (pairs)."""
+    if len(duties) <= 1:
+        return
+    rules = ctx.problem.rules
+    reach = max(rules.min_rest_minutes, ctx.travel.max) + DAY
+    cliques: list[list[int]] = []
+    active: list[int] = []
+    for i, duty in enumerate(duties):
+        kept = [j for j in active if duty.start < duties[j].end + rules.min_rest_minutes]
+        if len(kept) < len(active) and len(active) > 1:
+            cliques.append(active)
+        active = [*kept, i]
+    if len(active) > 1:
+        cliques.append(active)
+    for clique in cliques:
+        cm.model.add_at_most_one([lits[j] for j in clique])
+    # Travel time and forbidden successions: pairwise, for pairs no clique covers.
+    for i, a in enumerate(duties):
+        for j in range(i + 1, len(duties)):
+            b = duties[j]
+            if b.start - a.end >= reach:
+                break
+            if b.start < a.end + rules.min_rest_minutes:
+                continue
+            if pair_conflict(a, b, rules, ctx.travel):
+                cm.model.add_bool_or([lits[i].negated(), lits[j].negated()])
+
+
+def _add_day_minutes(
+    cm: _ChunkModel, ctx: _Context, o: int, duties: Sequence[Duty], lits: Sequence[cp_model.IntVar]
+) -> None:
+    """Maximum minutes in any 24 hours (windows opened by each duty start, carried ones too)."""
+    limit = ctx.problem.rules.max_minutes_per_24h
+    if limit is None:
+        return
+    minutes = [duty.minutes for duty in duties]
+    carried = [
+        done for done in ctx.states[o].duties if duties[0].start - DAY < done.start < duties[-1].start + DAY
+    ]
+    if sum(minutes) + sum(done.minutes for done in carried) <= limit:
+        return
+    own_starts = [duty.start for duty in duties]
+    for start in sorted({*own_starts, *(done.start for done in carried)}):
+        lo, hi = bisect_left(own_starts, start), bisect_left(own_starts, start + DAY)
+        fixed = sum(done.minutes for done in carried if start <= done.start < start + DAY)
+        if fixed + sum(minutes[lo:hi]) > limit:
+            cm.model.add(cp_model.LinearExpr.weighted_sum(lits[lo:hi], minutes[lo:hi]) <= limit - fixed)
+
+
+def _add_totals(
+    cm: _ChunkModel, ctx: _Context, o: int, worked: cp_model.LinearExpr, own_total: int, whole_horizon: bool
+) -> None:
+    """Maximum total minutes; the minimum (whole horizon only) behind an assumption, to explain failure."""
+    officer, state = ctx.officers[o], ctx.states[o]
+    maximum, minimum = limits(officer, ctx.problem.rules)
+    if maximum is not None and state.minutes + own_total > maximum:
+        cm.model.add(worked <= maximum - state.minutes)
+    if minimum is not None and whole_horizon:
+        enforce = cm.model.new_bool_var(f"min_total_{officer.id}")
+        cm.model.add(worked >= minimum - state.minutes).only_enforce_if(enforce)
+        cm.assumptions.append(enforce)
+        cm.assumption_names[enforce.index] = officer.id
+
+
+def _add_day_rules(
+    cm: _ChunkModel,
+    ctx: _Context,
+    o: int,
+    duties: Sequence[Duty],
+    lits: Sequence[cp_model.IntVar],
+    last_day: int,
+) -> int:
+    """Consecutive days worked and off, with the days before the cut as constants; day-off requests.
+
+    When the officer's candidate duties all start on one day, the candidate filter already
+    decided. Returns the number of distinct days the officer's candidate duties start on.
+    """
+    rules, weights = ctx.problem.rules, ctx.problem.weights
+    officer, state = ctx.officers[o], ctx.states[o]
     day_rules = rules.max_consecutive_days is not None or rules.min_consecutive_days_off > 1
-    for o, duties in per_officer.items():
-        officer = ctx.officers[o]
-        state = ctx.states[o]
-        duties.sort(key=lambda duty: (duty.start, duty.index))
-        lits = [x[o, duty.index] for duty in duties]
-        minutes = [duty.minutes for duty in duties]
-        own_total = sum(minutes)
-        # One place at a time and minimum rest: cliques of duties closer than the rest time.
-        if len(duties) > 1:
-            cliques: list[list[int]] = []
-            active: list[int] = []
-            for i, duty in enumerate(duties):
-                kept = [j for j in active if duty.start < duties[j].end + rules.min_rest_minutes]
-                if len(kept) < len(active) and len(active) > 1:
-                    cliques.append(active)
-                active = [*kept, i]
-            if len(active) > 1:
-                cliques.append(active)
-            for clique in cliques:
-                model.add_at_most_one([lits[j] for j in clique])
-            # Travel time and forbidden successions: pairwise, for pairs no clique covers.
-            for i, a in enumerate(duties):
-                for j in range(i + 1, len(duties)):
-                    b = duties[j]
-                    if b.start - a.end >= reach:
-                        break
-                    if b.start < a.end + rules.min_rest_minutes:
-                        continue
-                    if pair_conflict(a, b, rules, ctx.travel):
-                        model.add_bool_or([lits[i].negated(), lits[j].negated()])
-        # Maximum minutes in any 24 hours (windows opened by each duty start, carried ones too).
-        if rules.max_minutes_per_24h is not None:
-            carried = [
-                done for done in state.duties if duties[0].start - DAY < done.start < duties[-1].start + DAY
-            ]
-            if own_total + sum(done.minutes for done in carried) > rules.max_minutes_per_24h:
-                own_starts = [duty.start for duty in duties]
-                for start in sorted({*own_starts, *(done.start for done in carried)}):
-                    lo, hi = bisect_left(own_starts, start), bisect_left(own_starts, start + DAY)
-                    fixed = sum(done.minutes for done in carried if start <= done.start < start + DAY)
-                    if fixed + sum(minutes[lo:hi]) > rules.max_minutes_per_24h:
-                        model.add(
-                            cp_model.LinearExpr.weighted_sum(lits[lo:hi], minutes[lo:hi])
-                            <= rules.max_minutes_per_24h - fixed
-                        )
-        worked = cp_model.LinearExpr.weighted_sum(lits, minutes)
-        maximum, minimum = limits(officer, rules)
-        if maximum is not None and state.minutes + own_total > maximum:
-            model.add(worked <= maximum - state.minutes)
-        if minimum is not None and whole_horizon:
-            enforce = model.new_bool_var(f"min_total_{officer.id}")
-            model.add(worked >= minimum - state.minutes).only_enforce_if(enforce)
-            assumptions.append(enforce)
-            assumption_names[enforce.index] = officer.id
-        # Consecutive days worked and off, with the days before the cut as constants. When the
-        # officer's candidate duties all start on one day, the candidate filter already decided.
-        vars_by_day: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-        duties_by_day: dict[int, list[Duty]] = defaultdict(list)
+    vars_by_day: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+    duties_by_day: dict[int, list[Duty]] = defaultdict(list)
+    for duty, lit in zip(duties, lits, strict=True):
+        vars_by_day[duty.day].append(lit)
+        duties_by_day[duty.day].append(duty)
+    if day_rules and len(vars_by_day) == 1:
+        # One day only: no window is built, so the days already held decide (not every caller's
+        # candidate filter checks them: the scarce phase's does not).
+        ((only_day, only_vars),) = vars_by_day.items()
+        if not _day_fits(state.days, only_day, rules):
+            for lit in only_vars:
+                cm.model.add(lit == 0)
+    if day_rules and len(vars_by_day) > 1:
+        exclusive = {day for day, todays in duties_by_day.items() if _exclusive(todays, rules, ctx.travel)}
+        day_cells = _day_cells(cm.model, state, vars_by_day, last_day, cm.derived, exclusive)
+        first = min(vars_by_day)
+        limit = rules.max_consecutive_days
+        if limit is not None:
+            for start in range(max(0, first - limit), len(day_cells) - limit):
+                window = day_cells[start : start + limit + 1]
+                free = [cell for cell in window if not isinstance(cell, bool)]
+                fixed_on = sum(1 for cell in window if cell is True)
+                if free and fixed_on + len(free) > limit:
+                    cm.model.add(cp_model.LinearExpr.sum(free) <= limit - fixed_on)
+        if rules.min_consecutive_days_off > 1:
+            lo = max(0, first - rules.min_consecutive_days_off - 1)
+            for length in range(1, rules.min_consecutive_days_off):
+                forbid_pattern(cm.model, day_cells[lo:], edge=True, length=length)
+        for day in officer.day_off_requests:
+            cell = day_cells[day] if day < len(day_cells) else False
+            if not isinstance(cell, bool):
+                cm.cost(cell, weights.day_off_request)
+    elif officer.day_off_requests:
         for duty, lit in zip(duties, lits, strict=True):
-            vars_by_day[duty.day].append(lit)
-            duties_by_day[duty.day].append(duty)
-        if day_rules and len(vars_by_day) == 1:
-            # One day only: no window is built, so the days already held decide (not every caller's
-            # candidate filter checks them: the scarce phase's does not).
-            ((only_day, only_vars),) = vars_by_day.items()
-            if not _day_fits(state.days, only_day, rules):
-                for lit in only_vars:
-                    model.add(lit == 0)
-        if day_rules and len(vars_by_day) > 1:
-            exclusive = {
-                day for day, todays in duties_by_day.items() if _exclusive(todays, rules, ctx.travel)
-            }
-            day_cells = _day_cells(model, state, vars_by_day, last_day, derived, exclusive)
-            first = min(vars_by_day)
-            limit = rules.max_consecutive_days
-            if limit is not None:
-                for start in range(max(0, first - limit), len(day_cells) - limit):
-                    window = day_cells[start : start + limit + 1]
-                    free = [cell for cell in window if not isinstance(cell, bool)]
-                    fixed_on = sum(1 for cell in window if cell is True)
-                    if free and fixed_on + len(free) > limit:
-                        model.add(cp_model.LinearExpr.sum(free) <= limit - fixed_on)
-            if rules.min_consecutive_days_off > 1:
-                lo = max(0, first - rules.min_consecutive_days_off - 1)
-                for length in range(1, rules.min_consecutive_days_off):
-                    forbid_pattern(model, day_cells[lo:], edge=True, length=length)
-            for day in officer.day_off_requests:
-                cell = day_cells[day] if day < len(day_cells) else False
-                if not isinstance(cell, bool):
-                    terms.append(cell)
-                    coefficients.append(weights.day_off_request)
-        elif officer.day_off_requests:
-            for duty, lit in zip(duties, lits, strict=True):
-                if duty.day in officer.day_off_requests and duty.day not in state.days:
-                    terms.append(lit)
-                    coefficients.append(weights.day_off_request)
-        # Soft goals per assignment: cohesion, continuity, preference; fairness above the average.
-        above = state.minutes + own_total - ctx.target_minutes
-        exact_fairness = weights.fairness_minute and above > 0 and len(vars_by_day) > 1
-        for duty, lit in zip(duties, lits, strict=True):
-            cost = 0
-            if duty.unit and officer.unit != duty.unit:
-                cost += weights.cohesion
-            if officer.home_site is not None and officer.home_site != duty.site:
-                cost += weights.continuity
-            if officer.preferred_posts and duty.post not in officer.preferred_posts:
-                cost += weights.preference
-            if not exact_fairness and above > 0:
-                # One day's duties: each minute beyond the average costs (a linear approximation).
-                cost += weights.fairness_minute * max(
-                    0, min(duty.minutes, state.minutes + duty.minutes - ctx.target_minutes)
-                )
-                if duty.pattern in ctx.night_codes and state.nights >= ctx.target_nights:
-                    cost += weights.fairness_night
-            if cost:
-                terms.append(lit)
-                coefficients.append(cost)
-        if exact_fairness:
-            excess = model.new_int_var(0, state.minutes + own_total, "")
-            model.add(excess >= worked + state.minutes - ctx.target_minutes)
-            derived.append((excess, _excess_over(lits, minutes, state.minutes - ctx.target_minutes)))
-            terms.append(excess)
-            coefficients.append(weights.fairness_minute)
-            nights = [lit for duty, lit in zip(duties, lits, strict=True) if duty.pattern in ctx.night_codes]
-            if weights.fairness_night and nights and state.nights + len(nights) > ctx.target_nights:
-                excess_nights = model.new_int_var(0, state.nights + len(nights), "")
-                model.add(excess_nights >= cp_model.LinearExpr.sum(nights) + state.nights - ctx.target_nights)
-                derived.append(
-                    (excess_nights, _excess_over(nights, [1] * len(nights), state.nights - ctx.target_nights))
-                )
-                terms.append(excess_nights)
-                coefficients.append(weights.fairness_night)
-    # Changes to published assignments: each one not kept costs; the published roster is the hint.
+            if duty.day in officer.day_off_requests and duty.day not in state.days:
+                cm.cost(lit, weights.day_off_request)
+    return len(vars_by_day)
+
+
+def _add_soft_goals(
+    cm: _ChunkModel,
+    ctx: _Context,
+    o: int,
+    duties: Sequence[Duty],
+    lits: Sequence[cp_model.IntVar],
+    worked: cp_model.LinearExpr,
+    days_used: int,
+) -> None:
+    """Soft goals per assignment: cohesion, continuity, preference; fairness above the average."""
+    weights = ctx.problem.weights
+    officer, state = ctx.officers[o], ctx.states[o]
+    minutes = [duty.minutes for duty in duties]
+    own_total = sum(minutes)
+    above = state.minutes + own_total - ctx.target_minutes
+    exact_fairness = weights.fairness_minute and above > 0 and days_used > 1
+    for duty, lit in zip(duties, lits, strict=True):
+        cost = 0
+        if duty.unit and officer.unit != duty.unit:
+            cost += weights.cohesion
+        if officer.home_site is not None and officer.home_site != duty.site:
+            cost += weights.continuity
+        if officer.preferred_posts and duty.post not in officer.preferred_posts:
+            cost += weights.preference
+        if not exact_fairness and above > 0:
+            # One day's duties: each minute beyond the average costs (a linear approximation).
+            cost += weights.fairness_minute * max(
+                0, min(duty.minutes, state.minutes + duty.minutes - ctx.target_minutes)
+            )
+            if duty.pattern in ctx.night_codes and state.nights >= ctx.target_nights:
+                cost += weights.fairness_night
+        if cost:
+            cm.cost(lit, cost)
+    if not exact_fairness:
+        return
+    excess = cm.model.new_int_var(0, state.minutes + own_total, "")
+    cm.model.add(excess >= worked + state.minutes - ctx.target_minutes)
+    cm.derived.append((excess, _excess_over(lits, minutes, state.minutes - ctx.target_minutes)))
+    cm.cost(excess, weights.fairness_minute)
+    nights = [lit for duty, lit in zip(duties, lits, strict=True) if duty.pattern in ctx.night_codes]
+    if weights.fairness_night and nights and state.nights + len(nights) > ctx.target_nights:
+        excess_nights = cm.model.new_int_var(0, state.nights + len(nights), "")
+        cm.model.add(excess_nights >= cp_model.LinearExpr.sum(nights) + state.nights - ctx.target_nights)
+        cm.derived.append(
+            (excess_nights, _excess_over(nights, [1] * len(nights), state.nights - ctx.target_nights))
+        )
+        cm.cost(excess_nights, weights.fairness_night)
+
+
+def _add_officer(
+    cm: _ChunkModel, ctx: _Context, o: int, duties: list[Duty], last_day: int, whole_horizon: bool
+) -> None:
+    """Every hard rule and soft goal of one officer over the chunk's candidate duties."""
+    duties.sort(key=lambda duty: (duty.start, duty.index))
+    lits = [cm.x[o, duty.index] for duty in duties]
+    minutes = [duty.minutes for duty in duties]
+    _add_rest_and_travel(cm, ctx, duties, lits)
+    _add_day_minutes(cm, ctx, o, duties, lits)
+    worked = cp_model.LinearExpr.weighted_sum(lits, minutes)
+    _add_totals(cm, ctx, o, worked, sum(minutes), whole_horizon)
+    days_used = _add_day_rules(cm, ctx, o, duties, lits, last_day)
+    _add_soft_goals(cm, ctx, o, duties, lits, worked, days_used)
+
+
+def _add_published_changes(cm: _ChunkModel, ctx: _Context, chunk: Sequence[Duty]) -> None:
+    """Changes to published assignments: each one not kept costs."""
     chunk_ids = {duty.index for duty in chunk}
     for o, d in ctx.published:
         if d not in chunk_ids:
             continue
-        constant += weights.change
-        if (o, d) in x:
-            terms.append(x[o, d])
-            coefficients.append(-weights.change)
+        cm.constant += ctx.problem.weights.change
+        if (o, d) in cm.x:
+            cm.cost(cm.x[o, d], -ctx.problem.weights.change)
+
+
+def _chunk_hint(
+    ctx: _Context, chunk: Sequence[Duty], x: Mapping[tuple[int, int], cp_model.IntVar], chronological: bool
+) -> set[tuple[int, int]]:
+    """The greedy roster of the chunk (the better of two orders when ``chronological``)."""
     hint = _greedy(ctx, chunk, x)
     if chronological:
         # Over many days the chronological order often does better; keep whichever covers more.
@@ -422,35 +486,71 @@ def _solve_chunk(
         other = _greedy(ctx, chunk, x, chronological=True)
         if worth(other) > worth(hint):
             hint = other
-    # A complete hint (every variable) lets CP-SAT start from the greedy roster at once.
+    return hint
+
+
+def _apply_hint(cm: _ChunkModel, hint: set[tuple[int, int]]) -> None:
+    """A complete hint (every variable) lets CP-SAT start from the greedy roster at once."""
     values: dict[int, int] = {}
-    for key, var in x.items():
+    for key, var in cm.x.items():
         values[var.index] = int(key in hint)
-        model.add_hint(var, key in hint)
-    for var, compute in derived:
-        model.add_hint(var, compute(values))
-    for enforce in assumptions:
-        model.add_hint(enforce, True)
-    model.minimize(cp_model.LinearExpr.weighted_sum(terms, coefficients) + constant)
-    run = run_cp_sat(model, options, time_limit=time_limit, assumptions=assumptions, absolute_gap=gap)
-    if run.status is SolveStatus.INFEASIBLE and assumptions:
+        cm.model.add_hint(var, key in hint)
+    for var, compute in cm.derived:
+        cm.model.add_hint(var, compute(values))
+    for enforce in cm.assumptions:
+        cm.model.add_hint(enforce, True)
+
+
+def _run_chunk(
+    cm: _ChunkModel, options: SolveOptions, time_limit: float, gap: float | None, hint: set[tuple[int, int]]
+) -> _ChunkOutcome:
+    """Solve the built model; on infeasible minimums name the officers in the core."""
+    run = run_cp_sat(cm.model, options, time_limit=time_limit, assumptions=cm.assumptions, absolute_gap=gap)
+    if run.status is SolveStatus.INFEASIBLE and cm.assumptions:
         core_run = run_cp_sat(
-            model,
+            cm.model,
             SolveOptions(time_limit=max(1.0, time_limit), seed=options.seed, workers=1),
-            assumptions=assumptions,
+            assumptions=cm.assumptions,
         )
         core = [
-            assumption_names[index]
+            cm.assumption_names[index]
             for index in core_run.solver.sufficient_assumptions_for_infeasibility()
-            if index in assumption_names
+            if index in cm.assumption_names
         ]
         return _ChunkOutcome([], SolveStatus.INFEASIBLE, 0.0, 0.0, core)
     if not run.has_solution:
         # No solution in the time given: fall back on the greedy start, which obeys the rules.
-        fallback = sorted(hint) if not assumptions else []
+        fallback = sorted(hint) if not cm.assumptions else []
         return _ChunkOutcome(fallback, run.status, 0.0, 0.0, solver_time=run.wall_time)
-    chosen = [key for key, var in x.items() if run.solver.boolean_value(var)]
+    chosen = [key for key, var in cm.x.items() if run.solver.boolean_value(var)]
     return _ChunkOutcome(chosen, run.status, run.objective, run.bound, solver_time=run.wall_time)
+
+
+def _solve_chunk(
+    ctx: _Context,
+    chunk: Sequence[Duty],
+    candidates: Mapping[int, list[int]],
+    options: SolveOptions,
+    time_limit: float,
+    *,
+    whole_horizon: bool,
+    gap: float | None = None,
+    chronological: bool = False,
+) -> _ChunkOutcome:
+    """Build and solve one CP-SAT model for ``chunk`` given what was assigned before it."""
+    cm = _chunk_variables(ctx, chunk, candidates)
+    if time_limit <= 0:
+        # No time left for a model: the greedy start is the answer for this part.
+        return _ChunkOutcome(sorted(_greedy(ctx, chunk, cm.x, chronological)), SolveStatus.FEASIBLE, 0.0, 0.0)
+    _add_coverage(cm, ctx, chunk)
+    last_day = max(max((duty.day for duty in chunk), default=0), ctx.days - 1)
+    for o, duties in cm.per_officer.items():
+        _add_officer(cm, ctx, o, duties, last_day, whole_horizon)
+    _add_published_changes(cm, ctx, chunk)
+    hint = _chunk_hint(ctx, chunk, cm.x, chronological)
+    _apply_hint(cm, hint)
+    cm.model.minimize(cp_model.LinearExpr.weighted_sum(cm.terms, cm.coefficients) + cm.constant)
+    return _run_chunk(cm, options, time_limit, gap, hint)
 
 
 def _greedy(

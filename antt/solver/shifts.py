@@ -12,15 +12,17 @@ successions on consecutive days.
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from ortools.sat.python import cp_model
 
 from antt.solver.engine import Progress, SolveOptions, SolveStatus, forbid_pattern, run_cp_sat
+from antt.solver.shift_lns import Costs, LnsState, complete, grid_of, improve, with_hint
 
 __all__ = [
     "Cover",
@@ -143,87 +145,109 @@ def _build(
 ) -> _Built:
     """The CP-SAT model for the employees ``members``; ``base`` counts the others on each day x shift."""
     model = cp_model.CpModel()
-    horizon = problem.horizon
     shift_index = {shift.id: index for index, shift in enumerate(problem.shifts)}
     forbidden_next = {
         shift_index[shift.id]: [shift_index[other] for other in shift.cannot_follow if other in shift_index]
         for shift in problem.shifts
     }
     x: dict[tuple[int, int, int], cp_model.IntVar] = {}
+    for e in members:
+        _add_employee(model, problem, e, x, forbidden_next)
+    _add_objective(model, problem, members, base, x, shift_index)
+    return _Built(model, x)
+
+
+def _add_employee(
+    model: cp_model.CpModel,
+    problem: ShiftProblem,
+    e: int,
+    x: dict[tuple[int, int, int], cp_model.IntVar],
+    forbidden_next: Mapping[int, list[int]],
+) -> None:
+    """Employee ``e``'s cells (added to ``x``) and every hard rule of their contract."""
+    horizon = problem.horizon
+    employee = problem.employees[e]
+    own: list[tuple[int, cp_model.IntVar]] = []
+    allowed = [t for t, shift in enumerate(problem.shifts) if employee.max_shifts.get(shift.id, horizon) > 0]
+    day_cells: list[cp_model.IntVar | bool] = []
+    for d in range(horizon):
+        if d in employee.days_off or not allowed:
+            day_cells.append(False)
+            continue
+        cells = []
+        for t in allowed:
+            var = model.new_bool_var(f"x_{e}_{d}_{t}")
+            x[e, d, t] = var
+            cells.append(var)
+            own.append((problem.shifts[t].minutes, var))
+        if len(cells) == 1:
+            day_cells.append(cells[0])
+        else:
+            day_works = model.new_bool_var(f"w_{e}_{d}")
+            model.add(cp_model.LinearExpr.sum(cells) == day_works)
+            day_cells.append(day_works)
+    # Forbidden successions on consecutive days.
+    for d in range(horizon - 1):
+        for t, following in forbidden_next.items():
+            if (e, d, t) not in x:
+                continue
+            nxt = [x[e, d + 1, u] for u in following if (e, d + 1, u) in x]
+            if nxt:
+                model.add_at_most_one([x[e, d, t], *nxt])
+    # Maximum shifts per type.
+    for t, shift in enumerate(problem.shifts):
+        limit = employee.max_shifts.get(shift.id)
+        cells = [x[e, d, t] for d in range(horizon) if (e, d, t) in x]
+        if limit is not None and len(cells) > limit:
+            model.add(cp_model.LinearExpr.sum(cells) <= limit)
+    # Total minutes.
+    minutes = cp_model.LinearExpr.weighted_sum([var for _, var in own], [length for length, _ in own])
+    if employee.max_total_minutes is not None:
+        model.add(minutes <= employee.max_total_minutes)
+    if employee.min_total_minutes > 0:
+        model.add(minutes >= employee.min_total_minutes)
+    # Maximum consecutive shifts: every window of max+1 days has a day off.
+    limit_run = employee.max_consecutive_shifts
+    if limit_run is not None and limit_run < horizon:
+        for start in range(horizon - limit_run):
+            window = [c for c in day_cells[start : start + limit_run + 1] if not isinstance(c, bool)]
+            if len(window) > limit_run:
+                model.add(cp_model.LinearExpr.sum(window) <= limit_run)
+    for length in range(1, employee.min_consecutive_shifts):
+        forbid_pattern(model, day_cells, edge=False, length=length)
+    for length in range(1, employee.min_consecutive_days_off):
+        forbid_pattern(model, day_cells, edge=True, length=length)
+    if employee.max_weekends is not None:
+        weekend_vars: list[cp_model.IntVar] = []
+        for saturday, sunday in _week_ends(horizon):
+            days = [c for c in (day_cells[saturday], day_cells[sunday]) if not isinstance(c, bool)]
+            if not days:
+                continue
+            if len(days) == 1:
+                weekend_vars.append(days[0])
+                continue
+            worked = model.new_bool_var(f"k_{e}_{saturday}")
+            model.add_bool_or(days).only_enforce_if(worked)
+            for day in days:
+                model.add_implication(day, worked)
+            weekend_vars.append(worked)
+        if len(weekend_vars) > employee.max_weekends:
+            model.add(cp_model.LinearExpr.sum(weekend_vars) <= employee.max_weekends)
+
+
+def _add_objective(
+    model: cp_model.CpModel,
+    problem: ShiftProblem,
+    members: Sequence[int],
+    base: Mapping[tuple[int, int], int],
+    x: Mapping[tuple[int, int, int], cp_model.IntVar],
+    shift_index: Mapping[str, int],
+) -> None:
+    """Shift requests and cover as soft constraints (the benchmark's penalty)."""
     terms: list[cp_model.IntVar] = []
     coefficients: list[int] = []
     constant = 0
     member_set = set(members)
-    for e in members:
-        employee = problem.employees[e]
-        own: list[tuple[int, cp_model.IntVar]] = []
-        allowed = [
-            t for t, shift in enumerate(problem.shifts) if employee.max_shifts.get(shift.id, horizon) > 0
-        ]
-        day_cells: list[cp_model.IntVar | bool] = []
-        for d in range(horizon):
-            if d in employee.days_off or not allowed:
-                day_cells.append(False)
-                continue
-            cells = []
-            for t in allowed:
-                var = model.new_bool_var(f"x_{e}_{d}_{t}")
-                x[e, d, t] = var
-                cells.append(var)
-                own.append((problem.shifts[t].minutes, var))
-            if len(cells) == 1:
-                day_cells.append(cells[0])
-            else:
-                day_works = model.new_bool_var(f"w_{e}_{d}")
-                model.add(cp_model.LinearExpr.sum(cells) == day_works)
-                day_cells.append(day_works)
-        # Forbidden successions on consecutive days.
-        for d in range(horizon - 1):
-            for t, following in forbidden_next.items():
-                if (e, d, t) not in x:
-                    continue
-                nxt = [x[e, d + 1, u] for u in following if (e, d + 1, u) in x]
-                if nxt:
-                    model.add_at_most_one([x[e, d, t], *nxt])
-        # Maximum shifts per type.
-        for t, shift in enumerate(problem.shifts):
-            limit = employee.max_shifts.get(shift.id)
-            cells = [x[e, d, t] for d in range(horizon) if (e, d, t) in x]
-            if limit is not None and len(cells) > limit:
-                model.add(cp_model.LinearExpr.sum(cells) <= limit)
-        # Total minutes.
-        minutes = cp_model.LinearExpr.weighted_sum([var for _, var in own], [length for length, _ in own])
-        if employee.max_total_minutes is not None:
-            model.add(minutes <= employee.max_total_minutes)
-        if employee.min_total_minutes > 0:
-            model.add(minutes >= employee.min_total_minutes)
-        # Maximum consecutive shifts: every window of max+1 days has a day off.
-        limit_run = employee.max_consecutive_shifts
-        if limit_run is not None and limit_run < horizon:
-            for start in range(horizon - limit_run):
-                window = [c for c in day_cells[start : start + limit_run + 1] if not isinstance(c, bool)]
-                if len(window) > limit_run:
-                    model.add(cp_model.LinearExpr.sum(window) <= limit_run)
-        for length in range(1, employee.min_consecutive_shifts):
-            forbid_pattern(model, day_cells, edge=False, length=length)
-        for length in range(1, employee.min_consecutive_days_off):
-            forbid_pattern(model, day_cells, edge=True, length=length)
-        if employee.max_weekends is not None:
-            weekend_vars: list[cp_model.IntVar] = []
-            for saturday, sunday in _week_ends(horizon):
-                days = [c for c in (day_cells[saturday], day_cells[sunday]) if not isinstance(c, bool)]
-                if not days:
-                    continue
-                if len(days) == 1:
-                    weekend_vars.append(days[0])
-                    continue
-                worked = model.new_bool_var(f"k_{e}_{saturday}")
-                model.add_bool_or(days).only_enforce_if(worked)
-                for day in days:
-                    model.add_implication(day, worked)
-                weekend_vars.append(worked)
-            if len(weekend_vars) > employee.max_weekends:
-                model.add(cp_model.LinearExpr.sum(weekend_vars) <= employee.max_weekends)
     employee_index = {employee.id: e for e, employee in enumerate(problem.employees)}
     for request in problem.requests:
         e = employee_index[request.employee]
@@ -259,7 +283,6 @@ def _build(
         terms.extend((under, over))
         coefficients.extend((cover.weight_under, cover.weight_over))
     model.minimize(cp_model.LinearExpr.weighted_sum(terms, coefficients) + constant)
-    return _Built(model, x)
 
 
 def _read_rows(
@@ -298,8 +321,13 @@ def _counts(
 # Above this many day x shift cells the whole model is not built at once: each employee's schedule
 # is built in turn, then improved by large-neighbourhood search over groups of employees.
 DIRECT_CELL_LIMIT = 25_000
-# Share of the time limit the single model gets before LNS takes over.
-DIRECT_SHARE = 0.4
+# Share of the time limit the first search of the single model gets before LNS takes over.
+DIRECT_SHARE = 0.1
+# Small models (up to SMALL_CELLS cells) do better in CP-SAT's own search: they get more of the time.
+SMALL_CELLS = 500
+DIRECT_SHARE_SMALL = 0.6
+# Share of the time limit the employee-by-employee construction may use at most.
+CONSTRUCT_SHARE = 0.3
 # Largest neighbourhood (employee x day x shift cells) re-solved in one LNS step.
 LNS_CELLS = 3_000
 
@@ -307,35 +335,118 @@ LNS_CELLS = 3_000
 def solve_shifts(problem: ShiftProblem, options: SolveOptions | None = None) -> ShiftSolution:
     """Solve a day x shift problem to optimality or until the time limit, whichever comes first.
 
-    Small problems are one CP-SAT model. Large ones (more than ``DIRECT_CELL_LIMIT`` employee x day x
-    shift cells) start from a schedule built employee by employee (every hard rule is about one
-    employee, so any combination of individually valid schedules is valid) and improve it by
-    re-solving random groups of employees with the others fixed (large-neighbourhood search).
+    Problems up to ``DIRECT_CELL_LIMIT`` employee x day x shift cells are one CP-SAT model: a first
+    search (it proves optimality on small problems), then large-neighbourhood search on the same
+    model (:mod:`antt.solver.shift_lns`). Larger ones start from a schedule built employee by
+    employee (every hard rule is about one employee, so any combination of individually valid
+    schedules is valid) and improve it by re-solving random groups of employees.
     """
     options = options or SolveOptions()
     started = time.monotonic()
     if not problem.employees or problem.horizon <= 0:
         return ShiftSolution(SolveStatus.EMPTY, {}, 0, 0.0, 0.0, ("nothing to roster",))
-    everyone = list(range(len(problem.employees)))
     cells = len(problem.employees) * problem.horizon * len(problem.shifts)
     if cells <= DIRECT_CELL_LIMIT:
-        # One model first (it proves optimality on small problems), then LNS from its best roster.
-        built = _build(problem, everyone, {})
-        build_time = time.monotonic() - started
-        if options.deterministic:
-            search_limit = options.time_limit
-        else:
-            search_limit = max(0.1, options.time_limit * DIRECT_SHARE - build_time)
-        run = run_cp_sat(built.model, options, time_limit=search_limit)
+        solution = _solve_direct(problem, options, started)
+        if solution is not None:
+            return solution
+    return _large(problem, options, started)
+
+
+def _solve_direct(problem: ShiftProblem, options: SolveOptions, started: float) -> ShiftSolution | None:
+    """One model: a first CP-SAT search, then LNS on it; ``None`` if no roster was found at all."""
+    everyone = list(range(len(problem.employees)))
+    built = _build(problem, everyone, {})
+    if options.deterministic:
+        run = run_cp_sat(built.model, options, time_limit=options.time_limit)
         if run.status is SolveStatus.INFEASIBLE:
             reason = "the hard rules of the staff contracts cannot all be met"
             return ShiftSolution(run.status, {}, None, None, time.monotonic() - started, (reason,))
-        if run.has_solution:
-            rows = _read_rows(problem, built, run.solver, everyone)
-            if run.status in (SolveStatus.OPTIMAL, SolveStatus.CANCELLED) or options.deterministic:
-                return _solution(problem, rows, run.status, run.bound, started)
-            return _large(problem, options, started, rows=rows, bound=run.bound)
-    return _large(problem, options, started)
+        if not run.has_solution:
+            return None
+        return _solution(
+            problem, _read_rows(problem, built, run.solver, everyone), run.status, run.bound, started
+        )
+    deadline = started + options.time_limit
+    constructed = _construct(problem, options, started, started + options.time_limit * CONSTRUCT_SHARE)
+    if isinstance(constructed, ShiftSolution):
+        return constructed if constructed.status is not SolveStatus.CANCELLED else None
+    constructed = _sweep(problem, options, constructed, started + options.time_limit * CONSTRUCT_SHARE)
+    fixed = {var.Index(): int(constructed[e][d] == t) for (e, d, t), var in built.x.items()}
+    start = complete(built.model, fixed, options)
+    if start is None:
+        return None
+    values, objective = start
+    # The whole model, hinted with the constructed roster: it proves optimality on small problems.
+    share = DIRECT_SHARE_SMALL if len(built.x) <= SMALL_CELLS else DIRECT_SHARE
+    search_limit = max(0.1, started + options.time_limit * share - time.monotonic())
+    run = run_cp_sat(
+        with_hint(built.model, values), options, time_limit=min(search_limit, deadline - time.monotonic())
+    )
+    if run.status is SolveStatus.OPTIMAL or (run.status is SolveStatus.CANCELLED and run.has_solution):
+        return _solution(
+            problem, _read_rows(problem, built, run.solver, everyone), run.status, run.bound, started
+        )
+    bound = run.bound if run.has_solution else 0.0
+    if run.has_solution and round(run.objective) < objective:
+        values, objective = list(run.solver.response_proto.solution), round(run.objective)
+    state = LnsState(values, objective, bound)
+    grid = grid_of(built.x, len(problem.employees), problem.horizon)
+    state = improve(built.model, grid, state, options, deadline, _costly_ranking(problem, built), started)
+    rows = _rows_from_values(problem, built, state.values)
+    proved = state.objective <= math.ceil(state.bound - 1e-6)
+    status = SolveStatus.OPTIMAL if proved else SolveStatus.FEASIBLE
+    return _solution(problem, rows, status, state.bound, started)
+
+
+def _rows_from_values(
+    problem: ShiftProblem, built: _Built, values: Sequence[int]
+) -> dict[int, list[int | None]]:
+    rows: dict[int, list[int | None]] = {e: [None] * problem.horizon for e in range(len(problem.employees))}
+    for (e, d, t), var in built.x.items():
+        if values[var.Index()]:
+            rows[e][d] = t
+    return rows
+
+
+def _costly_ranking(problem: ShiftProblem, built: _Built) -> Callable[[list[int]], Costs]:
+    """Where a roster pays for cover: employees ordered by how much of it they could change (most
+    first), and each day's cover penalty.
+
+    An employee on an over-covered cell, or off on a day whose cover is short for a shift they may
+    work, is a good candidate to move; ties are broken by employee index.
+    """
+    shift_index = {shift.id: t for t, shift in enumerate(problem.shifts)}
+    cover = {(c.day, shift_index[c.shift]): c for c in problem.cover}
+    allowed: dict[int, set[int]] = defaultdict(set)
+    for e, _d, t in built.x:
+        allowed[e].add(t)
+    count = len(problem.employees)
+
+    def ranking(values: list[int]) -> Costs:
+        counts: dict[tuple[int, int], int] = defaultdict(int)
+        works: dict[tuple[int, int], int] = {}
+        for (e, d, t), var in built.x.items():
+            if values[var.Index()]:
+                counts[d, t] += 1
+                works[e, d] = t
+        score = [0] * count
+        days = [0] * problem.horizon
+        for (d, t), item in cover.items():
+            gap = item.requirement - counts[d, t]
+            if gap < 0:
+                days[d] += -gap * item.weight_over
+                for e in range(count):
+                    if works.get((e, d)) == t:
+                        score[e] += item.weight_over
+            elif gap > 0:
+                days[d] += gap * item.weight_under
+                for e in range(count):
+                    if (e, d) not in works and t in allowed[e]:
+                        score[e] += item.weight_under
+        return Costs(sorted(range(count), key=lambda e: (-score[e], e)), days)
+
+    return ranking
 
 
 def _solution(
@@ -358,26 +469,28 @@ def _solution(
     )
 
 
-def _large(
+def _construct(
     problem: ShiftProblem,
     options: SolveOptions,
     started: float,
-    *,
+    deadline: float,
     rows: dict[int, list[int | None]] | None = None,
-    bound: float | None = None,
-) -> ShiftSolution:
-    deadline = started + options.time_limit
-    rng = random.Random(options.seed)  # noqa: S311 - search diversification, not security
+) -> dict[int, list[int | None]] | ShiftSolution:
+    """Each employee's best schedule in turn, against the cover left by those before.
+
+    A single employee's model is small and its cover price exact (one person more or less on each
+    cell), so every step is optimal for that employee; the result satisfies every hard rule.
+    Returns the rows, or a failed :class:`ShiftSolution` when an employee has no valid schedule.
+    """
     count = len(problem.employees)
     rows = dict(rows or {})
     order = [e for e in range(count) if e not in rows]
-    # Construction: one employee at a time, against the cover left by those before.
+    quiet = replace(options, progress=None)
     for position, e in enumerate(order):
         if options.cancelled():
             break
         share = (deadline - time.monotonic()) * 0.6 / max(1, len(order) - position)
         built = _build(problem, [e], _counts(problem, rows, set()))
-        quiet = replace(options, progress=None)
         run = run_cp_sat(built.model, quiet, time_limit=min(max(share, 0.5), 5.0))
         if not run.has_solution and run.status is not SolveStatus.INFEASIBLE:
             # A hard contract: give it the time that is left, up to half a minute.
@@ -389,6 +502,47 @@ def _large(
         rows.update(_read_rows(problem, built, run.solver, [e]))
     if len(rows) < count:
         return ShiftSolution(SolveStatus.CANCELLED, {}, None, None, time.monotonic() - started)
+    return rows
+
+
+def _sweep(
+    problem: ShiftProblem, options: SolveOptions, rows: dict[int, list[int | None]], deadline: float
+) -> dict[int, list[int | None]]:
+    """Repair the constructed roster: each employee's best schedule against all the others, in
+    turn, sweep after sweep while a sweep still lowers the penalty (and time is left)."""
+    quiet = replace(options, progress=None, workers=1)
+    best = evaluate_shift_roster(problem, _solution(problem, rows, SolveStatus.FEASIBLE, None, 0.0).roster)
+    while time.monotonic() < deadline and not options.cancelled():
+        for e in range(len(problem.employees)):
+            if time.monotonic() >= deadline:
+                break
+            built = _build(problem, [e], _counts(problem, rows, {e}))
+            _hint(built, rows)
+            run = run_cp_sat(built.model, quiet, time_limit=min(2.0, max(0.1, deadline - time.monotonic())))
+            if run.has_solution:
+                rows.update(_read_rows(problem, built, run.solver, [e]))
+        value = evaluate_shift_roster(
+            problem, _solution(problem, rows, SolveStatus.FEASIBLE, None, 0.0).roster
+        )
+        if value >= best:
+            break
+        best = value
+    return rows
+
+
+def _large(
+    problem: ShiftProblem,
+    options: SolveOptions,
+    started: float,
+) -> ShiftSolution:
+    deadline = started + options.time_limit
+    rng = random.Random(options.seed)  # noqa: S311 - search diversification, not security
+    count = len(problem.employees)
+    constructed = _construct(problem, options, started, deadline)
+    if isinstance(constructed, ShiftSolution):
+        return constructed
+    rows = constructed
+    bound: float | None = None
     best = evaluate_shift_roster(
         problem, _solution(problem, rows, SolveStatus.FEASIBLE, None, started).roster
     )

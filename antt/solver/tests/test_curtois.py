@@ -1,0 +1,52 @@
+"""The solver's objective on Curtois & Qu instances agrees with an independent evaluator."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from antt.solver.benchmark import read_benchmark, roster_csv
+from antt.solver.engine import SolveOptions, SolveStatus
+from antt.solver.shifts import solve_shifts
+from antt.solver.tests.curtois_check import check
+
+DATA = Path(__file__).resolve().parents[3] / "benchmarks" / "data" / "curtois"
+# Published optimum of Instance 1 (Curtois & Qu).
+INSTANCE1_OPTIMUM = 607
+
+
+@pytest.mark.parametrize("number", [1, 2, 3])
+def test_evaluator_agrees_with_the_solver_objective(number: int) -> None:
+    path = DATA / f"Instance{number}.txt"
+    problem = read_benchmark(path)
+    solution = solve_shifts(problem, SolveOptions(time_limit=4, seed=1))
+    assert solution.objective is not None
+    checked = check(path.read_text(encoding="utf-8"), roster_csv(problem, solution.roster))
+    assert checked.violations == []
+    assert checked.objective == solution.objective
+    if solution.status is SolveStatus.OPTIMAL:
+        assert number != 1 or solution.objective == INSTANCE1_OPTIMUM
+
+
+def _instance1_roster() -> tuple[str, str]:
+    path = DATA / "Instance1.txt"
+    problem = read_benchmark(path)
+    solution = solve_shifts(problem, SolveOptions(time_limit=4, seed=1))
+    return path.read_text(encoding="utf-8"), roster_csv(problem, solution.roster)
+
+
+def test_evaluator_finds_a_broken_rule_and_a_changed_penalty() -> None:
+    text, roster = _instance1_roster()
+    base = check(text, roster)
+    # Employee A has day 0 off: putting A on a shift that day breaks a hard rule and moves cover.
+    rows = roster.splitlines()
+    cells = rows[0].split(",")
+    assert cells[0] == "A"
+    assert cells[1] == ""
+    cells[1] = "D"
+    rows[0] = ",".join(cells)
+    changed = check(text, "\n".join(rows) + "\n")
+    assert base.violations == []
+    assert changed.objective != base.objective
+    assert any("fixed day off 0" in violation for violation in changed.violations)
