@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
 from antt.core.lookups import id_or_not_found, not_found
-from antt.core.permissions import require
+from antt.core.permissions import Role, require
 from antt.core.text import fold
 from antt.forces.models import Officer, OfficerSkill, Skill, Unit
 
@@ -56,3 +58,82 @@ def get_officer_for(user: Any, event: Any, officer_id: Any, *, action: str = "fo
     if officer is None:
         raise not_found()
     return officer
+
+
+def units_to_choose(user: Any, event: Any) -> list[tuple[int, str]]:
+    """(id, "CODE — name") of every unit of the event, for a filter."""
+    return [(u.pk, f"{u.code} — {u.name}") for u in units_for(user, event).order_by("code", "pk")]
+
+
+# --- Contact data (phone numbers) -------------------------------------------------------------------------
+# Roles whose work needs every officer's phone: they run the operation and call people out.
+CONTACT_ROLES = frozenset({Role.COMMANDER, Role.PLANNER, Role.DISPATCHER})
+
+
+@dataclass(frozen=True)
+class ContactAccess:
+    """Whose contact data one person may see in one event (see ``contact_access``)."""
+
+    everyone: bool = False
+    unit_ids: frozenset[int] = frozenset()
+    user_id: int | None = None
+
+    def allows(self, officer: Officer) -> bool:
+        return self.allows_ids(officer.unit_id, officer.user_id)
+
+    def allows_ids(self, unit_id: int | None, user_id: int | None) -> bool:
+        """The same answer from an officer's ``unit_id`` and ``user_id`` (for rows read as values)."""
+        return self.everyone or unit_id in self.unit_ids or (user_id is not None and user_id == self.user_id)
+
+
+def commanded_unit_ids(user: Any, event: Any) -> set[int]:
+    """The units ``user`` commands in ``event`` (through their linked officer) and every unit below them."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    pairs = list(Unit.objects.filter(event=event).values_list("pk", "parent_id", "commander__user_id"))
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for pk, parent_id, _commander in pairs:
+        children[parent_id].append(pk)
+    stack = [pk for pk, _parent, commander_user in pairs if commander_user == user.pk]
+    seen: set[int] = set()
+    while stack:
+        pk = stack.pop()
+        if pk not in seen:
+            seen.add(pk)
+            stack.extend(children.get(pk, ()))
+    return seen
+
+
+def contact_access(user: Any, event: Any) -> ContactAccess:
+    """THE rule for "may see an officer's phone number", used by the API, the pages and the exports.
+
+    Commanders, planners and dispatchers see everyone's; a unit commander sees the officers of the units
+    they command (and the units below); every officer sees their own. Observers, custodians and field
+    officers see no one else's: personal data only where the work needs it.
+    """
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return ContactAccess()
+    membership = event.membership_for(user)
+    if membership is None or not membership.is_active:
+        return ContactAccess()
+    if membership.role in CONTACT_ROLES:
+        return ContactAccess(everyone=True)
+    units = commanded_unit_ids(user, event) if membership.role == Role.UNIT_COMMANDER else set()
+    return ContactAccess(unit_ids=frozenset(units), user_id=user.pk)
+
+
+def may_see_contact(user: Any, event: Any, officer: Officer) -> bool:
+    """``contact_access`` for one officer (a page that shows one officer)."""
+    return contact_access(user, event).allows(officer)
+
+
+def redact_contacts(user: Any, event: Any, officers: list[dict[str, Any]]) -> None:
+    """Blank the ``phone`` of each exported officer row (keyed by ``code``) that ``user`` may not see."""
+    access = contact_access(user, event)
+    if access.everyone:
+        return
+    rows = Officer.objects.filter(event=event).values_list("code", "unit_id", "user_id")
+    visible = {code for code, unit_id, user_id in rows if access.allows_ids(unit_id, user_id)}
+    for row in officers:
+        if row.get("code") not in visible:
+            row["phone"] = ""
