@@ -61,6 +61,7 @@ class Command(BaseCommand):
                 log_level="info",
                 access_log=True,
                 server_header=False,  # no "server: uvicorn" banner (as --no-server-header in production)
+                proxy_headers=False,  # the demo is reached directly: X-Forwarded-For is never trusted
             )
         finally:
             if worker is not None:
