@@ -32,8 +32,8 @@ def event_switch(request: HttpRequest) -> HttpResponse:
     return redirect("events:home", code=event.code)
 
 
-@require_GET  # a page to read: a write to it is 405, not the page
 @login_required
+@require_GET  # a page to read: a write to it is 405, not the page (after sign-in: anonymous → login)
 def event_home(request: HttpRequest, code: str) -> HttpResponse:
     event = queries.get_event_for(request.user, code)
     per_role = queries.members_per_role(event)

@@ -17,7 +17,7 @@ from django.test import Client, override_settings
 from antt.audit.models import AuditEntry
 from antt.core.errors import NotAllowed
 from antt.forces.tests.factories import OfficerFactory
-from antt.planning import coverage_cache, services
+from antt.planning import assignment_services, coverage_cache, services
 from antt.planning.tests.factories import AssignmentFactory, RequirementFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +100,7 @@ def test_a_body_too_large_is_a_400(as_user: Any, planner: Any, event: Any) -> No
 def test_coverage_is_answered_correctly_when_redis_is_down(as_user: Any, planner: Any, event: Any) -> None:
     requirement: Any = RequirementFactory(event=event, headcount=2)
     officer: Any = OfficerFactory(event=event, skills=["checkpoint"])
-    services.assign_officer(  # audited: the event has a plan version, so the cache is used
+    assignment_services.assign_officer(  # audited: the event has a plan version, so the cache is used
         actor=planner,
         post=requirement.post,
         officer=officer,
