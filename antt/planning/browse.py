@@ -30,7 +30,16 @@ from antt.forces.models import Officer
 from antt.planning import coverage, coverage_audit, findings, queries
 from antt.planning.labels import KIND_LABELS, SEVERITY_LABELS
 from antt.planning.models import Assignment, Post, ProgrammeItem, Requirement, Site
-from antt.planning.timelines import Bar, Row, Tick, day_bounds, event_days, finish_rows, place, ticks
+from antt.planning.timelines import (
+    Row,
+    Tick,
+    day_bounds,
+    duty_bar,
+    event_days,
+    finish_rows,
+    place,
+    ticks,
+)
 
 SITES_PER_PAGE = 100
 
@@ -360,22 +369,7 @@ def officer_page(user: Any, event: Any, officer_id: Any, *, lang: str) -> Office
             where = place(assignment.starts_at, assignment.ends_at, start, end)
             if where is None:
                 continue
-            x, w, before, after = where
-            row.bars.append(
-                Bar(
-                    label=f"{assignment.post.code} {assignment.post.name}",
-                    detail=f"{assignment.post.site.name} · {assignment.skill}",
-                    kind=assignment.post.kind,
-                    starts_at=assignment.starts_at.astimezone(tz),
-                    ends_at=assignment.ends_at.astimezone(tz),
-                    x=x,
-                    w=w,
-                    cut_before=before,
-                    cut_after=after,
-                    url=reverse("planning:site-detail", args=[event.code, assignment.post.site_id]),
-                    status=assignment.status,
-                )
-            )
+            row.bars.append(duty_bar(event, assignment, where, tz))
         rows.append(row)
     mine = findings.findings_for_officer(event, officer) if can(user, "coverage.view", event) else []
     return OfficerPage(

@@ -87,6 +87,24 @@ class Tick:
     label: str
 
 
+def duty_bar(event: Any, assignment: Any, where: tuple[int, int, bool, bool], tz: Any) -> Bar:
+    """One duty as a bar of an officer's row (``where`` from ``place``), linking to its site."""
+    x, w, before, after = where
+    return Bar(
+        label=f"{assignment.post.code} {assignment.post.name}",
+        detail=f"{assignment.post.site.name} · {assignment.skill}",
+        kind=assignment.post.kind,
+        starts_at=assignment.starts_at.astimezone(tz),
+        ends_at=assignment.ends_at.astimezone(tz),
+        x=x,
+        w=w,
+        cut_before=before,
+        cut_after=after,
+        url=reverse("planning:site-detail", args=[event.code, assignment.post.site_id]),
+        status=assignment.status,
+    )
+
+
 def place(
     starts_at: datetime, ends_at: datetime, day_start: datetime, day_end: datetime
 ) -> tuple[int, int, bool, bool] | None:
@@ -262,22 +280,7 @@ def duty_timeline(
         where = place(assignment.starts_at, assignment.ends_at, start, end)
         if where is None:  # pragma: no cover - the query already bounds the window
             continue
-        x, w, before, after = where
-        rows[assignment.officer_id].bars.append(
-            Bar(
-                label=f"{assignment.post.code} {assignment.post.name}",
-                detail=f"{assignment.post.site.name} · {assignment.skill}",
-                kind=assignment.post.kind,
-                starts_at=assignment.starts_at.astimezone(tz),
-                ends_at=assignment.ends_at.astimezone(tz),
-                x=x,
-                w=w,
-                cut_before=before,
-                cut_after=after,
-                url=reverse("planning:site-detail", args=[event.code, assignment.post.site_id]),
-                status=assignment.status,
-            )
-        )
+        rows[assignment.officer_id].bars.append(duty_bar(event, assignment, where, tz))
     return DutyTimeline(
         day=day, ticks=ticks(day, tz), rows=finish_rows(list(rows.values())), page=current, unit=unit
     )

@@ -7,7 +7,7 @@ the page (``HX-Trigger: coverage-changed``) so that a gap board listening for it
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -25,12 +25,9 @@ from antt.core.permissions import can
 from antt.events import queries as event_queries
 from antt.forces.models import Unit
 from antt.forces.queries import contact_access
-from antt.planning import (
-    assignability,
-    coverage_audit,
-    queries,
-)
+from antt.planning import assignability, coverage_audit, queries, timelines
 from antt.planning.labels import SEVERITY_LABELS
+from antt.planning.timelines import event_days
 
 EDITOR_PAGE = 50
 ROSTER_PAGE = 100
@@ -62,16 +59,8 @@ def parse_local(value: str, tz: Any) -> datetime | None:
 
 
 def day_bounds(event: Any, day: date) -> tuple[datetime, datetime]:
-    tz = event.tz
-    start = datetime.combine(day, time(0, 0), tzinfo=tz)
-    return start, datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=tz)
-
-
-def event_days(event: Any) -> list[date]:
-    tz = event.tz
-    first = event.starts_at.astimezone(tz).date()
-    last = (event.ends_at - timedelta(microseconds=1)).astimezone(tz).date()
-    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    """The event's local ``day`` as UTC instants (``timelines.day_bounds`` in the event's zone)."""
+    return timelines.day_bounds(day, event.tz)
 
 
 # --- the gap board ---------------------------------------------------------------------------------------
