@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from antt.accounts.models import ApiToken, User
 from antt.audit import services as audit
 from antt.core.errors import Invalid, NotAllowed, NotFound
+from antt.core.lookups import id_or_not_found, not_found
 
 BACKUP_CODE_COUNT = 10
 
@@ -264,13 +265,10 @@ def admin_revoke_tokens(*, actor: Any, tokens: Any) -> int:
 
 @transaction.atomic
 def revoke_token(*, actor: User, token_id: Any) -> ApiToken:
-    try:
-        pk = int(token_id)
-    except (TypeError, ValueError):
-        raise NotFound(_("Not found, or you do not have access.")) from None
+    pk = id_or_not_found(token_id)  # bounded to the database's range: 10**30 is "not found", never a 500
     token = ApiToken.objects.select_for_update().filter(pk=pk, user=actor).first()
     if token is None:
-        raise NotFound(_("Not found, or you do not have access."))
+        raise not_found()
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

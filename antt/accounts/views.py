@@ -213,4 +213,6 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 def _not_found(request: HttpRequest) -> HttpResponse:
     from django.http import Http404
 
-    raise Http404(_("Not found, or you do not have access."))
+    from antt.core.lookups import not_found_message
+
+    raise Http404(not_found_message())

@@ -135,3 +135,13 @@ def test_a_second_factor_reset_revokes_the_tokens(as_user: Any, planner: Any, ev
 
     assert _bearer(key).get(f"/api/v1/events/{event.code}/").status_code == 401
     assert ApiToken.objects.get().revoked_at is not None
+
+
+def test_revoking_a_token_id_too_large_for_the_database_is_not_found(as_user: Any, planner: Any) -> None:
+    client = as_user(planner)
+    huge = 10**30
+    api = client.delete(f"/api/v1/tokens/{huge}/")
+    assert api.status_code == 404
+    assert api.json()["detail"] == "Not found, or you do not have access."
+    page = client.post(f"/accounts/tokens/{huge}/revoke/")
+    assert page.status_code == 404
