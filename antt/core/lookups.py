@@ -70,3 +70,13 @@ def lookup(model: Any, event: Any, value: Any, *, field: str) -> Any:
     if obj is None:
         raise Invalid(_("Unknown %(field)s in this event.") % {"field": field}, field=field)
     return obj
+
+
+def lookup_refs(event: Any, data: dict[str, Any], models: dict[str, Any]) -> dict[str, Any]:
+    """``data`` with each reference named in ``models`` (field → model) that it holds replaced by the object
+    of ``event`` (``lookup``: ``Invalid`` when unknown there); the other fields as they are."""
+    out = dict(data)
+    for name, model in models.items():
+        if name in out:
+            out[name] = lookup(model, event, out[name], field=name)
+    return out

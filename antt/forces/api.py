@@ -9,7 +9,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 
 from antt.core.api import StrictCharField
-from antt.core.lookups import lookup
+from antt.core.lookups import lookup_refs
 from antt.core.permissions import Clearance
 from antt.events.api_base import EventObjectsView, EventObjectView
 from antt.forces import queries, services
@@ -115,33 +115,15 @@ class OfficerInputSerializer(serializers.Serializer[Any]):
 
 
 def _unit_refs(event: Any, data: dict[str, Any]) -> dict[str, Any]:
-    out = dict(data)
-    if "parent" in out:
-        out["parent"] = lookup(Unit, event, out["parent"], field="parent")
-    if "commander" in out:
-        out["commander"] = lookup(Officer, event, out["commander"], field="commander")
-    return out
+    return lookup_refs(event, data, {"parent": Unit, "commander": Officer})
 
 
 def _officer_refs(event: Any, data: dict[str, Any]) -> dict[str, Any]:
-    out = dict(data)
-    if "unit" in out:
-        out["unit"] = lookup(Unit, event, out["unit"], field="unit")
-    if "home_base" in out:
-        out["home_base"] = lookup(_SITE, event, out["home_base"], field="home_base")
+    out = lookup_refs(event, data, {"unit": Unit, "home_base": _SITE})
     if "skills" in out:
-        by_code = {skill.code: skill for skill in Skill.objects.filter(event=event)}
-        pairs = []
-        for held in out["skills"]:
-            skill = by_code.get(held["code"])
-            if skill is None:
-                from django.utils.translation import gettext as _
-
-                from antt.core.errors import Invalid
-
-                raise Invalid(_("Unknown skill: %(code)s") % {"code": held["code"]}, field="skills")
-            pairs.append((skill, held.get("expires_on")))
-        out["skills"] = pairs
+        held = out["skills"]
+        skills = queries.skills_by_code(event, [h["code"] for h in held], field="skills")
+        out["skills"] = [(skill, h.get("expires_on")) for skill, h in zip(skills, held, strict=True)]
     return out
 
 

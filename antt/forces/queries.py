@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
+from antt.core.errors import Invalid
 from antt.core.lookups import id_or_not_found, not_found
 from antt.core.permissions import Role, require
 from antt.core.text import fold
@@ -36,6 +39,17 @@ def get_unit_for(user: Any, event: Any, unit_id: Any, *, action: str = "forces.v
 def skills_for(user: Any, event: Any) -> QuerySet[Skill]:
     require(user, "forces.view", event)
     return Skill.objects.filter(event=event)
+
+
+def skills_by_code(event: Any, codes: Iterable[Any], *, field: str) -> list[Skill]:
+    """The skills of ``event`` that ``codes`` from input name, in order (one query); ``Invalid`` (400) naming
+    the first code the event does not know. API input refers to skills by code, never by id."""
+    wanted = [str(code) for code in codes]
+    by_code = {skill.code: skill for skill in Skill.objects.filter(event=event, code__in=wanted)}
+    for code in wanted:
+        if code not in by_code:
+            raise Invalid(_("Unknown skill: %(code)s") % {"code": code}, field=field)
+    return [by_code[code] for code in wanted]
 
 
 def officers_for(user: Any, event: Any, *, search: str = "", unit: Any = None) -> QuerySet[Officer]:
@@ -86,16 +100,29 @@ class ContactAccess:
         return self.everyone or unit_id in self.unit_ids or (user_id is not None and user_id == self.user_id)
 
 
+def unit_tree_ids(event: Any, roots: Any) -> set[int]:
+    """``roots`` and every unit below them in ``event`` (one query)."""
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for pk, parent_id in Unit.objects.filter(event=event).values_list("pk", "parent_id"):
+        children[parent_id].append(pk)
+    return _below(children, [int(pk) for pk in roots])
+
+
 def commanded_unit_ids(user: Any, event: Any) -> set[int]:
-    """The units ``user`` commands in ``event`` (through their linked officer) and every unit below them."""
+    """The units ``user`` commands in ``event`` (through their linked officer) and every unit below them
+    (one query)."""
     if not getattr(user, "is_authenticated", False):
         return set()
     pairs = list(Unit.objects.filter(event=event).values_list("pk", "parent_id", "commander__user_id"))
     children: dict[int | None, list[int]] = defaultdict(list)
     for pk, parent_id, _commander in pairs:
         children[parent_id].append(pk)
-    stack = [pk for pk, _parent, commander_user in pairs if commander_user == user.pk]
+    return _below(children, [pk for pk, _parent, commander_user in pairs if commander_user == user.pk])
+
+
+def _below(children: dict[int | None, list[int]], roots: list[int]) -> set[int]:
     seen: set[int] = set()
+    stack = list(roots)
     while stack:
         pk = stack.pop()
         if pk not in seen:

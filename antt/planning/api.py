@@ -13,11 +13,12 @@ from rest_framework.views import APIView
 
 from antt.core.api import IdField, StrictCharField, StrictDateTimeField
 from antt.core.languages import current_language
-from antt.core.lookups import lookup
+from antt.core.lookups import lookup, lookup_refs
 from antt.core.permissions import Clearance, require
 from antt.events import queries as event_queries
 from antt.events.api_base import EventObjectsView, EventObjectView
-from antt.forces.models import Officer, Skill
+from antt.forces.models import Officer
+from antt.forces.queries import skills_by_code
 from antt.planning import assignment_services, coverage, coverage_audit, queries, services
 from antt.planning.models import Assignment, Post, ProgrammeItem, Requirement, RequirementRule, Site
 
@@ -229,28 +230,12 @@ class CoverageSerializer(serializers.Serializer[Any]):
 # --- references in input ---------------------------------------------------------------------------------
 
 
-def _skill(event: Any, code: Any, field: str = "skill") -> Skill | None:
-    if code is None:
-        return None
-    skill = Skill.objects.filter(event=event, code=str(code)).first()
-    if skill is None:
-        from django.utils.translation import gettext as _
-
-        from antt.core.errors import Invalid
-
-        raise Invalid(_("Unknown skill: %(code)s") % {"code": code}, field=field)
-    return skill
-
-
 def _refs(event: Any, data: dict[str, Any]) -> dict[str, Any]:
-    out = dict(data)
     models = {"parent": Site, "site": Site, "post": Post, "officer": Officer, "requirement": Requirement}
-    for name, model in models.items():
-        if name in out:
-            out[name] = lookup(model, event, out[name], field=name)
+    out = lookup_refs(event, data, models)
     for name in ("skill", "default_skill"):
-        if name in out:
-            out[name] = _skill(event, out[name], name)
+        if out.get(name) is not None:
+            out[name] = skills_by_code(event, [out[name]], field=name)[0]
     if "sites" in out:
         out["sites"] = [lookup(Site, event, pk, field="sites") for pk in out["sites"]]
     return out

@@ -22,8 +22,9 @@ from django.utils.translation import gettext as _
 
 from antt.core.errors import NotAllowed
 from antt.core.permissions import can, require
+from antt.forces import queries as forces_queries
 from antt.forces.models import Officer, OfficerSkill
-from antt.planning import coverage, coverage_input, queries
+from antt.planning import coverage, coverage_input
 from antt.planning.coverage import FindingKind
 from antt.planning.models import Assignment, Requirement, Site
 
@@ -67,7 +68,8 @@ def assign_scope(user: Any, event: Any) -> AssignScope:
         return AssignScope(action="planning.assign", unit_ids=None)
     if can(user, "planning.assign_own_unit", event):
         return AssignScope(
-            action="planning.assign_own_unit", unit_ids=frozenset(queries.own_unit_ids(user, event))
+            action="planning.assign_own_unit",
+            unit_ids=frozenset(forces_queries.commanded_unit_ids(user, event)),
         )
     require(user, "planning.assign", event)  # raises NotFound or NotAllowed
     return AssignScope(action="planning.assign", unit_ids=None)

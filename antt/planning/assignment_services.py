@@ -21,8 +21,9 @@ from antt.core.errors import Conflict, DomainError, Invalid
 from antt.core.languages import current_language
 from antt.core.lookups import ids_in
 from antt.core.permissions import require
+from antt.forces import queries as forces_queries
 from antt.forces.models import Officer, Skill, Unit
-from antt.planning import assignability, candidates, coverage, findings, queries, services
+from antt.planning import assignability, candidates, coverage, findings, services
 from antt.planning.models import Assignment, Post, Requirement
 
 # --- assignments -----------------------------------------------------------------------------------------
@@ -231,7 +232,7 @@ def assign_unit(
     event = requirement.event
     scope = assignability.assign_scope(actor, event)
     writes.same_event(event, unit=unit)
-    unit_ids = queries.unit_tree_ids(event, [unit.pk])
+    unit_ids = forces_queries.unit_tree_ids(event, [unit.pk])
     scope.require_unit(unit)
     starts_at = starts_at or requirement.starts_at
     ends_at = ends_at or requirement.ends_at

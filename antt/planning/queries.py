@@ -12,6 +12,7 @@ from antt.core.lookups import id_or_not_found, not_found
 from antt.core.permissions import require
 from antt.core.text import fold
 from antt.forces.models import Officer
+from antt.forces.queries import unit_tree_ids
 from antt.planning import coverage
 from antt.planning.models import (
     Assignment,
@@ -147,34 +148,6 @@ def officer_of(user: Any, event: Any) -> Officer | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return Officer.objects.filter(event=event, user=user).select_related("unit").first()
-
-
-def unit_tree_ids(event: Any, roots: Any) -> set[int]:
-    """``roots`` and every unit below them in ``event`` (one query)."""
-    from antt.forces.models import Unit
-
-    children: dict[int | None, list[int]] = defaultdict(list)
-    for pk, parent_id in Unit.objects.filter(event=event).values_list("pk", "parent_id"):
-        children[parent_id].append(pk)
-    seen: set[int] = set()
-    stack = [int(pk) for pk in roots]
-    while stack:
-        pk = stack.pop()
-        if pk in seen:
-            continue
-        seen.add(pk)
-        stack.extend(children.get(pk, ()))
-    return seen
-
-
-def own_unit_ids(user: Any, event: Any) -> set[int]:
-    """The units ``user`` commands in ``event`` (through their linked officer) and all their sub-units."""
-    from antt.forces.models import Unit
-
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    roots = list(Unit.objects.filter(event=event, commander__user=user).values_list("pk", flat=True))
-    return unit_tree_ids(event, roots) if roots else set()
 
 
 def editor_requirement_for(user: Any, event: Any, requirement_id: Any) -> Requirement:

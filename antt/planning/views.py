@@ -24,7 +24,7 @@ from antt.core.lookups import parse_id
 from antt.core.permissions import can
 from antt.events import queries as event_queries
 from antt.forces.models import Unit
-from antt.forces.queries import contact_access
+from antt.forces.queries import commanded_unit_ids, contact_access
 from antt.planning import assignability, coverage_audit, queries, timelines
 from antt.planning.labels import SEVERITY_LABELS
 from antt.planning.timelines import event_days
@@ -123,7 +123,7 @@ def my_unit(request: HttpRequest, code: str) -> HttpResponse:
         day = today if not days or days[0] <= today <= days[-1] else days[0]
     else:
         day = parse_day(choice) or today
-    own = queries.own_unit_ids(request.user, event)
+    own = commanded_unit_ids(request.user, event)
     starts_at, ends_at = day_bounds(event, day)
     units, officers, duties = queries.unit_roster(event, own, starts_at=starts_at, ends_at=ends_at)
     page = Paginator(officers, ROSTER_PAGE).get_page(request.GET.get("page"))
