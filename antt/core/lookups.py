@@ -8,14 +8,17 @@ refused like any unknown id, and missing and forbidden objects answer with the s
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
 from antt.core.errors import Invalid, NotFound
 
 # Primary keys are 64-bit signed integers on both databases (BigAutoField on PostgreSQL; SQLite's INTEGER).
 MAX_ID = 2**63 - 1
+
+M = TypeVar("M", bound=Model)
 
 
 def not_found_message() -> str:
@@ -52,6 +55,15 @@ def id_or_not_found(value: Any) -> int:
 def ids_in(values: Iterable[Any]) -> list[int]:
     """The well-formed ids among ``values``, without repeats, sorted (the others cannot name an object)."""
     return sorted({number for value in values if (number := parse_id(value)) is not None})
+
+
+def one_by_id(qs: QuerySet[M], value: Any, *, field: str = "pk") -> M:
+    """The object of ``qs`` (already narrowed to what the caller may see) whose ``field`` is the id in
+    ``value``; ``NotFound`` (404) when there is none, missing and forbidden alike."""
+    obj = qs.filter(**{field: id_or_not_found(value)}).first()
+    if obj is None:
+        raise not_found()
+    return obj
 
 
 def lookup(model: Any, event: Any, value: Any, *, field: str) -> Any:

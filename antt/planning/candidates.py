@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import DurationField, F, Q, Sum
 
@@ -18,6 +18,9 @@ from antt.planning.assignability import ACTIVE, PROPOSED, REFUSED
 from antt.planning.coverage import FindingKind
 from antt.planning.findings import for_officer
 from antt.planning.models import Assignment, Requirement
+
+if TYPE_CHECKING:
+    from antt.events.models import Event
 
 # --- candidates for a requirement ---------------------------------------------------------------------------
 
@@ -72,7 +75,7 @@ class Candidates:
 
 
 def candidates(
-    event: Any,
+    event: Event,
     requirement: Requirement,
     *,
     starts_at: datetime | None = None,
@@ -159,7 +162,7 @@ def candidates(
 
 
 def _probe_pool(
-    event: Any,
+    event: Event,
     requirement: Requirement,
     small: coverage_input.SmallPlan,
     pool: list[tuple[Any, ...]],
