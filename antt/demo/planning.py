@@ -37,6 +37,7 @@ from antt.planning.models import (
 
 if TYPE_CHECKING:
     from antt.accounts.actors import Actor
+    from antt.accounts.models import User
     from antt.events.models import Event
 
 SHIFT_HOURS = (6, 14, 22)
@@ -462,7 +463,7 @@ def _anchor(geometry: dict[str, Any]) -> list[float]:
 
 
 def link_demo_accounts(
-    event: Event, *, actor: Actor, field_officer: Any, unit_commander: Any
+    event: Event, *, actor: Actor, field_officer: User, unit_commander: User
 ) -> dict[str, str]:
     """Link the demo's field-officer account to an officer on duty and the unit-commander account to the
     commander of a unit (not a whole province), once per event; {} when already linked or nothing fits."""

@@ -53,7 +53,9 @@ def skills_by_code(event: Event, codes: Iterable[Any], *, field: str) -> list[Sk
     return [by_code[code] for code in wanted]
 
 
-def officers_for(user: Actor, event: Event, *, search: str = "", unit: Any = None) -> QuerySet[Officer]:
+def officers_for(
+    user: Actor, event: Event, *, search: str = "", unit: Unit | None = None
+) -> QuerySet[Officer]:
     require(user, "forces.view", event)
     qs = Officer.objects.filter(event=event)
     if unit is not None:

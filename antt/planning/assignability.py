@@ -31,6 +31,7 @@ from antt.planning.models import Assignment, Requirement, Site
 if TYPE_CHECKING:
     from antt.accounts.actors import Actor
     from antt.events.models import Event
+    from antt.forces.models import Unit
 
 # --- who may assign whom ---------------------------------------------------------------------------------
 
@@ -55,7 +56,7 @@ class AssignScope:
                     field="officer",
                 )
 
-    def require_unit(self, unit: Any) -> None:
+    def require_unit(self, unit: Unit) -> None:
         if self.unit_ids is not None and unit.pk not in self.unit_ids:
             raise NotAllowed(_("You may assign only your own unit and its sub-units."), field="unit")
 

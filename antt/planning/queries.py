@@ -43,7 +43,7 @@ def get_site_for(user: Actor, event: Event, site_id: Any, *, action: str = "plan
     return one_by_id(Site.objects.filter(event=event).select_related("event", "parent"), site_id)
 
 
-def posts_for(user: Actor, event: Event, *, site: Any = None) -> QuerySet[Post]:
+def posts_for(user: Actor, event: Event, *, site: Site | None = None) -> QuerySet[Post]:
     require(user, "planning.view", event)
     qs = Post.objects.filter(event=event).select_related("site", "default_skill")
     return qs.filter(site=site) if site is not None else qs
@@ -81,7 +81,7 @@ def get_requirement_for(
 
 
 def assignments_for(
-    user: Actor, event: Event, *, officer: Any = None, post: Any = None
+    user: Actor, event: Event, *, officer: Officer | None = None, post: Post | None = None
 ) -> QuerySet[Assignment]:
     require(user, "planning.view", event)
     qs = Assignment.objects.filter(event=event).select_related("officer", "post", "skill")

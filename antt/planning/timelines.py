@@ -91,7 +91,7 @@ class Tick:
     label: str
 
 
-def duty_bar(event: Event, assignment: Any, where: tuple[int, int, bool, bool], tz: Any) -> Bar:
+def duty_bar(event: Event, assignment: Assignment, where: tuple[int, int, bool, bool], tz: Any) -> Bar:
     """One duty as a bar of an officer's row (``where`` from ``place``), linking to its site."""
     x, w, before, after = where
     return Bar(

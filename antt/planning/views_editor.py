@@ -54,6 +54,7 @@ from antt.planning.views import (
 
 if TYPE_CHECKING:
     from antt.events.models import Event
+    from antt.planning.models import Assignment, Requirement
 
 # --- the assignment editor -------------------------------------------------------------------------------
 
@@ -64,7 +65,7 @@ def _editor_event(request: HtmxHttpRequest, code: str) -> tuple[Any, assignabili
     return event, assignability.assign_scope(request.user, event)
 
 
-def _window(request: HtmxHttpRequest, requirement: Any) -> tuple[datetime, datetime]:
+def _window(request: HtmxHttpRequest, requirement: Requirement) -> tuple[datetime, datetime]:
     """The editor's window: ``start``/``end`` from the query (a gap's window, which may run over several
     requirements of the post), kept inside the event; the requirement's own window otherwise."""
     event = requirement.event
@@ -78,7 +79,7 @@ def _window(request: HtmxHttpRequest, requirement: Any) -> tuple[datetime, datet
     return _snap(requirement, start, end)
 
 
-def _snap(requirement: Any, start: datetime, end: datetime) -> tuple[datetime, datetime]:
+def _snap(requirement: Requirement, start: datetime, end: datetime) -> tuple[datetime, datetime]:
     """Inputs have minute precision: a time in the same minute as the requirement's start or end is it."""
     minute = coverage.minute_of
     if minute(start) == minute(requirement.starts_at):
@@ -88,7 +89,7 @@ def _snap(requirement: Any, start: datetime, end: datetime) -> tuple[datetime, d
     return start, end
 
 
-def _editor_url(requirement: Any, starts_at: datetime, ends_at: datetime) -> str:
+def _editor_url(requirement: Requirement, starts_at: datetime, ends_at: datetime) -> str:
     url = reverse("planning:editor-requirement", args=[requirement.event.code, requirement.pk])
     if (starts_at, ends_at) == (requirement.starts_at, requirement.ends_at):
         return url
@@ -150,7 +151,7 @@ def _editor_context(
     request: HtmxHttpRequest,
     event: Event,
     scope: assignability.AssignScope,
-    requirement: Any,
+    requirement: Requirement,
     starts_at: datetime,
     ends_at: datetime,
 ) -> dict[str, Any]:
@@ -217,7 +218,7 @@ def _after_write(
     request: HtmxHttpRequest,
     event: Event,
     scope: assignability.AssignScope,
-    requirement: Any,
+    requirement: Requirement,
     window: tuple[datetime, datetime],
     *,
     notice: str = "",
@@ -240,7 +241,9 @@ def _after_write(
     return redirect(_editor_url(requirement, *window))
 
 
-def _posted_window(request: HtmxHttpRequest, form: Any, requirement: Any) -> tuple[datetime, datetime]:
+def _posted_window(
+    request: HtmxHttpRequest, form: Any, requirement: Requirement
+) -> tuple[datetime, datetime]:
     """The window posted with a form (already validated in the event's zone), else the requirement's."""
     with timezone.override(requirement.event.tz):
         form.is_valid()  # cached when already run
@@ -433,7 +436,9 @@ def editor_assignment(request: HtmxHttpRequest, code: str, assignment_id: int) -
     return render(request, "planning/editor_assignment.html", context)
 
 
-def _move_check(request: HtmxHttpRequest, event: Event, assignment: Any, lang: str) -> dict[str, Any] | None:
+def _move_check(
+    request: HtmxHttpRequest, event: Event, assignment: Assignment, lang: str
+) -> dict[str, Any] | None:
     """``?starts_at=&ends_at=``: what moving the assignment to that window would break or fix."""
     if "starts_at" not in request.GET:
         return None

@@ -342,7 +342,7 @@ def create_plan(
     body_en: str = "",
     trigger_vi: str = "",
     trigger_en: str = "",
-    responsible: Any = None,
+    responsible: Officer | None = None,
     sites: Iterable[Any] = (),
     programme_items: Iterable[Any] = (),
     tasks: Sequence[Mapping[str, Any]] = (),
