@@ -8,12 +8,15 @@ refused like any unknown id, and missing and forbidden objects answer with the s
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
 from antt.core.errors import Invalid, NotFound
+
+if TYPE_CHECKING:
+    from antt.core.permissions import EventLike
 
 # Primary keys are 64-bit signed integers on both databases (BigAutoField on PostgreSQL; SQLite's INTEGER).
 MAX_ID = 2**63 - 1
@@ -66,7 +69,7 @@ def one_by_id(qs: QuerySet[M], value: Any, *, field: str = "pk") -> M:
     return obj
 
 
-def lookup(model: Any, event: Any, value: Any, *, field: str) -> Any:
+def lookup(model: Any, event: EventLike, value: Any, *, field: str) -> Any:
     """An object of ``event`` referenced by id in input; ``Invalid`` (400) when unknown there (never 404).
 
     ``None`` stays ``None`` (an optional reference left empty).
@@ -84,7 +87,7 @@ def lookup(model: Any, event: Any, value: Any, *, field: str) -> Any:
     return obj
 
 
-def lookup_refs(event: Any, data: dict[str, Any], models: dict[str, Any]) -> dict[str, Any]:
+def lookup_refs(event: EventLike, data: dict[str, Any], models: dict[str, Any]) -> dict[str, Any]:
     """``data`` with each reference named in ``models`` (field → model) that it holds replaced by the object
     of ``event`` (``lookup``: ``Invalid`` when unknown there); the other fields as they are."""
     out = dict(data)
