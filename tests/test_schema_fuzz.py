@@ -11,7 +11,6 @@ Runs on SQLite and on PostgreSQL (CI runs the suite on both).
 from __future__ import annotations
 
 import contextlib
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -26,9 +25,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 EXAMPLES_PER_OPERATION = 4  # valid requests (positive mode)
 INVALID_EXAMPLES_PER_OPERATION = 2  # requests the schema forbids: a 4xx, documented, never a 5xx
 SEED = 20_260_101
-# The bound of the whole run: past it, the remaining operations are reported and not exercised. The run
-# takes about a minute on two cores; the bound is there so that a slow machine cannot stall CI.
-TIME_BUDGET_SECONDS = 150.0
+# Every operation is exercised, whatever the machine's speed (no time budget: what the test checks must not
+# depend on how fast it runs). The run takes about a minute on two cores.
 
 
 @contextlib.contextmanager
@@ -78,11 +76,10 @@ def test_the_api_answers_as_its_schema_says(
         response_schema_conformance,
     ]
     exercised: list[str] = []
-    not_reached: list[str] = []
     with wsgi_app() as app:
         schema.app = app
-        _run(schema, event, seeded["headers"], checks, exercised, not_reached)
-    print(f"schemathesis: {len(exercised)} operations exercised, not reached in time: {not_reached}")
+        _run(schema, event, seeded["headers"], checks, exercised)
+    print(f"schemathesis: {len(exercised)} operations exercised")
     assert len(exercised) >= 40
 
 
@@ -92,17 +89,12 @@ def _run(
     headers: dict[str, str],
     checks: list[Any],
     exercised: list[str],
-    not_reached: list[str],
 ) -> None:
     from schemathesis import GenerationMode
 
-    started = time.monotonic()
     for result in schema.get_all_operations():
         operation = result.ok()  # type: ignore[union-attr]  # an invalid operation raises here
         label = f"{operation.method.upper()} {operation.path}"
-        if time.monotonic() - started > TIME_BUDGET_SECONDS:
-            not_reached.append(label)
-            continue
         has_code = any(p.name == "code" for p in operation.path_parameters)
         path = {"code": event.code} if has_code else None
         for mode, examples in (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -21,13 +21,16 @@ from antt.audit import services as audit
 from antt.core.errors import Invalid, NotAllowed, NotFound
 from antt.core.lookups import id_or_not_found, not_found
 
+if TYPE_CHECKING:
+    from antt.accounts.actors import Actor
+
 BACKUP_CODE_COUNT = 10
 
 
 @transaction.atomic
 def create_user(
     *,
-    actor: Any,
+    actor: Actor | None,
     username: str,
     password: str | None,
     full_name: str = "",
@@ -95,7 +98,7 @@ def confirmed_totp(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
-def is_verified(user: Any) -> bool:
+def is_verified(user: Actor) -> bool:
     """Whether this request's ``user`` has passed a second factor (django-otp's middleware tells)."""
     check = getattr(user, "is_verified", None)
     return bool(check()) if callable(check) else False
@@ -185,7 +188,7 @@ def token_lifetimes() -> tuple[timedelta, timedelta]:
     return timedelta(days=settings.API_TOKEN_DEFAULT_DAYS), timedelta(days=settings.API_TOKEN_MAX_DAYS)
 
 
-def signed_in_with_token(user: Any) -> ApiToken | None:
+def signed_in_with_token(user: Actor) -> ApiToken | None:
     """The API token this request's ``user`` was authenticated with, if any (see ``authentication``)."""
     token = getattr(user, "antt_api_token", None)
     return token if isinstance(token, ApiToken) else None
@@ -232,7 +235,7 @@ def create_token(*, actor: User, name: str, expires_at: datetime | None = None) 
 
 
 @transaction.atomic
-def revoke_all_tokens(*, actor: Any, user: User, reason: str) -> int:
+def revoke_all_tokens(*, actor: Actor, user: User, reason: str) -> int:
     """Revoke every usable token of ``user`` (after a password change or a second-factor reset)."""
     tokens = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
     if not tokens:
@@ -248,7 +251,7 @@ def revoke_all_tokens(*, actor: Any, user: User, reason: str) -> int:
 
 
 @transaction.atomic
-def admin_revoke_tokens(*, actor: Any, tokens: Any) -> int:
+def admin_revoke_tokens(*, actor: Actor, tokens: Any) -> int:
     """An administrator revokes tokens (the admin's only write on tokens), each one audited."""
     if not actor.has_perm("accounts.change_user"):
         raise NotAllowed(_("Only administrators may revoke another person's tokens."))

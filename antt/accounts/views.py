@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import segno
 from django.conf import settings
@@ -27,6 +27,9 @@ from antt.accounts.forms import EnrolForm, OtpForm, TokenForm
 from antt.accounts.middleware import SESSION_AUTH_AT
 from antt.accounts.models import ApiToken
 from antt.core.errors import DomainError, NotAllowed
+
+if TYPE_CHECKING:
+    from antt.accounts.models import User
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -76,7 +79,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         return redirect(_next_url(request))
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user: Any = request.user
+        user = cast("User", request.user)  # signed in: the view refuses anyone else
         device = match_token(user, form.cleaned_data["token"].strip().replace(" ", ""))
         if device is not None:
             otp_login(request, device)
@@ -101,7 +104,7 @@ def _qr_data_uri(device: TOTPDevice) -> str:
 def otp_enrol(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    user: Any = request.user
+    user = cast("User", request.user)  # signed in: the view refuses anyone else
     device_id = request.session.get("antt_enrol_device")
     device = (
         TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first() if device_id else None
@@ -138,7 +141,7 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+    user = cast("User", request.user)  # signed in: the view refuses anyone else
     tokens = ApiToken.objects.filter(user=user)
     context = {
         "has_totp": services.confirmed_totp(user) is not None,
@@ -164,7 +167,7 @@ def backup_codes(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def password_change(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+    user = cast("User", request.user)  # signed in: the view refuses anyone else
     form = PasswordChangeForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

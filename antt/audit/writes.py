@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from antt.audit import services as audit
 from antt.core.errors import Conflict, Invalid
-from antt.core.permissions import require
+from antt.core.permissions import EventLike, require
 
 M = TypeVar("M", bound=models.Model)
 
@@ -30,7 +30,7 @@ def full_clean(obj: models.Model) -> None:
         raise Invalid(" ".join(messages), field=None if field == "__all__" else field) from exc
 
 
-def same_event(event: Any, **objects: Any) -> None:
+def same_event(event: EventLike, **objects: Any) -> None:
     """Refuse a reference to an object of another event (it should be invisible, so: unknown)."""
     for name, obj in objects.items():
         if obj is not None and obj.event_id != event.pk:
@@ -49,7 +49,7 @@ def create(
     *,
     actor: Any,
     action: str,
-    event: Any,
+    event: EventLike,
     obj: M,
     fields: Iterable[str],
     audit_action: str,
@@ -74,7 +74,7 @@ def update(
     *,
     actor: Any,
     action: str,
-    event: Any,
+    event: EventLike,
     obj: M,
     changes: Mapping[str, Any],
     allowed: Iterable[str],
@@ -105,7 +105,7 @@ def update(
 
 
 def delete(
-    *, actor: Any, action: str, event: Any, obj: models.Model, fields: Iterable[str], audit_action: str
+    *, actor: Any, action: str, event: EventLike, obj: models.Model, fields: Iterable[str], audit_action: str
 ) -> None:
     require(actor, action, event)
     before = audit.snapshot(obj, fields)

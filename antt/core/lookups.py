@@ -8,14 +8,20 @@ refused like any unknown id, and missing and forbidden objects answer with the s
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
 from antt.core.errors import Invalid, NotFound
 
+if TYPE_CHECKING:
+    from antt.core.permissions import EventLike
+
 # Primary keys are 64-bit signed integers on both databases (BigAutoField on PostgreSQL; SQLite's INTEGER).
 MAX_ID = 2**63 - 1
+
+M = TypeVar("M", bound=Model)
 
 
 def not_found_message() -> str:
@@ -54,7 +60,16 @@ def ids_in(values: Iterable[Any]) -> list[int]:
     return sorted({number for value in values if (number := parse_id(value)) is not None})
 
 
-def lookup(model: Any, event: Any, value: Any, *, field: str) -> Any:
+def one_by_id(qs: QuerySet[M], value: Any, *, field: str = "pk") -> M:
+    """The object of ``qs`` (already narrowed to what the caller may see) whose ``field`` is the id in
+    ``value``; ``NotFound`` (404) when there is none, missing and forbidden alike."""
+    obj = qs.filter(**{field: id_or_not_found(value)}).first()
+    if obj is None:
+        raise not_found()
+    return obj
+
+
+def lookup(model: Any, event: EventLike, value: Any, *, field: str) -> Any:
     """An object of ``event`` referenced by id in input; ``Invalid`` (400) when unknown there (never 404).
 
     ``None`` stays ``None`` (an optional reference left empty).
@@ -70,3 +85,13 @@ def lookup(model: Any, event: Any, value: Any, *, field: str) -> Any:
     if obj is None:
         raise Invalid(_("Unknown %(field)s in this event.") % {"field": field}, field=field)
     return obj
+
+
+def lookup_refs(event: EventLike, data: dict[str, Any], models: dict[str, Any]) -> dict[str, Any]:
+    """``data`` with each reference named in ``models`` (field → model) that it holds replaced by the object
+    of ``event`` (``lookup``: ``Invalid`` when unknown there); the other fields as they are."""
+    out = dict(data)
+    for name, model in models.items():
+        if name in out:
+            out[name] = lookup(model, event, out[name], field=name)
+    return out

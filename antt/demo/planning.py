@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from antt.audit import services as audit
 from antt.demo.specs import PlanSpec, common, plan_spec
@@ -34,6 +34,11 @@ from antt.planning.models import (
     RestRules,
     Site,
 )
+
+if TYPE_CHECKING:
+    from antt.accounts.actors import Actor
+    from antt.accounts.models import User
+    from antt.events.models import Event
 
 SHIFT_HOURS = (6, 14, 22)
 REST_GAP = timedelta(hours=12)  # the seeding keeps 12 h between duties, so the rest rules hold
@@ -63,7 +68,7 @@ class _Roster:
 class _Seeding:
     """One event's seeding: what the steps below create and hand on to the next step."""
 
-    event: Any
+    event: Event
     spec: PlanSpec
     rng: random.Random
     day0: date
@@ -86,7 +91,7 @@ class _Seeding:
         )
 
 
-def seed_event(event: Any, *, actor: Any) -> dict[str, int]:
+def seed_event(event: Event, *, actor: Actor) -> dict[str, int]:
     """Seed the demo plan of ``event`` (demo-summit or demo-congress) once; {} when already there."""
     spec = plan_spec(event.code)
     if spec is None or Unit.objects.filter(event=event).exists():
@@ -457,7 +462,9 @@ def _anchor(geometry: dict[str, Any]) -> list[float]:
     return [sum(p[0] for p in ring[:-1]) / (len(ring) - 1), sum(p[1] for p in ring[:-1]) / (len(ring) - 1)]
 
 
-def link_demo_accounts(event: Any, *, actor: Any, field_officer: Any, unit_commander: Any) -> dict[str, str]:
+def link_demo_accounts(
+    event: Event, *, actor: Actor, field_officer: User, unit_commander: User
+) -> dict[str, str]:
     """Link the demo's field-officer account to an officer on duty and the unit-commander account to the
     commander of a unit (not a whole province), once per event; {} when already linked or nothing fits."""
     from django.db.models import Count

@@ -7,13 +7,17 @@ submits, the commander who seeds approves (four eyes). Idempotent: a plan whose 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from antt.core.permissions import Role
 from antt.forces.models import Unit
 from antt.planning.models import ProgrammeItem, Site
 from antt.plans import services
 from antt.plans.models import Plan
+
+if TYPE_CHECKING:
+    from antt.accounts.actors import Actor
+    from antt.events.models import Event
 
 Task = tuple[str, str, str, int | None]  # unit code, text vi, text en, minutes after the trigger
 
@@ -260,7 +264,7 @@ def _task(units: dict[str, Unit], spec: Task) -> dict[str, Any]:
     return {"unit": units[code].pk, "text_vi": text_vi, "text_en": text_en, "offset_minutes": offset}
 
 
-def seed_event(event: Any, *, actor: Any) -> dict[str, int]:
+def seed_event(event: Event, *, actor: Actor) -> dict[str, int]:
     """Seed the summit's demo plans; the counts of what was created ({} for other events or a re-run)."""
     if event.code != "demo-summit":
         return {}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +15,10 @@ from django.utils.translation import pgettext_lazy
 
 from antt.core.models import Named, SearchableMixin, TimeStampedModel
 from antt.core.permissions import DEFAULT_OTP_OPTIONAL_ROLES, OTP_ALWAYS_REQUIRED_ROLES, Clearance, Role
+
+if TYPE_CHECKING:
+    from antt.accounts.actors import Actor
+    from antt.accounts.models import User
 
 
 def default_otp_optional_roles() -> list[str]:
@@ -99,13 +103,13 @@ class Event(Named, SearchableMixin, TimeStampedModel):
                 }
             )
 
-    def membership_for(self, user: Any) -> Membership | None:
+    def membership_for(self, user: Actor) -> Membership | None:
         """The user's membership of this event (cached on the user object for the request)."""
         if user is None or not getattr(user, "is_authenticated", False):
             return None
         cache: dict[int, Membership | None] = user.__dict__.setdefault("_antt_memberships", {})
         if self.pk not in cache:
-            cache[self.pk] = Membership.objects.filter(event=self, user=user).first()
+            cache[self.pk] = Membership.objects.filter(event=self, user=cast("User", user)).first()
         return cache[self.pk]
 
 

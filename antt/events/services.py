@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -14,6 +14,10 @@ from antt.audit import services as audit
 from antt.core.errors import Conflict, Invalid, NotAllowed
 from antt.core.permissions import Clearance, Role, require
 from antt.events.models import Event, Membership
+
+if TYPE_CHECKING:
+    from antt.accounts.actors import Actor
+    from antt.accounts.models import User
 
 EVENT_FIELDS = (
     "code",
@@ -40,7 +44,7 @@ def _full_clean(obj: Any, *, exclude: list[str] | None = None) -> None:
 @transaction.atomic
 def create_event(
     *,
-    actor: Any,
+    actor: Actor,
     code: str,
     name_vi: str,
     name_en: str,
@@ -69,7 +73,7 @@ def create_event(
 
 
 @transaction.atomic
-def update_event(*, actor: Any, event: Event, **changes: Any) -> Event:
+def update_event(*, actor: Actor, event: Event, **changes: Any) -> Event:
     """Change names, window or time zone (status has its own service)."""
     require(actor, "event.change", event)
     allowed = {"name_vi", "name_en", "starts_at", "ends_at", "time_zone", "otp_optional_roles"}
@@ -92,7 +96,7 @@ def update_event(*, actor: Any, event: Event, **changes: Any) -> Event:
 
 
 @transaction.atomic
-def change_event_status(*, actor: Any, event: Event, status: str) -> Event:
+def change_event_status(*, actor: Actor, event: Event, status: str) -> Event:
     """Move the event along planning → active → closed."""
     require(actor, "event.change_status", event)
     event = Event.objects.select_for_update().get(pk=event.pk)
@@ -114,7 +118,7 @@ def change_event_status(*, actor: Any, event: Event, status: str) -> Event:
     return event
 
 
-def _check_grant(actor: Any, event: Event, role: str, clearance: int) -> None:
+def _check_grant(actor: Actor, event: Event, role: str, clearance: int) -> None:
     if role not in Role.values:
         raise Invalid(_("Unknown role: %(role)s") % {"role": role}, field="role")
     if clearance not in Clearance.values:
@@ -131,7 +135,7 @@ def _ensure_a_commander_remains(event: Event) -> None:
 
 @transaction.atomic
 def add_member(
-    *, actor: Any, event: Event, user: Any, role: str, clearance: int = Clearance.NONE
+    *, actor: Actor, event: Event, user: User | None, role: str, clearance: int = Clearance.NONE
 ) -> Membership:
     require(actor, "membership.manage", event)
     _check_grant(actor, event, role, clearance)
@@ -158,7 +162,7 @@ def add_member(
 @transaction.atomic
 def change_member(
     *,
-    actor: Any,
+    actor: Actor,
     membership: Membership,
     role: str | None = None,
     clearance: int | None = None,
@@ -186,7 +190,7 @@ def change_member(
 
 
 @transaction.atomic
-def remove_member(*, actor: Any, membership: Membership) -> None:
+def remove_member(*, actor: Actor, membership: Membership) -> None:
     event = membership.event
     require(actor, "membership.manage", event)
     before = audit.snapshot(membership, MEMBERSHIP_FIELDS)

@@ -12,16 +12,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from antt.core.errors import DomainError
+from antt.core.htmx import HtmxHttpRequest
 from antt.core.permissions import Role, can
 from antt.events import queries, services
 from antt.events.forms import EventStatusForm, MemberAddForm, MemberChangeForm
 
 
 @login_required
-def event_list(request: HttpRequest) -> HttpResponse:
+def event_list(request: HtmxHttpRequest) -> HttpResponse:
     search = request.GET.get("q", "")[:100]
     events = queries.events_for(request.user, search=search)
-    template = "events/event_list.html#results" if request.htmx else "events/event_list.html"  # type: ignore[attr-defined]
+    template = "events/event_list.html#results" if request.htmx else "events/event_list.html"
     return render(request, template, {"events": events, "q": search})
 
 
@@ -105,7 +106,7 @@ def member_list(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_change(request: HttpRequest, code: str, membership_id: int) -> HttpResponse:
+def member_change(request: HtmxHttpRequest, code: str, membership_id: int) -> HttpResponse:
     event = queries.get_event_for(request.user, code, action="membership.view")
     membership = queries.get_membership_for(request.user, event, membership_id, action="membership.manage")
     form = MemberChangeForm(request.POST)
@@ -119,7 +120,7 @@ def member_change(request: HttpRequest, code: str, membership_id: int) -> HttpRe
             error = str(exc)
     else:
         error = " ".join(str(e) for errs in form.errors.values() for e in errs)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         membership.refresh_from_db()
         context = {"event": event, "m": membership, "can_manage": True, "error": error, "roles": Role.choices}
         return render(request, "events/member_list.html#member-row", context, status=400 if error else 200)

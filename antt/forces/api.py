@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.request import Request
 
 from antt.core.api import StrictCharField
-from antt.core.lookups import lookup
+from antt.core.lookups import lookup_refs
 from antt.core.permissions import Clearance
 from antt.events.api_base import EventObjectsView, EventObjectView
 from antt.forces import queries, services
 from antt.forces.models import Officer, OfficerSkill, Skill, Unit
+
+if TYPE_CHECKING:
+    from antt.events.models import Event
 
 # An officer's home base is a site of the event; the model names it (the one known upward reference,
 # docs/architecture.md), so the API follows the relation instead of importing planning.
@@ -114,34 +117,16 @@ class OfficerInputSerializer(serializers.Serializer[Any]):
     skills = SkillHeldSerializer(many=True, required=False)
 
 
-def _unit_refs(event: Any, data: dict[str, Any]) -> dict[str, Any]:
-    out = dict(data)
-    if "parent" in out:
-        out["parent"] = lookup(Unit, event, out["parent"], field="parent")
-    if "commander" in out:
-        out["commander"] = lookup(Officer, event, out["commander"], field="commander")
-    return out
+def _unit_refs(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    return lookup_refs(event, data, {"parent": Unit, "commander": Officer})
 
 
-def _officer_refs(event: Any, data: dict[str, Any]) -> dict[str, Any]:
-    out = dict(data)
-    if "unit" in out:
-        out["unit"] = lookup(Unit, event, out["unit"], field="unit")
-    if "home_base" in out:
-        out["home_base"] = lookup(_SITE, event, out["home_base"], field="home_base")
+def _officer_refs(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    out = lookup_refs(event, data, {"unit": Unit, "home_base": _SITE})
     if "skills" in out:
-        by_code = {skill.code: skill for skill in Skill.objects.filter(event=event)}
-        pairs = []
-        for held in out["skills"]:
-            skill = by_code.get(held["code"])
-            if skill is None:
-                from django.utils.translation import gettext as _
-
-                from antt.core.errors import Invalid
-
-                raise Invalid(_("Unknown skill: %(code)s") % {"code": held["code"]}, field="skills")
-            pairs.append((skill, held.get("expires_on")))
-        out["skills"] = pairs
+        held = out["skills"]
+        skills = queries.skills_by_code(event, [h["code"] for h in held], field="skills")
+        out["skills"] = [(skill, h.get("expires_on")) for skill, h in zip(skills, held, strict=True)]
     return out
 
 
@@ -153,10 +138,10 @@ class UnitListView(EventObjectsView):
     write_action = "forces.change"
     output, input = UnitSerializer, UnitInputSerializer
 
-    def objects(self, request: Request, event: Any) -> Any:
+    def objects(self, request: Request, event: Event) -> Any:
         return queries.units_for(request.user, event, search=request.query_params.get("q", ""))
 
-    def create(self, request: Request, event: Any, data: dict[str, Any]) -> Any:
+    def create(self, request: Request, event: Event, data: dict[str, Any]) -> Any:
         return services.create_unit(actor=request.user, event=event, **_unit_refs(event, data))
 
 
@@ -169,10 +154,10 @@ class UnitDetailView(EventObjectView):
     write_action = "forces.change"
     output, input = UnitSerializer, UnitInputSerializer
 
-    def fetch(self, request: Request, event: Any, pk: Any) -> Any:
+    def fetch(self, request: Request, event: Event, pk: Any) -> Any:
         return queries.get_unit_for(request.user, event, pk)
 
-    def update(self, request: Request, event: Any, obj: Any, data: dict[str, Any]) -> Any:
+    def update(self, request: Request, event: Event, obj: Any, data: dict[str, Any]) -> Any:
         return services.update_unit(actor=request.user, unit=obj, **_unit_refs(event, data))
 
     def remove(self, request: Request, obj: Any) -> None:
@@ -189,10 +174,10 @@ class SkillListView(EventObjectsView):
     write_action = "forces.change"
     output, input = SkillSerializer, SkillInputSerializer
 
-    def objects(self, request: Request, event: Any) -> Any:
+    def objects(self, request: Request, event: Event) -> Any:
         return queries.skills_for(request.user, event)
 
-    def create(self, request: Request, event: Any, data: dict[str, Any]) -> Any:
+    def create(self, request: Request, event: Event, data: dict[str, Any]) -> Any:
         return services.create_skill(actor=request.user, event=event, **data)
 
 
@@ -206,10 +191,10 @@ class OfficerListView(EventObjectsView):
     write_action = "forces.change"
     output, input = OfficerSerializer, OfficerInputSerializer
 
-    def context(self, request: Request, event: Any) -> dict[str, Any]:
+    def context(self, request: Request, event: Event) -> dict[str, Any]:
         return {"request": request, "contact": queries.contact_access(request.user, event)}
 
-    def listed(self, request: Request, event: Any, page: list[Any], context: dict[str, Any]) -> None:
+    def listed(self, request: Request, event: Event, page: list[Any], context: dict[str, Any]) -> None:
         """A page that shows phone numbers is a bulk read of personal data: one audit entry per request."""
         contact = context["contact"]
         shown = sum(1 for officer in page if officer.phone and contact.allows(officer))
@@ -221,10 +206,10 @@ class OfficerListView(EventObjectsView):
                 search=request.query_params.get("q", ""),
             )
 
-    def objects(self, request: Request, event: Any) -> Any:
+    def objects(self, request: Request, event: Event) -> Any:
         return queries.officers_for(request.user, event, search=request.query_params.get("q", ""))
 
-    def create(self, request: Request, event: Any, data: dict[str, Any]) -> Any:
+    def create(self, request: Request, event: Event, data: dict[str, Any]) -> Any:
         officer = services.create_officer(actor=request.user, event=event, **_officer_refs(event, data))
         return queries.get_officer_for(request.user, event, officer.pk)  # with its skills, for the answer
 
@@ -240,13 +225,13 @@ class OfficerDetailView(EventObjectView):
     write_action = "forces.change"
     output, input = OfficerSerializer, OfficerInputSerializer
 
-    def context(self, request: Request, event: Any) -> dict[str, Any]:
+    def context(self, request: Request, event: Event) -> dict[str, Any]:
         return {"request": request, "contact": queries.contact_access(request.user, event)}
 
-    def fetch(self, request: Request, event: Any, pk: Any) -> Any:
+    def fetch(self, request: Request, event: Event, pk: Any) -> Any:
         return queries.get_officer_for(request.user, event, pk)
 
-    def update(self, request: Request, event: Any, obj: Any, data: dict[str, Any]) -> Any:
+    def update(self, request: Request, event: Event, obj: Any, data: dict[str, Any]) -> Any:
         services.update_officer(actor=request.user, officer=obj, **_officer_refs(event, data))
         return self.fetch(request, event, obj.pk)
 

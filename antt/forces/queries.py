@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
-from antt.core.lookups import id_or_not_found, not_found
+from antt.core.errors import Invalid
+from antt.core.lookups import one_by_id
 from antt.core.permissions import Role, require
 from antt.core.text import fold
 from antt.forces.models import Officer, OfficerSkill, Skill, Unit
+
+if TYPE_CHECKING:
+    from antt.accounts.actors import Actor
+    from antt.events.models import Event
 
 
 def _search(qs: QuerySet[Any], search: str) -> QuerySet[Any]:
@@ -20,25 +27,35 @@ def _search(qs: QuerySet[Any], search: str) -> QuerySet[Any]:
     return qs
 
 
-def units_for(user: Any, event: Any, *, search: str = "") -> QuerySet[Unit]:
+def units_for(user: Actor, event: Event, *, search: str = "") -> QuerySet[Unit]:
     require(user, "forces.view", event)
     return _search(Unit.objects.filter(event=event), search).select_related("parent", "commander")
 
 
-def get_unit_for(user: Any, event: Any, unit_id: Any, *, action: str = "forces.view") -> Unit:
+def get_unit_for(user: Actor, event: Event, unit_id: Any, *, action: str = "forces.view") -> Unit:
     require(user, action, event)
-    unit = Unit.objects.filter(event=event, pk=id_or_not_found(unit_id)).select_related("event").first()
-    if unit is None:
-        raise not_found()
-    return unit
+    return one_by_id(Unit.objects.filter(event=event).select_related("event"), unit_id)
 
 
-def skills_for(user: Any, event: Any) -> QuerySet[Skill]:
+def skills_for(user: Actor, event: Event) -> QuerySet[Skill]:
     require(user, "forces.view", event)
     return Skill.objects.filter(event=event)
 
 
-def officers_for(user: Any, event: Any, *, search: str = "", unit: Any = None) -> QuerySet[Officer]:
+def skills_by_code(event: Event, codes: Iterable[Any], *, field: str) -> list[Skill]:
+    """The skills of ``event`` that ``codes`` from input name, in order (one query); ``Invalid`` (400) naming
+    the first code the event does not know. API input refers to skills by code, never by id."""
+    wanted = [str(code) for code in codes]
+    by_code = {skill.code: skill for skill in Skill.objects.filter(event=event, code__in=wanted)}
+    for code in wanted:
+        if code not in by_code:
+            raise Invalid(_("Unknown skill: %(code)s") % {"code": code}, field=field)
+    return [by_code[code] for code in wanted]
+
+
+def officers_for(
+    user: Actor, event: Event, *, search: str = "", unit: Unit | None = None
+) -> QuerySet[Officer]:
     require(user, "forces.view", event)
     qs = Officer.objects.filter(event=event)
     if unit is not None:
@@ -52,15 +69,12 @@ def officers_for(user: Any, event: Any, *, search: str = "", unit: Any = None) -
     )
 
 
-def get_officer_for(user: Any, event: Any, officer_id: Any, *, action: str = "forces.view") -> Officer:
+def get_officer_for(user: Actor, event: Event, officer_id: Any, *, action: str = "forces.view") -> Officer:
     require(user, action, event)
-    officer = officers_for(user, event).filter(pk=id_or_not_found(officer_id)).select_related("event").first()
-    if officer is None:
-        raise not_found()
-    return officer
+    return one_by_id(officers_for(user, event).select_related("event"), officer_id)
 
 
-def units_to_choose(user: Any, event: Any) -> list[tuple[int, str]]:
+def units_to_choose(user: Actor, event: Event) -> list[tuple[int, str]]:
     """(id, "CODE — name") of every unit of the event, for a filter."""
     return [(u.pk, f"{u.code} — {u.name}") for u in units_for(user, event).order_by("code", "pk")]
 
@@ -86,16 +100,29 @@ class ContactAccess:
         return self.everyone or unit_id in self.unit_ids or (user_id is not None and user_id == self.user_id)
 
 
-def commanded_unit_ids(user: Any, event: Any) -> set[int]:
-    """The units ``user`` commands in ``event`` (through their linked officer) and every unit below them."""
+def unit_tree_ids(event: Event, roots: Any) -> set[int]:
+    """``roots`` and every unit below them in ``event`` (one query)."""
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for pk, parent_id in Unit.objects.filter(event=event).values_list("pk", "parent_id"):
+        children[parent_id].append(pk)
+    return _below(children, [int(pk) for pk in roots])
+
+
+def commanded_unit_ids(user: Actor, event: Event) -> set[int]:
+    """The units ``user`` commands in ``event`` (through their linked officer) and every unit below them
+    (one query)."""
     if not getattr(user, "is_authenticated", False):
         return set()
     pairs = list(Unit.objects.filter(event=event).values_list("pk", "parent_id", "commander__user_id"))
     children: dict[int | None, list[int]] = defaultdict(list)
     for pk, parent_id, _commander in pairs:
         children[parent_id].append(pk)
-    stack = [pk for pk, _parent, commander_user in pairs if commander_user == user.pk]
+    return _below(children, [pk for pk, _parent, commander_user in pairs if commander_user == user.pk])
+
+
+def _below(children: dict[int | None, list[int]], roots: list[int]) -> set[int]:
     seen: set[int] = set()
+    stack = list(roots)
     while stack:
         pk = stack.pop()
         if pk not in seen:
@@ -104,7 +131,7 @@ def commanded_unit_ids(user: Any, event: Any) -> set[int]:
     return seen
 
 
-def contact_access(user: Any, event: Any) -> ContactAccess:
+def contact_access(user: Actor, event: Event) -> ContactAccess:
     """THE rule for "may see an officer's phone number", used by the API, the pages and the exports.
 
     Commanders, planners and dispatchers see everyone's; a unit commander sees the officers of the units
@@ -122,12 +149,12 @@ def contact_access(user: Any, event: Any) -> ContactAccess:
     return ContactAccess(unit_ids=frozenset(units), user_id=user.pk)
 
 
-def may_see_contact(user: Any, event: Any, officer: Officer) -> bool:
+def may_see_contact(user: Actor, event: Event, officer: Officer) -> bool:
     """``contact_access`` for one officer (a page that shows one officer)."""
     return contact_access(user, event).allows(officer)
 
 
-def redact_contacts(user: Any, event: Any, officers: list[dict[str, Any]]) -> None:
+def redact_contacts(user: Actor, event: Event, officers: list[dict[str, Any]]) -> None:
     """Blank the ``phone`` of each exported officer row (keyed by ``code``) that ``user`` may not see."""
     access = contact_access(user, event)
     if access.everyone:

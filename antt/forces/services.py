@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -14,6 +14,10 @@ from antt.audit import writes
 from antt.core.errors import Invalid
 from antt.core.permissions import require
 from antt.forces.models import Officer, OfficerSkill, Skill, Unit
+
+if TYPE_CHECKING:
+    from antt.accounts.actors import Actor
+    from antt.events.models import Event
 
 UNIT_FIELDS = ("code", "name_vi", "name_en", "parent", "commander")
 SKILL_FIELDS = ("code", "name_vi", "name_en")
@@ -43,8 +47,8 @@ def _check_parent(unit: Unit) -> None:
 @transaction.atomic
 def create_unit(
     *,
-    actor: Any,
-    event: Any,
+    actor: Actor,
+    event: Event,
     code: str,
     name_vi: str,
     name_en: str,
@@ -66,7 +70,7 @@ def create_unit(
 
 
 @transaction.atomic
-def update_unit(*, actor: Any, unit: Unit, **changes: Any) -> Unit:
+def update_unit(*, actor: Actor, unit: Unit, **changes: Any) -> Unit:
     require(actor, "forces.change", unit.event)
     writes.same_event(unit.event, parent=changes.get("parent"), commander=changes.get("commander"))
     if "parent" in changes:
@@ -87,7 +91,7 @@ def update_unit(*, actor: Any, unit: Unit, **changes: Any) -> Unit:
 
 
 @transaction.atomic
-def delete_unit(*, actor: Any, unit: Unit) -> None:
+def delete_unit(*, actor: Actor, unit: Unit) -> None:
     writes.delete(
         actor=actor,
         action="forces.change",
@@ -99,7 +103,7 @@ def delete_unit(*, actor: Any, unit: Unit) -> None:
 
 
 @transaction.atomic
-def create_skill(*, actor: Any, event: Any, code: str, name_vi: str, name_en: str) -> Skill:
+def create_skill(*, actor: Actor, event: Event, code: str, name_vi: str, name_en: str) -> Skill:
     return writes.create(
         actor=actor,
         action="forces.change",
@@ -135,8 +139,8 @@ def _set_skills(officer: Officer, skills: Iterable[tuple[Skill, date | None]]) -
 @transaction.atomic
 def create_officer(
     *,
-    actor: Any,
-    event: Any,
+    actor: Actor,
+    event: Event,
     code: str,
     full_name: str,
     unit: Unit,
@@ -178,7 +182,11 @@ def create_officer(
 
 @transaction.atomic
 def update_officer(
-    *, actor: Any, officer: Officer, skills: Iterable[tuple[Skill, date | None]] | None = None, **changes: Any
+    *,
+    actor: Actor,
+    officer: Officer,
+    skills: Iterable[tuple[Skill, date | None]] | None = None,
+    **changes: Any,
 ) -> Officer:
     """Change an officer; ``skills`` (when given) replaces the whole list of skills."""
     require(actor, "forces.change", officer.event)
@@ -210,7 +218,7 @@ def update_officer(
 
 
 @transaction.atomic
-def delete_officer(*, actor: Any, officer: Officer) -> None:
+def delete_officer(*, actor: Actor, officer: Officer) -> None:
     writes.delete(
         actor=actor,
         action="forces.change",
@@ -222,7 +230,7 @@ def delete_officer(*, actor: Any, officer: Officer) -> None:
 
 
 @transaction.atomic
-def record_contact_read(*, actor: Any, event: Any, officers: int, search: str = "") -> None:
+def record_contact_read(*, actor: Actor, event: Event, officers: int, search: str = "") -> None:
     """Trace a bulk read of officers' contact data (one audit entry per request, not per officer)."""
     require(actor, "forces.view", event)
     audit.record(

@@ -5,7 +5,7 @@ An officer's own page (duties, findings) is a page of the plan: ``planning:offic
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -13,15 +13,19 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
+from antt.core.htmx import HtmxHttpRequest
 from antt.core.pages import page_param, render_page, search_param
 from antt.events import queries as event_queries
 from antt.forces import queries
+
+if TYPE_CHECKING:
+    from antt.events.models import Event
 
 UNITS_PER_PAGE = 100
 OFFICERS_PER_PAGE = 50
 
 
-def _unit(request: HttpRequest, event: Any) -> Any:
+def _unit(request: HttpRequest, event: Event) -> Any:
     """The unit named by ``?unit=``; an unknown or foreign one is ignored (never another event's)."""
     raw = request.GET.get("unit", "")[:12]
     if not raw.isdigit():
@@ -31,7 +35,7 @@ def _unit(request: HttpRequest, event: Any) -> Any:
 
 @login_required
 @require_GET
-def officer_list(request: HttpRequest, code: str) -> HttpResponse:
+def officer_list(request: HtmxHttpRequest, code: str) -> HttpResponse:
     """Officers matching ``q`` (diacritics ignored), optionally of one unit, with skills and unit."""
     event = event_queries.get_event_for(request.user, code, action="forces.view")
     q = search_param(request)
@@ -49,7 +53,7 @@ def officer_list(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def unit_list(request: HttpRequest, code: str) -> HttpResponse:
+def unit_list(request: HtmxHttpRequest, code: str) -> HttpResponse:
     """Units matching ``q`` (diacritics ignored), with their numbers of officers."""
     event = event_queries.get_event_for(request.user, code, action="forces.view")
     q = search_param(request)

@@ -6,7 +6,7 @@ Each export needs the right to view the event's plan and is audited as one entry
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -14,8 +14,12 @@ from antt.audit import services as audit
 from antt.core.permissions import require
 from antt.planning.models import Site
 
+if TYPE_CHECKING:
+    from antt.accounts.actors import Actor
+    from antt.events.models import Event
 
-def export_geojson(*, actor: Any, event: Any) -> dict[str, Any]:
+
+def export_geojson(*, actor: Actor, event: Event) -> dict[str, Any]:
     """Sites and posts of ``event`` as a GeoJSON FeatureCollection; audited as an export."""
     from antt.interop import geojson
     from antt.planning.models import Post
@@ -50,7 +54,7 @@ def export_geojson(*, actor: Any, event: Any) -> dict[str, Any]:
     return geojson.feature_collection(places)
 
 
-def export_roster(*, actor: Any, event: Any) -> bytes:
+def export_roster(*, actor: Actor, event: Event) -> bytes:
     """The roster of ``event`` as XLSX (times in the event's local time); audited as an export."""
     from django.utils.translation import gettext
 
@@ -107,12 +111,12 @@ def export_roster(*, actor: Any, event: Any) -> bytes:
     return content
 
 
-def audit_console_export(event: Any, kind: str, rows: int) -> None:
+def audit_console_export(event: Event, kind: str, rows: int) -> None:
     """An export run at the server's console (``antt plan export`` without ``--user``), still audited."""
     record_export(None, event, kind, rows)
 
 
-def record_export(actor: Any, event: Any, kind: str, rows: int) -> None:
+def record_export(actor: Actor | None, event: Event, kind: str, rows: int) -> None:
     """The audit entry of one export of ``kind`` (``interop.export_<kind>``) with its number of rows."""
     with transaction.atomic():
         audit.record(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -22,8 +22,12 @@ from antt.core.permissions import require
 from antt.forces import services as forces_services
 from antt.forces.models import Officer, OfficerSkill, Skill, Unit
 from antt.interop.forces_sheet import ForcesFile, OfficerRow, UnitRow
-from antt.interop.problems import Problem
+from antt.interop.problems import HasProblems, Problem
 from antt.planning.models import Site
+
+if TYPE_CHECKING:
+    from antt.accounts.actors import Actor
+    from antt.events.models import Event
 
 STATUSES = ("new", "updated", "unchanged")
 
@@ -33,20 +37,12 @@ class _Rollback(Exception):
 
 
 @dataclass
-class ForcesReport:
+class ForcesReport(HasProblems):
     """The outcome of a forces import (or its preview): problems, and what happens to each row."""
 
     problems: list[Problem] = field(default_factory=list)
     rows: list[tuple[str, str, str]] = field(default_factory=list)  # (units|officers, code, status)
     written: bool = False
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if not p.warning]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.warning]
 
     @property
     def ok(self) -> bool:
@@ -81,7 +77,7 @@ class _Known:
     sites: dict[str, Site]
 
 
-def import_forces(*, actor: Any, event: Any, parsed: ForcesFile, commit: bool) -> ForcesReport:
+def import_forces(*, actor: Actor, event: Event, parsed: ForcesFile, commit: bool) -> ForcesReport:
     """Check ``parsed`` against the event, then (``commit``) write it all or nothing.
 
     Units and officers are matched by code: a code already in the event updates that record (only the
@@ -102,7 +98,7 @@ def import_forces(*, actor: Any, event: Any, parsed: ForcesFile, commit: bool) -
     return report
 
 
-def _known(event: Any) -> _Known:
+def _known(event: Event) -> _Known:
     held: dict[int, dict[str, date | None]] = {}
     for officer_id, code, expires in OfficerSkill.objects.filter(officer__event=event).values_list(
         "officer_id", "skill__code", "expires_on"
@@ -285,8 +281,8 @@ def _parents_first(rows: list[UnitRow], by_code: Mapping[str, UnitRow]) -> list[
 class _Writer:
     """Writes the changes through the forces services; remembers the row at hand to place an error."""
 
-    actor: Any
-    event: Any
+    actor: Actor
+    event: Event
     known: _Known
     report: ForcesReport
     at: UnitRow | OfficerRow | None = None

@@ -62,3 +62,18 @@ class Problem:
         if self.warning:
             out["warning"] = True
         return out
+
+
+class HasProblems:
+    """The errors and warnings among a report's ``problems`` (the import reports are dataclasses that
+    declare ``problems`` themselves)."""
+
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if not p.warning]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.warning]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
@@ -27,8 +27,12 @@ from antt.planning.models import (
     Site,
 )
 
+if TYPE_CHECKING:
+    from antt.accounts.actors import Actor
+    from antt.events.models import Event
 
-def export_scenario(*, actor: Any, event: Any) -> dict[str, Any]:
+
+def export_scenario(*, actor: Actor, event: Event) -> dict[str, Any]:
     """The scenario document of ``event`` for someone who may see its plan; audited as an export."""
     from antt.forces.queries import redact_contacts
 
@@ -40,7 +44,7 @@ def export_scenario(*, actor: Any, event: Any) -> dict[str, Any]:
     return data
 
 
-def scenario_of(event: Any) -> dict[str, Any]:
+def scenario_of(event: Event) -> dict[str, Any]:
     """The plan of ``event`` as a scenario document (a fixed order, so equal plans give equal files)."""
     codes = _Codes.of(event)
     tz = event.tz
@@ -102,7 +106,7 @@ class _Codes:
     item: dict[int, str]
 
     @classmethod
-    def of(cls, event: Any) -> _Codes:
+    def of(cls, event: Event) -> _Codes:
         return cls(
             skill=_code_of(Skill.objects.filter(event=event)),
             site=_code_of(Site.objects.filter(event=event)),
@@ -113,7 +117,7 @@ class _Codes:
         )
 
 
-def _event_part(event: Any) -> dict[str, Any]:
+def _event_part(event: Event) -> dict[str, Any]:
     tz = event.tz
     return {
         "code": event.code,
@@ -126,7 +130,7 @@ def _event_part(event: Any) -> dict[str, Any]:
     }
 
 
-def _sites_part(event: Any, codes: _Codes) -> list[dict[str, Any]]:
+def _sites_part(event: Event, codes: _Codes) -> list[dict[str, Any]]:
     return [
         {
             "code": s.code,
@@ -143,7 +147,7 @@ def _sites_part(event: Any, codes: _Codes) -> list[dict[str, Any]]:
     ]
 
 
-def _posts_part(event: Any, codes: _Codes) -> list[dict[str, Any]]:
+def _posts_part(event: Event, codes: _Codes) -> list[dict[str, Any]]:
     return [
         {
             "code": p.code,
@@ -160,7 +164,7 @@ def _posts_part(event: Any, codes: _Codes) -> list[dict[str, Any]]:
     ]
 
 
-def _units_part(event: Any, codes: _Codes) -> list[dict[str, Any]]:
+def _units_part(event: Event, codes: _Codes) -> list[dict[str, Any]]:
     return [
         {
             "code": u.code,
@@ -173,7 +177,7 @@ def _units_part(event: Any, codes: _Codes) -> list[dict[str, Any]]:
     ]
 
 
-def _officers_part(event: Any, codes: _Codes) -> list[dict[str, Any]]:
+def _officers_part(event: Event, codes: _Codes) -> list[dict[str, Any]]:
     held: dict[int, list[dict[str, Any]]] = {}
     for officer_id, skill_id, expires in OfficerSkill.objects.filter(officer__event=event).values_list(
         "officer_id", "skill_id", "expires_on"
@@ -198,7 +202,7 @@ def _officers_part(event: Any, codes: _Codes) -> list[dict[str, Any]]:
     ]
 
 
-def _rules_by_item(event: Any) -> dict[int, list[RequirementRule]]:
+def _rules_by_item(event: Event) -> dict[int, list[RequirementRule]]:
     """Each programme item's requirement rules in a fixed order (a rule is referred to by its index)."""
     rules: dict[int, list[RequirementRule]] = {}
     for rule in RequirementRule.objects.filter(event=event).order_by("programme_item", "pk"):
@@ -207,7 +211,7 @@ def _rules_by_item(event: Any) -> dict[int, list[RequirementRule]]:
 
 
 def _programme_part(
-    event: Any, codes: _Codes, rules: dict[int, list[RequirementRule]]
+    event: Event, codes: _Codes, rules: dict[int, list[RequirementRule]]
 ) -> list[dict[str, Any]]:
     tz = event.tz
     stops: dict[int, list[str]] = {}
@@ -244,7 +248,7 @@ def _programme_part(
     ]
 
 
-def _manual_requirements(event: Any, codes: _Codes) -> dict[str, Requirement]:
+def _manual_requirements(event: Event, codes: _Codes) -> dict[str, Requirement]:
     """The requirements entered by hand, keyed ``R00001``… in a fixed order."""
     manual = sorted(
         Requirement.objects.filter(event=event, rule__isnull=True),
@@ -262,7 +266,7 @@ def _manual_requirements(event: Any, codes: _Codes) -> dict[str, Requirement]:
 
 
 def _requirement_refs(
-    event: Any, codes: _Codes, rules: dict[int, list[RequirementRule]], manual: dict[str, Requirement]
+    event: Event, codes: _Codes, rules: dict[int, list[RequirementRule]], manual: dict[str, Requirement]
 ) -> dict[int, dict[str, Any]]:
     """How an assignment names its requirement: a manual key, or programme item, rule index and post."""
     rule_index = {
@@ -279,7 +283,7 @@ def _requirement_refs(
 
 
 def _assignments_part(
-    event: Any, codes: _Codes, rules: dict[int, list[RequirementRule]], manual: dict[str, Requirement]
+    event: Event, codes: _Codes, rules: dict[int, list[RequirementRule]], manual: dict[str, Requirement]
 ) -> list[dict[str, Any]]:
     tz = event.tz
     refs = _requirement_refs(event, codes, rules, manual)
@@ -311,7 +315,7 @@ def _assignments_part(
     ]
 
 
-def _rest_rules_part(event: Any) -> dict[str, int | None] | None:
+def _rest_rules_part(event: Event) -> dict[str, int | None] | None:
     rest = RestRules.objects.filter(event=event).first()
     if rest is None:
         return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -24,10 +24,13 @@ from antt.events.models import Event
 from antt.forces import services as forces_services
 from antt.forces.models import Officer, Skill, Unit
 from antt.interop import scenario
-from antt.interop.problems import Problem
+from antt.interop.problems import HasProblems, Problem
 from antt.planning import assignment_services
 from antt.planning import services as planning
 from antt.planning.models import Assignment, Post, ProgrammeItem, Requirement, RequirementRule, Site
+
+if TYPE_CHECKING:
+    from antt.accounts.actors import Actor
 
 # Findings the coverage audit reports (and assign_officer refuses) that a plan may knowingly hold: a
 # scenario keeps them as they are, so the copy shows the same gap board as the original.
@@ -51,19 +54,11 @@ class _Rollback(Exception):
 
 
 @dataclass
-class ScenarioReport:
+class ScenarioReport(HasProblems):
     problems: list[Problem] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
-    event: Any = None
+    event: Any = None  # the Event written into, once known
     written: bool = False
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if not p.warning]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.warning]
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -77,7 +72,12 @@ class ScenarioReport:
 
 
 def import_scenario(
-    *, actor: Any, data: Any, event: Any = None, new_event_code: str | None = None, commit: bool = True
+    *,
+    actor: Actor,
+    data: Any,
+    event: Event | None = None,
+    new_event_code: str | None = None,
+    commit: bool = True,
 ) -> ScenarioReport:
     """Validate ``data`` completely, then write it through the services in one transaction.
 
@@ -111,7 +111,7 @@ def import_scenario(
     return report
 
 
-def _target_refusal(actor: Any, event: Any, new_event_code: str | None) -> Problem | None:
+def _target_refusal(actor: Actor, event: Event | None, new_event_code: str | None) -> Problem | None:
     """Why the plan cannot go where it is sent (an event that holds a plan, a code in use), else None."""
     if event is not None:
         require(actor, "planning.change", event)
@@ -132,7 +132,7 @@ def _target_refusal(actor: Any, event: Any, new_event_code: str | None) -> Probl
     return None
 
 
-def _is_empty(event: Any) -> bool:
+def _is_empty(event: Event) -> bool:
     models = (Skill, Site, Post, Unit, Officer, ProgrammeItem, Requirement, Assignment)
     return not any(model.objects.filter(event=event).exists() for model in models)
 
@@ -161,7 +161,7 @@ def _parse(value: str) -> datetime:
     return moment
 
 
-def _assignment_as_is(actor: Any, event: Any, values: dict[str, Any]) -> Any:
+def _assignment_as_is(actor: Actor, event: Event, values: dict[str, Any]) -> Any:
     """An assignment exactly as the file has it (one-row rules still checked), audited as imported."""
     return writes.create(
         actor=actor,
@@ -177,12 +177,12 @@ def _assignment_as_is(actor: Any, event: Any, values: dict[str, Any]) -> Any:
 class _Writer:
     """Writes a checked document part by part; ``path`` names the part at hand, to place an error."""
 
-    actor: Any
+    actor: Actor
     data: dict[str, Any]
     report: ScenarioReport
     double_booked: set[int]
     path: str = "$"
-    event: Any = None
+    event: Any = None  # the Event, once run() has found or created it
     skills: dict[str, Skill] = field(default_factory=dict)
     sites: dict[str, Site] = field(default_factory=dict)
     posts: dict[str, Post] = field(default_factory=dict)
@@ -191,7 +191,7 @@ class _Writer:
     rules: dict[tuple[str, int], RequirementRule] = field(default_factory=dict)
     manual: dict[str, Requirement] = field(default_factory=dict)
 
-    def run(self, event: Any, new_event_code: str | None) -> None:
+    def run(self, event: Event | None, new_event_code: str | None) -> None:
         self.event = event if event is not None else self.create_event(str(new_event_code))
         self.report.event = self.event
         self.write_skills()

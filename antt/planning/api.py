@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
@@ -13,13 +13,17 @@ from rest_framework.views import APIView
 
 from antt.core.api import IdField, StrictCharField, StrictDateTimeField
 from antt.core.languages import current_language
-from antt.core.lookups import lookup
+from antt.core.lookups import lookup, lookup_refs
 from antt.core.permissions import Clearance, require
 from antt.events import queries as event_queries
 from antt.events.api_base import EventObjectsView, EventObjectView
-from antt.forces.models import Officer, Skill
+from antt.forces.models import Officer
+from antt.forces.queries import skills_by_code
 from antt.planning import assignment_services, coverage, coverage_audit, queries, services
 from antt.planning.models import Assignment, Post, ProgrammeItem, Requirement, RequirementRule, Site
+
+if TYPE_CHECKING:
+    from antt.events.models import Event
 
 
 def choice_field(choices: Any, **kwargs: Any) -> StrictCharField:
@@ -229,28 +233,12 @@ class CoverageSerializer(serializers.Serializer[Any]):
 # --- references in input ---------------------------------------------------------------------------------
 
 
-def _skill(event: Any, code: Any, field: str = "skill") -> Skill | None:
-    if code is None:
-        return None
-    skill = Skill.objects.filter(event=event, code=str(code)).first()
-    if skill is None:
-        from django.utils.translation import gettext as _
-
-        from antt.core.errors import Invalid
-
-        raise Invalid(_("Unknown skill: %(code)s") % {"code": code}, field=field)
-    return skill
-
-
-def _refs(event: Any, data: dict[str, Any]) -> dict[str, Any]:
-    out = dict(data)
+def _refs(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     models = {"parent": Site, "site": Site, "post": Post, "officer": Officer, "requirement": Requirement}
-    for name, model in models.items():
-        if name in out:
-            out[name] = lookup(model, event, out[name], field=name)
+    out = lookup_refs(event, data, models)
     for name in ("skill", "default_skill"):
-        if name in out:
-            out[name] = _skill(event, out[name], name)
+        if out.get(name) is not None:
+            out[name] = skills_by_code(event, [out[name]], field=name)[0]
     if "sites" in out:
         out["sites"] = [lookup(Site, event, pk, field="sites") for pk in out["sites"]]
     return out
@@ -267,10 +255,10 @@ class SiteListView(EventObjectsView):
     write_action = "planning.change"
     output, input = SiteSerializer, SiteInputSerializer
 
-    def objects(self, request: Request, event: Any) -> Any:
+    def objects(self, request: Request, event: Event) -> Any:
         return queries.sites_for(request.user, event, search=request.query_params.get("q", ""))
 
-    def create(self, request: Request, event: Any, data: dict[str, Any]) -> Any:
+    def create(self, request: Request, event: Event, data: dict[str, Any]) -> Any:
         return services.create_site(actor=request.user, event=event, **_refs(event, data))
 
 
@@ -283,10 +271,10 @@ class SiteDetailView(EventObjectView):
     write_action = "planning.change"
     output, input = SiteSerializer, SiteInputSerializer
 
-    def fetch(self, request: Request, event: Any, pk: Any) -> Any:
+    def fetch(self, request: Request, event: Event, pk: Any) -> Any:
         return queries.get_site_for(request.user, event, pk)
 
-    def update(self, request: Request, event: Any, obj: Any, data: dict[str, Any]) -> Any:
+    def update(self, request: Request, event: Event, obj: Any, data: dict[str, Any]) -> Any:
         return services.update_site(actor=request.user, site=obj, **_refs(event, data))
 
     def remove(self, request: Request, obj: Any) -> None:
@@ -301,10 +289,10 @@ class PostListView(EventObjectsView):
     write_action = "planning.change"
     output, input = PostSerializer, PostInputSerializer
 
-    def objects(self, request: Request, event: Any) -> Any:
+    def objects(self, request: Request, event: Event) -> Any:
         return queries.posts_for(request.user, event)
 
-    def create(self, request: Request, event: Any, data: dict[str, Any]) -> Any:
+    def create(self, request: Request, event: Event, data: dict[str, Any]) -> Any:
         return services.create_post(actor=request.user, event=event, **_refs(event, data))
 
 
@@ -317,10 +305,10 @@ class PostDetailView(EventObjectView):
     write_action = "planning.change"
     output, input = PostSerializer, PostInputSerializer
 
-    def fetch(self, request: Request, event: Any, pk: Any) -> Any:
+    def fetch(self, request: Request, event: Event, pk: Any) -> Any:
         return queries.get_post_for(request.user, event, pk)
 
-    def update(self, request: Request, event: Any, obj: Any, data: dict[str, Any]) -> Any:
+    def update(self, request: Request, event: Event, obj: Any, data: dict[str, Any]) -> Any:
         return services.update_post(actor=request.user, post=obj, **_refs(event, data))
 
     def remove(self, request: Request, obj: Any) -> None:
@@ -337,10 +325,10 @@ class ProgrammeItemListView(EventObjectsView):
     write_action = "planning.change"
     output, input = ProgrammeItemSerializer, ProgrammeItemInputSerializer
 
-    def objects(self, request: Request, event: Any) -> Any:
+    def objects(self, request: Request, event: Event) -> Any:
         return queries.programme_items_for(request.user, event)
 
-    def create(self, request: Request, event: Any, data: dict[str, Any]) -> Any:
+    def create(self, request: Request, event: Event, data: dict[str, Any]) -> Any:
         item = services.create_programme_item(actor=request.user, event=event, **_refs(event, data))
         return queries.get_programme_item_for(request.user, event, item.pk)  # with its sites and rules
 
@@ -358,10 +346,10 @@ class ProgrammeItemDetailView(EventObjectView):
     write_action = "planning.change"
     output, input = ProgrammeItemSerializer, ProgrammeItemInputSerializer
 
-    def fetch(self, request: Request, event: Any, pk: Any) -> Any:
+    def fetch(self, request: Request, event: Event, pk: Any) -> Any:
         return queries.get_programme_item_for(request.user, event, pk)
 
-    def update(self, request: Request, event: Any, obj: Any, data: dict[str, Any]) -> Any:
+    def update(self, request: Request, event: Event, obj: Any, data: dict[str, Any]) -> Any:
         services.update_programme_item(actor=request.user, item=obj, **_refs(event, data))
         return self.fetch(request, event, obj.pk)
 
@@ -410,10 +398,10 @@ class RequirementListView(EventObjectsView):
     write_action = "planning.change"
     output, input = RequirementSerializer, RequirementInputSerializer
 
-    def objects(self, request: Request, event: Any) -> Any:
+    def objects(self, request: Request, event: Event) -> Any:
         return queries.requirements_for(request.user, event)
 
-    def create(self, request: Request, event: Any, data: dict[str, Any]) -> Any:
+    def create(self, request: Request, event: Event, data: dict[str, Any]) -> Any:
         return services.create_requirement(actor=request.user, event=event, **_refs(event, data))
 
 
@@ -428,10 +416,10 @@ class RequirementDetailView(EventObjectView):
     write_action = "planning.change"
     output, input = RequirementSerializer, RequirementInputSerializer
 
-    def fetch(self, request: Request, event: Any, pk: Any) -> Any:
+    def fetch(self, request: Request, event: Event, pk: Any) -> Any:
         return queries.get_requirement_for(request.user, event, pk)
 
-    def update(self, request: Request, event: Any, obj: Any, data: dict[str, Any]) -> Any:
+    def update(self, request: Request, event: Event, obj: Any, data: dict[str, Any]) -> Any:
         return services.update_requirement(actor=request.user, requirement=obj, **_refs(event, data))
 
     def remove(self, request: Request, obj: Any) -> None:
@@ -448,10 +436,10 @@ class AssignmentListView(EventObjectsView):
     write_action = ("planning.assign", "planning.assign_own_unit")
     output, input = AssignmentSerializer, AssignmentInputSerializer
 
-    def objects(self, request: Request, event: Any) -> Any:
+    def objects(self, request: Request, event: Event) -> Any:
         return queries.assignments_for(request.user, event)
 
-    def create(self, request: Request, event: Any, data: dict[str, Any]) -> Any:
+    def create(self, request: Request, event: Event, data: dict[str, Any]) -> Any:
         return assignment_services.assign_officer(actor=request.user, **_refs(event, data))
 
 
@@ -466,10 +454,10 @@ class AssignmentDetailView(EventObjectView):
     write_action = ("planning.assign", "planning.assign_own_unit")
     output, input = AssignmentSerializer, AssignmentInputSerializer
 
-    def fetch(self, request: Request, event: Any, pk: Any) -> Any:
+    def fetch(self, request: Request, event: Event, pk: Any) -> Any:
         return queries.get_assignment_for(request.user, event, pk)
 
-    def update(self, request: Request, event: Any, obj: Any, data: dict[str, Any]) -> Any:
+    def update(self, request: Request, event: Event, obj: Any, data: dict[str, Any]) -> Any:
         data = _refs(event, data)
         data.pop("requirement", None)  # an assignment's requirement is not changed by hand
         return assignment_services.update_assignment(actor=request.user, assignment=obj, **data)

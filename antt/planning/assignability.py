@@ -15,17 +15,23 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from antt.core.errors import NotAllowed
 from antt.core.permissions import can, require
+from antt.forces import queries as forces_queries
 from antt.forces.models import Officer, OfficerSkill
-from antt.planning import coverage, coverage_input, queries
+from antt.planning import coverage, coverage_input
 from antt.planning.coverage import FindingKind
 from antt.planning.models import Assignment, Requirement, Site
+
+if TYPE_CHECKING:
+    from antt.accounts.actors import Actor
+    from antt.events.models import Event
+    from antt.forces.models import Unit
 
 # --- who may assign whom ---------------------------------------------------------------------------------
 
@@ -50,24 +56,25 @@ class AssignScope:
                     field="officer",
                 )
 
-    def require_unit(self, unit: Any) -> None:
+    def require_unit(self, unit: Unit) -> None:
         if self.unit_ids is not None and unit.pk not in self.unit_ids:
             raise NotAllowed(_("You may assign only your own unit and its sub-units."), field="unit")
 
 
-def may_assign(user: Any, event: Any) -> bool:
+def may_assign(user: Actor, event: Event) -> bool:
     """Whether ``user`` may assign anyone at all in ``event`` (for links and buttons)."""
     return can(user, "planning.assign", event) or can(user, "planning.assign_own_unit", event)
 
 
-def assign_scope(user: Any, event: Any) -> AssignScope:
+def assign_scope(user: Actor, event: Event) -> AssignScope:
     """Who ``user`` may assign in ``event``; ``NotFound`` for a non-member, ``NotAllowed`` for a member who
     may not assign."""
     if can(user, "planning.assign", event):
         return AssignScope(action="planning.assign", unit_ids=None)
     if can(user, "planning.assign_own_unit", event):
         return AssignScope(
-            action="planning.assign_own_unit", unit_ids=frozenset(queries.own_unit_ids(user, event))
+            action="planning.assign_own_unit",
+            unit_ids=frozenset(forces_queries.commanded_unit_ids(user, event)),
         )
     require(user, "planning.assign", event)  # raises NotFound or NotAllowed
     return AssignScope(action="planning.assign", unit_ids=None)
@@ -165,7 +172,7 @@ class Check:
 # --- one proposal -----------------------------------------------------------------------------------------
 
 
-def check(event: Any, proposal: Proposal, *, site: Site, before: Proposal | None = None) -> Check:
+def check(event: Event, proposal: Proposal, *, site: Site, before: Proposal | None = None) -> Check:
     """What saving ``proposal`` would break and fix. ``before``: the assignment as it is now, when
     ``proposal`` changes an existing one (same ``replaces`` id)."""
     officer_ids = {proposal.officer_id} | ({before.officer_id} if before else set())
@@ -225,7 +232,7 @@ class OfficerSlice:
 
 
 def officer_slice(
-    event: Any, officers: Iterable[Officer], *, requirement_ids: Iterable[int] = ()
+    event: Event, officers: Iterable[Officer], *, requirement_ids: Iterable[int] = ()
 ) -> OfficerSlice:
     """The slice of ``officers`` (instances as loaded: their clearance and availability are used) and
     ``requirement_ids`` besides their duties' own. Four queries: duties (on the (officer, starts_at)
@@ -270,7 +277,7 @@ def officer_slice(
     return OfficerSlice(plan=plan, skill_ids=dict(skill_ids))
 
 
-def refusals(event: Any, proposal: Proposal, *, before: Proposal | None = None) -> list[coverage.Finding]:
+def refusals(event: Event, proposal: Proposal, *, before: Proposal | None = None) -> list[coverage.Finding]:
     """``check(event, proposal, before=before).refusals``, from the officers' slice (five queries)."""
     ids = {proposal.officer_id} | ({before.officer_id} if before else set())
     people = Officer.objects.filter(event=event, pk__in=sorted(ids))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,9 +21,14 @@ from antt.core.errors import Conflict, DomainError, Invalid
 from antt.core.languages import current_language
 from antt.core.lookups import ids_in
 from antt.core.permissions import require
+from antt.forces import queries as forces_queries
 from antt.forces.models import Officer, Skill, Unit
-from antt.planning import assignability, candidates, coverage, findings, queries, services
+from antt.planning import assignability, candidates, coverage, findings, services
 from antt.planning.models import Assignment, Post, Requirement
+
+if TYPE_CHECKING:
+    from antt.accounts.actors import Actor
+    from antt.events.models import Event
 
 # --- assignments -----------------------------------------------------------------------------------------
 
@@ -34,7 +39,7 @@ def _lock_officer(officer: Officer) -> Officer:
 
 
 def _refuse(
-    event: Any,
+    event: Event,
     proposal: assignability.Proposal,
     *,
     officers: Iterable[Officer],
@@ -90,7 +95,7 @@ def _check_window(starts_at: datetime, ends_at: datetime) -> None:
 @transaction.atomic
 def assign_officer(
     *,
-    actor: Any,
+    actor: Actor,
     post: Post,
     officer: Officer,
     starts_at: datetime,
@@ -150,7 +155,7 @@ def assign_officer(
 
 
 @transaction.atomic
-def update_assignment(*, actor: Any, assignment: Assignment, **changes: Any) -> Assignment:
+def update_assignment(*, actor: Actor, assignment: Assignment, **changes: Any) -> Assignment:
     """Move an assignment in time, to another post or officer; the same refusals as ``assign_officer``."""
     event = assignment.event
     scope = assignability.assign_scope(actor, event)
@@ -192,7 +197,7 @@ def update_assignment(*, actor: Any, assignment: Assignment, **changes: Any) -> 
 
 
 @transaction.atomic
-def unassign(*, actor: Any, assignment: Assignment) -> None:
+def unassign(*, actor: Actor, assignment: Assignment) -> None:
     scope = assignability.assign_scope(actor, assignment.event)
     scope.require_officers(assignment.officer)
     writes.delete(
@@ -218,7 +223,7 @@ class BulkResult:
 @transaction.atomic
 def assign_unit(
     *,
-    actor: Any,
+    actor: Actor,
     requirement: Requirement,
     unit: Unit,
     starts_at: datetime | None = None,
@@ -231,7 +236,7 @@ def assign_unit(
     event = requirement.event
     scope = assignability.assign_scope(actor, event)
     writes.same_event(event, unit=unit)
-    unit_ids = queries.unit_tree_ids(event, [unit.pk])
+    unit_ids = forces_queries.unit_tree_ids(event, [unit.pk])
     scope.require_unit(unit)
     starts_at = starts_at or requirement.starts_at
     ends_at = ends_at or requirement.ends_at
@@ -285,7 +290,7 @@ def assign_unit(
 
 
 @transaction.atomic
-def publish_assignments(*, actor: Any, event: Any, ids: Iterable[int] | None = None) -> int:
+def publish_assignments(*, actor: Actor, event: Event, ids: Iterable[int] | None = None) -> int:
     """Publish the planned assignments of ``event`` (all, or those in ``ids``) as one audited action."""
     require(actor, "planning.publish", event)
     qs = Assignment.objects.filter(event=event, status=Assignment.Status.PLANNED)

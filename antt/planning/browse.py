@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet
@@ -40,6 +40,10 @@ from antt.planning.timelines import (
     place,
     ticks,
 )
+
+if TYPE_CHECKING:
+    from antt.accounts.actors import Actor
+    from antt.events.models import Event
 
 SITES_PER_PAGE = 100
 
@@ -86,7 +90,7 @@ class Coverage:
 
 
 def _coverage_by_object(
-    event: Any, findings: Iterable[coverage.Finding]
+    event: Event, findings: Iterable[coverage.Finding]
 ) -> tuple[dict[int, Coverage], dict[int, Coverage]]:
     """(by site id, by post id). A site counts its own findings and, through ``site_ids``, its posts'."""
     by_site: dict[int, Coverage] = defaultdict(Coverage)
@@ -107,7 +111,7 @@ def _coverage_by_object(
     return by_site, by_post
 
 
-def _findings_if_allowed(user: Any, event: Any) -> list[coverage.Finding]:
+def _findings_if_allowed(user: Actor, event: Event) -> list[coverage.Finding]:
     return coverage_audit.coverage_for(event) if can(user, "coverage.view", event) else []
 
 
@@ -122,7 +126,7 @@ class MapSite:
     items: int
 
 
-def map_sites(user: Any, event: Any) -> list[MapSite]:
+def map_sites(user: Actor, event: Event) -> list[MapSite]:
     """Every site of the event with its coverage state and counts (the map's legend table)."""
     require(user, "planning.view", event)
     by_site, _by_post = _coverage_by_object(event, _findings_if_allowed(user, event))
@@ -135,7 +139,7 @@ def map_sites(user: Any, event: Any) -> list[MapSite]:
     ]
 
 
-def map_features(user: Any, event: Any) -> dict[str, Any]:
+def map_features(user: Actor, event: Event) -> dict[str, Any]:
     """The sites and posts that have a geometry, as one GeoJSON FeatureCollection (RFC 7946), each feature
     with its coverage state (``status``: gap, conflict, covered, none), counts and links."""
     require(user, "planning.view", event)
@@ -236,7 +240,7 @@ def paginate(qs: QuerySet[Any], page: Any, per_page: int) -> Page[Any]:
     return Paginator(qs, per_page).get_page(page)
 
 
-def site_list(user: Any, event: Any, *, search: str = "", page: Any = 1) -> Page[Any]:
+def site_list(user: Actor, event: Event, *, search: str = "", page: Any = 1) -> Page[Any]:
     """Sites matching ``search`` (diacritics ignored), with their numbers of posts and programme items."""
     qs = queries.sites_for(user, event, search=search).annotate(
         n_posts=Count("posts", distinct=True), n_items=Count("programme_items", distinct=True)
@@ -268,7 +272,7 @@ class SitePage:
     findings: list[FindingRow]
 
 
-def _finding_rows(event: Any, findings: list[coverage.Finding], lang: str) -> list[FindingRow]:
+def _finding_rows(event: Event, findings: list[coverage.Finding], lang: str) -> list[FindingRow]:
     label = coverage_audit.coverage_labels(event, findings)
     tz = event.tz
     return [
@@ -285,7 +289,7 @@ def _finding_rows(event: Any, findings: list[coverage.Finding], lang: str) -> li
     ]
 
 
-def site_page(user: Any, event: Any, site_id: Any, *, lang: str) -> SitePage:
+def site_page(user: Actor, event: Event, site_id: Any, *, lang: str) -> SitePage:
     """A site with its zones, posts (each with its coverage state), programme items and findings."""
     site = queries.get_site_for(user, event, site_id)
     mine = findings.findings_for_site(event, site) if can(user, "coverage.view", event) else []
@@ -333,7 +337,7 @@ class OfficerPage:
     ticks: list[Tick]
 
 
-def officer_page(user: Any, event: Any, officer_id: Any, *, lang: str) -> OfficerPage:
+def officer_page(user: Actor, event: Event, officer_id: Any, *, lang: str) -> OfficerPage:
     """An officer with unit, skills (and whether each is valid for the event), duties day by day and the
     coverage findings about them."""
     require(user, "planning.view", event)

@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import DurationField, F, Q, Sum
 
@@ -18,6 +18,9 @@ from antt.planning.assignability import ACTIVE, PROPOSED, REFUSED
 from antt.planning.coverage import FindingKind
 from antt.planning.findings import for_officer
 from antt.planning.models import Assignment, Requirement
+
+if TYPE_CHECKING:
+    from antt.events.models import Event
 
 # --- candidates for a requirement ---------------------------------------------------------------------------
 
@@ -72,7 +75,7 @@ class Candidates:
 
 
 def candidates(
-    event: Any,
+    event: Event,
     requirement: Requirement,
     *,
     starts_at: datetime | None = None,
@@ -158,36 +161,11 @@ def candidates(
     )
 
 
-def _probe_pool(
-    event: Any,
-    requirement: Requirement,
-    small: coverage_input.SmallPlan,
-    pool: list[tuple[Any, ...]],
-    pool_filter: Q,
-    *,
-    start: datetime,
-    end: datetime,
-    reuse: bool,
-) -> list[Candidate]:
-    """Every officer of ``pool`` probed by the engine for the window, with what ranks them."""
-    post = requirement.post
-    site = post.site
-    role = requirement.skill.code
-    window = coverage.Window.of(start, end)
-    at_site = set(
-        Assignment.objects.filter(
-            event=event, status__in=ACTIVE, post__site=site, starts_at__lt=end, ends_at__gt=start
-        )
-        .order_by()
-        .values_list("officer__unit_id", flat=True)
-        .distinct()
-    )
-    home_sites = {site.pk, *([site.parent_id] if site.parent_id else [])}
-    # Every candidate in one pass: their duties near the window (one query; "near" reaches as far as any
-    # rule looks: rest, 24 h, days in a row) and their duty minutes so far (one query), then each is probed
-    # alone by the engine (``CoverageIndex.probe``: the assignment's qualification and the officer's rules,
-    # the post's coverage left as it is) on a plan holding the candidates and the requirement only.
-    rest = small.plan.rest
+def _pool_duties(
+    event: Event, pool_filter: Q, rest: coverage.RestRules, *, start: datetime, end: datetime
+) -> tuple[dict[int, list[coverage.Assignment]], dict[int, int]]:
+    """The pool's duties near the window, per officer (one query; "near" reaches as far as any rule looks:
+    rest, 24 h, days in a row), and each officer's duty minutes so far (one query)."""
     horizon = timedelta(
         minutes=max(rest.min_rest_minutes or 0, 1_440) + 1_440 * ((rest.max_consecutive_days or 0) + 2)
     )
@@ -215,6 +193,39 @@ def _probe_pool(
         .annotate(total=Sum(F("ends_at") - F("starts_at"), output_field=DurationField()))
         .values_list("officer_id", "total")
     }
+    return nearby, minutes
+
+
+def _probe_pool(
+    event: Event,
+    requirement: Requirement,
+    small: coverage_input.SmallPlan,
+    pool: list[tuple[Any, ...]],
+    pool_filter: Q,
+    *,
+    start: datetime,
+    end: datetime,
+    reuse: bool,
+) -> list[Candidate]:
+    """Every officer of ``pool`` probed by the engine for the window, with what ranks them."""
+    post = requirement.post
+    site = post.site
+    role = requirement.skill.code
+    window = coverage.Window.of(start, end)
+    at_site = set(
+        Assignment.objects.filter(
+            event=event, status__in=ACTIVE, post__site=site, starts_at__lt=end, ends_at__gt=start
+        )
+        .order_by()
+        .values_list("officer__unit_id", flat=True)
+        .distinct()
+    )
+    home_sites = {site.pk, *([site.parent_id] if site.parent_id else [])}
+    # Every candidate in one pass: their duties near the window and their duty minutes so far (two queries),
+    # then each is probed alone by the engine (``CoverageIndex.probe``: the assignment's qualification and
+    # the officer's rules, the post's coverage left as it is) on a plan holding the candidates and the
+    # requirement only.
+    nearby, minutes = _pool_duties(event, pool_filter, small.plan.rest, start=start, end=end)
     people: dict[int, coverage.Officer] = {}
     for pk, _code, unit_id, _home, expires_on, clearance, availability in pool:
         held = coverage.Skill(code=role, expires=expires_on)

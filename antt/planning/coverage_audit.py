@@ -9,32 +9,35 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from antt.forces.models import Officer
 from antt.planning import coverage, coverage_cache, coverage_input
 from antt.planning.models import Post, Site
 
+if TYPE_CHECKING:
+    from antt.events.models import Event
 
-def coverage_for(event: Any) -> list[coverage.Finding]:
+
+def coverage_for(event: Event) -> list[coverage.Finding]:
     """Every finding of the event's plan, in the engine's deterministic order (cached per plan version:
     see :mod:`antt.planning.coverage_cache`)."""
     return list(coverage_snapshot(event).findings)
 
 
-def coverage_snapshot(event: Any) -> coverage_cache.Snapshot:
+def coverage_snapshot(event: Event) -> coverage_cache.Snapshot:
     """The findings of the event's current plan version, from the cache (one query) or computed; a cached
     snapshot also holds the site list and the names that label its findings."""
     return coverage_cache.snapshot(event, _compute_snapshot)
 
 
-def coverage_labelled(event: Any) -> coverage_cache.Snapshot:
+def coverage_labelled(event: Event) -> coverage_cache.Snapshot:
     """:func:`coverage_snapshot` with the site list and the findings' labels (what the board and the API
     show)."""
     return _labelled(event, coverage_snapshot(event))
 
 
-def _audit_plan(event: Any) -> list[coverage.Finding]:
+def _audit_plan(event: Event) -> list[coverage.Finding]:
     with coverage.collector_paused():  # until the plan is freed: the collector would rescan all of it
         plan = coverage_input.coverage_plan(event)
         findings = coverage.audit(plan)
@@ -43,7 +46,7 @@ def _audit_plan(event: Any) -> list[coverage.Finding]:
 
 
 def _names(
-    event: Any, findings: list[coverage.Finding], sites: list[tuple[int, str, str]] | None = None
+    event: Event, findings: list[coverage.Finding], sites: list[tuple[int, str, str]] | None = None
 ) -> dict[tuple[str, int], tuple[str, str]]:
     """``(type, id) -> (Vietnamese, English)`` label of the posts, sites and officers the findings'
     sentences mention (three queries at most, each for just those rows and columns; two when every site
@@ -90,14 +93,14 @@ def _names(
     return names
 
 
-def _compute_snapshot(event: Any, version: str) -> coverage_cache.Snapshot:
+def _compute_snapshot(event: Event, version: str) -> coverage_cache.Snapshot:
     """Audit the plan; for a version that will be cached, also read the names that label the findings
     (an uncached snapshot reads them only if a caller asks: see :func:`_labelled`)."""
     snap = coverage_cache.Snapshot(event_id=event.pk, version=version, findings=_audit_plan(event))
     return _labelled(event, snap) if version else snap
 
 
-def _labelled(event: Any, snap: coverage_cache.Snapshot) -> coverage_cache.Snapshot:
+def _labelled(event: Event, snap: coverage_cache.Snapshot) -> coverage_cache.Snapshot:
     """``snap`` with its site list and labels read (two or three queries, once per snapshot)."""
     if snap.sites is None:
         snap.sites = list(
@@ -108,7 +111,7 @@ def _labelled(event: Any, snap: coverage_cache.Snapshot) -> coverage_cache.Snaps
     return snap
 
 
-def coverage_labels(event: Any, findings: list[coverage.Finding]) -> coverage.messages.Labeller:
+def coverage_labels(event: Event, findings: list[coverage.Finding]) -> coverage.messages.Labeller:
     """A labeller naming the posts, sites and officers the findings' sentences mention, in the active
     language (three queries at most, each for just those rows and columns)."""
     from antt.core.languages import current_language
@@ -172,7 +175,7 @@ BOARD_PAGE = 100
 
 
 def gap_board(
-    event: Any,
+    event: Event,
     *,
     lang: str,
     day: date | None = None,

@@ -27,13 +27,16 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache as _cache
 from django.db import connection
 
 from antt.audit.models import AuditEntry
 from antt.planning import coverage
+
+if TYPE_CHECKING:
+    from antt.events.models import Event
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +117,7 @@ class Snapshot:
         return found
 
 
-def plan_version(event: Any) -> str | None:
+def plan_version(event: Event) -> str | None:
     """The head of the event's audit chain as ``"<seq>.<hash>"`` (None when the chain is empty)."""
     head = AuditEntry.objects.filter(chain=event.pk).order_by("-seq").values_list("seq", "hash").first()
     return f"{head[0]}.{head[1]}" if head is not None else None
@@ -155,7 +158,7 @@ def forget_process_memo() -> None:
         _memo.clear()
 
 
-def snapshot(event: Any, compute: Callable[[Any, str], Snapshot]) -> Snapshot:
+def snapshot(event: Event, compute: Callable[[Any, str], Snapshot]) -> Snapshot:
     """The snapshot of the event's current plan version: from this process, the shared cache, or
     ``compute(event, version)`` (stored only if the version has not moved while computing)."""
     version = plan_version(event) if not _in_service_transaction() else None

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import BigIntegerField, Func, Q
 
@@ -27,6 +27,9 @@ from antt.planning.models import (
     Site,
 )
 
+if TYPE_CHECKING:
+    from antt.events.models import Event
+
 ACTIVE = tuple(coverage.ACTIVE_STATUSES)
 
 # --- the small plan the engine looks at --------------------------------------------------------------------
@@ -34,7 +37,7 @@ ACTIVE = tuple(coverage.ACTIVE_STATUSES)
 _calendars = threading.local()
 
 
-def calendar_of(event: Any) -> coverage.LocalCalendar:
+def calendar_of(event: Event | coverage.CoveragePlan) -> coverage.LocalCalendar:
     """One local calendar per zone and thread, reused by every small index (an event's or a plan's zone):
     the day boundaries it learns, e.g. out to a skill's expiry, are computed once."""
     zone = event.time_zone
@@ -49,7 +52,7 @@ def windows(value: Any) -> tuple[coverage.Window, ...]:
     return tuple(coverage.Window.of(start, end) for start, end in parse_windows(value))
 
 
-def rest_rules(event: Any) -> coverage.RestRules:
+def rest_rules(event: Event) -> coverage.RestRules:
     rules = RestRules.objects.filter(event=event).first()
     if rules is None:
         return coverage.RestRules()
@@ -94,7 +97,7 @@ class SmallPlan:
 
 
 def small_plan(
-    event: Any,
+    event: Event,
     *,
     officers: Q,
     groups: Iterable[tuple[int, int, datetime, datetime]],
@@ -280,7 +283,7 @@ class _Lookup(dict[int, Any]):
         return value
 
 
-def coverage_plan(event: Any) -> coverage.CoveragePlan:
+def coverage_plan(event: Event) -> coverage.CoveragePlan:
     """The event's plan as the coverage engine's dataclasses (seven queries, whatever its size).
 
     Rows come as tuples (times as UTC minutes computed by the database; sites from one small lookup
@@ -375,7 +378,7 @@ def coverage_plan(event: Any) -> coverage.CoveragePlan:
     )
 
 
-def _event_officers(event: Any) -> tuple[coverage.Officer, ...]:
+def _event_officers(event: Event) -> tuple[coverage.Officer, ...]:
     """Every officer of the event with every skill held (two queries; equal skills share one record)."""
     skills: dict[int, list[coverage.Skill]] = defaultdict(list)
     held: dict[tuple[str, date | None], coverage.Skill] = {}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -16,10 +16,13 @@ from antt.planning import coverage, coverage_input
 from antt.planning.assignability import ACTIVE, PROPOSED, proposal_of
 from antt.planning.models import Assignment, Post, Requirement, Site
 
+if TYPE_CHECKING:
+    from antt.events.models import Event
+
 # --- names for the sentences ------------------------------------------------------------------------------
 
 
-def labeller(event: Any, findings: Iterable[coverage.Finding], *, officers: Iterable[Officer] = ()) -> Any:
+def labeller(event: Event, findings: Iterable[coverage.Finding], *, officers: Iterable[Officer] = ()) -> Any:
     """A labeller for ``findings``: posts by code and name (one query), officers given or looked up (one
     query), the proposal as "(proposed)"."""
     findings = list(findings)
@@ -61,7 +64,7 @@ def for_officer(finding: coverage.Finding, officer_id: int) -> coverage.Finding:
     return replace(finding, officer_ids=(officer_id,), message_vi=text["vi"], message_en=text["en"])
 
 
-def findings_about(event: Any, assignment: Assignment) -> list[coverage.Finding]:
+def findings_about(event: Event, assignment: Assignment) -> list[coverage.Finding]:
     """The current findings that involve ``assignment`` (its officer's rules, its qualification, its post's
     coverage), from the engine on a small plan."""
     proposal = proposal_of(assignment)
@@ -81,13 +84,13 @@ def findings_about(event: Any, assignment: Assignment) -> list[coverage.Finding]
 # --- findings about one officer or one site -----------------------------------------------------------------
 
 
-def findings_for_officer(event: Any, officer: Officer) -> list[coverage.Finding]:
+def findings_for_officer(event: Event, officer: Officer) -> list[coverage.Finding]:
     """The findings of the full audit (``coverage_audit.coverage_for``) that name ``officer``, from a slice of the
     plan: all their active duties, and the (post, role) groups of those duties whole."""
     return _scoped(event, Q(officer_id=officer.pk), lambda f: officer.pk in f.officer_ids, whole=None)
 
 
-def findings_for_site(event: Any, site: Site) -> list[coverage.Finding]:
+def findings_for_site(event: Event, site: Site) -> list[coverage.Finding]:
     """The findings of the full audit that name ``site``, from a slice of the plan: the (post, role)
     groups of the site's own posts whole, and every officer on duty there with all their active duties."""
     return _scoped(
@@ -100,7 +103,7 @@ def findings_for_site(event: Any, site: Site) -> list[coverage.Finding]:
 
 
 def _scoped(
-    event: Any, subjects: Q, keep: Any, *, whole: Any, groups: Q | None = None
+    event: Event, subjects: Q, keep: Any, *, whole: Any, groups: Q | None = None
 ) -> list[coverage.Finding]:
     """The findings ``keep`` retains of the engine's run on a slice: the officers with an active duty
     matching ``subjects`` with all their active duties, their skills; the (post, role) groups of those

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Prefetch, QuerySet
 
-from antt.core.lookups import id_or_not_found, not_found
+from antt.core.lookups import one_by_id
 from antt.core.permissions import require
 from antt.core.text import fold
 from antt.forces.models import Officer
+from antt.forces.queries import unit_tree_ids
 from antt.planning import coverage
 from antt.planning.models import (
     Assignment,
@@ -23,8 +24,13 @@ from antt.planning.models import (
     Site,
 )
 
+if TYPE_CHECKING:
+    from antt.accounts.actors import Actor
+    from antt.accounts.models import User
+    from antt.events.models import Event
 
-def sites_for(user: Any, event: Any, *, search: str = "") -> QuerySet[Site]:
+
+def sites_for(user: Actor, event: Event, *, search: str = "") -> QuerySet[Site]:
     require(user, "planning.view", event)
     qs = Site.objects.filter(event=event).select_related("parent")
     for word in fold(search).split():
@@ -32,33 +38,23 @@ def sites_for(user: Any, event: Any, *, search: str = "") -> QuerySet[Site]:
     return qs
 
 
-def get_site_for(user: Any, event: Any, site_id: Any, *, action: str = "planning.view") -> Site:
+def get_site_for(user: Actor, event: Event, site_id: Any, *, action: str = "planning.view") -> Site:
     require(user, action, event)
-    site = (
-        Site.objects.filter(event=event, pk=id_or_not_found(site_id))
-        .select_related("event", "parent")
-        .first()
-    )
-    if site is None:
-        raise not_found()
-    return site
+    return one_by_id(Site.objects.filter(event=event).select_related("event", "parent"), site_id)
 
 
-def posts_for(user: Any, event: Any, *, site: Any = None) -> QuerySet[Post]:
+def posts_for(user: Actor, event: Event, *, site: Site | None = None) -> QuerySet[Post]:
     require(user, "planning.view", event)
     qs = Post.objects.filter(event=event).select_related("site", "default_skill")
     return qs.filter(site=site) if site is not None else qs
 
 
-def get_post_for(user: Any, event: Any, post_id: Any, *, action: str = "planning.view") -> Post:
+def get_post_for(user: Actor, event: Event, post_id: Any, *, action: str = "planning.view") -> Post:
     require(user, action, event)
-    post = posts_for(user, event).filter(pk=id_or_not_found(post_id)).select_related("event").first()
-    if post is None:
-        raise not_found()
-    return post
+    return one_by_id(posts_for(user, event).select_related("event"), post_id)
 
 
-def programme_items_for(user: Any, event: Any) -> QuerySet[ProgrammeItem]:
+def programme_items_for(user: Actor, event: Event) -> QuerySet[ProgrammeItem]:
     require(user, "planning.view", event)
     return ProgrammeItem.objects.filter(event=event).prefetch_related(
         Prefetch("stops", queryset=ProgrammeItemSite.objects.order_by("position", "pk")), "rules__skill"
@@ -66,38 +62,27 @@ def programme_items_for(user: Any, event: Any) -> QuerySet[ProgrammeItem]:
 
 
 def get_programme_item_for(
-    user: Any, event: Any, item_id: Any, *, action: str = "planning.view"
+    user: Actor, event: Event, item_id: Any, *, action: str = "planning.view"
 ) -> ProgrammeItem:
     require(user, action, event)
-    item = (
-        programme_items_for(user, event).filter(pk=id_or_not_found(item_id)).select_related("event").first()
-    )
-    if item is None:
-        raise not_found()
-    return item
+    return one_by_id(programme_items_for(user, event).select_related("event"), item_id)
 
 
-def requirements_for(user: Any, event: Any) -> QuerySet[Requirement]:
+def requirements_for(user: Actor, event: Event) -> QuerySet[Requirement]:
     require(user, "planning.view", event)
     return Requirement.objects.filter(event=event).select_related("post", "skill")
 
 
 def get_requirement_for(
-    user: Any, event: Any, requirement_id: Any, *, action: str = "planning.view"
+    user: Actor, event: Event, requirement_id: Any, *, action: str = "planning.view"
 ) -> Requirement:
     require(user, action, event)
-    requirement = (
-        requirements_for(user, event)
-        .filter(pk=id_or_not_found(requirement_id))
-        .select_related("event")
-        .first()
-    )
-    if requirement is None:
-        raise not_found()
-    return requirement
+    return one_by_id(requirements_for(user, event).select_related("event"), requirement_id)
 
 
-def assignments_for(user: Any, event: Any, *, officer: Any = None, post: Any = None) -> QuerySet[Assignment]:
+def assignments_for(
+    user: Actor, event: Event, *, officer: Officer | None = None, post: Post | None = None
+) -> QuerySet[Assignment]:
     require(user, "planning.view", event)
     qs = Assignment.objects.filter(event=event).select_related("officer", "post", "skill")
     if officer is not None:
@@ -108,32 +93,22 @@ def assignments_for(user: Any, event: Any, *, officer: Any = None, post: Any = N
 
 
 def get_assignment_for(
-    user: Any, event: Any, assignment_id: Any, *, action: str = "planning.view"
+    user: Actor, event: Event, assignment_id: Any, *, action: str = "planning.view"
 ) -> Assignment:
     require(user, action, event)
-    assignment = (
-        assignments_for(user, event).filter(pk=id_or_not_found(assignment_id)).select_related("event").first()
-    )
-    if assignment is None:
-        raise not_found()
-    return assignment
+    return one_by_id(assignments_for(user, event).select_related("event"), assignment_id)
 
 
-def get_rule_for(user: Any, item: ProgrammeItem, rule_id: Any, *, action: str = "planning.view") -> Any:
+def get_rule_for(user: Actor, item: ProgrammeItem, rule_id: Any, *, action: str = "planning.view") -> Any:
     from antt.planning.models import RequirementRule
 
     require(user, action, item.event)
-    rule = (
-        RequirementRule.objects.filter(programme_item=item, pk=id_or_not_found(rule_id))
-        .select_related("programme_item__event")
-        .first()
+    return one_by_id(
+        RequirementRule.objects.filter(programme_item=item).select_related("programme_item__event"), rule_id
     )
-    if rule is None:
-        raise not_found()
-    return rule
 
 
-def rest_rules_for(user: Any, event: Any) -> RestRules:
+def rest_rules_for(user: Actor, event: Event) -> RestRules:
     """The event's rest rules (unsaved and all off when none were set)."""
     require(user, "planning.view", event)
     return RestRules.objects.filter(event=event).first() or RestRules(event=event)
@@ -142,65 +117,33 @@ def rest_rules_for(user: Any, event: Any) -> RestRules:
 # --- the assignment editor, my unit, my duties --------------------------------------------------------------
 
 
-def officer_of(user: Any, event: Any) -> Officer | None:
+def officer_of(user: Actor, event: Event) -> Officer | None:
     """The officer ``user`` signs in as in ``event`` (None when the account is not linked)."""
     if not getattr(user, "is_authenticated", False):
         return None
-    return Officer.objects.filter(event=event, user=user).select_related("unit").first()
+    return Officer.objects.filter(event=event, user=cast("User", user)).select_related("unit").first()
 
 
-def unit_tree_ids(event: Any, roots: Any) -> set[int]:
-    """``roots`` and every unit below them in ``event`` (one query)."""
-    from antt.forces.models import Unit
-
-    children: dict[int | None, list[int]] = defaultdict(list)
-    for pk, parent_id in Unit.objects.filter(event=event).values_list("pk", "parent_id"):
-        children[parent_id].append(pk)
-    seen: set[int] = set()
-    stack = [int(pk) for pk in roots]
-    while stack:
-        pk = stack.pop()
-        if pk in seen:
-            continue
-        seen.add(pk)
-        stack.extend(children.get(pk, ()))
-    return seen
-
-
-def own_unit_ids(user: Any, event: Any) -> set[int]:
-    """The units ``user`` commands in ``event`` (through their linked officer) and all their sub-units."""
-    from antt.forces.models import Unit
-
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    roots = list(Unit.objects.filter(event=event, commander__user=user).values_list("pk", flat=True))
-    return unit_tree_ids(event, roots) if roots else set()
-
-
-def editor_requirement_for(user: Any, event: Any, requirement_id: Any) -> Requirement:
+def editor_requirement_for(user: Actor, event: Event, requirement_id: Any) -> Requirement:
     """A requirement for the editor (post, site and skill loaded); 404 when missing or hidden."""
     require(user, "planning.view", event)
-    requirement = (
-        Requirement.objects.filter(event=event, pk=id_or_not_found(requirement_id))
-        .select_related("event", "post__site", "skill", "programme_item")
-        .first()
+    return one_by_id(
+        Requirement.objects.filter(event=event).select_related(
+            "event", "post__site", "skill", "programme_item"
+        ),
+        requirement_id,
     )
-    if requirement is None:
-        raise not_found()
-    return requirement
 
 
-def editor_assignment_for(user: Any, event: Any, assignment_id: Any) -> Assignment:
+def editor_assignment_for(user: Actor, event: Event, assignment_id: Any) -> Assignment:
     """An assignment for the editor (officer, unit, post, site, skill and requirement loaded)."""
     require(user, "planning.view", event)
-    assignment = (
-        Assignment.objects.filter(event=event, pk=id_or_not_found(assignment_id))
-        .select_related("event", "officer__unit", "post__site", "skill")
-        .first()
+    return one_by_id(
+        Assignment.objects.filter(event=event).select_related(
+            "event", "officer__unit", "post__site", "skill"
+        ),
+        assignment_id,
     )
-    if assignment is None:
-        raise not_found()
-    return assignment
 
 
 def shortfalls(findings: list[coverage.Finding]) -> dict[int, int]:
@@ -214,7 +157,7 @@ def shortfalls(findings: list[coverage.Finding]) -> dict[int, int]:
 
 
 def editor_requirements(
-    event: Any,
+    event: Event,
     *,
     starts_at: datetime | None = None,
     ends_at: datetime | None = None,
@@ -264,7 +207,7 @@ def requirement_duties(
 
 
 def unit_roster(
-    event: Any, unit_ids: set[int], *, starts_at: datetime, ends_at: datetime
+    event: Event, unit_ids: set[int], *, starts_at: datetime, ends_at: datetime
 ) -> tuple[list[Any], QuerySet[Officer], dict[int, list[Assignment]]]:
     """My unit: the units (parent and commander loaded), their officers, and each officer's duties in the
     window by officer id (three queries, plus the caller's page of officers)."""
@@ -302,7 +245,7 @@ def duties_of(officer: Officer, *, since: datetime | None = None) -> QuerySet[As
     return qs.order_by("starts_at", "pk")
 
 
-def unit_keep(event: Any, unit_id: int) -> Any:
+def unit_keep(event: Event, unit_id: int) -> Any:
     """The gap board's unit filter: findings about the officers of the unit (and its sub-units), and gaps at
     the posts the unit staffs (three queries)."""
     units = unit_tree_ids(event, [unit_id])

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -27,6 +27,10 @@ from antt.planning.models import (
     RestRules,
     Site,
 )
+
+if TYPE_CHECKING:
+    from antt.accounts.actors import Actor
+    from antt.events.models import Event
 
 SITE_FIELDS = (
     "code",
@@ -75,7 +79,7 @@ REST_FIELDS = ("min_rest_minutes", "max_duty_minutes_per_24h", "max_consecutive_
 ACTIVE_STATUSES = (Assignment.Status.PLANNED, Assignment.Status.PUBLISHED)
 
 
-def within_event(event: Any, starts_at: datetime | None, ends_at: datetime | None) -> None:
+def within_event(event: Event, starts_at: datetime | None, ends_at: datetime | None) -> None:
     if starts_at is None or ends_at is None:
         return
     if starts_at < event.starts_at or ends_at > event.ends_at:
@@ -84,7 +88,7 @@ def within_event(event: Any, starts_at: datetime | None, ends_at: datetime | Non
         )
 
 
-def _event_window(event: Any) -> dict[str, str]:
+def _event_window(event: Event) -> dict[str, str]:
     tz = event.tz
     fmt = "%Y-%m-%d %H:%M"
     return {
@@ -111,7 +115,7 @@ def _check_site_parent(site: Site, parent: Site | None) -> None:
 
 
 @transaction.atomic
-def create_site(*, actor: Any, event: Any, code: str, name_vi: str, name_en: str, **fields: Any) -> Site:
+def create_site(*, actor: Actor, event: Event, code: str, name_vi: str, name_en: str, **fields: Any) -> Site:
     require(actor, "planning.change", event)  # permission first: a refused actor never learns a rule
     writes.same_event(event, parent=fields.get("parent"))
     unknown = set(fields) - set(SITE_FIELDS)
@@ -130,7 +134,7 @@ def create_site(*, actor: Any, event: Any, code: str, name_vi: str, name_en: str
 
 
 @transaction.atomic
-def update_site(*, actor: Any, site: Site, **changes: Any) -> Site:
+def update_site(*, actor: Actor, site: Site, **changes: Any) -> Site:
     require(actor, "planning.change", site.event)
     writes.same_event(site.event, parent=changes.get("parent"))
     if "parent" in changes:
@@ -150,7 +154,7 @@ def update_site(*, actor: Any, site: Site, **changes: Any) -> Site:
 
 
 @transaction.atomic
-def delete_site(*, actor: Any, site: Site) -> None:
+def delete_site(*, actor: Actor, site: Site) -> None:
     writes.delete(
         actor=actor,
         action="planning.change",
@@ -163,7 +167,7 @@ def delete_site(*, actor: Any, site: Site) -> None:
 
 @transaction.atomic
 def create_post(
-    *, actor: Any, event: Any, site: Site, code: str, name_vi: str, name_en: str, **fields: Any
+    *, actor: Actor, event: Event, site: Site, code: str, name_vi: str, name_en: str, **fields: Any
 ) -> Post:
     require(actor, "planning.change", event)
     writes.same_event(event, site=site, default_skill=fields.get("default_skill"))
@@ -184,7 +188,7 @@ def create_post(
 
 
 @transaction.atomic
-def update_post(*, actor: Any, post: Post, **changes: Any) -> Post:
+def update_post(*, actor: Actor, post: Post, **changes: Any) -> Post:
     require(actor, "planning.change", post.event)
     before_site = post.site
     writes.same_event(post.event, site=changes.get("site"), default_skill=changes.get("default_skill"))
@@ -204,7 +208,7 @@ def update_post(*, actor: Any, post: Post, **changes: Any) -> Post:
 
 
 @transaction.atomic
-def delete_post(*, actor: Any, post: Post) -> None:
+def delete_post(*, actor: Actor, post: Post) -> None:
     require(actor, "planning.change", post.event)
     if post.assignments.exists():
         raise Conflict(_("%(post)s still has assignments; remove them first.") % {"post": post})
@@ -298,8 +302,8 @@ def derive_requirements(programme_item: ProgrammeItem) -> dict[str, int]:
 @transaction.atomic
 def create_programme_item(
     *,
-    actor: Any,
-    event: Any,
+    actor: Actor,
+    event: Event,
     code: str,
     name_vi: str,
     name_en: str,
@@ -338,7 +342,7 @@ def create_programme_item(
 
 @transaction.atomic
 def update_programme_item(
-    *, actor: Any, item: ProgrammeItem, sites: Iterable[Site] | None = None, **changes: Any
+    *, actor: Actor, item: ProgrammeItem, sites: Iterable[Site] | None = None, **changes: Any
 ) -> ProgrammeItem:
     """Change an item (and its ordered sites); its requirements are re-derived in the same transaction."""
     require(actor, "planning.change", item.event)
@@ -375,7 +379,7 @@ def update_programme_item(
 
 
 @transaction.atomic
-def delete_programme_item(*, actor: Any, item: ProgrammeItem) -> None:
+def delete_programme_item(*, actor: Actor, item: ProgrammeItem) -> None:
     """Delete an item with its rules and derived requirements; linked assignments become orphans."""
     require(actor, "planning.change", item.event)
     Requirement.objects.filter(programme_item=item, rule__isnull=False).delete()
@@ -391,7 +395,7 @@ def delete_programme_item(*, actor: Any, item: ProgrammeItem) -> None:
 
 @transaction.atomic
 def add_requirement_rule(
-    *, actor: Any, item: ProgrammeItem, post_kind: str, skill: Skill, headcount: int = 1, **fields: Any
+    *, actor: Actor, item: ProgrammeItem, post_kind: str, skill: Skill, headcount: int = 1, **fields: Any
 ) -> RequirementRule:
     require(actor, "planning.change", item.event)
     writes.same_event(item.event, skill=skill)
@@ -411,7 +415,7 @@ def add_requirement_rule(
 
 
 @transaction.atomic
-def delete_requirement_rule(*, actor: Any, rule: RequirementRule) -> None:
+def delete_requirement_rule(*, actor: Actor, rule: RequirementRule) -> None:
     require(actor, "planning.change", rule.event)
     item = rule.programme_item
     Requirement.objects.filter(rule=rule).delete()
@@ -432,8 +436,8 @@ def delete_requirement_rule(*, actor: Any, rule: RequirementRule) -> None:
 @transaction.atomic
 def create_requirement(
     *,
-    actor: Any,
-    event: Any,
+    actor: Actor,
+    event: Event,
     post: Post,
     starts_at: datetime,
     ends_at: datetime,
@@ -466,7 +470,7 @@ def create_requirement(
 
 
 @transaction.atomic
-def update_requirement(*, actor: Any, requirement: Requirement, **changes: Any) -> Requirement:
+def update_requirement(*, actor: Actor, requirement: Requirement, **changes: Any) -> Requirement:
     require(actor, "planning.change", requirement.event)
     if requirement.rule_id is not None:
         raise Conflict(
@@ -488,7 +492,7 @@ def update_requirement(*, actor: Any, requirement: Requirement, **changes: Any) 
 
 
 @transaction.atomic
-def delete_requirement(*, actor: Any, requirement: Requirement) -> None:
+def delete_requirement(*, actor: Actor, requirement: Requirement) -> None:
     require(actor, "planning.change", requirement.event)
     if requirement.rule_id is not None:
         raise Conflict(
@@ -508,7 +512,7 @@ def delete_requirement(*, actor: Any, requirement: Requirement) -> None:
 
 
 @transaction.atomic
-def set_rest_rules(*, actor: Any, event: Any, **values: Any) -> RestRules:
+def set_rest_rules(*, actor: Actor, event: Event, **values: Any) -> RestRules:
     require(actor, "planning.change", event)
     rules, _created = RestRules.objects.select_for_update().get_or_create(event=event)
     rules, _delta = writes.update(

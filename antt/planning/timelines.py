@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch
@@ -23,6 +23,10 @@ from django.utils.translation import gettext_lazy as _
 from antt.core.permissions import require
 from antt.forces.models import Officer, Unit
 from antt.planning.models import Assignment, ProgrammeItem, ProgrammeItemSite
+
+if TYPE_CHECKING:
+    from antt.accounts.actors import Actor
+    from antt.events.models import Event
 
 #: A day is drawn in 288 steps of 5 minutes (the CSS classes ``tl-x-0`` … ``tl-x-287``, ``tl-w-1`` … ``tl-w-288``).
 STEPS = 288
@@ -34,7 +38,7 @@ DUTY_ROWS_PER_PAGE = 50
 # --- timeline geometry ------------------------------------------------------------------------------------
 
 
-def event_days(event: Any) -> list[date]:
+def event_days(event: Event) -> list[date]:
     """The local days of the event, first to last, in its time zone."""
     tz = event.tz
     first = event.starts_at.astimezone(tz).date()
@@ -87,7 +91,7 @@ class Tick:
     label: str
 
 
-def duty_bar(event: Any, assignment: Any, where: tuple[int, int, bool, bool], tz: Any) -> Bar:
+def duty_bar(event: Event, assignment: Assignment, where: tuple[int, int, bool, bool], tz: Any) -> Bar:
     """One duty as a bar of an officer's row (``where`` from ``place``), linking to its site."""
     x, w, before, after = where
     return Bar(
@@ -165,7 +169,7 @@ class TimelineDay:
 
 
 def programme_timeline(
-    user: Any, event: Any, *, day: date | None = None, kind: str = ""
+    user: Actor, event: Event, *, day: date | None = None, kind: str = ""
 ) -> list[TimelineDay]:
     """Programme items by site over the event's days (rows = sites; an item with a route of four sites
     shows on four rows); ``day`` and ``kind`` filter. Four queries."""
@@ -235,7 +239,7 @@ class DutyTimeline:
     unit: Unit | None
 
 
-def unit_and_descendants(event: Any, unit: Unit) -> list[int]:
+def unit_and_descendants(event: Event, unit: Unit) -> list[int]:
     """``unit`` and every unit under it (one query)."""
     children: dict[int | None, list[int]] = defaultdict(list)
     for pk, parent_id in Unit.objects.filter(event=event).values_list("pk", "parent_id"):
@@ -251,7 +255,7 @@ def unit_and_descendants(event: Any, unit: Unit) -> list[int]:
 
 
 def duty_timeline(
-    user: Any, event: Any, *, day: date, unit: Unit | None = None, page: Any = 1
+    user: Actor, event: Event, *, day: date, unit: Unit | None = None, page: Any = 1
 ) -> DutyTimeline:
     """Who is where on ``day``: one row per officer with their assignments as bars. With ``unit``: every
     officer of that unit and the units under it, on duty or not; without: the officers on duty that day.

@@ -8,7 +8,7 @@ the page (``HX-Trigger: coverage-changed``) so that a gap board listening for it
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -19,15 +19,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from antt.core.errors import NotAllowed
+from antt.core.htmx import HtmxHttpRequest
 from antt.core.languages import current_language
 from antt.core.lookups import parse_id
 from antt.core.permissions import can
 from antt.events import queries as event_queries
 from antt.forces.models import Unit
-from antt.forces.queries import contact_access
+from antt.forces.queries import commanded_unit_ids, contact_access
 from antt.planning import assignability, coverage_audit, queries, timelines
 from antt.planning.labels import SEVERITY_LABELS
 from antt.planning.timelines import event_days
+
+if TYPE_CHECKING:
+    from antt.events.models import Event
 
 EDITOR_PAGE = 50
 ROSTER_PAGE = 100
@@ -58,7 +62,7 @@ def parse_local(value: str, tz: Any) -> datetime | None:
     return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment
 
 
-def day_bounds(event: Any, day: date) -> tuple[datetime, datetime]:
+def day_bounds(event: Event, day: date) -> tuple[datetime, datetime]:
     """The event's local ``day`` as UTC instants (``timelines.day_bounds`` in the event's zone)."""
     return timelines.day_bounds(day, event.tz)
 
@@ -68,7 +72,7 @@ def day_bounds(event: Any, day: date) -> tuple[datetime, datetime]:
 
 @login_required
 @require_GET
-def gap_board(request: HttpRequest, code: str) -> HttpResponse:
+def gap_board(request: HtmxHttpRequest, code: str) -> HttpResponse:
     """Every gap and conflict of the plan, grouped by day and site, with filters; htmx refreshes the board.
     Each finding links to its fix in the editor."""
     event = event_queries.get_event_for(request.user, code, action="coverage.view")
@@ -101,7 +105,7 @@ def gap_board(request: HttpRequest, code: str) -> HttpResponse:
         "severities": list(SEVERITY_LABELS.items()),
         "can_fix": assignability.may_assign(request.user, event),
     }
-    template = "planning/gap_board.html#board" if request.htmx else "planning/gap_board.html"  # type: ignore[attr-defined]
+    template = "planning/gap_board.html#board" if request.htmx else "planning/gap_board.html"
     return render(request, template, context)
 
 
@@ -123,7 +127,7 @@ def my_unit(request: HttpRequest, code: str) -> HttpResponse:
         day = today if not days or days[0] <= today <= days[-1] else days[0]
     else:
         day = parse_day(choice) or today
-    own = queries.own_unit_ids(request.user, event)
+    own = commanded_unit_ids(request.user, event)
     starts_at, ends_at = day_bounds(event, day)
     units, officers, duties = queries.unit_roster(event, own, starts_at=starts_at, ends_at=ends_at)
     page = Paginator(officers, ROSTER_PAGE).get_page(request.GET.get("page"))

@@ -5,7 +5,7 @@ with diacritics-blind live search, and the site and officer pages. Read only (li
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from antt.core.htmx import HtmxHttpRequest
 from antt.core.languages import current_language
 from antt.core.lookups import parse_id
 from antt.core.pages import page_param, render_page, search_param
@@ -21,6 +22,9 @@ from antt.events import queries as event_queries
 from antt.forces import queries as forces_queries
 from antt.planning import browse, timelines
 from antt.planning.models import ProgrammeItem
+
+if TYPE_CHECKING:
+    from antt.events.models import Event
 
 
 def _day(value: str, days: list[date]) -> date | None:
@@ -32,7 +36,7 @@ def _day(value: str, days: list[date]) -> date | None:
     return day if day in days else None
 
 
-def _unit(request: HttpRequest, event: Any) -> Any:
+def _unit(request: HttpRequest, event: Event) -> Any:
     """The unit named by ``?unit=``; an unknown or foreign one is ignored (never another event's)."""
     pk = parse_id(request.GET.get("unit", ""))
     if pk is None:
@@ -74,7 +78,7 @@ def site_map_features(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def programme_timeline(request: HttpRequest, code: str) -> HttpResponse:
+def programme_timeline(request: HtmxHttpRequest, code: str) -> HttpResponse:
     """Programme items by site over the event's days, filtered by day and kind."""
     event = event_queries.get_event_for(request.user, code, action="planning.view")
     days = timelines.event_days(event)
@@ -94,7 +98,7 @@ def programme_timeline(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def duty_timeline(request: HttpRequest, code: str) -> HttpResponse:
+def duty_timeline(request: HtmxHttpRequest, code: str) -> HttpResponse:
     """Who is where, when: one day, officers as rows (of one unit and the units under it, or everyone on
     duty), their assignments as bars; paginated."""
     event = event_queries.get_event_for(request.user, code, action="planning.view")
@@ -120,7 +124,7 @@ def duty_timeline(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def site_list(request: HttpRequest, code: str) -> HttpResponse:
+def site_list(request: HtmxHttpRequest, code: str) -> HttpResponse:
     event = event_queries.get_event_for(request.user, code, action="planning.view")
     q = search_param(request)
     page = browse.site_list(request.user, event, search=q, page=page_param(request))

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from antt.core.errors import DomainError, NotFound
+from antt.core.htmx import HtmxHttpRequest
 from antt.core.languages import current_language
 from antt.core.lookups import lookup
 from antt.events import queries as event_queries
@@ -51,16 +52,20 @@ from antt.planning.views import (
     parse_local,
 )
 
+if TYPE_CHECKING:
+    from antt.events.models import Event
+    from antt.planning.models import Assignment, Requirement
+
 # --- the assignment editor -------------------------------------------------------------------------------
 
 
-def _editor_event(request: HttpRequest, code: str) -> tuple[Any, assignability.AssignScope]:
+def _editor_event(request: HtmxHttpRequest, code: str) -> tuple[Any, assignability.AssignScope]:
     """The event, and whom the user may assign there (``assignability.assign_scope``)."""
     event = event_queries.get_event_for(request.user, code, action="planning.view")
     return event, assignability.assign_scope(request.user, event)
 
 
-def _window(request: HttpRequest, requirement: Any) -> tuple[datetime, datetime]:
+def _window(request: HtmxHttpRequest, requirement: Requirement) -> tuple[datetime, datetime]:
     """The editor's window: ``start``/``end`` from the query (a gap's window, which may run over several
     requirements of the post), kept inside the event; the requirement's own window otherwise."""
     event = requirement.event
@@ -74,7 +79,7 @@ def _window(request: HttpRequest, requirement: Any) -> tuple[datetime, datetime]
     return _snap(requirement, start, end)
 
 
-def _snap(requirement: Any, start: datetime, end: datetime) -> tuple[datetime, datetime]:
+def _snap(requirement: Requirement, start: datetime, end: datetime) -> tuple[datetime, datetime]:
     """Inputs have minute precision: a time in the same minute as the requirement's start or end is it."""
     minute = coverage.minute_of
     if minute(start) == minute(requirement.starts_at):
@@ -84,7 +89,7 @@ def _snap(requirement: Any, start: datetime, end: datetime) -> tuple[datetime, d
     return start, end
 
 
-def _editor_url(requirement: Any, starts_at: datetime, ends_at: datetime) -> str:
+def _editor_url(requirement: Requirement, starts_at: datetime, ends_at: datetime) -> str:
     url = reverse("planning:editor-requirement", args=[requirement.event.code, requirement.pk])
     if (starts_at, ends_at) == (requirement.starts_at, requirement.ends_at):
         return url
@@ -96,7 +101,7 @@ def _editor_url(requirement: Any, starts_at: datetime, ends_at: datetime) -> str
 
 @login_required
 @require_GET
-def editor_list(request: HttpRequest, code: str) -> HttpResponse:
+def editor_list(request: HtmxHttpRequest, code: str) -> HttpResponse:
     """Pick a requirement: filter by day, site and post; open ones (with a gap) first on request."""
     event, _scope = _editor_event(request, code)
     day = parse_day(request.GET.get("day", "")[:10])
@@ -138,15 +143,15 @@ def editor_list(request: HttpRequest, code: str) -> HttpResponse:
         "open_total": len(short),
         "query": urlencode({k: v for k, v in filters.items() if v}),
     }
-    template = "planning/editor_list.html#results" if request.htmx else "planning/editor_list.html"  # type: ignore[attr-defined]
+    template = "planning/editor_list.html#results" if request.htmx else "planning/editor_list.html"
     return render(request, template, context)
 
 
 def _editor_context(
-    request: HttpRequest,
-    event: Any,
+    request: HtmxHttpRequest,
+    event: Event,
     scope: assignability.AssignScope,
-    requirement: Any,
+    requirement: Requirement,
     starts_at: datetime,
     ends_at: datetime,
 ) -> dict[str, Any]:
@@ -197,23 +202,23 @@ def _editor_context(
 
 @login_required
 @require_GET
-def editor_requirement(request: HttpRequest, code: str, requirement_id: int) -> HttpResponse:
+def editor_requirement(request: HtmxHttpRequest, code: str, requirement_id: int) -> HttpResponse:
     """One requirement: its duties and gaps, the qualified free officers ranked, near misses with the reason,
     assign in one click, bulk assign a unit."""
     event, scope = _editor_event(request, code)
     requirement = queries.editor_requirement_for(request.user, event, requirement_id)
     starts_at, ends_at = _window(request, requirement)
     context = _editor_context(request, event, scope, requirement, starts_at, ends_at)
-    partial = bool(request.htmx)  # type: ignore[attr-defined]
+    partial = bool(request.htmx)
     template = "planning/editor_requirement.html" + ("#editor" if partial else "")
     return render(request, template, context)
 
 
 def _after_write(
-    request: HttpRequest,
-    event: Any,
+    request: HtmxHttpRequest,
+    event: Event,
     scope: assignability.AssignScope,
-    requirement: Any,
+    requirement: Requirement,
     window: tuple[datetime, datetime],
     *,
     notice: str = "",
@@ -222,7 +227,7 @@ def _after_write(
 ) -> HttpResponse:
     """htmx: the refreshed editor with the outcome (and the coverage-changed trigger on success);
     without JavaScript: the message and a redirect back to the editor (post, redirect, get)."""
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         context = _editor_context(request, event, scope, requirement, *window)
         context.update(notice=notice, error=error)
         response = render(request, "planning/editor_requirement.html#editor", context, status=status)
@@ -236,7 +241,9 @@ def _after_write(
     return redirect(_editor_url(requirement, *window))
 
 
-def _posted_window(request: HttpRequest, form: Any, requirement: Any) -> tuple[datetime, datetime]:
+def _posted_window(
+    request: HtmxHttpRequest, form: Any, requirement: Requirement
+) -> tuple[datetime, datetime]:
     """The window posted with a form (already validated in the event's zone), else the requirement's."""
     with timezone.override(requirement.event.tz):
         form.is_valid()  # cached when already run
@@ -249,7 +256,7 @@ def _posted_window(request: HttpRequest, form: Any, requirement: Any) -> tuple[d
 
 @login_required
 @require_POST
-def editor_assign(request: HttpRequest, code: str, requirement_id: int) -> HttpResponse:
+def editor_assign(request: HtmxHttpRequest, code: str, requirement_id: int) -> HttpResponse:
     """Assign one officer to the requirement for the window, through ``assignment_services.assign_officer``."""
     event, scope = _editor_event(request, code)
     requirement = queries.editor_requirement_for(request.user, event, requirement_id)
@@ -282,7 +289,7 @@ def editor_assign(request: HttpRequest, code: str, requirement_id: int) -> HttpR
 
 @login_required
 @require_GET
-def editor_check(request: HttpRequest, code: str, requirement_id: int) -> HttpResponse:
+def editor_check(request: HtmxHttpRequest, code: str, requirement_id: int) -> HttpResponse:
     """What assigning this officer for the window would break or fix, before saving (the coverage rules
     on the proposal). htmx: the ``#check`` partial; without JavaScript: the editor page with it."""
     event, scope = _editor_event(request, code)
@@ -310,7 +317,7 @@ def editor_check(request: HttpRequest, code: str, requirement_id: int) -> HttpRe
         "warnings": explained(result.warnings),
         "fixes": explained(result.fixes),
     }
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         context = {
             "event": event,
             "requirement": requirement,
@@ -326,7 +333,7 @@ def editor_check(request: HttpRequest, code: str, requirement_id: int) -> HttpRe
 
 @login_required
 @require_POST
-def editor_bulk(request: HttpRequest, code: str, requirement_id: int) -> HttpResponse:
+def editor_bulk(request: HtmxHttpRequest, code: str, requirement_id: int) -> HttpResponse:
     """Assign a unit's qualified free officers to the requirement, up to its shortfall, in one transaction."""
     event, scope = _editor_event(request, code)
     requirement = queries.editor_requirement_for(request.user, event, requirement_id)
@@ -393,7 +400,7 @@ def editor_bulk(request: HttpRequest, code: str, requirement_id: int) -> HttpRes
 
 @login_required
 @require_GET
-def editor_assignment(request: HttpRequest, code: str, assignment_id: int) -> HttpResponse:
+def editor_assignment(request: HtmxHttpRequest, code: str, assignment_id: int) -> HttpResponse:
     """One assignment and every finding about it (double booking, rest, skill, …), with the fixes:
     unassign it, or find someone else for its requirement."""
     event, scope = _editor_event(request, code)
@@ -429,7 +436,9 @@ def editor_assignment(request: HttpRequest, code: str, assignment_id: int) -> Ht
     return render(request, "planning/editor_assignment.html", context)
 
 
-def _move_check(request: HttpRequest, event: Any, assignment: Any, lang: str) -> dict[str, Any] | None:
+def _move_check(
+    request: HtmxHttpRequest, event: Event, assignment: Assignment, lang: str
+) -> dict[str, Any] | None:
     """``?starts_at=&ends_at=``: what moving the assignment to that window would break or fix."""
     if "starts_at" not in request.GET:
         return None
@@ -462,7 +471,7 @@ def _move_check(request: HttpRequest, event: Any, assignment: Any, lang: str) ->
 
 @login_required
 @require_POST
-def editor_move(request: HttpRequest, code: str, assignment_id: int) -> HttpResponse:
+def editor_move(request: HtmxHttpRequest, code: str, assignment_id: int) -> HttpResponse:
     """Move an assignment to another window, through ``assignment_services.update_assignment`` (same refusals)."""
     event, _scope = _editor_event(request, code)
     assignment = queries.editor_assignment_for(request.user, event, assignment_id)
@@ -488,7 +497,7 @@ def editor_move(request: HttpRequest, code: str, assignment_id: int) -> HttpResp
 
 @login_required
 @require_POST
-def editor_unassign(request: HttpRequest, code: str, assignment_id: int) -> HttpResponse:
+def editor_unassign(request: HtmxHttpRequest, code: str, assignment_id: int) -> HttpResponse:
     """Remove an assignment; back to its requirement in the editor (htmx: the refreshed editor)."""
     event, scope = _editor_event(request, code)
     assignment = queries.editor_assignment_for(request.user, event, assignment_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
@@ -19,6 +19,9 @@ from antt.events.api_base import EventObjectsView
 from antt.planning.api import choice_field
 from antt.plans import diff, queries, services
 from antt.plans.models import Plan, PlanVersion
+
+if TYPE_CHECKING:
+    from antt.events.models import Event
 
 # --- output ----------------------------------------------------------------------------------------------
 
@@ -261,7 +264,7 @@ class PlanListView(EventObjectsView):
     write_action = "planning.change"
     output, input = PlanSerializer, PlanCreateSerializer
 
-    def objects(self, request: Request, event: Any) -> Any:
+    def objects(self, request: Request, event: Event) -> Any:
         params = request.query_params
         return queries.plans_for(
             request.user,

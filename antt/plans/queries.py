@@ -3,24 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from antt.core.errors import Invalid
-from antt.core.lookups import id_or_not_found, not_found
+from antt.core.lookups import one_by_id
 from antt.core.permissions import can, require
 from antt.core.text import fold
 from antt.forces.models import Officer
 from antt.plans import diff
 from antt.plans.models import Plan, PlanStep, PlanVersion, pick
 
+if TYPE_CHECKING:
+    from antt.accounts.actors import Actor
+    from antt.events.models import Event
+
 _HEAVY = ("body_vi", "body_en", "trigger_vi", "trigger_en", "tasks", "sites", "programme_items")
 
 
-def plans_for(user: Any, event: Any, *, kind: str = "", status: str = "", search: str = "") -> QuerySet[Plan]:
+def plans_for(
+    user: Actor, event: Event, *, kind: str = "", status: str = "", search: str = ""
+) -> QuerySet[Plan]:
     """The event's plans, optionally of one kind or status, matching a diacritics-blind search."""
     require(user, "planning.view", event)
     qs = Plan.objects.filter(event=event)
@@ -36,16 +42,14 @@ def plans_for(user: Any, event: Any, *, kind: str = "", status: str = "", search
     )
 
 
-def get_plan_for(user: Any, event: Any, plan_id: Any, *, action: str = "planning.view") -> Plan:
+def get_plan_for(user: Actor, event: Event, plan_id: Any, *, action: str = "planning.view") -> Plan:
     require(user, action, event)
-    plan = (
-        Plan.objects.filter(event=event, pk=id_or_not_found(plan_id))
-        .select_related("event", "responsible", "latest_version__author", "approved_version__author")
-        .first()
+    return one_by_id(
+        Plan.objects.filter(event=event).select_related(
+            "event", "responsible", "latest_version__author", "approved_version__author"
+        ),
+        plan_id,
     )
-    if plan is None:
-        raise not_found()
-    return plan
 
 
 def versions_of(plan: Plan) -> QuerySet[PlanVersion]:
@@ -58,17 +62,14 @@ def versions_of(plan: Plan) -> QuerySet[PlanVersion]:
     )
 
 
-def get_version_for(user: Any, plan: Plan, number: Any) -> PlanVersion:
+def get_version_for(user: Actor, plan: Plan, number: Any) -> PlanVersion:
     """Version ``number`` of a plan the caller already fetched through ``get_plan_for``."""
     require(user, "planning.view", plan.event)
-    version = (
-        PlanVersion.objects.filter(plan=plan, number=id_or_not_found(number))
-        .select_related("plan", "author", "submitted_by", "approved_by")
-        .first()
+    return one_by_id(
+        PlanVersion.objects.filter(plan=plan).select_related("plan", "author", "submitted_by", "approved_by"),
+        number,
+        field="number",
     )
-    if version is None:
-        raise not_found()
-    return version
 
 
 def steps_of(plan: Plan) -> QuerySet[PlanStep]:
@@ -87,7 +88,7 @@ def tasks_by_unit(
     return sorted(groups.values(), key=lambda group: group[0]["code"])
 
 
-def unit_commanders(event: Any) -> QuerySet[Officer]:
+def unit_commanders(event: Event) -> QuerySet[Officer]:
     """Officers who command a unit of the event (suggestions for 'responsible commander')."""
     return (
         Officer.objects.filter(event=event, pk__in=event.units.exclude(commander=None).values("commander"))
@@ -96,7 +97,7 @@ def unit_commanders(event: Any) -> QuerySet[Officer]:
     )
 
 
-def officer_by_code(event: Any, code: str, *, field: str) -> Officer | None:
+def officer_by_code(event: Event, code: str, *, field: str) -> Officer | None:
     """The officer with service number ``code`` in ``event``; ``Invalid`` when unknown, None when blank."""
     code = (code or "").strip()
     if not code:
@@ -152,16 +153,16 @@ def contributors(plan: Plan, version: PlanVersion) -> set[int]:
     return authors
 
 
-def wrote_or_submitted(user: Any, plan: Plan, version: PlanVersion) -> bool:
+def wrote_or_submitted(user: Actor, plan: Plan, version: PlanVersion) -> bool:
     """Four eyes: whoever wrote or submitted any version since the one in force may not approve ``version``."""
     return user.pk in contributors(plan, version)
 
 
-def may_review(user: Any, plan: Plan) -> bool:
+def may_review(user: Actor, plan: Plan) -> bool:
     """Whether ``user`` may return or approve ``plan`` now (a commander; the plan submitted)."""
     return can(user, "planning.approve", plan.event) and plan.status == Plan.Status.SUBMITTED
 
 
-def may_approve(user: Any, plan: Plan, version: PlanVersion | None) -> bool:
+def may_approve(user: Actor, plan: Plan, version: PlanVersion | None) -> bool:
     """``may_review``, and the four-eyes rule for ``version`` (the one submitted)."""
     return may_review(user, plan) and version is not None and not wrote_or_submitted(user, plan, version)

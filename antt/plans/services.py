@@ -16,7 +16,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -33,22 +33,17 @@ from antt.planning.models import ProgrammeItem, Site
 from antt.plans import queries
 from antt.plans.models import Plan, PlanStep, PlanVersion
 
+if TYPE_CHECKING:
+    from antt.accounts.actors import Actor
+    from antt.accounts.models import User
+    from antt.events.models import Event
+
 MAX_TASKS = 300
 MAX_TEXT = 100_000
 MAX_TASK_TEXT = 4_000
 OFFSET_RANGE = (-7 * 1440, 14 * 1440)  # minutes relative to the trigger
-EDITABLE = (
-    "title_vi",
-    "title_en",
-    "body_vi",
-    "body_en",
-    "trigger_vi",
-    "trigger_en",
-    "responsible",
-    "sites",
-    "programme_items",
-    "tasks",
-)
+# What an edit may change: a version's content but its change note (that is a separate argument).
+EDITABLE = tuple(name for name in PlanVersion.CONTENT_FIELDS if name != "change_note")
 
 
 # --- snapshots -------------------------------------------------------------------------------------------
@@ -83,7 +78,7 @@ def _pk(value: Any) -> int | None:
     return -1 if number is None else number
 
 
-def _lookup(model: Any, event: Any, value: Any, message: str, field: str) -> Any:
+def _lookup(model: Any, event: Event, value: Any, message: str, field: str) -> Any:
     """An object of ``event`` given as instance or id; ``Invalid`` when unknown there (or of another event)."""
     pk = _pk(value)
     if pk is None:
@@ -121,7 +116,7 @@ def _texts(kind: str, data: Mapping[str, Any]) -> dict[str, str]:
     return out
 
 
-def _many(model: Any, event: Any, values: Iterable[Any] | None, field: str) -> list[Any]:
+def _many(model: Any, event: Event, values: Iterable[Any] | None, field: str) -> list[Any]:
     ids = []
     for value in values or ():
         pk = _pk(value)
@@ -173,7 +168,7 @@ def _offset(value: Any, kind: str, row: int) -> int | None:
 
 
 def _tasks(
-    event: Any, kind: str, rows: Sequence[Mapping[str, Any]], known_keys: set[str]
+    event: Event, kind: str, rows: Sequence[Mapping[str, Any]], known_keys: set[str]
 ) -> list[dict[str, Any]]:
     """Validate the task rows (``unit``, ``text_vi``, ``text_en``, ``commander``, ``offset_minutes``,
     ``deadline``, ``key``) and return their snapshots. ``key`` is empty for a new task, else a key of the
@@ -254,7 +249,7 @@ def _tasks(
 
 
 def _content(
-    event: Any, kind: str, data: Mapping[str, Any], known_keys: set[str]
+    event: Event, kind: str, data: Mapping[str, Any], known_keys: set[str]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Validated version content (snapshots) and the objects the plan links to."""
     texts = _texts(kind, data)
@@ -301,19 +296,23 @@ def _input_of(version: PlanVersion) -> dict[str, Any]:
 
 
 def _write_version(
-    plan: Plan, number: int, content: Mapping[str, Any], change_note: str, actor: Any
+    plan: Plan, number: int, content: Mapping[str, Any], change_note: str, actor: Actor
 ) -> PlanVersion:
     if len(change_note) > 500:
         raise Invalid(_("The change note may have at most 500 characters."), field="change_note")
-    version = PlanVersion(plan=plan, number=number, change_note=change_note, author=actor, **content)
+    version = PlanVersion(
+        plan=plan, number=number, change_note=change_note, author=cast("User", actor), **content
+    )
     version.created_at = timezone.now()
     version.content_hash = version.compute_hash()
     writes.save(version)
     return version
 
 
-def _step(plan: Plan, version: PlanVersion, action: str, actor: Any, comment: str = "") -> None:
-    PlanStep.objects.create(plan=plan, version=version, action=action, actor=actor, comment=comment)
+def _step(plan: Plan, version: PlanVersion, action: str, actor: Actor, comment: str = "") -> None:
+    PlanStep.objects.create(
+        plan=plan, version=version, action=action, actor=cast("User", actor), comment=comment
+    )
 
 
 def _locked(plan: Plan) -> Plan:
@@ -333,8 +332,8 @@ def _latest(plan: Plan) -> PlanVersion:
 @transaction.atomic
 def create_plan(
     *,
-    actor: Any,
-    event: Any,
+    actor: Actor,
+    event: Event,
     kind: str,
     code: str,
     title_vi: str,
@@ -343,7 +342,7 @@ def create_plan(
     body_en: str = "",
     trigger_vi: str = "",
     trigger_en: str = "",
-    responsible: Any = None,
+    responsible: Officer | None = None,
     sites: Iterable[Any] = (),
     programme_items: Iterable[Any] = (),
     tasks: Sequence[Mapping[str, Any]] = (),
@@ -404,7 +403,7 @@ def create_plan(
 @transaction.atomic
 def edit_plan(
     *,
-    actor: Any,
+    actor: Actor,
     plan: Plan,
     base_number: int | None = None,
     change_note: str = "",
@@ -468,7 +467,7 @@ def edit_plan(
 
 
 @transaction.atomic
-def submit_plan(*, actor: Any, plan: Plan, comment: str = "") -> Plan:
+def submit_plan(*, actor: Actor, plan: Plan, comment: str = "") -> Plan:
     """Send the latest (draft) version for approval."""
     require(actor, "planning.change", plan.event)
     plan = _locked(plan)
@@ -504,7 +503,7 @@ def submit_plan(*, actor: Any, plan: Plan, comment: str = "") -> Plan:
 
 
 @transaction.atomic
-def return_plan(*, actor: Any, plan: Plan, comment: str) -> Plan:
+def return_plan(*, actor: Actor, plan: Plan, comment: str) -> Plan:
     """Send a submitted version back to draft, saying what must change."""
     require(actor, "planning.approve", plan.event)
     plan = _locked(plan)
@@ -534,7 +533,7 @@ def return_plan(*, actor: Any, plan: Plan, comment: str) -> Plan:
 
 
 @transaction.atomic
-def approve_plan(*, actor: Any, plan: Plan, number: int, comment: str = "") -> PlanVersion:
+def approve_plan(*, actor: Actor, plan: Plan, number: int, comment: str = "") -> PlanVersion:
     """Approve the submitted version ``number`` (the one the commander reviewed); it comes into force."""
     require(actor, "planning.approve", plan.event)
     plan = _locked(plan)

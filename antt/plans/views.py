@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from antt.core.errors import DomainError, Invalid
+from antt.core.htmx import HtmxHttpRequest
 from antt.core.permissions import can
 from antt.events import queries as event_queries
 from antt.forces.models import Unit
@@ -21,6 +22,9 @@ from antt.planning.models import ProgrammeItem, Site
 from antt.plans import queries, services
 from antt.plans.forms import DATETIME_LOCAL, ApproveForm, PlanForm, ReturnForm, TaskFormSet
 from antt.plans.models import Plan, PlanVersion
+
+if TYPE_CHECKING:
+    from antt.events.models import Event
 
 
 def _labels() -> dict[str, str]:
@@ -36,7 +40,7 @@ def _labels() -> dict[str, str]:
 
 @login_required
 @require_GET
-def plan_list(request: HttpRequest, code: str) -> HttpResponse:
+def plan_list(request: HtmxHttpRequest, code: str) -> HttpResponse:
     event = event_queries.get_event_for(request.user, code, action="planning.view")
     kind = request.GET.get("kind", "")[:20]
     status = request.GET.get("status", "")[:20]
@@ -52,7 +56,7 @@ def plan_list(request: HttpRequest, code: str) -> HttpResponse:
         "statuses": Plan.Status.choices,
         "can_change": can(request.user, "planning.change", event),
     }
-    template = "plans/plan_list.html#results" if request.htmx else "plans/plan_list.html"  # type: ignore[attr-defined]
+    template = "plans/plan_list.html#results" if request.htmx else "plans/plan_list.html"
     return render(request, template, context)
 
 
@@ -91,7 +95,7 @@ def plan_detail(request: HttpRequest, code: str, plan_id: int) -> HttpResponse:
     return render(request, "plans/plan_detail.html", context)
 
 
-def _choices(event: Any) -> dict[str, Any]:
+def _choices(event: Event) -> dict[str, Any]:
     return {
         "sites": [(s.pk, f"{s.code} · {s.name}") for s in Site.objects.filter(event=event).order_by("code")],
         "programme_items": [
@@ -101,11 +105,11 @@ def _choices(event: Any) -> dict[str, Any]:
     }
 
 
-def _unit_choices(event: Any) -> list[tuple[int, str]]:
+def _unit_choices(event: Event) -> list[tuple[int, str]]:
     return [(u.pk, f"{u.code} · {u.name}") for u in Unit.objects.filter(event=event).order_by("code")]
 
 
-def _initial(plan: Plan, event: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def _initial(plan: Plan, event: Event) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     version = plan.latest_version
     assert version is not None
     initial = {
@@ -136,7 +140,7 @@ def _initial(plan: Plan, event: Any) -> tuple[dict[str, Any], list[dict[str, Any
     return initial, tasks
 
 
-def _task_rows(event: Any, formset: Any) -> list[dict[str, Any]]:
+def _task_rows(event: Event, formset: Any) -> list[dict[str, Any]]:
     rows = []
     for form in formset.forms:
         if not form.cleaned_data or form.cleaned_data.get("DELETE") or form.is_blank():
@@ -157,7 +161,7 @@ def _task_rows(event: Any, formset: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def _edit(request: HttpRequest, event: Any, plan: Plan | None) -> HttpResponse:
+def _edit(request: HttpRequest, event: Event, plan: Plan | None) -> HttpResponse:
     editing = plan is not None
     choices = _choices(event)
     units = _unit_choices(event)
@@ -203,7 +207,7 @@ def _edit(request: HttpRequest, event: Any, plan: Plan | None) -> HttpResponse:
 
 
 def _save(
-    request: HttpRequest, event: Any, plan: Plan | None, data: dict[str, Any], tasks: list[Any]
+    request: HttpRequest, event: Event, plan: Plan | None, data: dict[str, Any], tasks: list[Any]
 ) -> Plan:
     responsible = queries.officer_by_code(event, data.get("responsible") or "", field="responsible")
     content: dict[str, Any] = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
@@ -18,6 +18,9 @@ from antt.forces.models import Officer
 from antt.rostering import queries, services
 from antt.rostering.models import SolverRun
 from antt.rostering.services import MAX_TIME_LIMIT
+
+if TYPE_CHECKING:
+    from antt.events.models import Event
 
 
 class SolverRunSerializer(serializers.ModelSerializer[SolverRun]):
@@ -97,10 +100,10 @@ class SolverRunListView(EventObjectsView):
     output = SolverRunSerializer
     input = StartInputSerializer
 
-    def objects(self, request: Request, event: Any) -> Any:
+    def objects(self, request: Request, event: Event) -> Any:
         return queries.runs_for(request.user, event)
 
-    def create(self, request: Request, event: Any, data: dict[str, Any]) -> Any:
+    def create(self, request: Request, event: Event, data: dict[str, Any]) -> Any:
         if "officer" in data:
             officer = lookup(Officer, event, data["officer"], field="officer")
             run = services.start_replan(

@@ -25,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from antt import solver
 from antt.core.geo import parse_windows
@@ -34,6 +34,9 @@ from antt.planning import coverage, coverage_input
 from antt.planning.models import Assignment, Post, Requirement, RestRules, Site
 from antt.solver.model import DAY, DEFAULT_PATTERNS
 from antt.solver.rules import TravelTable, build_duties, schedule_violations
+
+if TYPE_CHECKING:
+    from antt.events.models import Event
 
 #: Coverage findings that are broken rules (the solver's result must have none of its own).
 VIOLATION_KINDS = frozenset(
@@ -58,7 +61,7 @@ ONE_DUTY_MINUTES = 12 * 60
 class Clock:
     """Aware datetimes ↔ solver minutes (from local midnight of the event's first day)."""
 
-    def __init__(self, event: Any) -> None:
+    def __init__(self, event: Event) -> None:
         tz = event.tz
         first = event.starts_at.astimezone(tz).date()
         self.origin = datetime.combine(first, time(0, 0), tzinfo=tz)
@@ -85,7 +88,7 @@ class DemandInfo:
 class Mapping:
     """A plan mapped onto the solver, with what is needed to map the result back."""
 
-    event: Any
+    event: Event
     clock: Clock
     plan: coverage.CoveragePlan
     kept: list[coverage.Assignment]
@@ -102,7 +105,7 @@ class Mapping:
         return bool(self.demands)
 
 
-def fingerprint(event: Any) -> str:
+def fingerprint(event: Event) -> str:
     """A hash of everything a solver run reads: requirements, assignments, officers, skills, rest rules."""
     parts: list[Any] = [
         sorted(
@@ -198,7 +201,7 @@ def _layers(segments: Sequence[tuple[int, int, int]]) -> list[tuple[int, int, in
 
 
 def build(
-    event: Any,
+    event: Event,
     *,
     unavailable: tuple[int, datetime] | None = None,
 ) -> Mapping:
@@ -273,7 +276,7 @@ def build(
 
 
 def _uncovered_demands(
-    event: Any, clock: Clock, plan: coverage.CoveragePlan, kept_plan: coverage.CoveragePlan
+    event: Event, clock: Clock, plan: coverage.CoveragePlan, kept_plan: coverage.CoveragePlan
 ) -> tuple[list[solver.Demand], dict[str, DemandInfo], set[tuple[int, bool]], int, int]:
     """What the kept plan leaves uncovered, per (post, role), as the solver's demands in layers; with the
     posts used (long windows on a shift-pattern post) and the residual minutes and weight."""
@@ -335,7 +338,7 @@ def _uncovered_demands(
 
 
 def _solver_officers(
-    event: Any,
+    event: Event,
     clock: Clock,
     plan: coverage.CoveragePlan,
     kept: list[coverage.Assignment],

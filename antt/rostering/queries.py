@@ -2,29 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
-from antt.core.lookups import id_or_not_found, not_found
+from antt.core.lookups import one_by_id
 from antt.core.permissions import can, require
 from antt.rostering.models import SolverRun
 
+if TYPE_CHECKING:
+    from antt.accounts.actors import Actor
+    from antt.events.models import Event
 
-def runs_for(user: Any, event: Any) -> QuerySet[SolverRun]:
+
+def runs_for(user: Actor, event: Event) -> QuerySet[SolverRun]:
     require(user, "planning.view", event)
     return SolverRun.objects.filter(event=event).select_related("started_by", "officer", "applied_by")
 
 
-def get_run_for(user: Any, event: Any, run_id: Any, *, action: str = "planning.view") -> SolverRun:
+def get_run_for(user: Actor, event: Event, run_id: Any, *, action: str = "planning.view") -> SolverRun:
     require(user, action, event)
-    run = runs_for(user, event).filter(pk=id_or_not_found(run_id)).select_related("event").first()
-    if run is None:
-        raise not_found()
-    return run
+    return one_by_id(runs_for(user, event).select_related("event"), run_id)
 
 
-def active_run(event: Any) -> SolverRun | None:
+def active_run(event: Event) -> SolverRun | None:
     return SolverRun.objects.filter(event=event, status__in=("queued", "running")).first()
 
 
@@ -32,12 +33,12 @@ def active_run(event: Any) -> SolverRun | None:
 REPLAN_ACTIONS = ("planning.solve", "forces.change")
 
 
-def may_replan(user: Any, event: Any) -> bool:
+def may_replan(user: Actor, event: Event) -> bool:
     """Whether ``user`` may re-plan around an officer who drops out (the button and the service ask this)."""
     return all(can(user, action, event) for action in REPLAN_ACTIONS)
 
 
-def require_replan(user: Any, event: Any) -> None:
+def require_replan(user: Actor, event: Event) -> None:
     """``may_replan`` or ``NotFound``/``NotAllowed``."""
     for action in REPLAN_ACTIONS:
         require(user, action, event)

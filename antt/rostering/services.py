@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
@@ -30,6 +30,11 @@ from antt.planning import assignment_services
 from antt.planning.models import Assignment, Post, Requirement
 from antt.rostering import mapping, queries, result_mapping
 from antt.rostering.models import ACTIVE, SolverRun
+
+if TYPE_CHECKING:
+    from antt.accounts.actors import Actor
+    from antt.accounts.models import User
+    from antt.events.models import Event
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -49,7 +54,7 @@ def _check_options(time_limit: int, seed: int) -> None:
         raise Invalid(_("The seed must be a whole number from 0 to 2147483647."), field="seed")
 
 
-def _reap_abandoned(event: Any) -> None:
+def _reap_abandoned(event: Event) -> None:
     """A run whose worker died must not block the event forever: mark it failed."""
     now = timezone.now()
     for run in SolverRun.objects.select_for_update().filter(event=event, status__in=ACTIVE):
@@ -65,8 +70,8 @@ def _reap_abandoned(event: Any) -> None:
 @transaction.atomic
 def start_run(
     *,
-    actor: Any,
-    event: Any,
+    actor: Actor,
+    event: Event,
     time_limit: int = 30,
     seed: int = 1,
     officer: Officer | None = None,
@@ -84,7 +89,7 @@ def start_run(
     run = SolverRun(
         event=event,
         kind=SolverRun.Kind.REPLAN if officer is not None else SolverRun.Kind.SOLVE,
-        started_by=actor,
+        started_by=cast("User", actor),  # require() above refused anyone signed out
         seed=seed,
         time_limit=time_limit,
         fingerprint=mapping.fingerprint(event),
@@ -138,7 +143,7 @@ def _in_thread(run_id: int) -> None:
 
 @transaction.atomic
 def start_replan(
-    *, actor: Any, officer: Officer, unavailable_from: datetime, time_limit: int = 30, seed: int = 1
+    *, actor: Actor, officer: Officer, unavailable_from: datetime, time_limit: int = 30, seed: int = 1
 ) -> SolverRun:
     """Mark ``officer`` unavailable from ``unavailable_from`` and start a re-plan run, in one transaction."""
     queries.require_replan(actor, officer.event)
@@ -159,7 +164,7 @@ def start_replan(
 
 
 @transaction.atomic
-def mark_unavailable(*, actor: Any, officer: Officer, unavailable_from: datetime) -> Officer:
+def mark_unavailable(*, actor: Actor, officer: Officer, unavailable_from: datetime) -> Officer:
     """The officer cannot work from ``unavailable_from`` to the end of the event (sick, called away).
 
     Goes through ``forces.services.update_officer`` (permission ``forces.change``, audited): the
@@ -191,7 +196,7 @@ def mark_unavailable(*, actor: Any, officer: Officer, unavailable_from: datetime
 
 
 @transaction.atomic
-def cancel_run(*, actor: Any, run: SolverRun) -> SolverRun:
+def cancel_run(*, actor: Actor, run: SolverRun) -> SolverRun:
     """Cancel a queued run at once; ask a running one to stop (it keeps nothing to apply)."""
     require(actor, "planning.solve", run.event)
     run = SolverRun.objects.select_for_update().get(pk=run.pk)
@@ -394,7 +399,7 @@ def _moment(value: str) -> datetime:
 
 
 @transaction.atomic
-def apply_run(*, actor: Any, run: SolverRun) -> dict[str, int]:
+def apply_run(*, actor: Actor, run: SolverRun) -> dict[str, int]:
     """Apply the run's proposed changes as one transaction; refuse a stale result (the plan changed)."""
     event = run.event
     require(actor, "planning.solve", event)
@@ -451,7 +456,7 @@ def apply_run(*, actor: Any, run: SolverRun) -> dict[str, int]:
             requirement=requirement if requirement is not None and requirement.post_id == post.pk else None,
         )
     run.applied_at = timezone.now()
-    run.applied_by = actor
+    run.applied_by = cast("User", actor)
     run.save(update_fields=["applied_at", "applied_by", "updated_at"])
     counts = {"removed": len(removals), "added": len(additions)}
     audit.record(actor=actor, action="rostering.apply_run", target=run, event=event, changes=counts)

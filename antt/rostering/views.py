@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from antt.core.errors import DomainError
+from antt.core.htmx import HtmxHttpRequest
 from antt.core.languages import current_language
 from antt.core.permissions import can
 from antt.events import queries as event_queries
@@ -20,8 +21,11 @@ from antt.forces.models import Officer
 from antt.rostering import queries, services
 from antt.rostering.forms import ReplanForm, StartRunForm
 
+if TYPE_CHECKING:
+    from antt.events.models import Event
 
-def _officers(event: Any) -> Any:
+
+def _officers(event: Event) -> Any:
     return Officer.objects.filter(event=event).order_by("code")
 
 
@@ -55,7 +59,7 @@ def run_list(request: HttpRequest, code: str) -> HttpResponse:
     return _list_page(request, event, form, replan_form, status)
 
 
-def _list_page(request: HttpRequest, event: Any, form: Any, replan_form: Any, status: int) -> HttpResponse:
+def _list_page(request: HttpRequest, event: Event, form: Any, replan_form: Any, status: int) -> HttpResponse:
     context = {
         "event": event,
         "runs": queries.runs_for(request.user, event)[:20],
@@ -94,7 +98,7 @@ def replan(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def run_detail(request: HttpRequest, code: str, run_id: int) -> HttpResponse:
+def run_detail(request: HtmxHttpRequest, code: str, run_id: int) -> HttpResponse:
     """Progress while the run is active (htmx polls the ``status`` partial), then the result and the diff."""
     event = event_queries.get_event_for(request.user, code, action="planning.view")
     run = queries.get_run_for(request.user, event, run_id)
@@ -108,7 +112,7 @@ def run_detail(request: HttpRequest, code: str, run_id: int) -> HttpResponse:
         "can_replan": queries.may_replan(request.user, event),
         "replan_form": ReplanForm(officers=_officers(event)),
     }
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         response = render(request, "rostering/run_detail.html#status", context)
         if not run.active:
             response["HX-Refresh"] = "true"  # the run finished: show the whole result

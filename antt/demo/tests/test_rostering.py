@@ -1,9 +1,10 @@
 # mypy: disable-error-code="arg-type, operator"
-"""On the demo summit a short run closes every closable gap, explains the rest and breaks no rule."""
+"""On the demo summit a short run closes every closable gap, explains the rest and breaks no rule.
+
+How long the run takes is measured by ``benchmarks/demo_run.py``, not asserted here."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -22,9 +23,7 @@ def test_demo_summit_run_closes_every_gap_it_can(run_now: Any) -> None:
     demo.seed()
     event = Event.objects.get(code="demo-summit")
     planner = User.objects.get(username="demo-planner")
-    began = time.monotonic()
     run = run_now(services.start_run, actor=planner, event=event, time_limit=20, seed=1)
-    assert time.monotonic() - began < 60
     assert run.status == SolverRun.Status.SUCCEEDED
     summary = run.summary
     assert summary["before"]["gaps"] > 0

@@ -1,3 +1,5 @@
+# mypy: disable-error-code="arg-type"
+# (factory_boy types UserFactory() as the factory, not the User it makes)
 """Rules of events and memberships, enforced by the services whatever door is used."""
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from antt.forces.models import Officer
 from antt.forces.tests.factories import OfficerFactory, SkillFactory, UnitFactory
 from antt.planning.models import Assignment, Requirement
 from antt.planning.tests.factories import (
@@ -183,6 +184,20 @@ def test_units_and_officers(as_user: Any, planner: Any, dispatcher: Any, event: 
     )
     assert officer.status_code == 201, officer.json()
     assert officer.json()["skills"] == [{"code": "k9", "expires_on": "2030-01-01"}]
+    unknown = client.post(
+        f"/api/v1/events/{event.code}/officers/",
+        {
+            "code": "CA2",
+            "full_name": "Lê Thị Hoa",
+            "unit": unit_id,
+            "skills": [{"code": "k9"}, {"code": "juggling"}],
+        },
+        content_type=JSON,
+    )
+    assert unknown.status_code == 400
+    assert unknown.json()["detail"] == "Unknown skill: juggling"
+    assert unknown.json()["field"] == "skills"
+    assert not Officer.objects.filter(event=event, code="CA2").exists()
     officer_id = officer.json()["id"]
     assert (
         client.patch(

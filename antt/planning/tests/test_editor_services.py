@@ -14,6 +14,7 @@ from antt.audit.models import AuditEntry
 from antt.core.errors import Conflict, Invalid, NotAllowed
 from antt.core.permissions import Role
 from antt.events.tests.factories import MembershipFactory
+from antt.forces.queries import commanded_unit_ids
 from antt.forces.tests.factories import OfficerFactory, SkillFactory, UnitFactory
 from antt.planning import assignability, assignment_services, candidates, queries
 from antt.planning.models import Assignment
@@ -157,7 +158,7 @@ def test_unit_commanders_assign_only_their_own_units(event: Any) -> None:
     requirement = RequirementFactory(event=event, headcount=3)
     mine = OfficerFactory(event=event, unit=team, skills=["checkpoint"])
     stranger = OfficerFactory(event=event, skills=["checkpoint"])
-    assert queries.own_unit_ids(user, event) == {unit.pk, team.pk}
+    assert commanded_unit_ids(user, event) == {unit.pk, team.pk}
     assignment = _assign(user, requirement, mine)
     with pytest.raises(NotAllowed, match="own units"):
         _assign(user, requirement, stranger)
