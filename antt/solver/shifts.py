@@ -328,6 +328,9 @@ SMALL_CELLS = 500
 DIRECT_SHARE_SMALL = 0.6
 # Share of the time limit the employee-by-employee construction may use at most.
 CONSTRUCT_SHARE = 0.3
+# Share of the time limit by which the best-response sweeps stop (LNS on groups of employees and
+# windows of days improves faster than more sweeps once the first one has repaired the start).
+SWEEP_SHARE = 0.1
 # Largest neighbourhood (employee x day x shift cells) re-solved in one LNS step.
 LNS_CELLS = 3_000
 
@@ -371,7 +374,7 @@ def _solve_direct(problem: ShiftProblem, options: SolveOptions, started: float) 
     constructed = _construct(problem, options, started, started + options.time_limit * CONSTRUCT_SHARE)
     if isinstance(constructed, ShiftSolution):
         return constructed if constructed.status is not SolveStatus.CANCELLED else None
-    constructed = _sweep(problem, options, constructed, started + options.time_limit * CONSTRUCT_SHARE)
+    constructed = _sweep(problem, options, constructed, started + options.time_limit * SWEEP_SHARE)
     fixed = {var.Index(): int(constructed[e][d] == t) for (e, d, t), var in built.x.items()}
     start = complete(built.model, fixed, options)
     if start is None:
