@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import math
 import random
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -213,7 +212,7 @@ def improve(
     quiet = replace(options, progress=None, workers=min(STEP_WORKERS, options.workers))
     costs: Costs | None = None
     while not options.cancelled():
-        left = deadline - time.monotonic()
+        left = deadline - options.now()
         if left < 0.2 or state.objective <= math.ceil(state.bound - 1e-6):
             break
         kind = _pick(rng, state.weights)
@@ -237,7 +236,7 @@ def improve(
             costs = None
             reward = 1.0
             if options.progress is not None:
-                options.progress(Progress(float(state.objective), state.bound, time.monotonic() - started, 0))
+                options.progress(Progress(float(state.objective), state.bound, options.now() - started, 0))
         if run.status is SolveStatus.OPTIMAL:
             # Solved to the end: a larger neighbourhood next time.
             sizes[kind] = min(total_cells, sizes[kind] * GROW)
