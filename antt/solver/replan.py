@@ -15,17 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from operator import attrgetter
 
+from antt.solver.chunk import _solve_chunk
+from antt.solver.context import _context, _pool_candidates, _record
 from antt.solver.engine import SolveOptions, SolveStatus
 from antt.solver.model import Assignment, Demand, RosterProblem, RosterResult
-from antt.solver.roster import (
-    MONOLITHIC_PAIR_LIMIT,
-    _context,
-    _pool_candidates,
-    _record,
-    _result,
-    _solve_chunk,
-    solve_roster,
-)
+from antt.solver.roster import MONOLITHIC_PAIR_LIMIT, _result, solve_roster
 from antt.solver.rules import build_duties, duties_by_key, eligibility_block, pair_conflict
 
 __all__ = [

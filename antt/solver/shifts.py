@@ -328,6 +328,9 @@ SMALL_CELLS = 500
 DIRECT_SHARE_SMALL = 0.6
 # Share of the time limit the employee-by-employee construction may use at most.
 CONSTRUCT_SHARE = 0.3
+# Share of the time limit by which the best-response sweeps stop (LNS on groups of employees and
+# windows of days improves faster than more sweeps once the first one has repaired the start).
+SWEEP_SHARE = 0.1
 # Largest neighbourhood (employee x day x shift cells) re-solved in one LNS step.
 LNS_CELLS = 3_000
 
@@ -342,7 +345,13 @@ def solve_shifts(problem: ShiftProblem, options: SolveOptions | None = None) -> 
     schedules is valid) and improve it by re-solving random groups of employees.
     """
     options = options or SolveOptions()
-    started = time.monotonic()
+    wall_started = time.monotonic()
+    solution = _solve_shifts(problem, options)
+    return replace(solution, wall_time=time.monotonic() - wall_started)
+
+
+def _solve_shifts(problem: ShiftProblem, options: SolveOptions) -> ShiftSolution:
+    started = options.now()
     if not problem.employees or problem.horizon <= 0:
         return ShiftSolution(SolveStatus.EMPTY, {}, 0, 0.0, 0.0, ("nothing to roster",))
     cells = len(problem.employees) * problem.horizon * len(problem.shifts)
@@ -361,7 +370,7 @@ def _solve_direct(problem: ShiftProblem, options: SolveOptions, started: float) 
         run = run_cp_sat(built.model, options, time_limit=options.time_limit)
         if run.status is SolveStatus.INFEASIBLE:
             reason = "the hard rules of the staff contracts cannot all be met"
-            return ShiftSolution(run.status, {}, None, None, time.monotonic() - started, (reason,))
+            return ShiftSolution(run.status, {}, None, None, options.now() - started, (reason,))
         if not run.has_solution:
             return None
         return _solution(
@@ -371,7 +380,7 @@ def _solve_direct(problem: ShiftProblem, options: SolveOptions, started: float) 
     constructed = _construct(problem, options, started, started + options.time_limit * CONSTRUCT_SHARE)
     if isinstance(constructed, ShiftSolution):
         return constructed if constructed.status is not SolveStatus.CANCELLED else None
-    constructed = _sweep(problem, options, constructed, started + options.time_limit * CONSTRUCT_SHARE)
+    constructed = _sweep(problem, options, constructed, started + options.time_limit * SWEEP_SHARE)
     fixed = {var.Index(): int(constructed[e][d] == t) for (e, d, t), var in built.x.items()}
     start = complete(built.model, fixed, options)
     if start is None:
@@ -379,9 +388,9 @@ def _solve_direct(problem: ShiftProblem, options: SolveOptions, started: float) 
     values, objective = start
     # The whole model, hinted with the constructed roster: it proves optimality on small problems.
     share = DIRECT_SHARE_SMALL if len(built.x) <= SMALL_CELLS else DIRECT_SHARE
-    search_limit = max(0.1, started + options.time_limit * share - time.monotonic())
+    search_limit = max(0.1, started + options.time_limit * share - options.now())
     run = run_cp_sat(
-        with_hint(built.model, values), options, time_limit=min(search_limit, deadline - time.monotonic())
+        with_hint(built.model, values), options, time_limit=min(search_limit, deadline - options.now())
     )
     if run.status is SolveStatus.OPTIMAL or (run.status is SolveStatus.CANCELLED and run.has_solution):
         return _solution(
@@ -489,19 +498,19 @@ def _construct(
     for position, e in enumerate(order):
         if options.cancelled():
             break
-        share = (deadline - time.monotonic()) * 0.6 / max(1, len(order) - position)
+        share = (deadline - options.now()) * 0.6 / max(1, len(order) - position)
         built = _build(problem, [e], _counts(problem, rows, set()))
         run = run_cp_sat(built.model, quiet, time_limit=min(max(share, 0.5), 5.0))
         if not run.has_solution and run.status is not SolveStatus.INFEASIBLE:
             # A hard contract: give it the time that is left, up to half a minute.
-            run = run_cp_sat(built.model, quiet, time_limit=max(1.0, min(30.0, deadline - time.monotonic())))
+            run = run_cp_sat(built.model, quiet, time_limit=max(1.0, min(30.0, deadline - options.now())))
         if not run.has_solution:
             status = SolveStatus.INFEASIBLE if run.status is SolveStatus.INFEASIBLE else SolveStatus.UNKNOWN
             reason = f"no schedule for employee {problem.employees[e].id} within the rules"
-            return ShiftSolution(status, {}, None, None, time.monotonic() - started, (reason,))
+            return ShiftSolution(status, {}, None, None, options.now() - started, (reason,))
         rows.update(_read_rows(problem, built, run.solver, [e]))
     if len(rows) < count:
-        return ShiftSolution(SolveStatus.CANCELLED, {}, None, None, time.monotonic() - started)
+        return ShiftSolution(SolveStatus.CANCELLED, {}, None, None, options.now() - started)
     return rows
 
 
@@ -512,13 +521,13 @@ def _sweep(
     turn, sweep after sweep while a sweep still lowers the penalty (and time is left)."""
     quiet = replace(options, progress=None, workers=1)
     best = evaluate_shift_roster(problem, _solution(problem, rows, SolveStatus.FEASIBLE, None, 0.0).roster)
-    while time.monotonic() < deadline and not options.cancelled():
+    while options.now() < deadline and not options.cancelled():
         for e in range(len(problem.employees)):
-            if time.monotonic() >= deadline:
+            if options.now() >= deadline:
                 break
             built = _build(problem, [e], _counts(problem, rows, {e}))
             _hint(built, rows)
-            run = run_cp_sat(built.model, quiet, time_limit=min(2.0, max(0.1, deadline - time.monotonic())))
+            run = run_cp_sat(built.model, quiet, time_limit=min(2.0, max(0.1, deadline - options.now())))
             if run.has_solution:
                 rows.update(_read_rows(problem, built, run.solver, [e]))
         value = evaluate_shift_roster(
@@ -548,12 +557,12 @@ def _large(
     )
     largest = max(2, min(count // 3, LNS_CELLS // max(1, problem.horizon * len(problem.shifts))))
     # Large-neighbourhood search: re-solve a random group with everybody else fixed.
-    while time.monotonic() < deadline - 0.2 and not options.cancelled():
+    while options.now() < deadline - 0.2 and not options.cancelled():
         group = rng.randint(2, largest)
         members = sorted(rng.sample(range(count), min(group, count)))
         built = _build(problem, members, _counts(problem, rows, set(members)))
         _hint(built, rows)
-        limit = min(max(0.2, deadline - time.monotonic() - 0.1), 2.0 + group * 0.05)
+        limit = min(max(0.2, deadline - options.now() - 0.1), 2.0 + group * 0.05)
         run = run_cp_sat(built.model, replace(options, progress=None), time_limit=limit)
         if not run.has_solution:
             continue
@@ -565,5 +574,5 @@ def _large(
         if value <= best:
             rows, best = candidate, value
             if options.progress is not None:
-                options.progress(Progress(float(best), 0.0, time.monotonic() - started, 0))
+                options.progress(Progress(float(best), 0.0, options.now() - started, 0))
     return _solution(problem, rows, SolveStatus.FEASIBLE, bound, started)

@@ -50,3 +50,22 @@ def test_evaluator_finds_a_broken_rule_and_a_changed_penalty() -> None:
     assert base.violations == []
     assert changed.objective != base.objective
     assert any("fixed day off 0" in violation for violation in changed.violations)
+
+
+def test_the_time_limit_is_measured_on_the_given_clock() -> None:
+    # A clock that jumps 10 s at every reading: a 30 s limit is spent after a few readings, so the
+    # solver must stop by that clock (not by the wall clock) and still hand back a valid roster.
+    path = DATA / "Instance1.txt"
+    problem = read_benchmark(path)
+    readings: list[float] = []
+
+    def jumping_clock() -> float:
+        readings.append(10.0 * len(readings))
+        return readings[-1]
+
+    solution = solve_shifts(problem, SolveOptions(time_limit=30, seed=1, clock=jumping_clock))
+    assert solution.objective is not None
+    checked = check(path.read_text(encoding="utf-8"), roster_csv(problem, solution.roster))
+    assert checked.violations == []
+    assert checked.objective == solution.objective
+    assert 0 < len(readings) < 100

@@ -26,9 +26,10 @@ from antt.solver import (
     solve_roster,
 )
 from antt.solver.bound import _max_work
+from antt.solver.context import _context
 from antt.solver.generate import generate_event
-from antt.solver.roster import _context, _scarce_skills
 from antt.solver.rules import build_duties
+from antt.solver.scarce import _scarce_skills
 from antt.solver.tests.rulecheck import check_roster
 
 EARLY = ShiftPattern("E", 6 * 60, 14 * 60)
