@@ -22,7 +22,7 @@ from antt.core.languages import current_language
 from antt.core.lookups import ids_in
 from antt.core.permissions import require
 from antt.forces.models import Officer, Skill, Unit
-from antt.planning import assignability, candidates, coverage, findings, queries, services
+from antt.planning import assignability, candidates, coverage, findings, queries, services, versions
 from antt.planning.models import Assignment, Post, Requirement
 
 # --- assignments -----------------------------------------------------------------------------------------
@@ -146,6 +146,7 @@ def assign_officer(
         event=event,
         changes=audit.diff({}, audit.snapshot(assignment, services.ASSIGNMENT_FIELDS)),
     )
+    versions.bump(event, assignments=[assignment.pk])
     return assignment
 
 
@@ -188,6 +189,8 @@ def update_assignment(*, actor: Any, assignment: Assignment, **changes: Any) -> 
         fields=services.ASSIGNMENT_FIELDS,
         audit_action="planning.update_assignment",
     )
+    if _delta:
+        versions.bump(event, assignments=[assignment.pk])
     return assignment
 
 
@@ -203,6 +206,7 @@ def unassign(*, actor: Any, assignment: Assignment) -> None:
         fields=services.ASSIGNMENT_FIELDS,
         audit_action="planning.unassign",
     )
+    versions.bump(assignment.event_id, assignments=[assignment.pk])
 
 
 @dataclass
@@ -303,4 +307,5 @@ def publish_assignments(*, actor: Any, event: Any, ids: Iterable[int] | None = N
         object_repr=_("%(count)d assignment(s)") % {"count": len(published)},
         changes={"status": ["planned", "published"], "ids": published},
     )
+    versions.bump(event, assignments=published)
     return len(published)
