@@ -173,10 +173,18 @@ def main() -> None:
     # side by side: raw, record() with one writer, record() with 8 writers, in rounds, so that the load of
     # the machine falls on all three alike; the ratios are of the medians
     raws, ones, eights = [], [], []
+    raw_cpu, one_cpu = (
+        [],
+        [],
+    )  # this process's CPU seconds per entry (what the load of the machine hides least)
     per_round = max(8, args.appends // args.rounds)
     for _ in range(args.rounds):
+        cpu = time.process_time()
         raws.append(raw_append(per_round))
+        raw_cpu.append((time.process_time() - cpu) / per_round)
+        cpu = time.process_time()
         ones.append(append(1, per_round))
+        one_cpu.append((time.process_time() - cpu) / per_round)
         eights.append(append(8, max(1, per_round // 8)))
     raw, one, eight = (statistics.median(x) for x in (raws, ones, eights))
     print(f"{args.rounds} rounds of {per_round} entries each; medians (entries/s):")
@@ -184,6 +192,12 @@ def main() -> None:
     print(
         f"record(), 1 writer          : {one:8.0f}   rounds: {' '.join(f'{x:.0f}' for x in ones)}\n"
         f"  = {100 * one / raw:.0f} % of the raw chained INSERT (goal >= 70 %)"
+    )
+    rc, oc = statistics.median(raw_cpu), statistics.median(one_cpu)
+    print(
+        f"CPU of this process per entry (medians): raw {rc * 1e6:.0f} us, record() {oc * 1e6:.0f} us"
+        f" = {100 * rc / oc:.0f} % of the raw throughput by CPU"
+        + (" (the database server's own CPU is not in it)" if label == "PostgreSQL" else "")
     )
     print(
         f"record(), 8 writers         : {eight:8.0f}   rounds: {' '.join(f'{x:.0f}' for x in eights)}\n"
