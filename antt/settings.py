@@ -211,8 +211,7 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_PREFIX", "antt"),
-            # A Redis that does not answer costs a request seconds, not minutes: the coverage cache then
-            # skips it (antt.planning.coverage_cache) and the answer is computed.
+            # A Redis that does not answer costs a request seconds, not minutes.
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
         }
     }

@@ -1,16 +1,19 @@
-"""Audit trail benchmark: append throughput (1 and 8 writers) and `verify` time for 100k and 1M entries.
+"""Audit trail benchmark: append throughput (raw chained INSERT, record() with 1 and 8 writers, side by
+side in rounds) and `verify` time for 100k and 1M entries.
 
     .venv/bin/python benchmarks/audit.py                       # SQLite (a temporary file)
     .venv/bin/python benchmarks/audit.py --postgres postgres://postgres@127.0.0.1:5432/test
-    .venv/bin/python benchmarks/audit.py --sizes 100000        # smaller run
+    .venv/bin/python benchmarks/audit.py --sizes 10000 --appends 2000 --rounds 5
 
-Prints figures; asserts nothing. Goal: verify 1M entries in ≤ 2 s.
+Prints figures; asserts nothing. Goals: record() >= 70 % of the raw chained INSERT; 8 writers on
+PostgreSQL >= 2 x one writer; verify 1M entries in <= 2 s (benchmarks/audit_verify.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
 import tempfile
 import threading
@@ -84,6 +87,9 @@ def append(writers: int, per_writer: int) -> float:
     return writers * per_writer / (time.perf_counter() - started)
 
 
+_raw_seq = {"next": 1}
+
+
 def raw_append(count: int, chain: int = 999) -> float:
     """The floor: a plain chained INSERT per transaction (prev hash kept in memory, keyed hash computed
     in Python, one raw INSERT), one writer. ``record()`` is compared with this."""
@@ -96,14 +102,16 @@ def raw_append(count: int, chain: int = 999) -> float:
     mac = hashing.EntryMac(key) if key is not None else None
     columns = ["prev_hash", "hash", "alg", *hashing.HASHED_FIELDS]
     sql = f"INSERT INTO audit_auditentry ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
-    prev = services.GENESIS
+    prev = _raw_seq.get("prev", services.GENESIS)
+    first = _raw_seq["next"]
     started = time.perf_counter()
-    for seq in range(1, count + 1):
+    for seq in range(first, first + count):
         values = (chain, seq, datetime.now(UTC), None, "", chain, "bench.raw", "", str(seq), "", "", "", "")
         digest = hashing.seal(prev + hashing.canonical_entry(*values), mac)
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, [prev, digest, hashing.ALG_HMAC if mac else 0, *values])
         prev = digest
+    _raw_seq.update(next=first + count, prev=prev)
     return count / (time.perf_counter() - started)
 
 
@@ -154,19 +162,48 @@ def main() -> None:
     )
     parser.add_argument("--sizes", default="100000,1000000", help="chain sizes to verify (comma-separated)")
     parser.add_argument("--appends", type=int, default=2000, help="entries appended in the throughput runs")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of raw / 1 writer / 8 writers")
     args = parser.parse_args()
     os.environ.setdefault("ANTT_AUDIT_KEY", "benchmark-only-audit-key")
     label = configure(args.postgres)
     from antt.audit import services
 
     print(f"ANTT audit benchmark on {label}, Python {sys.version.split()[0]}, {os.cpu_count()} CPU(s)")
-    raw = raw_append(args.appends)
-    one = append(1, args.appends)
-    print(f"raw chained INSERT, 1 writer: {raw:8.0f} entries/s")
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (shared machine)")
+    # side by side: raw, record() with one writer, record() with 8 writers, in rounds, so that the load of
+    # the machine falls on all three alike; the ratios are of the medians
+    raws, ones, eights = [], [], []
+    raw_cpu, one_cpu = (
+        [],
+        [],
+    )  # this process's CPU seconds per entry (what the load of the machine hides least)
+    per_round = max(8, args.appends // args.rounds)
+    for _ in range(args.rounds):
+        cpu = time.process_time()
+        raws.append(raw_append(per_round))
+        raw_cpu.append((time.process_time() - cpu) / per_round)
+        cpu = time.process_time()
+        ones.append(append(1, per_round))
+        one_cpu.append((time.process_time() - cpu) / per_round)
+        eights.append(append(8, max(1, per_round // 8)))
+    raw, one, eight = (statistics.median(x) for x in (raws, ones, eights))
+    print(f"{args.rounds} rounds of {per_round} entries each; medians (entries/s):")
+    print(f"raw chained INSERT, 1 writer: {raw:8.0f}   rounds: {' '.join(f'{x:.0f}' for x in raws)}")
     print(
-        f"append, 1 writer : {one:8.0f} entries/s  ({100 * one / raw:.0f} % of the raw chained INSERT; goal ≥ 70 %)"
+        f"record(), 1 writer          : {one:8.0f}   rounds: {' '.join(f'{x:.0f}' for x in ones)}\n"
+        f"  = {100 * one / raw:.0f} % of the raw chained INSERT (goal >= 70 %)"
     )
-    print(f"append, 8 writers: {append(8, args.appends // 8):8.0f} entries/s")
+    rc, oc = statistics.median(raw_cpu), statistics.median(one_cpu)
+    print(
+        f"CPU of this process per entry (medians): raw {rc * 1e6:.0f} us, record() {oc * 1e6:.0f} us"
+        f" = {100 * rc / oc:.0f} % of the raw throughput by CPU"
+        + (" (the database server's own CPU is not in it)" if label == "PostgreSQL" else "")
+    )
+    print(
+        f"record(), 8 writers         : {eight:8.0f}   rounds: {' '.join(f'{x:.0f}' for x in eights)}\n"
+        f"  = {eight / one:.2f} x one writer (goal on PostgreSQL >= 2 x)"
+    )
+    print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     assert services.verify().ok
     chain = 1000
     for size in (int(s) for s in args.sizes.split(",")):

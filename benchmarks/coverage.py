@@ -13,8 +13,8 @@ bookings, expiring skills, unavailable officers, orphans, gaps) so that every ki
 
 With ``--postgres`` the same plan is written into a fresh event with bulk inserts: a benchmark
 fixture, not a planner's work, so it bypasses the audited services (and the audit trail): one audit
-entry is appended after the load (and on ``--reuse``) so that the plan version, the key of the cached
-coverage findings, moves and no findings of a former plan are served. Programme
+entry is appended and the plan version bumped after the load (and on ``--reuse``) so that no live coverage
+index of a former plan is served. Programme
 requirements are written as ``derive_requirements`` would derive them from each item's rule, so
 that re-deriving one changed item is a true incremental change.
 """
@@ -524,16 +524,15 @@ def load_plan(plan: CoveragePlan, scale: Scale) -> dict[str, int]:
 
 
 def mark_fixture_loaded(*, loaded: bool) -> str:
-    """The bulk loader bypasses the audited services, so the plan version (the head of the event's audit
-    chain, the coverage cache's key) would not move: append one audit entry for the load (or for the reuse,
-    in case the tables were changed by hand since) so that no cached findings of the former plan are served.
-    Returns the new version."""
+    """The bulk loader bypasses the audited services, so the plan version would not move: append one audit
+    entry for the load (or for the reuse, in case the tables were changed by hand since) and bump the plan
+    version as a whole-plan change, so that no live index of the former plan is served. Returns it."""
     from django.db import transaction
 
     from antt.accounts.models import User
     from antt.audit import services as audit
     from antt.events.models import Event
-    from antt.planning import coverage_cache
+    from antt.planning import versions
 
     event = Event.objects.get(code=EVENT_CODE)
     with transaction.atomic():
@@ -543,7 +542,8 @@ def mark_fixture_loaded(*, loaded: bool) -> str:
             target=event,
             event=event,
         )
-    return coverage_cache.plan_version(event) or ""
+        versions.bump(event)  # written in bulk: the whole plan changed
+    return str(versions.current(event))
 
 
 def _median_ms(values: list[float]) -> str:
@@ -552,15 +552,13 @@ def _median_ms(values: list[float]) -> str:
 
 def measure_server(runs: int) -> None:
     """Server time (Django test client, median of ``runs``) and SQL queries of the gap board and the API."""
-    from django.conf import settings
-    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from antt.accounts.models import User
     from antt.core.testing import verified_client
     from antt.events.models import Event
-    from antt.planning import coverage, coverage_cache, services
+    from antt.planning import coverage, live_coverage, services, versions
     from antt.planning.models import ProgrammeItem
 
     event = Event.objects.get(code=EVENT_CODE)
@@ -568,9 +566,8 @@ def measure_server(runs: int) -> None:
     client = verified_client(user)
 
     def forget() -> None:
-        """Drop the current version's findings everywhere (the next read is a miss)."""
-        cache.delete(coverage_cache.cache_key(event.pk, coverage_cache.plan_version(event) or ""))
-        coverage_cache.forget_process_memo()
+        """Drop this process's live index (the next read builds it: a worker's cold start)."""
+        live_coverage.forget()
 
     loads, audits, together, cached = [], [], [], []
     for _ in range(runs):
@@ -586,7 +583,7 @@ def measure_server(runs: int) -> None:
         gc.collect()
         forget()
         started = time.perf_counter()
-        coverage_audit.coverage_for(event)  # a miss: reads and audits the plan, then stores the findings
+        coverage_audit.coverage_for(event)  # cold: reads the plan and builds the live index
         together.append(time.perf_counter() - started)
         started = time.perf_counter()
         coverage_audit.coverage_for(event)  # a hit
@@ -597,8 +594,8 @@ def measure_server(runs: int) -> None:
     print(
         f"  coverage_plan (read the plan from PostgreSQL, {n_queries} queries): {_median_ms(loads)}\n"
         f"  audit of the loaded plan ({len(findings):,} findings):{' ' * 10}{_median_ms(audits)}\n"
-        f"  coverage_for, cache miss (both, then store):{' ' * 19}{_median_ms(together)}\n"
-        f"  coverage_for, cache hit (plan version + this process's memo):{' ' * 2}{_median_ms(cached)}"
+        f"  coverage_for, cold (read the plan, build the live index):{' ' * 5}{_median_ms(together)}\n"
+        f"  coverage_for, warm (plan version + this process's live index):{_median_ms(cached)}"
     )
 
     pages = [
@@ -608,13 +605,12 @@ def measure_server(runs: int) -> None:
         ("coverage API", f"/api/v1/events/{EVENT_CODE}/coverage", {}),
     ]
     print(
-        "  each page: cold = cache miss (cache entry and process memo dropped: what the first request after a "
-        "write costs),\n  shared = hit in Django's cache from a fresh process (memo dropped), warm = hit in "
-        f"this process (cache: {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]})"
+        "  each page: cold = a worker's first request (live index dropped: read the plan and build it), "
+        "warm = live index at the plan version\n  (the first request after a write: benchmarks/gapboard.py)"
     )
     for label, path, headers in pages:
         figures = []
-        for name, drop in (("cold", forget), ("shared", coverage_cache.forget_process_memo), ("warm", None)):
+        for name, drop in (("cold", forget), ("warm", None)):
             if drop is not None:
                 drop()
             with CaptureQueriesContext(connection) as captured:
@@ -644,15 +640,15 @@ def measure_server(runs: int) -> None:
             actor=user, item=item, starts_at=item.starts_at + shift, ends_at=item.ends_at + shift
         )
         derivations.append(time.perf_counter() - started)
-        before = coverage_cache.plan_version(event)
+        before = versions.current(event)
         started = time.perf_counter()
-        client.get(pages[1][1], **pages[1][2])  # the board's next poll: a miss on the new version
+        client.get(pages[1][1], **pages[1][2])  # the board's next poll: the live index catches up
         after_change.append(time.perf_counter() - started)
-        assert before == coverage_cache.plan_version(event)
+        assert before == versions.current(event)
     print(
         f"  programme change + re-derivation (services.update_programme_item, audited, {item.rules.count()} rule, "
         f"{item.requirements.count()} requirements): {_median_ms(derivations)}\n"
-        f"  gap board htmx partial right after that change (new plan version: recomputed): {_median_ms(after_change)}"
+        f"  gap board htmx partial right after that change (live index caught up): {_median_ms(after_change)}"
     )
 
 
@@ -797,9 +793,8 @@ def main() -> None:
             loaded = True
         version = mark_fixture_loaded(loaded=loaded)
         print(
-            f"  the bulk writes bypass the audit trail, so one audit entry ({'load' if loaded else 'reuse'}) was "
-            "appended to the event's chain: the plan version (its head, the coverage cache key) is now "
-            f"{version[:24]}…, and no findings cached for a former plan can be served"
+            f"  the bulk writes bypass the services, so one audit entry ({'load' if loaded else 'reuse'}) was "
+            f"appended and the plan version bumped (now {version}): no index of a former plan can be served"
         )
         del plan
         gc.collect()

@@ -1,4 +1,5 @@
-"""The tamper-evident audit trail: one hash chain per event (chain 0 for actions outside any event).
+"""The tamper-evident audit trail: hash chains per event — its main chain (chain = the event id; 0 for actions
+outside any event) and lanes beside it for concurrent writers, anchored in the main chain (``services``).
 
 ``hash = HMAC-SHA256(entry key, SHA-256(prev_hash + canonical JSON of the entry))``, the key derived from
 ``ANTT_AUDIT_KEY`` and never stored in the database (``alg = 1``); entries written before the key was
@@ -11,6 +12,7 @@ never trusted by ``verify``.
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -41,14 +43,20 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("audit entries")
         ordering = ["chain", "seq"]
         constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="audit_chain_seq_unique")]
-        indexes = [models.Index(fields=["event_id", "-seq"], name="audit_event_recent")]
+        indexes = [
+            models.Index(fields=["event_id", "-id"], name="audit_event_newest"),
+            # the anchors of lanes in their event's main chain (verify checks each against its lane)
+            models.Index(fields=["chain", "seq"], condition=Q(action="audit.anchor"), name="audit_anchors"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.chain}.{self.seq} {self.action}"
 
 
 class AuditChainHead(models.Model):
-    """The last (seq, hash) of each chain, locked while appending so concurrent writers never fork."""
+    """The last (seq, hash) of each chain, locked while appending so concurrent writers never fork
+    (PostgreSQL; its hash follows the newest entry by trigger). SQLite, one writer at a time, reads the head
+    from the chain's newest entry and keeps no rows here."""
 
     chain = models.BigIntegerField(primary_key=True)
     seq = models.BigIntegerField(default=0)

@@ -17,10 +17,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
+from django.db.models.base import ModelState
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -69,8 +70,23 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
     return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
 
 
+def _json_default(value: Any) -> Any:
+    converted = _json_value(value)
+    if converted is value:  # not a type _json_value knows: as text
+        return str(value)
+    return converted
+
+
 def canonical_json(value: Any) -> str:
-    return json.dumps(_json_value(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """Sorted keys, no spaces, UTF-8 kept; datetimes in UTC ISO form, decimals as text, records by id, sets
+    sorted (``_json_value``). Plain JSON values go straight to the encoder (``record()`` runs at field rates);
+    anything else (e.g. a dict with keys that are not text) through ``_json_value`` first."""
+    try:
+        return json.dumps(
+            value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_json_default
+        )
+    except TypeError:
+        return json.dumps(_json_value(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def entry_key() -> bytes | None:
@@ -78,11 +94,122 @@ def entry_key() -> bytes | None:
     return hashing.derive_entry_key(str(settings.AUDIT_KEY)) if settings.AUDIT_KEY else None
 
 
+_macs: dict[str, tuple[bytes, hashing.EntryMac]] = {}
+
+
+def _entry_mac() -> hashing.EntryMac | None:
+    """The MAC of new entries, its pads hashed once per key (``record()`` runs at field rates)."""
+    audit_key = settings.AUDIT_KEY
+    if not audit_key:
+        return None
+    found = _macs.get(str(audit_key))
+    if found is None:
+        key = hashing.derive_entry_key(str(audit_key))
+        found = _macs[str(audit_key)] = (key, hashing.EntryMac(key))
+    return found[1]
+
+
 def entry_digest(prev_hash: str, values: Mapping[str, Any], *, key: bytes | None = None) -> str:
     """The ``hash`` of an entry given as a field → value map: plain SHA-256 of ``prev_hash + canonical
     JSON`` without a key (entries from before the key), ``HMAC-SHA256(key, that SHA-256)`` with one."""
     body = canonical_entry(*(values[name] for name in HASHED_FIELDS))
     return hashing.seal(prev_hash + body, hashing.EntryMac(key) if key is not None else None)
+
+
+# --- chains and lanes -------------------------------------------------------------------------------------
+
+#: Lanes per event: chains beside the event's main chain that take an entry while the main chain (or a lane
+#: before them) is held by another writer's transaction, so concurrent writers of one event do not queue
+#: on one row. Chain id of lane ``n`` of event ``e``: ``n << LANE_SHIFT | e`` (lane 0 is the main chain,
+#: ``e`` itself; 0 outside events). See docs/operations.md, "Lanes and anchors".
+LANES = 8
+LANE_SHIFT = 40
+_BASE_MASK = (1 << LANE_SHIFT) - 1
+#: A lane's head is anchored in its event's main chain at its first entry and every ANCHOR_EVERY entries.
+ANCHOR_EVERY = 256
+ANCHOR_ACTION = "audit.anchor"
+ANCHOR_TYPE = "audit.chain"
+
+
+def lane_chain(base: int, lane: int) -> int:
+    """The chain id of ``lane`` (0: the main chain) of the event ``base`` (0: outside events)."""
+    return (lane << LANE_SHIFT) | base
+
+
+def base_of(chain: int) -> int:
+    """The main chain (the event id, 0 outside events) a chain belongs to."""
+    return chain & _BASE_MASK
+
+
+def lane_of(chain: int) -> int:
+    return chain >> LANE_SHIFT
+
+
+def chain_ids(base: int) -> list[int]:
+    """Every chain of event ``base``: the main chain first, then its lanes."""
+    return [lane_chain(base, lane) for lane in range(LANES + 1)]
+
+
+def _lane_candidates(base: int) -> list[int]:
+    """The chains a new entry of ``base`` may go to, in order of preference (the first free one is taken)."""
+    return chain_ids(base)
+
+
+_HEADS = AuditChainHead._meta.db_table
+_LAST = f"SELECT seq, hash FROM {AuditEntry._meta.db_table} WHERE chain = %s ORDER BY seq DESC LIMIT 1"  # noqa: S608
+_BUMP = f"UPDATE {_HEADS} SET seq = seq + 1 WHERE chain = %s RETURNING chain, seq, hash"  # noqa: S608
+# the first of the candidates no other transaction holds; its row lock is kept to the end of the transaction
+_BUMP_FREE = (
+    f"UPDATE {_HEADS} SET seq = seq + 1 WHERE chain = ("  # noqa: S608 - the table name from the model
+    f"SELECT chain FROM {_HEADS} WHERE chain = ANY(%s) "
+    "ORDER BY array_position(%s, chain) LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING chain, seq, hash"
+)
+
+
+def _claim(cursor: Any, base: int) -> tuple[int, int, str]:
+    """Lock a chain of event ``base`` for this transaction and move its head on: ``(chain, seq, prev hash)``.
+
+    On PostgreSQL the first candidate that no other transaction holds (``SKIP LOCKED`` on the head rows);
+    when all are held, wait for the first. Waits only ever go to the first candidate (the main chain), whose
+    holder waits for nothing, so writers never deadlock. SQLite has one writer at a time: the first
+    candidate."""
+    candidates = _lane_candidates(base)
+    if len(candidates) > 1 and cursor.db.vendor == "postgresql":
+        cursor.execute(_BUMP_FREE, [candidates, candidates])
+        row = cursor.fetchone()
+        if row is None and base not in _lanes_ready:  # all held, or the lanes' heads not made yet
+            _lanes_ready.add(base)
+            AuditChainHead.objects.bulk_create(
+                [AuditChainHead(chain=c, seq=0, hash=GENESIS) for c in candidates], ignore_conflicts=True
+            )
+            cursor.execute(_BUMP_FREE, [candidates, candidates])
+            row = cursor.fetchone()
+        if row is not None:
+            return int(row[0]), int(row[1]), str(row[2])
+    return _claim_one(cursor, candidates[0])
+
+
+_lanes_ready: set[int] = set()  # events whose lanes' head rows this process has made sure of
+
+
+def _claim_one(cursor: Any, chain: int) -> tuple[int, int, str]:
+    """Lock ``chain`` (waiting for it if held) and move its head on: ``(chain, seq, prev hash)``."""
+    if cursor.db.vendor == "sqlite":
+        # one writer at a time (every transaction is BEGIN IMMEDIATE: it holds the write lock), so the
+        # chain's newest entry is its head: one read, no head row to write
+        cursor.execute(_LAST, [chain])
+        row = cursor.fetchone()
+        return (chain, 1, GENESIS) if row is None else (chain, int(row[0]) + 1, str(row[1]))
+    cursor.execute(_BUMP, [chain])
+    row = cursor.fetchone()
+    if row is None:  # the event's first entry: create its heads (main chain and lanes), then take this one
+        AuditChainHead.objects.bulk_create(
+            [AuditChainHead(chain=c, seq=0, hash=GENESIS) for c in chain_ids(base_of(chain))],
+            ignore_conflicts=True,
+        )
+        cursor.execute(_BUMP, [chain])
+        row = cursor.fetchone()
+    return int(row[0]), int(row[1]), str(row[2])
 
 
 def record(
@@ -96,69 +223,99 @@ def record(
     object_id: str = "",
     object_repr: str = "",
 ) -> AuditEntry:
-    """Append one entry to the chain of ``event`` (or the global chain), inside the caller's transaction.
+    """Append one entry to a chain of ``event`` (or the global chains), inside the caller's transaction.
 
-    The entry is keyed (HMAC with the key derived from ``ANTT_AUDIT_KEY``) when the key is set."""
+    The entry goes to the event's main chain, or to one of its lanes while another transaction holds the
+    main chain (PostgreSQL); a lane's head is anchored in the main chain at intervals. The entry is keyed
+    (HMAC with the key derived from ``ANTT_AUDIT_KEY``) when the key is set."""
     if target is not None:
         object_type = object_type or target._meta.label_lower
         object_id = object_id or str(target.pk)
         object_repr = object_repr or str(target)[:200]
     event_id = getattr(event, "pk", event) if event is not None else None
-    chain = int(event_id or 0)
-    key = entry_key()
-    table = AuditChainHead._meta.db_table
+    fields = {
+        "actor_id": getattr(actor, "pk", None),
+        "actor_name": (getattr(actor, "get_username", lambda: "")() if actor is not None else "")[:150],
+        "event_id": event_id,
+        "action": action,
+        "object_type": object_type,
+        "object_id": str(object_id)[:64],
+        "object_repr": object_repr[:200],
+        "changes": canonical_json(changes) if changes else "",
+    }
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.in_atomic_block:  # the caller's transaction (the rule): the entry commits with its change
+        return _record_in(db, int(event_id or 0), fields)
     # No savepoint: the entry belongs to the caller's transaction; if this fails, so does the caller's.
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        # One statement takes the chain's lock, moves its head on and hands back the previous hash
-        # (RETURNING: PostgreSQL, SQLite ≥ 3.35); a chain's first entry creates its head first.
-        bump = f"UPDATE {table} SET seq = seq + 1 WHERE chain = %s RETURNING seq, hash"  # noqa: S608
-        cursor.execute(bump, [chain])
-        row = cursor.fetchone()
-        if row is None:
-            AuditChainHead.objects.bulk_create(
-                [AuditChainHead(chain=chain, seq=0, hash=GENESIS)], ignore_conflicts=True
-            )
-            cursor.execute(bump, [chain])
-            row = cursor.fetchone()
-        seq, prev_hash = int(row[0]), str(row[1])
-        values: dict[str, Any] = {
-            "chain": chain,
-            "seq": seq,
-            "created_at": timezone.now(),
-            "actor_id": getattr(actor, "pk", None),
-            "actor_name": (getattr(actor, "get_username", lambda: "")() if actor is not None else "")[:150],
-            "event_id": event_id,
-            "action": action,
-            "object_type": object_type,
-            "object_id": str(object_id)[:64],
-            "object_repr": object_repr[:200],
-            "changes": canonical_json(changes) if changes else "",
-            "ip": context.client_ip.get() or "",
-            "request_id": context.request_id.get(),
-        }
-        digest = entry_digest(prev_hash, values, key=key)
-        alg = ALG_SHA256 if key is None else ALG_HMAC
-        entry = AuditEntry(prev_hash=prev_hash, hash=digest, alg=alg, **values)
-        # A plain INSERT … RETURNING id: the model's save() costs more than the statement itself.
-        fields = [cast(models.Field[Any, Any], AuditEntry._meta.get_field(name)) for name in _INSERT_FIELDS]
-        cursor.execute(
-            _insert_sql(),
-            [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields],
-        )
-        entry.pk = cursor.fetchone()[0]
-        entry._state.adding = False
-        cursor.execute(f"UPDATE {table} SET hash = %s WHERE chain = %s", [digest, chain])  # noqa: S608
+    with transaction.atomic(savepoint=False):
+        return _record_in(db, int(event_id or 0), fields)
+
+
+def _record_in(db: Any, base: int, fields: dict[str, Any]) -> AuditEntry:
+    with db.cursor() as cursor:
+        chain, seq, prev_hash = _claim(cursor, base)
+        entry = _append(cursor, chain, seq, prev_hash, **fields)
+        if chain != base and (seq == 1 or seq % ANCHOR_EVERY == 0):
+            _anchor(cursor, base, entry)
+    return entry
+
+
+def _anchor(cursor: Any, base: int, entry: AuditEntry) -> None:
+    """Record the lane's head ``(chain, seq, hash)`` in the event's main chain (waiting for it if held)."""
+    chain, seq, prev_hash = _claim_one(cursor, base)
+    _append(
+        cursor,
+        chain,
+        seq,
+        prev_hash,
+        actor_id=None,
+        actor_name="",
+        event_id=entry.event_id,
+        action=ANCHOR_ACTION,
+        object_type=ANCHOR_TYPE,
+        object_id=f"{entry.chain}:{entry.seq}",
+        object_repr=entry.hash,
+        changes="",
+    )
+
+
+def _append(cursor: Any, chain: int, seq: int, prev_hash: str, **fields: Any) -> AuditEntry:
+    """Insert the entry ``seq`` of ``chain`` after ``prev_hash`` (the head's hash follows by trigger)."""
+    values: dict[str, Any] = {
+        "chain": chain,
+        "seq": seq,
+        "created_at": timezone.now(),
+        **fields,
+        "ip": context.client_ip.get() or "",
+        "request_id": context.request_id.get(),
+    }
+    mac = _entry_mac()
+    digest = hashing.seal(prev_hash + canonical_entry(*(values[name] for name in HASHED_FIELDS)), mac)
+    alg = ALG_SHA256 if mac is None else ALG_HMAC
+    db = cursor.db
+    params = [prev_hash, digest, alg, *(values[name] for name in HASHED_FIELDS)]
+    params[5] = db.ops.adapt_datetimefield_value(values["created_at"])  # created_at
+    cursor.execute(_insert_sql(db), params)
+    # the model instance as the database now holds it, built without Model.__init__'s per-field work
+    entry = AuditEntry.__new__(AuditEntry)
+    entry.__dict__.update(values, id=cursor.fetchone()[0], prev_hash=prev_hash, hash=digest, alg=alg)
+    entry._state = ModelState()
+    entry._state.adding, entry._state.db = False, db.alias
     return entry
 
 
 _INSERT_FIELDS = ("prev_hash", "hash", "alg", *HASHED_FIELDS)
+_insert: dict[str, str] = {}
 
 
-def _insert_sql() -> str:
-    table, quote = AuditEntry._meta.db_table, connection.ops.quote_name
-    columns = ", ".join(quote(name) for name in _INSERT_FIELDS)
-    marks = ", ".join(["%s"] * len(_INSERT_FIELDS))
-    return f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING id"  # noqa: S608 - names from the model
+def _insert_sql(db: Any) -> str:
+    found = _insert.get(db.vendor)
+    if found is None:
+        table, quote = AuditEntry._meta.db_table, db.ops.quote_name
+        columns = ", ".join(quote(name) for name in _INSERT_FIELDS)
+        marks = ", ".join(["%s"] * len(_INSERT_FIELDS))
+        found = _insert[db.vendor] = f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING id"  # noqa: S608
+    return found
 
 
 def chain_head(chain: int) -> tuple[int, str] | None:
@@ -220,13 +377,15 @@ def _reason(problem: hashing.Problem) -> str:
 
 
 def _chain_sizes(chain: int | None) -> list[tuple[int, int]]:
-    """``(chain, highest seq)`` of every chain (or one), by seeks in the (chain, seq) index: a skip scan
+    """``(chain, highest seq)`` of every chain (or those of one event: its main chain and lanes), by seeks in the (chain, seq) index: a skip scan
     over the distinct chains, then the highest seq of each, so that verifying from a checkpoint costs in
     proportion to what came after it, not to the size of the trail."""
     table = AuditEntry._meta.db_table
-    if chain is not None:
-        sql = f"SELECT chain, max(seq) FROM {table} WHERE chain = %s GROUP BY chain"  # noqa: S608
-        params: list[Any] = [chain]
+    if chain is not None:  # the event's main chain and its lanes
+        ids = chain_ids(chain)
+        marks = ", ".join(["%s"] * len(ids))
+        sql = f"SELECT chain, max(seq) FROM {table} WHERE chain IN ({marks}) GROUP BY chain ORDER BY chain"  # noqa: S608
+        params: list[Any] = ids
     else:
         sql = f"""
             WITH RECURSIVE chains(c) AS (
@@ -370,7 +529,64 @@ def verify(
         return result
     if checkpoint is not None:
         _check_against_checkpoint(result, checkpoint, only_chain=chain)
+    if result.ok:
+        _check_anchors(result, starts)
     return result
+
+
+def _check_anchors(result: VerifyResult, starts: Mapping[int, int]) -> None:
+    """Every anchor in a main chain (from where this verification started in it) names an entry of a lane
+    of the same event that is still there with the same hash: a lane cut short, emptied or deleted below an
+    anchor is caught without a checkpoint. The anchors are MACed entries of the main chain, verified above."""
+    mains = sorted(c for c in starts if lane_of(c) == 0)
+    if not mains:
+        return
+    anchors: list[tuple[int, int, int, str, str]] = []
+    for main in mains:
+        anchors += list(
+            AuditEntry.objects.filter(chain=main, action=ANCHOR_ACTION, seq__gte=starts[main])
+            .order_by("seq")
+            .values_list("chain", "seq", "id", "object_id", "object_repr")
+        )
+    wanted: dict[int, set[int]] = {}
+    targets: list[tuple[int, int, int, int, int, str]] = []
+    for main, seq, entry_id, object_id, digest in anchors:
+        lane, _sep, lane_seq = object_id.partition(":")
+        if (
+            not (lane.isdigit() and lane_seq.isdigit())
+            or base_of(int(lane)) != main
+            or lane_of(int(lane)) == 0
+        ):
+            _fail(result, main, seq, entry_id, _("an anchor that names no lane of this event"))
+            return
+        targets.append((main, seq, entry_id, int(lane), int(lane_seq), digest))
+        wanted.setdefault(int(lane), set()).add(int(lane_seq))
+    stored: dict[tuple[int, int], str] = {}
+    for lane_id, seqs in wanted.items():
+        ordered = sorted(seqs)
+        for i in range(0, len(ordered), 500):
+            stored.update(
+                ((lane_id, s), h)
+                for s, h in AuditEntry.objects.filter(
+                    chain=lane_id, seq__in=ordered[i : i + 500]
+                ).values_list("seq", "hash")
+            )
+    for main, seq, entry_id, lane_id, number, digest in targets:
+        found = stored.get((lane_id, number))
+        if found is None:
+            reason = _(
+                "entry %(seq)d of lane chain %(lane)d, anchored here, is missing: the lane was cut short or "
+                "deleted"
+            ) % {"seq": number, "lane": lane_id}
+            _fail(result, main, seq, entry_id, reason)
+            return
+        if found != digest:
+            reason = _("entry %(seq)d of lane chain %(lane)d differs from the one anchored here") % {
+                "seq": number,
+                "lane": lane_id,
+            }
+            _fail(result, main, seq, entry_id, reason)
+            return
 
 
 def _fail(

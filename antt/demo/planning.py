@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from antt.audit import services as audit
 from antt.demo.specs import PlanSpec, common, plan_spec
 from antt.forces.models import Officer, OfficerSkill, Skill, Unit
+from antt.planning import versions
 from antt.planning.models import (
     Assignment,
     Post,
@@ -124,6 +125,7 @@ def seed_event(event: Event, *, actor: Actor) -> dict[str, int]:
         "assignments": len(s.assignments),
     }
     audit.record(actor=actor, action="planning.seed_demo", target=event, event=event, changes=counts)
+    versions.bump(event)  # written in bulk, not through the services: the whole plan changed
     return counts
 
 

@@ -134,3 +134,40 @@ class Membership(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} ({self.event.code})"
+
+
+class PlanRevision(models.Model):
+    """The plan version of an event: a counter every service that changes what the coverage audit reads
+    moves on, in its own transaction (see :mod:`antt.events.plan_versions`). Exports, solver runs,
+    check-ins and incidents do not move it, so they do not invalidate the plan's findings."""
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    version = models.BigIntegerField(_("plan version"), default=0)
+    # random, set when the counter is created: a counter re-created (a restored database, a rolled-back
+    # test) never passes for the one a process indexed, even at the same number
+    token = models.CharField(_("counter token"), max_length=32, default="")
+
+    class Meta:
+        verbose_name = _("plan version")
+        verbose_name_plural = _("plan versions")
+
+    def __str__(self) -> str:
+        return f"{self.event_id} @ {self.version}"
+
+
+class PlanChange(models.Model):
+    """What one plan version changed: one row per changed object (``kind``, ``object_id``), or one row of
+    kind ``all`` when the whole plan must be read again. Live coverage indexes catch up from these."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    version = models.BigIntegerField(_("plan version"))
+    kind = models.CharField(_("kind"), max_length=20)
+    object_id = models.BigIntegerField(_("object id"), default=0)
+
+    class Meta:
+        verbose_name = _("plan change")
+        verbose_name_plural = _("plan changes")
+        indexes = [models.Index(fields=["event", "version"], name="plan_change_event_version")]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} @ {self.version}: {self.kind} {self.object_id}"

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from antt.audit import services as audit
 from antt.core.errors import Conflict, Invalid, NotAllowed
 from antt.core.permissions import Clearance, Role, require
+from antt.events import plan_versions
 from antt.events.models import Event, Membership
 
 if TYPE_CHECKING:
@@ -92,6 +93,8 @@ def update_event(*, actor: Actor, event: Event, **changes: Any) -> Event:
     delta = audit.diff(before, audit.snapshot(event, EVENT_FIELDS))
     if delta:
         audit.record(actor=actor, action="events.update_event", target=event, event=event, changes=delta)
+    if {"starts_at", "ends_at", "time_zone"} & set(delta):
+        plan_versions.bump(event)  # the window and the local days of every rule: the whole plan
     return event
 
 

@@ -13,6 +13,7 @@ from antt.audit import services as audit
 from antt.audit import writes
 from antt.core.errors import Invalid
 from antt.core.permissions import require
+from antt.events import plan_versions
 from antt.forces.models import Officer, OfficerSkill, Skill, Unit
 
 if TYPE_CHECKING:
@@ -177,6 +178,7 @@ def create_officer(
         search=True,
     )
     _set_skills(officer, skills)
+    plan_versions.bump(event, officers=[officer.pk])
     return officer
 
 
@@ -192,7 +194,7 @@ def update_officer(
     require(actor, "forces.change", officer.event)
     writes.same_event(officer.event, unit=changes.get("unit"), home_base=changes.get("home_base"))
     before_skills = _skills_snapshot(officer)
-    officer, _delta = writes.update(
+    officer, delta = writes.update(
         actor=actor,
         action="forces.change",
         event=officer.event,
@@ -203,10 +205,12 @@ def update_officer(
         audit_action="forces.update_officer",
         search=True,
     )
+    changed = bool(delta)
     if skills is not None:
         _set_skills(officer, skills)
         after_skills = _skills_snapshot(officer)
         if after_skills != before_skills:
+            changed = True
             audit.record(
                 actor=actor,
                 action="forces.set_officer_skills",
@@ -214,6 +218,8 @@ def update_officer(
                 event=officer.event,
                 changes={"skills": [before_skills, after_skills]},
             )
+    if changed:
+        plan_versions.bump(officer.event_id, officers=[officer.pk])
     return officer
 
 
@@ -227,6 +233,7 @@ def delete_officer(*, actor: Actor, officer: Officer) -> None:
         fields=OFFICER_FIELDS,
         audit_action="forces.delete_officer",
     )
+    plan_versions.bump(officer.event_id, officers=[officer.pk])
 
 
 @transaction.atomic

@@ -25,7 +25,7 @@ from antt.forces import services as forces_services
 from antt.forces.models import Officer, Skill, Unit
 from antt.interop import scenario
 from antt.interop.problems import HasProblems, Problem
-from antt.planning import assignment_services
+from antt.planning import assignment_services, versions
 from antt.planning import services as planning
 from antt.planning.models import Assignment, Post, ProgrammeItem, Requirement, RequirementRule, Site
 
@@ -213,6 +213,7 @@ class _Writer:
             event=self.event,
             changes=counts,
         )
+        versions.bump(self.event)  # a whole plan written: live coverage indexes rebuild
         self.report.counts = counts
         self.report.event = self.event
 

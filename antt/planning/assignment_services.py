@@ -23,7 +23,7 @@ from antt.core.lookups import ids_in
 from antt.core.permissions import require
 from antt.forces import queries as forces_queries
 from antt.forces.models import Officer, Skill, Unit
-from antt.planning import assignability, candidates, coverage, findings, services
+from antt.planning import assignability, candidates, coverage, findings, services, versions
 from antt.planning.models import Assignment, Post, Requirement
 
 if TYPE_CHECKING:
@@ -151,6 +151,7 @@ def assign_officer(
         event=event,
         changes=audit.diff({}, audit.snapshot(assignment, services.ASSIGNMENT_FIELDS)),
     )
+    versions.bump(event, assignments=[assignment.pk])
     return assignment
 
 
@@ -193,6 +194,8 @@ def update_assignment(*, actor: Actor, assignment: Assignment, **changes: Any) -
         fields=services.ASSIGNMENT_FIELDS,
         audit_action="planning.update_assignment",
     )
+    if _delta:
+        versions.bump(event, assignments=[assignment.pk])
     return assignment
 
 
@@ -208,6 +211,7 @@ def unassign(*, actor: Actor, assignment: Assignment) -> None:
         fields=services.ASSIGNMENT_FIELDS,
         audit_action="planning.unassign",
     )
+    versions.bump(assignment.event_id, assignments=[assignment.pk])
 
 
 @dataclass
@@ -308,4 +312,5 @@ def publish_assignments(*, actor: Actor, event: Event, ids: Iterable[int] | None
         object_repr=_("%(count)d assignment(s)") % {"count": len(published)},
         changes={"status": ["planned", "published"], "ids": published},
     )
+    versions.bump(event, assignments=published)
     return len(published)

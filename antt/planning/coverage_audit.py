@@ -1,5 +1,5 @@
-"""The coverage audit of an event's whole plan: every finding (cached per plan version, see
-:mod:`antt.planning.coverage_cache`), the names that label them, and the gap board's rows.
+"""The coverage audit of an event's whole plan: every finding (kept at the plan version by a live index in
+each process, see :mod:`antt.planning.live_coverage`), the names that label them, and the gap board's rows.
 
 The plan comes from :mod:`antt.planning.coverage_input`; the rules are the engine's (:mod:`antt.planning.coverage`).
 """
@@ -7,37 +7,40 @@ The plan comes from :mod:`antt.planning.coverage_input`; the rules are the engin
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from antt.forces.models import Officer
-from antt.planning import coverage, coverage_cache, coverage_input
+from antt.planning import coverage, coverage_cache, coverage_input, live_coverage
 from antt.planning.models import Post, Site
 
-if TYPE_CHECKING:
-    from antt.events.models import Event
 
-
-def coverage_for(event: Event) -> list[coverage.Finding]:
-    """Every finding of the event's plan, in the engine's deterministic order (cached per plan version:
-    see :mod:`antt.planning.coverage_cache`)."""
+def coverage_for(event: Any) -> list[coverage.Finding]:
+    """Every finding of the event's plan, in the engine's deterministic order (from the live index at the
+    plan version: see :mod:`antt.planning.live_coverage`)."""
     return list(coverage_snapshot(event).findings)
 
 
-def coverage_snapshot(event: Event) -> coverage_cache.Snapshot:
-    """The findings of the event's current plan version, from the cache (one query) or computed; a cached
-    snapshot also holds the site list and the names that label its findings."""
-    return coverage_cache.snapshot(event, _compute_snapshot)
+def coverage_snapshot(event: Any) -> coverage_cache.Snapshot:
+    """The findings of the event's current plan version, from this process's live index (one query when
+    nothing changed; the changes since its version otherwise: see :mod:`antt.planning.live_coverage`), or
+    computed afresh inside a service's transaction or for an event without a plan version."""
+    if not coverage_cache.in_service_transaction():
+        live = live_coverage.snapshot(event)
+        if live is not None:
+            return live
+    return coverage_cache.Snapshot(event_id=event.pk, version="", findings=_audit_plan(event))
 
 
-def coverage_labelled(event: Event) -> coverage_cache.Snapshot:
+def coverage_labelled(event: Any) -> coverage_cache.Snapshot:
     """:func:`coverage_snapshot` with the site list and the findings' labels (what the board and the API
     show)."""
     return _labelled(event, coverage_snapshot(event))
 
 
-def _audit_plan(event: Event) -> list[coverage.Finding]:
+def _audit_plan(event: Any) -> list[coverage.Finding]:
     with coverage.collector_paused():  # until the plan is freed: the collector would rescan all of it
         plan = coverage_input.coverage_plan(event)
         findings = coverage.audit(plan)
@@ -45,12 +48,8 @@ def _audit_plan(event: Event) -> list[coverage.Finding]:
     return findings
 
 
-def _names(
-    event: Event, findings: list[coverage.Finding], sites: list[tuple[int, str, str]] | None = None
-) -> dict[tuple[str, int], tuple[str, str]]:
-    """``(type, id) -> (Vietnamese, English)`` label of the posts, sites and officers the findings'
-    sentences mention (three queries at most, each for just those rows and columns; two when every site
-    is given as ``(id, name_vi, name_en)``)."""
+def wanted_names(findings: Iterable[coverage.Finding]) -> dict[str, set[int]]:
+    """The ids of the posts, sites and officers the findings' sentences name, by type."""
     wanted: dict[str, set[int]] = {"post": set(), "site": set(), "officer": set()}
     uses: dict[coverage.FindingKind, frozenset[str]] = {}
     for finding in findings:
@@ -63,15 +62,31 @@ def _names(
             wanted["site"].update(finding.site_ids)
         if "officer" in used:
             wanted["officer"].update(finding.officer_ids)
+    return wanted
+
+
+def _names(
+    event: Any, findings: list[coverage.Finding], sites: list[tuple[int, str, str]] | None = None
+) -> dict[tuple[str, int], tuple[str, str]]:
+    """``(type, id) -> (Vietnamese, English)`` label of the posts, sites and officers the findings'
+    sentences mention (three queries at most, each for just those rows and columns; two when every site
+    is given as ``(id, name_vi, name_en)``)."""
+    return names_of(event, wanted_names(findings), sites)
+
+
+def names_of(
+    event: Any, wanted: dict[str, set[int]], sites: list[tuple[int, str, str]] | None = None
+) -> dict[tuple[str, int], tuple[str, str]]:
+    """``(type, id) -> (Vietnamese, English)`` label of the posts, sites and officers in ``wanted``."""
     names: dict[tuple[str, int], tuple[str, str]] = {}
-    if wanted["post"]:
+    if wanted.get("post"):
         for pk, code, name_vi, name_en in (
             Post.objects.filter(event=event, pk__in=sorted(wanted["post"]))
             .order_by()
             .values_list("pk", "code", "name_vi", "name_en")
         ):
             names[("post", pk)] = (f"{code} ({name_vi})", f"{code} ({name_en})")
-    if wanted["site"]:
+    if wanted.get("site"):
         rows = (
             sites
             if sites is not None
@@ -82,7 +97,7 @@ def _names(
         for pk, name_vi, name_en in rows:
             if pk in wanted["site"]:
                 names[("site", pk)] = (name_vi, name_en)
-    if wanted["officer"]:
+    if wanted.get("officer"):
         for pk, code, full_name, rank in (
             Officer.objects.filter(event=event, pk__in=sorted(wanted["officer"]))
             .order_by()
@@ -93,14 +108,7 @@ def _names(
     return names
 
 
-def _compute_snapshot(event: Event, version: str) -> coverage_cache.Snapshot:
-    """Audit the plan; for a version that will be cached, also read the names that label the findings
-    (an uncached snapshot reads them only if a caller asks: see :func:`_labelled`)."""
-    snap = coverage_cache.Snapshot(event_id=event.pk, version=version, findings=_audit_plan(event))
-    return _labelled(event, snap) if version else snap
-
-
-def _labelled(event: Event, snap: coverage_cache.Snapshot) -> coverage_cache.Snapshot:
+def _labelled(event: Any, snap: coverage_cache.Snapshot) -> coverage_cache.Snapshot:
     """``snap`` with its site list and labels read (two or three queries, once per snapshot)."""
     if snap.sites is None:
         snap.sites = list(
@@ -111,7 +119,7 @@ def _labelled(event: Event, snap: coverage_cache.Snapshot) -> coverage_cache.Sna
     return snap
 
 
-def coverage_labels(event: Event, findings: list[coverage.Finding]) -> coverage.messages.Labeller:
+def coverage_labels(event: Any, findings: list[coverage.Finding]) -> coverage.messages.Labeller:
     """A labeller naming the posts, sites and officers the findings' sentences mention, in the active
     language (three queries at most, each for just those rows and columns)."""
     from antt.core.languages import current_language
@@ -175,7 +183,7 @@ BOARD_PAGE = 100
 
 
 def gap_board(
-    event: Event,
+    event: Any,
     *,
     lang: str,
     day: date | None = None,

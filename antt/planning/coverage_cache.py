@@ -1,81 +1,19 @@
-"""The coverage findings of an event, cached per plan version.
+"""What the gap board and the coverage API read about one version of an event's plan (:class:`Snapshot`).
 
-Every write that changes what the coverage audit reads (planning, forces, rest rules, rostering apply,
-interop import, event changes) goes through a service that appends an entry to the event's audit chain in
-the same transaction. The head of that chain (its last ``seq`` and ``hash``, one indexed query) is
-therefore a *plan version*: it changes with every audited write and never goes back. The findings, and
-the names the board and the API label them with, are cached under ``coverage:<event id>:<version>``:
-
-* in Django's cache (Redis in production through ``ANTT_REDIS_URL``, local memory by default), shared by
-  every worker; and in a small per-process memo in front of it, so that a warm request does not even
-  unpickle them;
-* a miss recomputes; a short lock in the cache keeps many viewers from computing the same version at once
-  (a waiter that gives up computes too, which is only duplicated work);
-* the version is read again after computing and the result stored only if it did not move meanwhile, so
-  an entry never holds findings of another version; a request always reads the current version first, so
-  it never gets the findings of an older one.
-
-Nothing is cached for an event without audit entries (no version to key on: fixtures and factories), nor
-inside a transaction a service holds (its own uncommitted writes would not be in the version).
+Snapshots come from the live coverage index each worker process keeps at the event's plan version
+(:mod:`antt.planning.live_coverage`, keyed on :mod:`antt.planning.versions`); a request inside a service's
+transaction, or for an event without a plan version (fixtures, factories), computes its own uncached one.
 """
 
 from __future__ import annotations
 
-import logging
-import threading
-import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from django.core.cache import cache as _cache
 from django.db import connection
 
-from antt.audit.models import AuditEntry
 from antt.planning import coverage
-
-if TYPE_CHECKING:
-    from antt.events.models import Event
-
-logger = logging.getLogger(__name__)
-
-
-class _SharedCache:
-    """Django's cache, where a failure (Redis down) is logged and taken as a miss: the findings are then
-    computed by each request, still correct, only slower."""
-
-    def _try(self, operation: str, default: Any, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return getattr(_cache, operation)(*args, **kwargs)
-        except Exception as exc:  # any backend's connection error: redis, memcached, OS
-            logger.warning("coverage cache %s failed: %s", operation, exc.__class__.__name__)
-            return default
-
-    def get(self, key: str) -> Any:
-        return self._try("get", None, key)
-
-    def add(self, key: str, value: Any, timeout: int) -> bool | None:
-        """True: added; False: already there; None: the cache did not answer."""
-        return self._try("add", None, key, value, timeout=timeout)
-
-    def set(self, key: str, value: Any, timeout: int) -> None:
-        self._try("set", None, key, value, timeout=timeout)
-
-    def delete(self, key: str) -> None:
-        self._try("delete", None, key)
-
-
-cache = _SharedCache()
-
-#: How long an entry lives in the shared cache (a version is replaced by the next write long before).
-TIMEOUT = 6 * 3600
-#: How long a computing request holds the lock, and how long another waits for its result.
-LOCK_SECONDS = 60
-LOCK_WAIT = 10.0
-_POLL = 0.05
-#: Plan versions kept ready in each process (one per event being watched, plus the one before).
-MEMO_SIZE = 4
 
 
 @dataclass
@@ -88,7 +26,7 @@ class Snapshot:
     """
 
     event_id: int
-    version: str  # "" when not cached (no plan version)
+    version: str  # "<counter token>:<plan version>"; "" when computed outside a live index
     findings: list[coverage.Finding]
     names: dict[tuple[str, int], tuple[str, str]] | None = None
     sites: list[tuple[int, str, str]] | None = None
@@ -117,83 +55,7 @@ class Snapshot:
         return found
 
 
-def plan_version(event: Event) -> str | None:
-    """The head of the event's audit chain as ``"<seq>.<hash>"`` (None when the chain is empty)."""
-    head = AuditEntry.objects.filter(chain=event.pk).order_by("-seq").values_list("seq", "hash").first()
-    return f"{head[0]}.{head[1]}" if head is not None else None
-
-
-def cache_key(event_id: int, version: str) -> str:
-    return f"coverage:{event_id}:{version}"
-
-
-def _in_service_transaction() -> bool:
-    """True inside an atomic block other than the ones a test case wraps every test in."""
+def in_service_transaction() -> bool:
+    """True inside an atomic block other than the ones a test case wraps every test in: a service's own
+    uncommitted writes are not in the plan version, so nothing may be served from, or kept for, it."""
     return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
-
-
-_memo: OrderedDict[str, Snapshot] = OrderedDict()
-_memo_lock = threading.Lock()
-
-
-def _remember(key: str, snapshot: Snapshot) -> None:
-    with _memo_lock:
-        _memo[key] = snapshot
-        _memo.move_to_end(key)
-        while len(_memo) > MEMO_SIZE:
-            _memo.popitem(last=False)
-
-
-def _recall(key: str) -> Snapshot | None:
-    with _memo_lock:
-        found = _memo.get(key)
-        if found is not None:
-            _memo.move_to_end(key)
-        return found
-
-
-def forget_process_memo() -> None:
-    """Drop this process's memo (tests; the shared cache is untouched)."""
-    with _memo_lock:
-        _memo.clear()
-
-
-def snapshot(event: Event, compute: Callable[[Any, str], Snapshot]) -> Snapshot:
-    """The snapshot of the event's current plan version: from this process, the shared cache, or
-    ``compute(event, version)`` (stored only if the version has not moved while computing)."""
-    version = plan_version(event) if not _in_service_transaction() else None
-    if version is None:
-        return compute(event, "")
-    key = cache_key(event.pk, version)
-    found = _recall(key) or cache.get(key)
-    if found is None:
-        lock = f"{key}:lock"
-        locked = cache.add(lock, 1, timeout=LOCK_SECONDS)
-        if locked is False:  # another request computes this version: wait for it a little
-            deadline = time.monotonic() + LOCK_WAIT
-            while found is None and time.monotonic() < deadline and cache.get(lock) is not None:
-                time.sleep(_POLL)
-                found = cache.get(key)
-            found = found or cache.get(key)
-        if found is None:
-            try:
-                found = compute(event, version)
-                if plan_version(event) == version:
-                    cache.set(key, found, timeout=TIMEOUT)
-                    _drop_previous(event.pk, version)
-                else:  # a write committed meanwhile: these findings may mix two versions
-                    return found
-            finally:
-                if locked:
-                    cache.delete(lock)
-    _remember(key, found)
-    return found
-
-
-def _drop_previous(event_id: int, version: str) -> None:
-    """Free the entry of the version this one replaces (it can never be asked for again)."""
-    pointer = f"coverage:{event_id}:current"
-    previous = cache.get(pointer)
-    cache.set(pointer, version, timeout=TIMEOUT)
-    if previous and previous != version:
-        cache.delete(cache_key(event_id, previous))

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import BigIntegerField, Func, Q
 
@@ -27,9 +27,6 @@ from antt.planning.models import (
     Site,
 )
 
-if TYPE_CHECKING:
-    from antt.events.models import Event
-
 ACTIVE = tuple(coverage.ACTIVE_STATUSES)
 
 # --- the small plan the engine looks at --------------------------------------------------------------------
@@ -37,7 +34,7 @@ ACTIVE = tuple(coverage.ACTIVE_STATUSES)
 _calendars = threading.local()
 
 
-def calendar_of(event: Event | coverage.CoveragePlan) -> coverage.LocalCalendar:
+def calendar_of(event: Any) -> coverage.LocalCalendar:
     """One local calendar per zone and thread, reused by every small index (an event's or a plan's zone):
     the day boundaries it learns, e.g. out to a skill's expiry, are computed once."""
     zone = event.time_zone
@@ -52,7 +49,7 @@ def windows(value: Any) -> tuple[coverage.Window, ...]:
     return tuple(coverage.Window.of(start, end) for start, end in parse_windows(value))
 
 
-def rest_rules(event: Event) -> coverage.RestRules:
+def rest_rules(event: Any) -> coverage.RestRules:
     rules = RestRules.objects.filter(event=event).first()
     if rules is None:
         return coverage.RestRules()
@@ -97,7 +94,7 @@ class SmallPlan:
 
 
 def small_plan(
-    event: Event,
+    event: Any,
     *,
     officers: Q,
     groups: Iterable[tuple[int, int, datetime, datetime]],
@@ -283,109 +280,111 @@ class _Lookup(dict[int, Any]):
         return value
 
 
-def coverage_plan(event: Event) -> coverage.CoveragePlan:
+def coverage_plan(event: Any) -> coverage.CoveragePlan:
     """The event's plan as the coverage engine's dataclasses (seven queries, whatever its size).
 
     Rows come as tuples (times as UTC minutes computed by the database; sites from one small lookup
     rather than a join); equal windows share one ``Window``; the cyclic garbage collector pauses while
     the records are built (they form no cycles).
     """
-    site_of = _Lookup(Post, "site_id", Post.objects.filter(event=event).values_list("pk", "site_id"))
-
+    site_of = post_sites(event)
     shared: dict[tuple[int, int], coverage.Window] = {}
-
-    def window(start: int, end: int) -> coverage.Window:
-        found = shared.get((start, end))
-        if found is None:
-            found = shared[start, end] = coverage.Window(start, end)
-        return found
-
     with coverage.collector_paused():
-        Req, Asg = coverage.Requirement, coverage.Assignment
-        requirements = tuple(
-            [
-                Req(
-                    pk,
-                    post_id,
-                    site_of[post_id],
-                    window(start, end),
-                    role,
-                    headcount,
-                    clearance,
-                    rule,
-                )
-                for pk, post_id, start, end, role, headcount, clearance, rule in (
-                    Requirement.objects.filter(event=event)
-                    .order_by()
-                    .values_list(
-                        "pk",
-                        "post_id",
-                        _UtcMinute("starts_at"),
-                        _UtcMinute("ends_at"),
-                        "skill__code",
-                        "headcount",
-                        "min_clearance",
-                        "rule_id",
-                    )
-                )
-            ]
-        )
-        assignments = tuple(
-            [
-                Asg(
-                    pk,
-                    officer,
-                    post_id,
-                    site_of[post_id],
-                    window(start, end),
-                    role,
-                    status,
-                    linked,
-                )
-                for pk, officer, post_id, start, end, role, status, linked in (
-                    Assignment.objects.filter(event=event)
-                    .order_by()
-                    .values_list(
-                        "pk",
-                        "officer_id",
-                        "post_id",
-                        _UtcMinute("starts_at"),
-                        _UtcMinute("ends_at"),
-                        "skill__code",
-                        "status",
-                        "requirement_id",
-                    )
-                )
-            ]
-        )
+        requirements = engine_requirement_rows(Requirement.objects.filter(event=event), site_of, shared)
+        assignments = engine_assignment_rows(Assignment.objects.filter(event=event), site_of, shared)
         officers = _event_officers(event)
-    rest = rest_rules(event)
-    site_hours = tuple(
-        coverage.SiteHours(site_id=pk, windows=windows(opening))
-        for pk, opening in Site.objects.filter(event=event, opening_windows__isnull=False).values_list(
-            "pk", "opening_windows"
-        )
-        if opening
-    )
     return coverage.CoveragePlan(
         window=coverage.Window.of(event.starts_at, event.ends_at),
         time_zone=event.time_zone,
         requirements=requirements,
         assignments=assignments,
         officers=officers,
-        rest=rest,
-        site_hours=site_hours,
+        rest=rest_rules(event),
+        site_hours=site_hours(event),
     )
 
 
-def _event_officers(event: Event) -> tuple[coverage.Officer, ...]:
-    """Every officer of the event with every skill held (two queries; equal skills share one record)."""
+def post_sites(event: Any) -> dict[int, int]:
+    """``post id -> site id`` of the event's posts (one query; a post of another event is looked up)."""
+    return _Lookup(Post, "site_id", Post.objects.filter(event=event).values_list("pk", "site_id"))
+
+
+def site_hours(event: Any) -> tuple[coverage.SiteHours, ...]:
+    return tuple(
+        coverage.SiteHours(site_id=pk, windows=windows(opening))
+        for pk, opening in Site.objects.filter(event=event, opening_windows__isnull=False).values_list(
+            "pk", "opening_windows"
+        )
+        if opening
+    )
+
+
+def _window_of(shared: dict[tuple[int, int], coverage.Window]) -> Any:
+    def window(start: int, end: int) -> coverage.Window:
+        found = shared.get((start, end))
+        if found is None:
+            found = shared[start, end] = coverage.Window(start, end)
+        return found
+
+    return window
+
+
+def engine_requirement_rows(
+    requirements: Any, site_of: dict[int, int], shared: dict[tuple[int, int], coverage.Window]
+) -> tuple[coverage.Requirement, ...]:
+    """The engine's requirements for a queryset of requirements (one query; equal windows shared)."""
+    window, Req = _window_of(shared), coverage.Requirement
+    return tuple(
+        [
+            Req(pk, post_id, site_of[post_id], window(start, end), role, headcount, clearance, rule)
+            for pk, post_id, start, end, role, headcount, clearance, rule in requirements.order_by().values_list(
+                "pk",
+                "post_id",
+                _UtcMinute("starts_at"),
+                _UtcMinute("ends_at"),
+                "skill__code",
+                "headcount",
+                "min_clearance",
+                "rule_id",
+            )
+        ]
+    )
+
+
+def engine_assignment_rows(
+    assignments: Any, site_of: dict[int, int], shared: dict[tuple[int, int], coverage.Window]
+) -> tuple[coverage.Assignment, ...]:
+    """The engine's assignments for a queryset of assignments (one query; equal windows shared)."""
+    window, Asg = _window_of(shared), coverage.Assignment
+    return tuple(
+        [
+            Asg(pk, officer, post_id, site_of[post_id], window(start, end), role, status, linked)
+            for pk, officer, post_id, start, end, role, status, linked in assignments.order_by().values_list(
+                "pk",
+                "officer_id",
+                "post_id",
+                _UtcMinute("starts_at"),
+                _UtcMinute("ends_at"),
+                "skill__code",
+                "status",
+                "requirement_id",
+            )
+        ]
+    )
+
+
+def _event_officers(event: Any, ids: Iterable[int] | None = None) -> tuple[coverage.Officer, ...]:
+    """Every officer of the event (or those of ``ids``) with every skill held (two queries; equal skills
+    share one record)."""
+    held_rows = OfficerSkill.objects.filter(officer__event=event)
+    officer_rows = Officer.objects.filter(event=event)
+    if ids is not None:
+        wanted = sorted(set(ids))
+        held_rows, officer_rows = held_rows.filter(officer_id__in=wanted), officer_rows.filter(pk__in=wanted)
     skills: dict[int, list[coverage.Skill]] = defaultdict(list)
     held: dict[tuple[str, date | None], coverage.Skill] = {}
-    for officer_id, code, expires in (
-        OfficerSkill.objects.filter(officer__event=event)
-        .order_by()
-        .values_list("officer_id", "skill__code", "expires_on")
+    for officer_id, code, expires in held_rows.order_by().values_list(
+        "officer_id", "skill__code", "expires_on"
     ):
         skill = held.get((code, expires))
         if skill is None:
@@ -401,10 +400,13 @@ def _event_officers(event: Event) -> tuple[coverage.Officer, ...]:
                 clearance,
                 windows(availability) if availability else None,
             )
-            for pk, unit_id, clearance, availability in (
-                Officer.objects.filter(event=event)
-                .order_by()
-                .values_list("pk", "unit_id", "clearance", "availability")
+            for pk, unit_id, clearance, availability in officer_rows.order_by().values_list(
+                "pk", "unit_id", "clearance", "availability"
             )
         ]
     )
+
+
+def engine_officer_rows(event: Any, ids: Iterable[int]) -> tuple[coverage.Officer, ...]:
+    """The engine's officers of ``ids`` in the event, as :func:`coverage_plan` reads them (two queries)."""
+    return _event_officers(event, ids)

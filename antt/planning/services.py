@@ -17,6 +17,7 @@ from antt.audit import writes
 from antt.core.errors import Conflict, Invalid
 from antt.core.permissions import require
 from antt.forces.models import Skill
+from antt.planning import versions
 from antt.planning.models import (
     Assignment,
     Post,
@@ -122,7 +123,7 @@ def create_site(*, actor: Actor, event: Event, code: str, name_vi: str, name_en:
     if unknown:
         raise Invalid(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     site = Site(event=event, code=code, name_vi=name_vi, name_en=name_en, **fields)
-    return writes.create(
+    site = writes.create(
         actor=actor,
         action="planning.change",
         event=event,
@@ -131,6 +132,8 @@ def create_site(*, actor: Actor, event: Event, code: str, name_vi: str, name_en:
         audit_action="planning.create_site",
         search=True,
     )
+    _bump_for_site(site, set(fields))
+    return site
 
 
 @transaction.atomic
@@ -139,7 +142,7 @@ def update_site(*, actor: Actor, site: Site, **changes: Any) -> Site:
     writes.same_event(site.event, parent=changes.get("parent"))
     if "parent" in changes:
         _check_site_parent(site, changes["parent"])
-    site, _delta = writes.update(
+    site, delta = writes.update(
         actor=actor,
         action="planning.change",
         event=site.event,
@@ -150,7 +153,21 @@ def update_site(*, actor: Actor, site: Site, **changes: Any) -> Site:
         audit_action="planning.update_site",
         search=True,
     )
+    if delta:
+        _bump_for_site(site, set(delta))
     return site
+
+
+#: Fields of a site the coverage audit does not read (a change re-reads its labels, not the plan).
+_SITE_QUIET = frozenset(SITE_FIELDS) - {"opening_windows"}
+
+
+def _bump_for_site(site: Site, changed: set[str]) -> None:
+    """Move the plan version on for a site: its labels, or (opening hours) the whole plan."""
+    if changed <= _SITE_QUIET:
+        versions.bump(site.event_id, sites=[site.pk])
+    else:
+        versions.bump(site.event_id)
 
 
 @transaction.atomic
@@ -163,6 +180,7 @@ def delete_site(*, actor: Actor, site: Site) -> None:
         fields=SITE_FIELDS,
         audit_action="planning.delete_site",
     )
+    versions.bump(site.event_id)
 
 
 @transaction.atomic
@@ -183,6 +201,7 @@ def create_post(
         fields=POST_FIELDS,
         audit_action="planning.create_post",
     )
+    versions.bump(event, posts=[post.pk])
     _rederive_at(site)
     return post
 
@@ -192,7 +211,7 @@ def update_post(*, actor: Actor, post: Post, **changes: Any) -> Post:
     require(actor, "planning.change", post.event)
     before_site = post.site
     writes.same_event(post.event, site=changes.get("site"), default_skill=changes.get("default_skill"))
-    post, _delta = writes.update(
+    post, delta = writes.update(
         actor=actor,
         action="planning.change",
         event=post.event,
@@ -202,6 +221,10 @@ def update_post(*, actor: Actor, post: Post, **changes: Any) -> Post:
         fields=POST_FIELDS,
         audit_action="planning.update_post",
     )
+    if "site" in delta:  # the site of its requirements and assignments: the whole plan
+        versions.bump(post.event_id)
+    elif delta:
+        versions.bump(post.event_id, posts=[post.pk])
     if {"site", "kind"} & set(changes):
         _rederive_at(post.site, *([before_site] if before_site.pk != post.site_id else []))
     return post
@@ -212,6 +235,8 @@ def delete_post(*, actor: Actor, post: Post) -> None:
     require(actor, "planning.change", post.event)
     if post.assignments.exists():
         raise Conflict(_("%(post)s still has assignments; remove them first.") % {"post": post})
+    gone = list(post.requirements.values_list("pk", flat=True))  # deleted with it (cascade)
+    versions.bump(post.event_id, posts=[post.pk], requirements=gone)
     writes.delete(
         actor=actor,
         action="planning.change",
@@ -296,6 +321,10 @@ def derive_requirements(programme_item: ProgrammeItem) -> dict[str, int]:
         changed, ["starts_at", "ends_at", "skill_id", "headcount", "min_clearance"]
     )
     created = Requirement.objects.bulk_create([new for key, new in wanted.items() if key not in existing])
+    if stale or changed or created:
+        versions.bump(
+            item.event_id, requirements=[*stale, *(r.pk for r in changed), *(r.pk for r in created)]
+        )
     return {"created": len(created), "updated": len(changed), "deleted": len(stale)}
 
 
@@ -382,7 +411,11 @@ def update_programme_item(
 def delete_programme_item(*, actor: Actor, item: ProgrammeItem) -> None:
     """Delete an item with its rules and derived requirements; linked assignments become orphans."""
     require(actor, "planning.change", item.event)
-    Requirement.objects.filter(programme_item=item, rule__isnull=False).delete()
+    derived = Requirement.objects.filter(programme_item=item, rule__isnull=False)
+    gone = list(derived.values_list("pk", flat=True))
+    derived.delete()
+    if gone:
+        versions.bump(item.event_id, requirements=gone)
     writes.delete(
         actor=actor,
         action="planning.change",
@@ -418,7 +451,11 @@ def add_requirement_rule(
 def delete_requirement_rule(*, actor: Actor, rule: RequirementRule) -> None:
     require(actor, "planning.change", rule.event)
     item = rule.programme_item
-    Requirement.objects.filter(rule=rule).delete()
+    derived = Requirement.objects.filter(rule=rule)
+    gone = list(derived.values_list("pk", flat=True))
+    derived.delete()
+    if gone:
+        versions.bump(item.event_id, requirements=gone)
     writes.delete(
         actor=actor,
         action="planning.change",
@@ -459,7 +496,7 @@ def create_requirement(
     )
     writes.full_clean(requirement)
     within_event(event, starts_at, ends_at)
-    return writes.create(
+    requirement = writes.create(
         actor=actor,
         action="planning.change",
         event=event,
@@ -467,6 +504,8 @@ def create_requirement(
         fields=REQUIREMENT_FIELDS,
         audit_action="planning.create_requirement",
     )
+    versions.bump(event, requirements=[requirement.pk])
+    return requirement
 
 
 @transaction.atomic
@@ -477,7 +516,7 @@ def update_requirement(*, actor: Actor, requirement: Requirement, **changes: Any
             _("This requirement is derived from a rule: change the programme item or its rules instead.")
         )
     writes.same_event(requirement.event, post=changes.get("post"), skill=changes.get("skill"))
-    requirement, _delta = writes.update(
+    requirement, delta = writes.update(
         actor=actor,
         action="planning.change",
         event=requirement.event,
@@ -488,6 +527,8 @@ def update_requirement(*, actor: Actor, requirement: Requirement, **changes: Any
         audit_action="planning.update_requirement",
     )
     within_event(requirement.event, requirement.starts_at, requirement.ends_at)
+    if delta:
+        versions.bump(requirement.event_id, requirements=[requirement.pk])
     return requirement
 
 
@@ -506,6 +547,7 @@ def delete_requirement(*, actor: Actor, requirement: Requirement) -> None:
         fields=REQUIREMENT_FIELDS,
         audit_action="planning.delete_requirement",
     )
+    versions.bump(requirement.event_id, requirements=[requirement.pk])
 
 
 # --- rest rules ------------------------------------------------------------------------------------------
@@ -515,7 +557,7 @@ def delete_requirement(*, actor: Actor, requirement: Requirement) -> None:
 def set_rest_rules(*, actor: Actor, event: Event, **values: Any) -> RestRules:
     require(actor, "planning.change", event)
     rules, _created = RestRules.objects.select_for_update().get_or_create(event=event)
-    rules, _delta = writes.update(
+    rules, delta = writes.update(
         actor=actor,
         action="planning.change",
         event=event,
@@ -525,4 +567,6 @@ def set_rest_rules(*, actor: Actor, event: Event, **values: Any) -> RestRules:
         fields=REST_FIELDS,
         audit_action="planning.set_rest_rules",
     )
+    if delta:
+        versions.bump(event)  # every officer's working time: the whole plan
     return rules

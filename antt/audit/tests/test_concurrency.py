@@ -1,4 +1,5 @@
-"""Concurrent writers on PostgreSQL: the chain is serialised, never forked (no django_db mark here)."""
+"""Concurrent writers on PostgreSQL: each chain of the event (its main chain and the lanes writers spill
+into) is serialised, never forked, and every lane is anchored in the main chain (no django_db mark here)."""
 
 from __future__ import annotations
 
@@ -40,6 +41,23 @@ def test_parallel_writers_never_fork_the_chain() -> None:
     for t in threads:
         t.join()
     assert errors == []
-    seqs = list(AuditEntry.objects.filter(chain=event.pk).order_by("seq").values_list("seq", flat=True))
-    assert seqs == list(range(1, writers * per_writer + 1))
-    assert audit.verify(chain=event.pk).ok
+    rows = AuditEntry.objects.filter(chain__in=audit.chain_ids(event.pk)).exclude(action=audit.ANCHOR_ACTION)
+    assert rows.count() == writers * per_writer
+    by_chain: dict[int, list[int]] = {}
+    for chain, seq in (
+        AuditEntry.objects.filter(chain__in=audit.chain_ids(event.pk))
+        .order_by("chain", "seq")
+        .values_list("chain", "seq")
+    ):
+        by_chain.setdefault(chain, []).append(seq)
+    for seqs in by_chain.values():
+        assert seqs == list(range(1, len(seqs) + 1))
+    lanes = {chain for chain in by_chain if chain != event.pk}
+    anchored = set(
+        AuditEntry.objects.filter(chain=event.pk, action=audit.ANCHOR_ACTION).values_list(
+            "object_id", flat=True
+        )
+    )
+    assert {f"{lane}:1" for lane in lanes} <= anchored
+    result = audit.verify(chain=event.pk)
+    assert result.ok, result.summary()

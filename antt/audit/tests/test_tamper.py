@@ -385,3 +385,103 @@ def test_a_checkpoint_made_from_a_version_1_checkpoint_records_the_switch(
     assert checkpoints.newest() is not None
     assert checkpoints.newest()[1]["unkeyed"] == {str(event.pk): 2}  # type: ignore[index]
     call_command("audit", "verify", "--full", "--checkpoint", str(sorted(store.iterdir())[-1]))
+
+
+# --- lanes and their anchors in the main chain ------------------------------------------------------------
+
+
+@pytest.fixture
+def in_lane(monkeypatch: Any, event: Any) -> int:
+    """New entries of ``event`` go to its lane 1 (as they do on PostgreSQL while another writer holds the
+    main chain); its head is anchored in the main chain at its first entry and every 3 entries."""
+    lane = audit.lane_chain(event.pk, 1)
+    monkeypatch.setattr(audit, "_lane_candidates", lambda base: [lane] if base == event.pk else [base])
+    monkeypatch.setattr(audit, "ANCHOR_EVERY", 3)
+    return lane
+
+
+def _anchors(event: Any) -> list[AuditEntry]:
+    return list(AuditEntry.objects.filter(chain=event.pk, action=audit.ANCHOR_ACTION).order_by("seq"))
+
+
+def test_lane_entries_are_anchored_in_the_main_chain_and_verify(
+    event: Any, commander: Any, in_lane: int, verify: Any
+) -> None:
+    entries = _fill(event, commander, 7)
+    assert {e.chain for e in entries} == {in_lane}
+    assert [e.seq for e in entries] == list(range(1, 8))
+    assert [a.object_id for a in _anchors(event)] == [f"{in_lane}:1", f"{in_lane}:3", f"{in_lane}:6"]
+    assert _anchors(event)[-1].object_repr == entries[5].hash
+    result = verify(chain=event.pk)
+    assert result.ok, result.summary()
+    assert result.count == 7 + 3
+    assert set(result.chains) == {event.pk, in_lane}
+
+
+def test_cutting_a_lane_below_its_anchor_is_caught_without_a_checkpoint(
+    event: Any, commander: Any, in_lane: int, verify: Any
+) -> None:
+    _fill(event, commander, 7)
+    audit_db.drop_triggers(connection)
+    _raw("DELETE FROM audit_auditentry WHERE chain = %s AND seq >= 5", [in_lane])
+    result = verify()
+    assert not result.ok
+    assert (result.chain, result.seq) == (event.pk, _anchors(event)[-1].seq)
+    assert "lane" in result.reason
+    assert "missing" in result.reason
+
+
+def test_deleting_a_whole_lane_is_caught(event: Any, commander: Any, in_lane: int, verify: Any) -> None:
+    _fill(event, commander, 4)
+    audit_db.drop_triggers(connection)
+    _raw("DELETE FROM audit_auditentry WHERE chain = %s", [in_lane])
+    result = verify(chain=event.pk)
+    assert not result.ok
+    assert result.seq == _anchors(event)[0].seq
+    assert "missing" in result.reason
+
+
+def test_rehashing_an_anchored_lane_entry_without_the_key_is_caught(
+    event: Any, commander: Any, in_lane: int, verify: Any
+) -> None:
+    entries = _fill(event, commander, 4)
+    audit_db.drop_triggers(connection)
+    _rehash_from(entries, 2, alg=audit.ALG_SHA256, action="test.forged")
+    result = verify()
+    assert not result.ok
+    assert (result.chain, result.seq) == (in_lane, 3)
+
+
+def test_pointing_an_anchor_elsewhere_breaks_the_main_chain(
+    event: Any, commander: Any, in_lane: int, verify: Any
+) -> None:
+    entries = _fill(event, commander, 4)
+    anchor = _anchors(event)[-1]
+    audit_db.drop_triggers(connection)
+    _raw("UPDATE audit_auditentry SET object_repr = %s WHERE id = %s", [entries[0].hash, anchor.pk])
+    result = verify()
+    assert not result.ok
+    assert (result.chain, result.seq, result.entry_id) == (event.pk, anchor.seq, anchor.pk)
+
+
+def test_the_trail_page_lists_lane_entries_without_the_anchors(
+    event: Any, commander: Any, in_lane: int
+) -> None:
+    from antt.audit import queries
+
+    entries = _fill(event, commander, 4)
+    listed = list(queries.entries_for(commander, event))
+    assert [e.pk for e in listed] == [e.pk for e in reversed(entries)]
+
+
+def test_a_checkpoint_holds_the_lanes_and_catches_a_cut_lane_tail(
+    event: Any, commander: Any, in_lane: int, store: Path
+) -> None:
+    _fill(event, commander, 5)  # anchored at 1 and 3: entries 4-5 are only in the checkpoint
+    checkpoint = _auto_checkpoint()
+    assert checkpoint["chains"][str(in_lane)][0] == 5
+    audit_db.drop_triggers(connection)
+    _raw("DELETE FROM audit_auditentry WHERE chain = %s AND seq = 5", [in_lane])
+    assert audit.verify().ok  # the anchors cover up to entry 3 only…
+    error = _cli_verify()
+    assert "missing" in str(error)  # …the checkpoint outside the database covers the rest

@@ -17,7 +17,7 @@ from django.test import Client, override_settings
 from antt.audit.models import AuditEntry
 from antt.core.errors import NotAllowed
 from antt.forces.tests.factories import OfficerFactory
-from antt.planning import assignment_services, coverage_cache, services
+from antt.planning import assignment_services, live_coverage, services
 from antt.planning.tests.factories import AssignmentFactory, RequirementFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +100,7 @@ def test_a_body_too_large_is_a_400(as_user: Any, planner: Any, event: Any) -> No
 def test_coverage_is_answered_correctly_when_redis_is_down(as_user: Any, planner: Any, event: Any) -> None:
     requirement: Any = RequirementFactory(event=event, headcount=2)
     officer: Any = OfficerFactory(event=event, skills=["checkpoint"])
-    assignment_services.assign_officer(  # audited: the event has a plan version, so the cache is used
+    assignment_services.assign_officer(  # the event has a plan version: its live index is used
         actor=planner,
         post=requirement.post,
         officer=officer,
@@ -109,7 +109,7 @@ def test_coverage_is_answered_correctly_when_redis_is_down(as_user: Any, planner
         skill=requirement.skill,
         requirement=requirement,
     )
-    coverage_cache.forget_process_memo()
+    live_coverage.forget()
     closed_port = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -118,7 +118,7 @@ def test_coverage_is_answered_correctly_when_redis_is_down(as_user: Any, planner
     }
     with override_settings(CACHES=closed_port):
         response = as_user(planner).get(f"/api/v1/events/{event.code}/coverage", HTTP_ACCEPT_LANGUAGE="en")
-    coverage_cache.forget_process_memo()
+    live_coverage.forget()
     assert response.status_code == 200, response.content
     body = response.json()
     assert [(f["kind"], f["numbers"].get("shortfall")) for f in body["findings"]] == [("uncovered", 1)]

@@ -187,6 +187,18 @@ class CoverageIndex(GroupRules, OfficerRules):
             self._all = everything
         return list(self._all)
 
+    def assignment(self, assignment_id: int) -> Assignment | None:
+        """The assignment the index holds under this id (None: none)."""
+        return self._assignments.get(assignment_id)
+
+    def requirement(self, requirement_id: int) -> Requirement | None:
+        """The requirement the index holds under this id (None: none)."""
+        return self._requirements.get(requirement_id)
+
+    def officer(self, officer_id: int) -> Officer | None:
+        """The officer the index holds under this id (None: none)."""
+        return self._officers.get(officer_id)
+
     def plan(self) -> CoveragePlan:
         """The current plan, as it would be passed to :func:`audit`."""
         return CoveragePlan(

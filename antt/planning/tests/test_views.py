@@ -104,7 +104,7 @@ def test_gap_board_queries_do_not_grow_with_the_plan(
     _plan(event)
     client.get(f"/events/{event.code}/gaps/")
     # 21: a factory-made event has no audit chain, hence no plan version, so the findings are computed on
-    # every request (one query looks for the version first; see test_coverage_cache for the cached case)
+    # every request (one query looks for the version first; see test_live_coverage for the live index)
     with django_assert_max_num_queries(21):
         client.get(f"/events/{event.code}/gaps/")
     for _ in range(5):

@@ -1,6 +1,7 @@
-"""The coverage findings are cached per plan version (the head of the event's audit chain): a second
-request is served from the cache, every audited write is seen by the next request, events never share an
-entry, and the shared cache (local memory, or Redis when ANTT_REDIS_URL is set) holds the entries."""
+"""The coverage findings come from a live index per event and process, kept at the plan version: a second
+request costs one query, every planning write is seen by the next request (replayed from the change log,
+not rebuilt), two processes that caught up from the same database answer alike and as a fresh audit does,
+events never share an index."""
 
 from __future__ import annotations
 
@@ -9,14 +10,20 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from antt.forces import services as forces_services
 from antt.forces.tests.factories import OfficerFactory, SkillFactory
-from antt.planning import assignment_services, coverage_audit, coverage_cache, services
+from antt.planning import (
+    assignment_services,
+    coverage,
+    coverage_audit,
+    coverage_input,
+    live_coverage,
+    services,
+    versions,
+)
 from antt.planning.models import Post, Requirement
 from antt.planning.tests.factories import (
     PostFactory,
@@ -28,10 +35,10 @@ from antt.planning.tests.factories import (
 
 
 @pytest.fixture(autouse=True)
-def _fresh_memo() -> Iterator[None]:
-    coverage_cache.forget_process_memo()
+def _fresh_indexes() -> Iterator[None]:
+    live_coverage.forget()
     yield
-    coverage_cache.forget_process_memo()
+    live_coverage.forget()
 
 
 @pytest.fixture
@@ -88,30 +95,79 @@ def test_gap_board_miss_then_hit_counts_queries(as_user: Any, planner: Any, even
     assert plan["requirement"].post.code in response.content.decode()
 
 
-def test_the_shared_cache_serves_a_process_that_has_not_computed_it(
+def _fresh_audit(event: Any) -> list[Any]:
+    return coverage.audit(coverage_input.coverage_plan(event))
+
+
+def test_two_processes_that_caught_up_agree_with_a_fresh_audit(planner: Any, event: Any, plan: Any) -> None:
+    """Process A built its index before a day of writes and caught up from the change log; process B starts
+    cold afterwards. Both hold the same findings, those of a fresh audit of the plan."""
+    first = live_coverage.build(event)
+    requirement = plan["requirement"]
+    _assign_second(planner, event, plan)
+    assignment_services.update_assignment(
+        actor=planner, assignment=plan["assignment"], ends_at=requirement.ends_at - timedelta(hours=1)
+    )
+    forces_services.update_officer(actor=planner, officer=plan["first"], skills=[])
+    services.update_requirement(actor=planner, requirement=requirement, headcount=3)
+    later = services.create_requirement(
+        actor=planner,
+        event=event,
+        post=requirement.post,
+        starts_at=requirement.ends_at,
+        ends_at=requirement.ends_at + timedelta(hours=2),
+        skill=requirement.skill,
+    )
+    assert live_coverage.catch_up(event, first)
+    second = live_coverage.build(event)
+    assert first.version == second.version == versions.current(event) == 6
+    fresh = _fresh_audit(event)
+    assert first.index.findings() == second.index.findings() == fresh
+    assert {str(f.kind) for f in fresh} >= {"skill_missing", "uncovered"}
+    assert any(later.pk in f.requirement_ids for f in fresh)
+
+
+def test_a_request_after_a_write_replays_the_change_instead_of_rebuilding(
     as_user: Any, planner: Any, event: Any, plan: Any
 ) -> None:
     client = as_user(planner)
-    cold, first = _queries(lambda: _coverage(client, event))
-    key = coverage_cache.cache_key(event.pk, coverage_cache.plan_version(event) or "")
-    stored = cache.get(key)
-    assert stored is not None
-    assert stored.event_id == event.pk
-    assert [str(f.kind) for f in stored.findings] == ["uncovered"]
-    coverage_cache.forget_process_memo()  # as a fresh worker would start
-    shared, second = _queries(lambda: _coverage(client, event))
-    assert second == first
-    assert shared <= cold - 7
+    _coverage(client, event)
+    builds = live_coverage.stats.builds
+    _assign_second(planner, event, plan)
+    with CaptureQueriesContext(connection) as captured:
+        assert _coverage(client, event)["counts"] == {}
+    assert live_coverage.stats.builds == builds
+    held = live_coverage.held(event.pk)
+    assert held is not None
+    assert held.version == versions.current(event)
+    assert not any("planning_requirement" in q["sql"] and "headcount" in q["sql"] for q in captured)
 
 
-@pytest.mark.skipif(not settings.REDIS_URL, reason="the PostgreSQL+Redis run sets ANTT_REDIS_URL")
-def test_the_shared_cache_is_redis_when_configured(as_user: Any, planner: Any, event: Any, plan: Any) -> None:
-    assert str(settings.CACHES["default"]["BACKEND"]).endswith("RedisCache")
+def test_a_whole_plan_change_rebuilds(as_user: Any, planner: Any, event: Any, plan: Any) -> None:
     client = as_user(planner)
     _coverage(client, event)
-    key = coverage_cache.cache_key(event.pk, coverage_cache.plan_version(event) or "")
-    raw = cache._cache.get_client(key).get(cache.make_and_validate_key(key))
-    assert raw is not None  # the snapshot is in Redis itself, not only in this process
+    builds = live_coverage.stats.builds
+    services.set_rest_rules(actor=planner, event=event, min_rest_minutes=60)
+    _coverage(client, event)
+    assert live_coverage.stats.builds == builds + 1
+
+
+def test_a_renamed_post_is_relabelled(as_user: Any, planner: Any, event: Any, plan: Any) -> None:
+    client = as_user(planner)
+    _coverage(client, event)
+    services.update_post(actor=planner, post=plan["requirement"].post, name_en="Renamed gate")
+    (finding,) = _coverage(client, event)["findings"]
+    assert "Renamed gate" in finding["explanation"]
+
+
+def test_a_counter_that_is_not_the_indexed_one_rebuilds(planner: Any, event: Any, plan: Any) -> None:
+    coverage_audit.coverage_for(event)
+    held = live_coverage.held(event.pk)
+    assert held is not None
+    held.token = "a-restored-database"
+    builds = live_coverage.stats.builds
+    assert [str(f.kind) for f in coverage_audit.coverage_for(event)] == ["uncovered"]
+    assert live_coverage.stats.builds == builds + 1
 
 
 def _assign_second(planner: Any, event: Any, plan: dict[str, Any]) -> None:
@@ -224,37 +280,34 @@ def test_two_events_never_share_entries(
     assert ours["findings"][0]["objects"]["post"] == [plan["requirement"].post_id]
     assert theirs["findings"][0]["objects"]["post"] == [other.post_id]
     assert theirs["findings"][0]["numbers"] == {"shortfall": 2}
-    ours_key = coverage_cache.cache_key(event.pk, coverage_cache.plan_version(event) or "")
-    theirs_key = coverage_cache.cache_key(other_event.pk, coverage_cache.plan_version(other_event) or "")
-    assert ours_key != theirs_key
-    assert cache.get(ours_key).event_id == event.pk
-    assert cache.get(theirs_key).event_id == other_event.pk
+    held_ours, held_theirs = live_coverage.held(event.pk), live_coverage.held(other_event.pk)
+    assert held_ours is not None
+    assert held_theirs is not None
+    assert (held_ours.event_id, held_theirs.event_id) == (event.pk, other_event.pk)
+    assert held_ours.token != held_theirs.token
 
 
-def test_findings_computed_while_a_write_commits_are_not_stored(
-    planner: Any, event: Any, plan: Any, monkeypatch: Any
+def test_inside_a_service_transaction_the_findings_are_computed_not_kept(
+    planner: Any, event: Any, plan: Any
 ) -> None:
-    version = coverage_cache.plan_version(event)
-    compute = coverage_audit._compute_snapshot
-
-    def racing(event_: Any, version_: str) -> Any:
-        snap = compute(event_, version_)
-        _assign_second(planner, event, plan)  # commits (in the test's transaction) before the store
-        return snap
-
-    monkeypatch.setattr(coverage_audit, "_compute_snapshot", racing)
     assert [str(f.kind) for f in coverage_audit.coverage_for(event)] == ["uncovered"]
-    assert cache.get(coverage_cache.cache_key(event.pk, version or "")) is None
-    monkeypatch.setattr(coverage_audit, "_compute_snapshot", compute)
+    held = live_coverage.held(event.pk)
+    assert held is not None
+    version = held.version
+    with transaction.atomic():
+        _assign_second(planner, event, plan)  # not committed yet: the index must not take it in
+        assert coverage_audit.coverage_for(event) == []
+        assert held.version == version
     assert coverage_audit.coverage_for(event) == []
 
 
-def test_an_event_without_audit_entries_is_never_cached(event: Any) -> None:
+def test_an_event_without_a_plan_version_is_never_kept(event: Any) -> None:
     RequirementFactory(event=event)
-    assert coverage_cache.plan_version(event) is None
+    assert versions.current(event) == 0
     assert len(coverage_audit.coverage_for(event)) == 1
     RequirementFactory(event=event)  # a write that bypasses the services: no version to key on
     assert len(coverage_audit.coverage_for(event)) == 2
+    assert live_coverage.held(event.pk) is None
 
 
 def test_coverage_api_pages_and_filters(as_user: Any, planner: Any, event: Any, plan: Any) -> None:

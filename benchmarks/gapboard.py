@@ -1,0 +1,282 @@
+"""The gap board after a write, at design scale (prints figures; not a test).
+
+    .venv/bin/python benchmarks/gapboard.py --postgres postgres://postgres@127.0.0.1:5432/h_perf \\
+        --sqlite /tmp/gapboard.sqlite3 [--small] [--writes 100] [--fresh]
+
+For each database (one child process each, run one after the other in this one run): the design-scale plan
+of ``benchmarks/coverage.py`` (20,000 officers, ~198,000 assignments; ``--small``: a tenth) is loaded once
+with bulk inserts (kept for the next run unless ``--fresh``), then, as a verified planner through Django's
+test client (server time, rendering included):
+
+* **cold start**: this worker's live index dropped, then one request (reads the plan, builds the index);
+* **warm**: a request with no write before it;
+* **after a write**: ``--writes`` times, one audited planning write through the services (an assignment
+  moved by 30 minutes, back and forth; another officer's duty removed and put back), then one request:
+  median, p99 (nearest rank) and the worst, for the gap board page, its htmx partial and the coverage API.
+
+Goal (issue 12): first request after a single write <= 300 ms p99 on PostgreSQL at design scale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib.util
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+GOAL_MS = 300.0
+
+
+def _bench_coverage() -> Any:
+    spec = importlib.util.spec_from_file_location("bench_coverage", ROOT / "benchmarks" / "coverage.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_coverage"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _configure(url: str, *, fresh: bool) -> None:
+    os.environ.setdefault(
+        "ANTT_SECRET_KEY", "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+    )
+    os.environ.update(
+        ANTT_HTTPS="0",
+        ANTT_DEBUG="0",
+        ANTT_STATIC_MANIFEST="0",
+        ANTT_LOG_LEVEL="WARNING",
+        ANTT_DATABASE_URL=url,
+        ANTT_ALLOWED_HOSTS="testserver",
+        DJANGO_SETTINGS_MODULE="antt.settings",
+    )
+    if url.startswith("sqlite"):
+        path = Path(url.split("sqlite://", 1)[1])
+        if fresh:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+    elif fresh:
+        from urllib.parse import urlparse, urlunparse
+
+        import psycopg
+
+        parts = urlparse(url)
+        name = parts.path.lstrip("/")
+        with psycopg.connect(urlunparse(parts._replace(path="/postgres")), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered), math.ceil(q * len(ordered))) - 1)]
+
+
+def _summary(values: list[float]) -> dict[str, float]:
+    ms = [v * 1000 for v in values]
+    return {
+        "n": len(ms),
+        "median": statistics.median(ms),
+        "p99": _pct(ms, 0.99),
+        "max": max(ms),
+    }
+
+
+def child(args: argparse.Namespace) -> dict[str, Any]:
+    """Load (if needed) and measure on one database; return the figures."""
+    _configure(args.db, fresh=args.fresh)
+    cov = _bench_coverage()
+    from django.db import connection
+
+    from antt.accounts.models import User
+    from antt.core.errors import DomainError
+    from antt.core.testing import verified_client
+    from antt.events.models import Event
+    from antt.planning import assignment_services, live_coverage, versions
+    from antt.planning.models import Assignment
+
+    scale = cov.SMALL if args.small else cov.FULL
+    out: dict[str, Any] = {"vendor": connection.vendor, "load": os.getloadavg()}
+    if not Event.objects.filter(code=cov.EVENT_CODE).exists():
+        started = time.perf_counter()
+        plan = cov.generate(scale, args.seed)
+        counts = cov.load_plan(plan, scale)
+        del plan
+        cov.mark_fixture_loaded(loaded=True)
+        out["loaded"] = {"seconds": time.perf_counter() - started, **counts}
+    event = Event.objects.get(code=cov.EVENT_CODE)
+    out["size"] = {
+        "officers": event.officers.count(),
+        "assignments": Assignment.objects.filter(event=event).count(),
+    }
+    user = User.objects.get(username="bench-planner")
+    client = verified_client(user)
+    pages = {
+        "gap board page": (f"/events/{event.code}/gaps/", {}),
+        "gap board htmx partial": (f"/events/{event.code}/gaps/", {"HTTP_HX_REQUEST": "true"}),
+        "coverage API": (f"/api/v1/events/{event.code}/coverage", {}),
+    }
+
+    def get(name: str) -> float:
+        path, headers = pages[name]
+        started = time.perf_counter()
+        response = client.get(path, **headers)
+        took = time.perf_counter() - started
+        assert response.status_code == 200, (path, response.status_code)
+        return took
+
+    # cold start: a worker's first request (read the plan, build the live index)
+    cold: dict[str, Any] = {}
+    for name in pages:
+        times, builds = [], []
+        for _ in range(args.cold_runs):
+            live_coverage.forget()
+            gc.collect()
+            times.append(get(name))
+            builds.append(live_coverage.stats.last_build_seconds)
+        cold[name] = {**_summary(times), "build_median": statistics.median(builds) * 1000}
+    out["cold"] = cold
+    held = live_coverage.held(event.pk)
+    out["findings"] = len(held.index.findings()) if held else 0
+
+    # the writes: move one assignment by 30 minutes and back; unassign another and put it back
+    movable = list(
+        Assignment.objects.filter(event=event, status="planned")
+        .select_related("officer", "post", "skill", "requirement", "event")
+        .order_by("pk")[:: max(1, out["size"]["assignments"] // 400)][:200]
+    )
+    from datetime import timedelta
+
+    state = {"k": 0}
+
+    def write() -> float:
+        """One audited planning write through the services; returns its time."""
+        while True:
+            k = state["k"]
+            state["k"] += 1
+            a = movable[(k // 2) % len(movable)]
+            a.refresh_from_db()
+            shift = timedelta(minutes=-30 if k % 2 == 0 else 30)
+            started = time.perf_counter()
+            try:
+                assignment_services.update_assignment(actor=user, assignment=a, ends_at=a.ends_at + shift)
+            except DomainError:
+                continue  # this one cannot be moved (a rule would break): take the next
+            return time.perf_counter() - started
+
+    warm = {}
+    for name in pages:
+        get(name)
+        warm[name] = _summary([get(name) for _ in range(args.warm_runs)])
+    out["warm"] = warm
+
+    after: dict[str, Any] = {}
+    writes: list[float] = []
+    catchups: list[float] = []
+    for name in pages:
+        get(name)
+        times = []
+        for _ in range(args.writes):
+            before = versions.current(event)
+            writes.append(write())
+            assert versions.current(event) == before + 1
+            times.append(get(name))
+            catchups.append(live_coverage.stats.last_catch_up_seconds)
+        after[name] = _summary(times)
+    out["after_write"] = after
+    out["write"] = _summary(writes)
+    out["catch_up"] = _summary(catchups)
+    out["stats"] = vars(live_coverage.stats)
+    return out
+
+
+def report(name: str, figures: dict[str, Any]) -> None:
+    load = " ".join(f"{x:.2f}" for x in figures["load"])
+    print(f"\n== {name} ({figures['vendor']}), load average at start {load} ==")
+    if "loaded" in figures:
+        print(f"  loaded the plan: {json.dumps(figures['loaded'])}")
+    size = figures["size"]
+    print(
+        f"  {size['officers']:,} officers, {size['assignments']:,} assignments, {figures['findings']:,} findings"
+    )
+    print(
+        f"  {'':<24}{'cold start (worker)':>22}{'warm':>12}{'after a write: median':>24}{'p99':>9}{'max':>9}"
+    )
+    for page in figures["after_write"]:
+        cold, warm, after = figures["cold"][page], figures["warm"][page], figures["after_write"][page]
+        verdict = "meets" if after["p99"] <= GOAL_MS else "MISSES"
+        print(
+            f"  {page:<24}{cold['median']:>17.0f} ms  {warm['median']:>7.0f} ms{after['median']:>21.0f} ms"
+            f"{after['p99']:>6.0f} ms{after['max']:>6.0f} ms  ({verdict} the goal p99 <= {GOAL_MS:.0f} ms)"
+        )
+    build = statistics.median(figures["cold"][p]["build_median"] for p in figures["cold"])
+    print(
+        f"  cold start: the index build itself {build:.0f} ms (median); writes through the service: median "
+        f"{figures['write']['median']:.0f} ms; catch-up inside the request: median "
+        f"{figures['catch_up']['median']:.1f} ms, p99 {figures['catch_up']['p99']:.1f} ms"
+    )
+    stats = figures["stats"]
+    print(f"  live index: {stats['builds']} builds (cold starts), {stats['catch_ups']} catch-ups")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--postgres", metavar="URL", help="PostgreSQL database (dropped and re-created with --fresh)"
+    )
+    parser.add_argument("--sqlite", metavar="PATH", help="SQLite file (removed with --fresh)")
+    parser.add_argument("--small", action="store_true", help="a tenth of the design scale")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--writes", type=int, default=100, help="writes, each followed by one request, per page"
+    )
+    parser.add_argument("--cold-runs", type=int, default=3)
+    parser.add_argument("--warm-runs", type=int, default=20)
+    parser.add_argument("--fresh", action="store_true", help="load the plan again")
+    parser.add_argument("--db", help=argparse.SUPPRESS)  # the child's database
+    args = parser.parse_args()
+    if args.db:
+        print(json.dumps(child(args)))
+        return
+    targets = []
+    if args.postgres:
+        targets.append(("PostgreSQL", args.postgres))
+    if args.sqlite:
+        targets.append(("SQLite", f"sqlite:///{Path(args.sqlite).resolve()}"))
+    if not targets:
+        parser.error("give --postgres URL and/or --sqlite PATH")
+    print(
+        f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs (shared machine)"
+    )
+    passed = [a for a in sys.argv[1:] if a not in {"--postgres", "--sqlite", args.postgres, args.sqlite}]
+    for name, url in targets:
+        result = subprocess.run(
+            [sys.executable, __file__, "--db", url, *passed], capture_output=True, text=True, check=False
+        )
+        if result.returncode != 0:
+            print(f"\n== {name}: failed ==\n{result.stderr[-3000:]}")
+            continue
+        report(name, json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+if __name__ == "__main__":
+    main()
