@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from antt.audit import services as audit
@@ -22,7 +23,7 @@ from antt.core.languages import current_language
 from antt.core.lookups import ids_in
 from antt.core.permissions import require
 from antt.forces.models import Officer, Skill, Unit
-from antt.planning import assignability, candidates, coverage, findings, queries, services
+from antt.planning import assignability, candidates, coverage, findings, queries, services, timelines
 from antt.planning.models import Assignment, Post, Requirement
 
 # --- assignments -----------------------------------------------------------------------------------------
@@ -284,8 +285,40 @@ def assign_unit(
     )
 
 
+def publish_selection(
+    event: Any, *, day: date | None = None, unit: Unit | None = None
+) -> QuerySet[Assignment]:
+    """The planned assignments a publication of ``event`` covers: all, those starting on one local ``day``,
+    or those of officers of ``unit`` and the units under it. The preview and ``publish_roster`` both ask
+    this, so the officers who receive are the officers shown."""
+    qs = Assignment.objects.filter(event=event, status=Assignment.Status.PLANNED)
+    if day is not None:
+        start, end = timelines.day_bounds(day, event.tz)
+        qs = qs.filter(starts_at__gte=start, starts_at__lt=end)
+    if unit is not None:
+        qs = qs.filter(officer__unit_id__in=queries.unit_tree_ids(event, [unit.pk]))
+    return qs.select_related("officer", "officer__unit", "post", "post__site", "skill").order_by(
+        "officer__code", "starts_at", "pk"
+    )
+
+
 @transaction.atomic
-def publish_assignments(*, actor: Any, event: Any, ids: Iterable[int] | None = None) -> int:
+def publish_roster(*, actor: Any, event: Any, day: date | None = None, unit: Unit | None = None) -> int:
+    """Publish what ``publish_selection`` covers as one audited action; the scope goes into the audit."""
+    require(actor, "planning.publish", event)
+    if unit is not None:
+        writes.same_event(event, unit=unit)
+    scope = {"day": day.isoformat() if day else None, "unit": unit.code if unit else None}
+    ids = list(publish_selection(event, day=day, unit=unit).values_list("pk", flat=True))
+    if not ids:
+        raise Conflict(_("Nothing to publish: no planned assignment in this choice."), code="empty")
+    return publish_assignments(actor=actor, event=event, ids=ids, scope=scope)
+
+
+@transaction.atomic
+def publish_assignments(
+    *, actor: Any, event: Any, ids: Iterable[int] | None = None, scope: dict[str, Any] | None = None
+) -> int:
     """Publish the planned assignments of ``event`` (all, or those in ``ids``) as one audited action."""
     require(actor, "planning.publish", event)
     qs = Assignment.objects.filter(event=event, status=Assignment.Status.PLANNED)
@@ -295,12 +328,15 @@ def publish_assignments(*, actor: Any, event: Any, ids: Iterable[int] | None = N
     if not published:
         return 0
     Assignment.objects.filter(pk__in=published).update(status=Assignment.Status.PUBLISHED)
+    changes: dict[str, Any] = {"status": ["planned", "published"], "ids": published}
+    if scope:
+        changes["scope"] = scope
     audit.record(
         actor=actor,
         action="planning.publish_assignments",
         event=event,
         object_type="planning.assignment",
         object_repr=_("%(count)d assignment(s)") % {"count": len(published)},
-        changes={"status": ["planned", "published"], "ids": published},
+        changes=changes,
     )
     return len(published)
