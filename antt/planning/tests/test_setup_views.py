@@ -340,3 +340,33 @@ def test_publish_refuses_an_empty_choice_and_a_missing_day(as_user: Any, planner
     assert "Nothing to publish" in empty.content.decode()
     assert no_day.status_code == 400
     _summary_and_field(no_day.content.decode(), "Choose the day to publish.")
+
+
+def test_the_setup_page_lists_what_is_built_with_its_links(as_user: Any, planner: Any, event: Any) -> None:
+    post = PostFactory(event=event, name_en="North gate")
+    item = ProgrammeItemFactory(event=event, name_en="Opening")
+    response = as_user(planner).get(reverse("planning:setup", args=[event.code]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert reverse("planning:site-edit", args=[event.code, post.site_id]) in html
+    assert reverse("planning:post-edit", args=[event.code, post.pk]) in html
+    assert reverse("planning:item-edit", args=[event.code, item.pk]) in html
+
+
+@pytest.mark.parametrize("name", ["planning:site-edit", "planning:post-edit", "planning:item-edit"])
+def test_the_edit_pages_open_with_the_current_values(
+    as_user: Any, planner: Any, event: Any, name: str
+) -> None:
+    post = PostFactory(event=event, code="GATE-7")
+    item = ProgrammeItemFactory(event=event, code="GATE-7")
+    ProgrammeItemSiteFactory(item=item, site=post.site)
+    post.site.code = "GATE-7"
+    post.site.save()
+    obj_id = {
+        "planning:site-edit": post.site_id,
+        "planning:post-edit": post.pk,
+        "planning:item-edit": item.pk,
+    }[name]
+    response = as_user(planner).get(reverse(name, args=[event.code, obj_id]))
+    assert response.status_code == 200
+    assert 'value="GATE-7"' in response.content.decode()
