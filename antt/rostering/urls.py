@@ -10,4 +10,5 @@ urlpatterns = [
     path("<slug:code>/solver/<int:run_id>/", views.run_detail, name="run-detail"),
     path("<slug:code>/solver/<int:run_id>/cancel/", views.run_cancel, name="run-cancel"),
     path("<slug:code>/solver/<int:run_id>/apply/", views.run_apply, name="run-apply"),
+    path("<slug:code>/solver/<int:run_id>/undo/", views.run_undo, name="run-undo"),
 ]

@@ -107,6 +107,7 @@ def run_detail(request: HttpRequest, code: str, run_id: int) -> HttpResponse:
         "can_solve": can(request.user, "planning.solve", event),
         "can_replan": queries.may_replan(request.user, event),
         "replan_form": ReplanForm(officers=_officers(event)),
+        "may_undo": services.may_undo(run),
     }
     if request.htmx:  # type: ignore[attr-defined]
         response = render(request, "rostering/run_detail.html#status", context)
@@ -144,3 +145,21 @@ def run_apply(request: HttpRequest, code: str, run_id: int) -> HttpResponse:
         _("Applied: %(added)d assignment(s) added, %(removed)d removed.") % counts,
     )
     return redirect("planning:gap-board", code=event.code)
+
+
+@login_required
+@require_POST
+def run_undo(request: HttpRequest, code: str, run_id: int) -> HttpResponse:
+    """Undo applying a run's result (the reverse diff, one audited transaction)."""
+    event = event_queries.get_event_for(request.user, code, action="planning.solve")
+    run = queries.get_run_for(request.user, event, run_id, action="planning.solve")
+    try:
+        counts = services.undo_apply(actor=request.user, run=run)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("Undone: %(removed)d assignment(s) of the solver removed, %(restored)d put back.") % counts,
+        )
+    return redirect("rostering:run-detail", code=event.code, run_id=run.pk)

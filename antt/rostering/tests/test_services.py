@@ -209,3 +209,81 @@ def test_mark_unavailable_refuses_a_time_outside_the_event(event: Any, planner: 
         services.mark_unavailable(
             actor=planner, officer=officer, unavailable_from=event.ends_at + timedelta(hours=1)
         )
+
+
+# --- undo ------------------------------------------------------------------------------------------------
+
+
+def _with_removal(run: SolverRun, assignment: Any) -> SolverRun:
+    """The run's diff plus the removal of ``assignment`` (the solver may drop a duty to fill a worse gap)."""
+    diff = run.diff
+    diff["officers"].append(
+        {
+            "officer_id": assignment.officer_id,
+            "added": [],
+            "removed": [{"assignment_id": assignment.pk}],
+            "moved": [],
+        }
+    )
+    SolverRun.objects.filter(pk=run.pk).update(diff=diff)
+    run.refresh_from_db()
+    return run
+
+
+def test_undo_applies_the_reverse_diff_as_one_audited_action(
+    event: Any, planner: Any, small_plan: dict[str, Any], run_now: Any
+) -> None:
+    run = _with_removal(
+        run_now(services.start_run, actor=planner, event=event, time_limit=5), small_plan["kept"]
+    )
+    services.apply_run(actor=planner, run=run)
+    assert not Assignment.objects.filter(officer=small_plan["busy"]).exists()
+    counts = services.undo_apply(actor=planner, run=run)
+    assert counts == {"removed": 1, "restored": 1}
+    assert not Assignment.objects.filter(officer=small_plan["free"]).exists()
+    restored = Assignment.objects.get(officer=small_plan["busy"])
+    kept = small_plan["kept"]
+    assert (
+        restored.post_id,
+        restored.starts_at,
+        restored.ends_at,
+        restored.requirement_id,
+        restored.status,
+    ) == (
+        kept.post_id,
+        kept.starts_at,
+        kept.ends_at,
+        kept.requirement_id,
+        "published",
+    )
+    assert AuditEntry.objects.filter(action="rostering.undo_apply", object_id=str(run.pk)).count() == 1
+    run.refresh_from_db()
+    assert run.undone_by == planner
+    with pytest.raises(Conflict, match="already been undone"):
+        services.undo_apply(actor=planner, run=run)
+
+
+def test_undo_is_refused_when_the_plan_changed_since(
+    event: Any, planner: Any, small_plan: dict[str, Any], run_now: Any
+) -> None:
+    run = run_now(services.start_run, actor=planner, event=event, time_limit=5)
+    services.apply_run(actor=planner, run=run)
+    assignment_services.update_assignment(
+        actor=planner, assignment=small_plan["kept"], ends_at=small_plan["kept"].ends_at - timedelta(hours=1)
+    )
+    with pytest.raises(Conflict, match="changed since this result was applied") as info:
+        services.undo_apply(actor=planner, run=run)
+    assert info.value.code == "stale"
+    assert Assignment.objects.filter(officer=small_plan["free"]).exists()
+
+
+def test_undo_needs_an_applied_run_and_the_right_to_solve(
+    event: Any, planner: Any, observer: Any, small_plan: dict[str, Any], run_now: Any
+) -> None:
+    run = run_now(services.start_run, actor=planner, event=event, time_limit=5)
+    with pytest.raises(Conflict, match="has not been applied"):
+        services.undo_apply(actor=planner, run=run)
+    services.apply_run(actor=planner, run=run)
+    with pytest.raises(NotAllowed):
+        services.undo_apply(actor=observer, run=run)
+    assert Assignment.objects.filter(officer=small_plan["free"]).exists()

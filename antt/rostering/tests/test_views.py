@@ -159,3 +159,22 @@ def test_run_list_query_bound(
     client = as_user(planner)
     with django_assert_max_num_queries(20):
         assert client.get(reverse("rostering:run-list", args=[event.code])).status_code == 200
+
+
+def test_apply_asks_for_confirmation_and_undo_reverses_it(
+    as_user: Any, event: Any, planner: Any, observer: Any, small_plan: dict[str, Any], run_now: Any
+) -> None:
+    run = run_now(services.start_run, actor=planner, event=event, time_limit=5)
+    client = as_user(planner)
+    page = client.get(reverse("rostering:run-detail", args=[event.code, run.pk])).content.decode()
+    assert 'id="apply-form" data-confirm="Apply these changes to the plan?' in page
+    client.post(reverse("rostering:run-apply", args=[event.code, run.pk]))
+    page = client.get(reverse("rostering:run-detail", args=[event.code, run.pk])).content.decode()
+    assert 'id="undo-form" data-confirm="Undo applying this result?' in page
+    undo = reverse("rostering:run-undo", args=[event.code, run.pk])
+    assert as_user(observer).post(undo).status_code == 403
+    response = client.post(undo, follow=True)
+    html = response.content.decode()
+    assert "Undone: 1 assignment(s) of the solver removed, 0 put back." in html
+    assert 'id="undo-form"' not in html
+    assert not Assignment.objects.filter(officer=small_plan["free"]).exists()
