@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from antt.core.geo import GEOMETRY_TYPES
 from antt.core.permissions import Clearance
@@ -57,7 +58,7 @@ class GeometryField(forms.CharField):
 
 
 class _CodeNames(forms.Form):
-    code = forms.CharField(label=_("Code"), max_length=40, help_text=CODE_HELP)
+    code = forms.CharField(label=pgettext_lazy("object code", "Code"), max_length=40, help_text=CODE_HELP)
     name_vi = forms.CharField(label=_("Name (Vietnamese)"), max_length=200)
     name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
 
