@@ -151,6 +151,47 @@ def assign_officer(
 
 
 @transaction.atomic
+def restore_assignment(
+    *,
+    actor: Any,
+    post: Post,
+    officer: Officer,
+    starts_at: datetime,
+    ends_at: datetime,
+    skill: Skill,
+    requirement: Requirement | None = None,
+    status: str = Assignment.Status.PLANNED,
+) -> Assignment:
+    """Put back an assignment that existed (undoing a solver result). Not a new decision, so the plan's
+    refusals are not asked again: the row returns as it was, with the findings it had (an expired skill
+    the solver had removed shows again on the gap board). Who may assign whom still applies."""
+    event = post.event
+    scope = assignability.assign_scope(actor, event)
+    writes.same_event(event, officer=officer, skill=skill, requirement=requirement)
+    scope.require_officers(officer)
+    assignment = Assignment(
+        event=event,
+        officer=officer,
+        post=post,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        skill=skill,
+        requirement=requirement,
+        status=status,
+    )
+    _clean_assignment(assignment)
+    writes.save(assignment)
+    audit.record(
+        actor=actor,
+        action="planning.restore_assignment",
+        target=assignment,
+        event=event,
+        changes=audit.diff({}, audit.snapshot(assignment, services.ASSIGNMENT_FIELDS)),
+    )
+    return assignment
+
+
+@transaction.atomic
 def update_assignment(*, actor: Any, assignment: Assignment, **changes: Any) -> Assignment:
     """Move an assignment in time, to another post or officer; the same refusals as ``assign_officer``."""
     event = assignment.event

@@ -484,7 +484,8 @@ def may_undo(run: SolverRun) -> bool:
 @transaction.atomic
 def undo_apply(*, actor: Any, run: SolverRun) -> dict[str, int]:
     """Apply the reverse of what ``apply_run`` did, as one transaction: remove the assignments it created,
-    put back those it removed (published ones published again). Refused when the plan changed since (its
+    put back those it removed as they were (``restore_assignment``: status kept, and the findings they had,
+    since the solver often removed them for a broken rule). Refused when the plan changed since (its
     fingerprint differs): the reverse would then overwrite someone's later work."""
     event = run.event
     require(actor, "planning.solve", event)
@@ -519,10 +520,9 @@ def undo_apply(*, actor: Any, run: SolverRun) -> dict[str, int]:
     skills = {s.pk: s for s in Skill.objects.filter(event=event)}
     requirement_ids = {r["requirement_id"] for r in done["removed"] if r["requirement_id"]}
     requirements = {r.pk: r for r in Requirement.objects.filter(event=event, pk__in=requirement_ids)}
-    republish = []
     for row in done["removed"]:
         requirement = requirements.get(row["requirement_id"] or 0)
-        assignment = assignment_services.assign_officer(
+        assignment_services.restore_assignment(
             actor=actor,
             post=posts[row["post_id"]],
             officer=officers[row["officer_id"]],
@@ -532,11 +532,8 @@ def undo_apply(*, actor: Any, run: SolverRun) -> dict[str, int]:
             requirement=requirement
             if requirement is not None and requirement.post_id == row["post_id"]
             else None,
+            status=row["status"],
         )
-        if row["status"] == Assignment.Status.PUBLISHED:
-            republish.append(assignment.pk)
-    if republish:
-        assignment_services.publish_assignments(actor=actor, event=event, ids=republish)
     run.undone_at = timezone.now()
     run.undone_by = actor
     run.save(update_fields=["undone_at", "undone_by", "updated_at"])

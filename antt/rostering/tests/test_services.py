@@ -287,3 +287,33 @@ def test_undo_needs_an_applied_run_and_the_right_to_solve(
     with pytest.raises(NotAllowed):
         services.undo_apply(actor=observer, run=run)
     assert Assignment.objects.filter(officer=small_plan["free"]).exists()
+
+
+def test_undo_puts_back_a_duty_the_solver_removed_for_a_broken_rule(
+    event: Any, planner: Any, small_plan: dict[str, Any], run_now: Any
+) -> None:
+    """The solver removes a duty whose skill expired; undo restores it as it was (the finding returns),
+    instead of refusing it as a new assignment would be refused."""
+    from antt.forces.models import OfficerSkill
+
+    run = _with_removal(
+        run_now(services.start_run, actor=planner, event=event, time_limit=5), small_plan["kept"]
+    )
+    services.apply_run(actor=planner, run=run)
+    OfficerSkill.objects.filter(officer=small_plan["busy"]).update(expires_on=event.starts_at.date())
+    with pytest.raises(Invalid, match="has expired"):  # a new assignment with an expired skill is refused …
+        assignment_services.assign_officer(
+            actor=planner,
+            post=small_plan["kept"].post,
+            officer=small_plan["busy"],
+            starts_at=small_plan["kept"].starts_at,
+            ends_at=small_plan["kept"].ends_at,
+            skill=small_plan["kept"].skill,
+        )
+    # The skill's expiry is part of what the solver reads: mark the plan as unchanged since the apply.
+    run.refresh_from_db()
+    run.applied_changes["fingerprint"] = services.mapping.fingerprint(event)
+    SolverRun.objects.filter(pk=run.pk).update(applied_changes=run.applied_changes)
+    services.undo_apply(actor=planner, run=run)  # … but the undo puts the old one back
+    assert Assignment.objects.filter(officer=small_plan["busy"], status="published").count() == 1
+    assert AuditEntry.objects.filter(action="planning.restore_assignment").count() == 1
