@@ -370,3 +370,21 @@ def test_the_edit_pages_open_with_the_current_values(
     response = as_user(planner).get(reverse(name, args=[event.code, obj_id]))
     assert response.status_code == 200
     assert 'value="GATE-7"' in response.content.decode()
+
+
+def test_the_api_previews_a_rule_with_the_same_derivation(
+    as_user: Any, planner: Any, observer: Any, event: Any
+) -> None:
+    SkillFactory(event=event, code="checkpoint")
+    post = PostFactory(event=event, kind="checkpoint")
+    item = ProgrammeItemFactory(event=event)
+    ProgrammeItemSiteFactory(item=item, site=post.site)
+    url = f"/api/v1/events/{event.code}/programme/{item.pk}/rules/preview/"
+    body = {"post_kind": "checkpoint", "skill": "checkpoint", "headcount": 3, "lag_minutes": 30}
+    response = as_user(planner).post(url, body, content_type="application/json")
+    assert response.status_code == 200
+    assert [(r["post"], r["skill"], r["headcount"], r["id"]) for r in response.json()] == [
+        (post.pk, "checkpoint", 3, None)
+    ]
+    assert not Requirement.objects.filter(event=event).exists()
+    assert as_user(observer).post(url, body, content_type="application/json").status_code == 403
