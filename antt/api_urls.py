@@ -55,6 +55,11 @@ urlpatterns = [
         name="rule-list",
     ),
     path(
+        "events/<slug:code>/programme/<int:item_id>/rules/preview/",
+        planning_api.RulePreviewView.as_view(),
+        name="rule-preview",
+    ),
+    path(
         "events/<slug:code>/programme/<int:item_id>/rules/<int:rule_id>/",
         planning_api.RuleDetailView.as_view(),
         name="rule-detail",

@@ -44,6 +44,10 @@ _READ = {"event.view"}
 _PLAN_READ = {"planning.view", "forces.view", "coverage.view"}
 _OPS_READ = {"operations.view"}
 
+# Exports carry officers' personal data, so they follow need-to-know, not "may view the plan": the whole
+# roster goes to those who run the operation (commander, planner, dispatcher), a unit commander's roster to
+# the officers of their own units (``interop.export_own_units``), the whole scenario (every officer with
+# their phone) to those who build the plan. Observers export only the map (sites and posts).
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.COMMANDER: frozenset(
         _READ
@@ -61,6 +65,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "planning.approve",
             "planning.solve",
             "forces.change",
+            "interop.export_roster",
+            "interop.export_scenario",
             "operations.dispatch",
             "operations.report",
             "reports.view",
@@ -79,15 +85,23 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "planning.publish",
             "planning.solve",
             "forces.change",
+            "interop.export_roster",
+            "interop.export_scenario",
             "reports.view",
             "documents.view",
         }
     ),
     Role.DISPATCHER: frozenset(
-        _READ | _PLAN_READ | _OPS_READ | {"operations.dispatch", "operations.report", "reports.view"}
+        _READ
+        | _PLAN_READ
+        | _OPS_READ
+        | {"operations.dispatch", "operations.report", "reports.view", "interop.export_roster"}
     ),
     Role.UNIT_COMMANDER: frozenset(
-        _READ | _PLAN_READ | _OPS_READ | {"planning.assign_own_unit", "operations.report", "documents.view"}
+        _READ
+        | _PLAN_READ
+        | _OPS_READ
+        | {"planning.assign_own_unit", "interop.export_own_units", "operations.report", "documents.view"}
     ),
     Role.FIELD_OFFICER: frozenset(_READ | {"planning.view_own", "operations.report"}),
     Role.OBSERVER: frozenset(_READ | _PLAN_READ | _OPS_READ | {"reports.view"}),

@@ -8,14 +8,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from antt.core.errors import DomainError
+from antt.core.errors import DomainError, NotAllowed
 from antt.core.htmx import HtmxHttpRequest
 from antt.core.permissions import Role, can
 from antt.events import queries, services
-from antt.events.forms import EventStatusForm, MemberAddForm, MemberChangeForm
+from antt.events.forms import EventForm, EventStatusForm, MemberAddForm, MemberChangeForm
 
 
 @login_required
@@ -142,3 +143,57 @@ def member_remove(request: HttpRequest, code: str, membership_id: int) -> HttpRe
     except DomainError as exc:
         messages.error(request, str(exc))
     return redirect("events:members", code=event.code)
+
+
+def _form_error(form: Any, exc: DomainError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+
+
+EVENT_VALUES = ("name_vi", "name_en", "starts_at", "ends_at", "time_zone")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_create(request: HttpRequest) -> HttpResponse:
+    """A new event (administrators: Django's ``events.add_event``); its creator becomes its commander."""
+    if not request.user.has_perm("events.add_event"):
+        raise NotAllowed(_("Only administrators may create events."))
+    form = EventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            event = services.create_event(
+                actor=request.user, code=data["code"], **{n: data[n] for n in EVENT_VALUES}
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(
+                request, _("Event %(event)s created; you are its commander.") % {"event": event.name}
+            )
+            return redirect("events:home", code=event.code)
+    status = 400 if form.errors else 200
+    return render(request, "events/event_form.html", {"form": form, "event": None}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_edit(request: HttpRequest, code: str) -> HttpResponse:
+    """Names, time zone and window of an event (its commander)."""
+    event = queries.get_event_for(request.user, code, action="event.change")
+    with timezone.override(event.tz):
+        initial = {n: getattr(event, n) for n in ("code", *EVENT_VALUES)}
+        form = EventForm(request.POST or None, event=event, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                event = services.update_event(
+                    actor=request.user, event=event, **{n: data[n] for n in EVENT_VALUES}
+                )
+            except DomainError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, _("Event %(event)s saved.") % {"event": event.name})
+                return redirect("events:home", code=event.code)
+        status = 400 if form.errors else 200
+        return render(request, "events/event_form.html", {"form": form, "event": event}, status=status)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from antt.audit import services as audit
 from antt.audit import writes
-from antt.core.errors import Invalid
+from antt.core.errors import Conflict, Invalid
 from antt.core.permissions import require
 from antt.events import plan_versions
 from antt.forces.models import Officer, OfficerSkill, Skill, Unit
@@ -247,3 +247,40 @@ def record_contact_read(*, actor: Actor, event: Event, officers: int, search: st
         event=event,
         changes={"officers": officers, "search": search[:100]},
     )
+
+
+@transaction.atomic
+def link_account(*, actor: Any, officer: Officer, user: Any) -> Officer:
+    """Link the account ``user`` signs in with to ``officer`` (``None``: unlink), so that "my duties" shows
+    the officer's duties. The account must be an active member of the event; one officer per account."""
+    event = officer.event
+    require(actor, "forces.change", event)
+    if user is not None:
+        membership = event.membership_for(user)
+        if membership is None or not membership.is_active or not user.is_active:
+            raise Invalid(
+                _("%(user)s is not an active member of this event: invite the account first.")
+                % {"user": user},
+                field="username",
+            )
+        other = Officer.objects.filter(event=event, user=user).exclude(pk=officer.pk).first()
+        if other is not None:
+            raise Conflict(
+                _("%(user)s is already linked to %(officer)s.") % {"user": user, "officer": other},
+                field="username",
+            )
+    officer = Officer.objects.select_for_update().get(pk=officer.pk)
+    before = officer.user.get_username() if officer.user is not None else None
+    after = user.get_username() if user is not None else None
+    if before == after:
+        return officer
+    officer.user = user
+    writes.save(officer)
+    audit.record(
+        actor=actor,
+        action="forces.link_account",
+        target=officer,
+        event=event,
+        changes={"user": [before, after]},
+    )
+    return officer

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 
 from antt.audit import services as audit
-from antt.core.permissions import require
+from antt.core.permissions import can, require
 from antt.planning.models import Site
 
 if TYPE_CHECKING:
@@ -54,20 +54,44 @@ def export_geojson(*, actor: Actor, event: Event) -> dict[str, Any]:
     return geojson.feature_collection(places)
 
 
-def export_roster(*, actor: Actor, event: Event) -> bytes:
-    """The roster of ``event`` as XLSX (times in the event's local time); audited as an export."""
+def roster_units(actor: Any, event: Any) -> set[int] | None:
+    """Need-to-know for the roster: ``None`` (the whole roster) for the roles that run the operation, the
+    units a unit commander commands (and those below) for them; ``NotAllowed`` for anyone else."""
+    from antt.forces.queries import commanded_unit_ids
+
+    if can(actor, "interop.export_roster", event):
+        return None
+    require(actor, "interop.export_own_units", event)
+    return commanded_unit_ids(actor, event)
+
+
+def may_export(actor: Any, event: Any) -> dict[str, bool]:
+    """Which exports ``actor`` may take (the import/export page shows only these)."""
+    return {
+        "geojson": can(actor, "planning.view", event),
+        "roster": can(actor, "interop.export_roster", event) or can(actor, "interop.export_own_units", event),
+        "scenario": can(actor, "interop.export_scenario", event),
+    }
+
+
+def export_roster(*, actor: Any, event: Any) -> bytes:
+    """The roster of ``event`` as XLSX (times in the event's local time), cut to what the actor needs to
+    know (``roster_units``); audited as an export with its scope."""
     from django.utils.translation import gettext
 
     from antt.interop import roster_xlsx
     from antt.planning.models import Assignment
 
     require(actor, "planning.view", event)
+    units = roster_units(actor, event)
     tz = event.tz
     qs = (
         Assignment.objects.filter(event=event)
         .select_related("post__site", "officer__unit", "skill")
         .order_by("starts_at", "post__code", "officer__code", "pk")
     )
+    if units is not None:
+        qs = qs.filter(officer__unit_id__in=units)
     rows = []
     for a in qs:
         start, end = a.starts_at.astimezone(tz), a.ends_at.astimezone(tz)
@@ -107,7 +131,7 @@ def export_roster(*, actor: Actor, event: Event) -> bytes:
         "hours": gettext("Hours"),
     }
     content = roster_xlsx.render(rows, titles=titles, sheet_names=(gettext("Roster"), gettext("Per officer")))
-    record_export(actor, event, "roster", len(rows))
+    record_export(actor, event, "roster", len(rows), units=None if units is None else sorted(units))
     return content
 
 
@@ -116,13 +140,17 @@ def audit_console_export(event: Event, kind: str, rows: int) -> None:
     record_export(None, event, kind, rows)
 
 
-def record_export(actor: Actor | None, event: Event, kind: str, rows: int) -> None:
-    """The audit entry of one export of ``kind`` (``interop.export_<kind>``) with its number of rows."""
+def record_export(actor: Any, event: Any, kind: str, rows: int, *, units: list[int] | None = None) -> None:
+    """The audit entry of one export of ``kind`` (``interop.export_<kind>``) with its number of rows (and the
+    units it was cut to, when it was)."""
+    changes: dict[str, Any] = {"rows": rows}
+    if units is not None:
+        changes["units"] = units
     with transaction.atomic():
         audit.record(
             actor=actor,
             action=f"interop.export_{kind}",
             target=event,
             event=event,
-            changes={"rows": rows},
+            changes=changes,
         )

@@ -38,6 +38,9 @@ def export_scenario(*, actor: Actor, event: Event) -> dict[str, Any]:
 
     require(actor, "planning.view", event)
     require(actor, "forces.view", event)
+    require(
+        actor, "interop.export_scenario", event
+    )  # every officer's personal data: those who build the plan
     data = scenario_of(event)
     redact_contacts(actor, event, data["officers"])  # phones only for those who may see them
     record_export(actor, event, "scenario", len(data["assignments"]))

@@ -39,7 +39,13 @@ def download(content: bytes | str, *, filename: str, content_type: str) -> HttpR
 @require_GET
 def interop_home(request: HttpRequest, code: str) -> HttpResponse:
     event = event_queries.get_event_for(request.user, code, action="planning.view")
-    context = {"event": event, "can_import": can(request.user, "forces.change", event)}
+    context = {
+        "event": event,
+        "can_import": can(request.user, "forces.change", event),
+        "may_export": exports.may_export(request.user, event),
+        "own_units_only": exports.may_export(request.user, event)["roster"]
+        and not can(request.user, "interop.export_roster", event),
+    }
     return render(request, "interop/home.html", context)
 
 

@@ -374,6 +374,26 @@ class RuleListView(APIView):
         return Response(RuleSerializer(rule).data, status=status.HTTP_201_CREATED)
 
 
+class RulePreviewView(APIView):
+    """What adding a rule would derive, without saving (the page's "Preview the requirements")."""
+
+    write_action = "planning.change"
+
+    @extend_schema(
+        request=RuleInputSerializer,
+        responses={200: RequirementSerializer(many=True)},
+        summary="Preview the requirements a new rule would derive (nothing is saved)",
+    )
+    def post(self, request: Request, code: str, item_id: int) -> Response:
+        event = event_queries.get_event_for(request.user, code, action="planning.change")
+        item = queries.get_programme_item_for(request.user, event, item_id, action="planning.change")
+        form = RuleInputSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        rule = RequirementRule(event=event, programme_item=item, **_refs(event, form.validated_data))
+        rows = services.preview_requirements(actor=request.user, item=item, extra_rules=[rule])
+        return Response(RequirementSerializer(rows, many=True).data)
+
+
 class RuleDetailView(APIView):
     write_action = "planning.change"
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from antt.audit import services as audit
@@ -23,7 +24,7 @@ from antt.core.lookups import ids_in
 from antt.core.permissions import require
 from antt.forces import queries as forces_queries
 from antt.forces.models import Officer, Skill, Unit
-from antt.planning import assignability, candidates, coverage, findings, services, versions
+from antt.planning import assignability, candidates, coverage, findings, services, timelines, versions
 from antt.planning.models import Assignment, Post, Requirement
 
 if TYPE_CHECKING:
@@ -156,7 +157,49 @@ def assign_officer(
 
 
 @transaction.atomic
-def update_assignment(*, actor: Actor, assignment: Assignment, **changes: Any) -> Assignment:
+def restore_assignment(
+    *,
+    actor: Any,
+    post: Post,
+    officer: Officer,
+    starts_at: datetime,
+    ends_at: datetime,
+    skill: Skill,
+    requirement: Requirement | None = None,
+    status: str = Assignment.Status.PLANNED,
+) -> Assignment:
+    """Put back an assignment that existed (undoing a solver result). Not a new decision, so the plan's
+    refusals are not asked again: the row returns as it was, with the findings it had (an expired skill
+    the solver had removed shows again on the gap board). Who may assign whom still applies."""
+    event = post.event
+    scope = assignability.assign_scope(actor, event)
+    writes.same_event(event, officer=officer, skill=skill, requirement=requirement)
+    scope.require_officers(officer)
+    assignment = Assignment(
+        event=event,
+        officer=officer,
+        post=post,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        skill=skill,
+        requirement=requirement,
+        status=status,
+    )
+    _clean_assignment(assignment)
+    writes.save(assignment)
+    audit.record(
+        actor=actor,
+        action="planning.restore_assignment",
+        target=assignment,
+        event=event,
+        changes=audit.diff({}, audit.snapshot(assignment, services.ASSIGNMENT_FIELDS)),
+    )
+    versions.bump(event, assignments=[assignment.pk])
+    return assignment
+
+
+@transaction.atomic
+def update_assignment(*, actor: Any, assignment: Assignment, **changes: Any) -> Assignment:
     """Move an assignment in time, to another post or officer; the same refusals as ``assign_officer``."""
     event = assignment.event
     scope = assignability.assign_scope(actor, event)
@@ -293,8 +336,40 @@ def assign_unit(
     )
 
 
+def publish_selection(
+    event: Any, *, day: date | None = None, unit: Unit | None = None
+) -> QuerySet[Assignment]:
+    """The planned assignments a publication of ``event`` covers: all, those starting on one local ``day``,
+    or those of officers of ``unit`` and the units under it. The preview and ``publish_roster`` both ask
+    this, so the officers who receive are the officers shown."""
+    qs = Assignment.objects.filter(event=event, status=Assignment.Status.PLANNED)
+    if day is not None:
+        start, end = timelines.day_bounds(day, event.tz)
+        qs = qs.filter(starts_at__gte=start, starts_at__lt=end)
+    if unit is not None:
+        qs = qs.filter(officer__unit_id__in=forces_queries.unit_tree_ids(event, [unit.pk]))
+    return qs.select_related("officer", "officer__unit", "post", "post__site", "skill").order_by(
+        "officer__code", "starts_at", "pk"
+    )
+
+
 @transaction.atomic
-def publish_assignments(*, actor: Actor, event: Event, ids: Iterable[int] | None = None) -> int:
+def publish_roster(*, actor: Any, event: Any, day: date | None = None, unit: Unit | None = None) -> int:
+    """Publish what ``publish_selection`` covers as one audited action; the scope goes into the audit."""
+    require(actor, "planning.publish", event)
+    if unit is not None:
+        writes.same_event(event, unit=unit)
+    scope = {"day": day.isoformat() if day else None, "unit": unit.code if unit else None}
+    ids = list(publish_selection(event, day=day, unit=unit).values_list("pk", flat=True))
+    if not ids:
+        raise Conflict(_("Nothing to publish: no planned assignment in this choice."), code="empty")
+    return publish_assignments(actor=actor, event=event, ids=ids, scope=scope)
+
+
+@transaction.atomic
+def publish_assignments(
+    *, actor: Any, event: Any, ids: Iterable[int] | None = None, scope: dict[str, Any] | None = None
+) -> int:
     """Publish the planned assignments of ``event`` (all, or those in ``ids``) as one audited action."""
     require(actor, "planning.publish", event)
     qs = Assignment.objects.filter(event=event, status=Assignment.Status.PLANNED)
@@ -304,13 +379,16 @@ def publish_assignments(*, actor: Actor, event: Event, ids: Iterable[int] | None
     if not published:
         return 0
     Assignment.objects.filter(pk__in=published).update(status=Assignment.Status.PUBLISHED)
+    changes: dict[str, Any] = {"status": ["planned", "published"], "ids": published}
+    if scope:
+        changes["scope"] = scope
     audit.record(
         actor=actor,
         action="planning.publish_assignments",
         event=event,
         object_type="planning.assignment",
         object_repr=_("%(count)d assignment(s)") % {"count": len(published)},
-        changes={"status": ["planned", "published"], "ids": published},
+        changes=changes,
     )
     versions.bump(event, assignments=published)
     return len(published)

@@ -273,34 +273,71 @@ def _set_item_sites(item: ProgrammeItem, sites: Iterable[Site]) -> list[int]:
     return ids
 
 
+def _posts_at(event_id: int, site_ids: Iterable[int]) -> list[Post]:
+    """The posts at ``site_ids`` and at the zones of those sites (a venue's gates are in its zones)."""
+    ids = list(site_ids)
+    ids += list(Site.objects.filter(parent_id__in=ids).values_list("pk", flat=True))
+    return list(Post.objects.filter(event_id=event_id, site_id__in=ids).select_related("site").order_by("pk"))
+
+
+def requirements_from_rules(
+    item: ProgrammeItem, rules: Iterable[RequirementRule], posts: Iterable[Post]
+) -> dict[tuple[Any, int], Requirement]:
+    """**The** derivation: for every rule and every post of the rule's kind, one requirement over the item's
+    window widened by the rule's lead and lag. Unsaved rows keyed by (rule key, post id); a rule not yet
+    saved (a preview) is keyed by its position. ``derive_requirements`` saves them; ``preview_requirements``
+    shows them."""
+    wanted: dict[tuple[Any, int], Requirement] = {}
+    post_list = list(posts)
+    for index, rule in enumerate(rules):
+        key = rule.pk if rule.pk is not None else f"new-{index}"
+        for post in post_list:
+            if post.kind != rule.post_kind:
+                continue
+            wanted[(key, post.pk)] = Requirement(
+                event_id=item.event_id,
+                post=post,
+                starts_at=item.starts_at - timedelta(minutes=rule.lead_minutes or 0),
+                ends_at=item.ends_at + timedelta(minutes=rule.lag_minutes or 0),
+                skill=rule.skill,
+                headcount=rule.headcount,
+                min_clearance=rule.min_clearance,
+                rule=rule if rule.pk is not None else None,
+                programme_item=item if item.pk is not None else None,
+            )
+    return wanted
+
+
+def preview_requirements(
+    *,
+    actor: Any,
+    item: ProgrammeItem,
+    site_ids: Iterable[int] | None = None,
+    extra_rules: Iterable[RequirementRule] = (),
+) -> list[Requirement]:
+    """What saving would derive, without writing: the item's saved rules (none for a new item) and
+    ``extra_rules`` (a rule being added), at ``site_ids`` (the sites being chosen; default: the item's)."""
+    require(actor, "planning.change", item.event)
+    if site_ids is None:
+        site_ids = list(ProgrammeItemSite.objects.filter(item=item).values_list("site_id", flat=True))
+    saved = list(RequirementRule.objects.filter(programme_item=item).select_related("skill").order_by("pk"))
+    rules = (saved if item.pk is not None else []) + list(extra_rules)
+    wanted = requirements_from_rules(item, rules, _posts_at(item.event_id, site_ids))
+    return sorted(wanted.values(), key=lambda r: (r.starts_at, r.post.code, r.skill.code))
+
+
 def derive_requirements(programme_item: ProgrammeItem) -> dict[str, int]:
     """Re-derive the item's requirements from its rules, inside the caller's transaction.
 
-    For every rule and every post of the rule's kind at the item's sites (and their zones), one
-    requirement over the item's window widened by the rule's lead and lag. Existing derived requirements
-    are updated in place (their ids stay, so linked assignments stay linked); those no longer produced are
-    deleted. Assignments are never touched: one whose requirement disappeared becomes an orphan finding.
+    ``requirements_from_rules`` at the posts of the item's sites (and their zones). Existing derived
+    requirements are updated in place (their ids stay, so linked assignments stay linked); those no longer
+    produced are deleted. Assignments are never touched: one whose requirement disappeared becomes an
+    orphan finding.
     """
     item = programme_item
     site_ids = list(ProgrammeItemSite.objects.filter(item=item).values_list("site_id", flat=True))
-    site_ids += list(Site.objects.filter(parent_id__in=site_ids).values_list("pk", flat=True))
-    posts = list(Post.objects.filter(event_id=item.event_id, site_id__in=site_ids).order_by("pk"))
-    wanted: dict[tuple[int, int], Requirement] = {}
-    for rule in RequirementRule.objects.filter(programme_item=item).order_by("pk"):
-        for post in posts:
-            if post.kind != rule.post_kind:
-                continue
-            wanted[(rule.pk, post.pk)] = Requirement(
-                event_id=item.event_id,
-                post=post,
-                starts_at=item.starts_at - timedelta(minutes=rule.lead_minutes),
-                ends_at=item.ends_at + timedelta(minutes=rule.lag_minutes),
-                skill_id=rule.skill_id,
-                headcount=rule.headcount,
-                min_clearance=rule.min_clearance,
-                rule=rule,
-                programme_item=item,
-            )
+    rules = RequirementRule.objects.filter(programme_item=item).select_related("skill").order_by("pk")
+    wanted = requirements_from_rules(item, rules, _posts_at(item.event_id, site_ids))
     existing = {
         (req.rule_id, req.post_id): req
         for req in Requirement.objects.select_for_update().filter(programme_item=item, rule__isnull=False)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from antt.planning import views, views_browse, views_editor
+from antt.planning import views, views_browse, views_editor, views_setup
 
 app_name = "planning"
 
@@ -53,4 +53,26 @@ urlpatterns = [
     path("<slug:code>/sites/", views_browse.site_list, name="site-list"),
     path("<slug:code>/sites/<int:site_id>/", views_browse.site_detail, name="site-detail"),
     path("<slug:code>/officers/<int:officer_id>/", views_browse.officer_detail, name="officer-detail"),
+    # building the plan (views_setup): sites drawn on the map, posts, programme and rules, requirements, rest
+    path("<slug:code>/setup/", views_setup.setup, name="setup"),
+    path("<slug:code>/setup/sites/new/", views_setup.site_form, name="site-new"),
+    path("<slug:code>/setup/sites/<int:site_id>/", views_setup.site_form, name="site-edit"),
+    path("<slug:code>/setup/posts/new/", views_setup.post_form, name="post-new"),
+    path("<slug:code>/setup/posts/<int:post_id>/", views_setup.post_form, name="post-edit"),
+    path("<slug:code>/setup/programme/new/", views_setup.item_form, name="item-new"),
+    path("<slug:code>/setup/programme/<int:item_id>/", views_setup.item_form, name="item-edit"),
+    path("<slug:code>/setup/programme/<int:item_id>/rules/", views_setup.rule_add, name="rule-add"),
+    path(
+        "<slug:code>/setup/programme/<int:item_id>/rules/<int:rule_id>/delete/",
+        views_setup.rule_delete,
+        name="rule-delete",
+    ),
+    path("<slug:code>/setup/requirements/new/", views_setup.requirement_form, name="requirement-new"),
+    path(
+        "<slug:code>/setup/requirements/<int:requirement_id>/delete/",
+        views_setup.requirement_delete,
+        name="requirement-delete",
+    ),
+    path("<slug:code>/setup/rest-rules/", views_setup.rest_rules, name="rest-rules"),
+    path("<slug:code>/publish/", views_setup.publish, name="publish"),
 ]

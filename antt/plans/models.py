@@ -201,6 +201,7 @@ class PlanStep(models.Model):
         EDITED = "edited", _("New version")
         SUBMITTED = "submitted", _("Submitted for approval")
         RETURNED = "returned", _("Returned for changes")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the planners")
         APPROVED = "approved", _("Approved")
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="steps")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
@@ -143,6 +143,24 @@ def _deadline(value: Any, row: int) -> datetime | None:
     return moment
 
 
+# How long before the event a task may fall due (preparation); earlier is a typing slip (a year of 1900).
+PREPARATION = timedelta(days=366)
+
+
+def _check_deadline(event: Any, deadline: datetime | None, row: int) -> None:
+    """A task falls due during the event or in its preparation, never after it or years before it."""
+    if deadline is None:
+        return
+    if deadline > event.ends_at:
+        raise Invalid(_("Task %(row)d: the deadline is after the event ends.") % {"row": row}, field="tasks")
+    if deadline < event.starts_at - PREPARATION:
+        raise Invalid(
+            _("Task %(row)d: the deadline is more than a year before the event starts; check the date.")
+            % {"row": row},
+            field="tasks",
+        )
+
+
 def _offset(value: Any, kind: str, row: int) -> int | None:
     if value is None or value == "":
         return None
@@ -228,10 +246,7 @@ def _tasks(
                     field="tasks",
                 )
         deadline = _deadline(row.get("deadline"), row_no)
-        if deadline is not None and deadline > event.ends_at:
-            raise Invalid(
-                _("Task %(row)d: the deadline is after the event ends.") % {"row": row_no}, field="tasks"
-            )
+        _check_deadline(event, deadline, row_no)
         key = key or secrets.token_hex(4)
         seen.add(key)
         out.append(
@@ -483,6 +498,8 @@ def submit_plan(*, actor: Actor, plan: Plan, comment: str = "") -> Plan:
         )
     if not latest.tasks:
         raise Invalid(_("Give the plan at least one task for a unit before submitting it."), field="tasks")
+    for row, task in enumerate(latest.tasks, start=1):  # versions saved before a rule was added, too
+        _check_deadline(plan.event, parse_datetime(task["deadline"]) if task.get("deadline") else None, row)
     if not latest.responsible:
         raise Invalid(
             _("Name the commander responsible for the whole plan before submitting it."), field="responsible"
@@ -576,3 +593,30 @@ def approve_plan(*, actor: Actor, plan: Plan, number: int, comment: str = "") ->
     )
     version.refresh_from_db()
     return version
+
+
+@transaction.atomic
+def withdraw_plan(*, actor: Any, plan: Plan, comment: str = "") -> Plan:
+    """Take a submitted draft back before anyone reviewed it (it becomes a draft again, to be changed)."""
+    require(actor, "planning.change", plan.event)
+    plan = _locked(plan)
+    latest = _latest(plan)
+    if plan.status != Plan.Status.SUBMITTED:
+        raise Conflict(
+            _("Only a submitted draft can be withdrawn; this plan is %(status)s.")
+            % {"status": plan.get_status_display().lower()}
+        )
+    if len(comment) > 4000:
+        raise Invalid(_("The comment may have at most 4,000 characters."), field="comment")
+    PlanVersion.objects.filter(pk=latest.pk).update(submitted_by=None, submitted_at=None)
+    plan.status = Plan.Status.DRAFT
+    plan.save(update_fields=["status", "updated_at"])
+    _step(plan, latest, PlanStep.Action.WITHDRAWN, actor, _str(comment))
+    audit.record(
+        actor=actor,
+        action="plans.withdraw_plan",
+        target=plan,
+        event=plan.event,
+        changes={"status": [Plan.Status.SUBMITTED, Plan.Status.DRAFT], "version": [latest.number, None]},
+    )
+    return plan

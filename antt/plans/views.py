@@ -87,6 +87,7 @@ def plan_detail(request: HttpRequest, code: str, plan_id: int) -> HttpResponse:
         "status_label": labels[plan.status],
         "can_edit": may_change and plan.status != Plan.Status.SUBMITTED,
         "can_submit": may_change and plan.status == Plan.Status.DRAFT,
+        "can_withdraw": may_change and plan.status == Plan.Status.SUBMITTED,
         "can_review": may_review,
         "can_approve": queries.may_approve(request.user, plan, latest),
         "return_form": ReturnForm(),
@@ -271,6 +272,18 @@ def plan_submit(request: HttpRequest, code: str, plan_id: int) -> HttpResponse:
     try:
         services.submit_plan(actor=request.user, plan=plan, comment=request.POST.get("comment", "")[:4000])
         messages.success(request, _("Submitted for approval."))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return redirect("plans:detail", code=event.code, plan_id=plan.pk)
+
+
+@login_required
+@require_POST
+def plan_withdraw(request: HttpRequest, code: str, plan_id: int) -> HttpResponse:
+    event, plan = _workflow(request, code, plan_id, "planning.change")
+    try:
+        services.withdraw_plan(actor=request.user, plan=plan, comment=request.POST.get("comment", "")[:4000])
+        messages.success(request, _("Withdrawn: the plan is a draft again."))
     except DomainError as exc:
         messages.error(request, str(exc))
     return redirect("plans:detail", code=event.code, plan_id=plan.pk)

@@ -75,6 +75,18 @@ class SolverRun(TimeStampedModel):
         related_name="+",
         verbose_name=_("applied by"),
     )
+    # What applying did, so that it can be undone: the assignments it created, those it removed (as they
+    # were), and the plan's fingerprint right after (an undo on a plan changed since is refused).
+    applied_changes = models.JSONField(_("applied changes"), default=dict, blank=True)
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("undone by"),
+    )
 
     class Meta:
         verbose_name = _("solver run")

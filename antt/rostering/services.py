@@ -441,12 +441,14 @@ def apply_run(*, actor: Actor, run: SolverRun) -> dict[str, int]:
             event=event, pk__in={i["requirement_id"] for _o, i in additions if i.get("requirement_id")}
         )
     }
+    removed = [_assignment_snapshot(assignments[pk]) for pk in removals]
     for pk in removals:
         assignment_services.unassign(actor=actor, assignment=assignments[pk])
+    created: list[int] = []
     for officer_id, item in additions:
         requirement = requirements.get(item.get("requirement_id") or 0)
         post = posts[item["post_id"]]
-        assignment_services.assign_officer(
+        assignment = assignment_services.assign_officer(
             actor=actor,
             post=post,
             officer=officers[officer_id],
@@ -455,9 +457,91 @@ def apply_run(*, actor: Actor, run: SolverRun) -> dict[str, int]:
             skill=skills[item["skill"]],
             requirement=requirement if requirement is not None and requirement.post_id == post.pk else None,
         )
+        created.append(assignment.pk)
     run.applied_at = timezone.now()
     run.applied_by = cast("User", actor)
-    run.save(update_fields=["applied_at", "applied_by", "updated_at"])
+    run.applied_changes = {"created": created, "removed": removed, "fingerprint": mapping.fingerprint(event)}
+    run.save(update_fields=["applied_at", "applied_by", "applied_changes", "updated_at"])
     counts = {"removed": len(removals), "added": len(additions)}
     audit.record(actor=actor, action="rostering.apply_run", target=run, event=event, changes=counts)
+    return counts
+
+
+def _assignment_snapshot(assignment: Assignment) -> dict[str, Any]:
+    return {
+        "officer_id": assignment.officer_id,
+        "post_id": assignment.post_id,
+        "starts_at": assignment.starts_at.isoformat(),
+        "ends_at": assignment.ends_at.isoformat(),
+        "skill_id": assignment.skill_id,
+        "requirement_id": assignment.requirement_id,
+        "status": assignment.status,
+    }
+
+
+def may_undo(run: SolverRun) -> bool:
+    """Applied, not yet undone, and applied by this version of the service (which kept what it did)."""
+    return (
+        run.applied_at is not None and run.undone_at is None and "fingerprint" in (run.applied_changes or {})
+    )
+
+
+@transaction.atomic
+def undo_apply(*, actor: Any, run: SolverRun) -> dict[str, int]:
+    """Apply the reverse of what ``apply_run`` did, as one transaction: remove the assignments it created,
+    put back those it removed as they were (``restore_assignment``: status kept, and the findings they had,
+    since the solver often removed them for a broken rule). Refused when the plan changed since (its
+    fingerprint differs): the reverse would then overwrite someone's later work."""
+    event = run.event
+    require(actor, "planning.solve", event)
+    run = SolverRun.objects.select_for_update().get(pk=run.pk)
+    if run.applied_at is None:
+        raise Conflict(_("This result has not been applied, so there is nothing to undo."))
+    if run.undone_at is not None:
+        raise Conflict(_("Applying this result has already been undone."))
+    done = run.applied_changes or {}
+    if "fingerprint" not in done:
+        raise Conflict(_("This result was applied before undo was possible: change the plan in the editor."))
+    if mapping.fingerprint(event) != done["fingerprint"]:
+        raise Conflict(
+            _(
+                "The plan has changed since this result was applied: undoing it would overwrite later work. "
+                "Change the plan in the editor instead."
+            ),
+            code="stale",
+        )
+    for assignment in Assignment.objects.filter(event=event, pk__in=done["created"]).select_related("event"):
+        assignment_services.unassign(actor=actor, assignment=assignment)
+    officers = {
+        o.pk: o
+        for o in Officer.objects.filter(event=event, pk__in={r["officer_id"] for r in done["removed"]})
+    }
+    posts = {
+        p.pk: p
+        for p in Post.objects.filter(
+            event=event, pk__in={r["post_id"] for r in done["removed"]}
+        ).select_related("event")
+    }
+    skills = {s.pk: s for s in Skill.objects.filter(event=event)}
+    requirement_ids = {r["requirement_id"] for r in done["removed"] if r["requirement_id"]}
+    requirements = {r.pk: r for r in Requirement.objects.filter(event=event, pk__in=requirement_ids)}
+    for row in done["removed"]:
+        requirement = requirements.get(row["requirement_id"] or 0)
+        assignment_services.restore_assignment(
+            actor=actor,
+            post=posts[row["post_id"]],
+            officer=officers[row["officer_id"]],
+            starts_at=_moment(row["starts_at"]),
+            ends_at=_moment(row["ends_at"]),
+            skill=skills[row["skill_id"]],
+            requirement=requirement
+            if requirement is not None and requirement.post_id == row["post_id"]
+            else None,
+            status=row["status"],
+        )
+    run.undone_at = timezone.now()
+    run.undone_by = actor
+    run.save(update_fields=["undone_at", "undone_by", "updated_at"])
+    counts = {"removed": len(done["created"]), "restored": len(done["removed"])}
+    audit.record(actor=actor, action="rostering.undo_apply", target=run, event=event, changes=counts)
     return counts

@@ -54,10 +54,21 @@ def test_run_progress_preview_apply_and_gap_board(page: Any, live_server: Any, s
     expect(page.locator("#diff")).to_contain_text("added")
     page.screenshot(path=str(SHOTS / "solver-result.png"), full_page=True)
 
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="Apply these changes").click()
     page.wait_for_url(f"**/events/{summit.code}/gaps/")
+    assert asked[0].startswith("Apply these changes to the plan?")
     expect(page.locator(".messages")).to_contain_text("Applied:")
     gaps_after = int(page.locator("#counts li").first.locator(".n").inner_text())
     assert gaps_after < gaps_before
     assert gaps_after == 0
     page.screenshot(path=str(SHOTS / "solver-applied-gap-board.png"), full_page=True)
+
+    # Undo: the reverse diff brings the gaps back.
+    page.goto(run_url)
+    page.get_by_role("button", name="Undo applying these changes").click()
+    expect(page.locator(".messages")).to_contain_text("Undone:")
+    expect(page.locator("#undone")).to_be_visible()
+    page.goto(f"{live_server.url}/events/{summit.code}/gaps/")
+    assert int(page.locator("#counts li").first.locator(".n").inner_text()) == gaps_before

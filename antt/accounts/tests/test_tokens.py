@@ -145,3 +145,11 @@ def test_revoking_a_token_id_too_large_for_the_database_is_not_found(as_user: An
     assert api.json()["detail"] == "Not found, or you do not have access."
     page = client.post(f"/accounts/tokens/{huge}/revoke/")
     assert page.status_code == 404
+
+
+def test_revoking_a_token_on_the_account_page_asks_for_confirmation(
+    as_user: Any, planner: Any, frozen: Any
+) -> None:
+    services.create_token(actor=planner, name="roster export")
+    page = as_user(planner).get("/accounts/").content.decode()
+    assert 'data-confirm="Revoke this token? Programs using it stop working at once' in page

@@ -63,8 +63,10 @@ def test_adding_an_unknown_user_shows_the_error_on_the_form(as_user: Any, comman
     response = as_user(commander).post(
         f"/events/{event.code}/members/", {"username": "ghost", "role": Role.DISPATCHER, "clearance": 0}
     )
+    html = response.content.decode()
     assert response.status_code == 400
-    assert "No active account with the username “ghost”" in response.content.decode()
+    assert html.count("No active account with the username “ghost”") == 2  # in the summary and at the field
+    assert 'id="error-summary"' in html
 
 
 def test_planner_sees_members_but_cannot_manage(as_user: Any, planner: Any, event: Any) -> None:

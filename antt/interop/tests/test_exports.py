@@ -174,9 +174,9 @@ def test_roster_hours_add_up(as_user: Any, planner: Any, event: Any) -> None:
     assert list(totals.iter_rows(values_only=True))[1][5] == 3
 
 
-def test_scenario_export_endpoint(as_user: Any, observer: Any, event: Any) -> None:
+def test_scenario_export_endpoint(as_user: Any, planner: Any, event: Any) -> None:
     build_plan(event)
-    response = as_user(observer).get(f"/api/v1/events/{event.code}/export/scenario.json")
+    response = as_user(planner).get(f"/api/v1/events/{event.code}/export/scenario.json")
     assert response.status_code == 200
     data = json.loads(response.content)
     assert data["schema_version"] == 1

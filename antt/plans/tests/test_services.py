@@ -321,3 +321,38 @@ def test_diff_is_pure_and_lines_up_both_texts() -> None:
     result = diff.tasks(old, new)
     assert ([t["key"] for t in result.added], [t["key"] for t in result.removed]) == (["k3"], ["k2"])
     assert (result.changed, result.unchanged) == ([], 1)  # a renamed unit is the same unit
+
+
+def test_a_deadline_in_1900_is_refused_when_saved_and_when_submitted(planner: Any, event: Any) -> None:
+    unit = commanded_unit(event)
+    with pytest.raises(Invalid, match="more than a year before the event starts"):
+        make_plan(
+            planner, event, kind=Plan.Kind.PLAN, tasks=[task(unit, deadline="1900-01-01T08:00:00+07:00")]
+        )
+    plan = make_plan(
+        planner, event, kind=Plan.Kind.PLAN, tasks=[task(unit, deadline="2026-11-10T06:00:00+07:00")]
+    )
+    # A version saved before the rule existed: submitting still refuses it.
+    version = plan.latest_version
+    version.tasks[0]["deadline"] = "1900-01-01T01:00:00+00:00"
+    PlanVersion.objects.filter(pk=version.pk).update(tasks=version.tasks)
+    with pytest.raises(Invalid, match="Task 1: the deadline is more than a year before the event starts"):
+        services.submit_plan(actor=planner, plan=plan)
+    plan.refresh_from_db()
+    assert plan.status == "draft"
+
+
+def test_a_submitted_draft_is_withdrawn_before_review(planner: Any, observer: Any, event: Any) -> None:
+    plan = make_plan(planner, event)
+    with pytest.raises(Conflict, match="Only a submitted draft can be withdrawn"):
+        services.withdraw_plan(actor=planner, plan=plan)
+    services.submit_plan(actor=planner, plan=plan)
+    with pytest.raises(NotAllowed):
+        services.withdraw_plan(actor=observer, plan=plan)
+    services.withdraw_plan(actor=planner, plan=plan, comment="Thiếu lực lượng dự phòng")
+    plan.refresh_from_db()
+    assert plan.status == "draft"
+    assert plan.latest_version.submitted_by is None
+    assert plan.steps.filter(action=PlanStep.Action.WITHDRAWN, actor=planner).exists()
+    assert AuditEntry.objects.filter(action="plans.withdraw_plan", object_id=str(plan.pk)).count() == 1
+    services.edit_plan(actor=planner, plan=plan, body_vi="Bổ sung lực lượng dự phòng.")  # editable again

@@ -227,3 +227,31 @@ def test_saving_the_form_unchanged_makes_no_version(as_user: Any, planner: Any, 
     assert response.status_code == 400
     assert "Nothing changed" in response.content.decode()
     assert PlanVersion.objects.filter(plan=plan).count() == 1
+
+
+def test_versions_and_steps_name_people_by_rank_and_name_not_username(
+    as_user: Any, planner: Any, observer: Any, event: Any
+) -> None:
+    from antt.forces.tests.factories import OfficerFactory
+
+    OfficerFactory(event=event, user=planner, rank="Thiếu tá", full_name="Lê Thị Hoa")
+    plan = make_plan(planner, event)
+    services.submit_plan(actor=planner, plan=plan)
+    client = as_user(observer)
+    detail = client.get(f"/events/{event.code}/plans/{plan.pk}/").content.decode()
+    listing = client.get(f"/events/{event.code}/plans/").content.decode()
+    assert detail.count("Thiếu tá Lê Thị Hoa") >= 3  # version header, versions table, history
+    assert "Thiếu tá Lê Thị Hoa" in listing
+    assert f"· {planner.username}" not in detail
+
+
+def test_a_submitted_draft_is_withdrawn_from_its_page(as_user: Any, planner: Any, event: Any) -> None:
+    plan = make_plan(planner, event)
+    services.submit_plan(actor=planner, plan=plan)
+    client = as_user(planner)
+    page = client.get(f"/events/{event.code}/plans/{plan.pk}/").content.decode()
+    assert "Withdraw the submission" in page
+    response = client.post(f"/events/{event.code}/plans/{plan.pk}/withdraw/", follow=True)
+    assert "Withdrawn: the plan is a draft again." in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.DRAFT

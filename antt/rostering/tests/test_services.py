@@ -209,3 +209,111 @@ def test_mark_unavailable_refuses_a_time_outside_the_event(event: Any, planner: 
         services.mark_unavailable(
             actor=planner, officer=officer, unavailable_from=event.ends_at + timedelta(hours=1)
         )
+
+
+# --- undo ------------------------------------------------------------------------------------------------
+
+
+def _with_removal(run: SolverRun, assignment: Any) -> SolverRun:
+    """The run's diff plus the removal of ``assignment`` (the solver may drop a duty to fill a worse gap)."""
+    diff = run.diff
+    diff["officers"].append(
+        {
+            "officer_id": assignment.officer_id,
+            "added": [],
+            "removed": [{"assignment_id": assignment.pk}],
+            "moved": [],
+        }
+    )
+    SolverRun.objects.filter(pk=run.pk).update(diff=diff)
+    run.refresh_from_db()
+    return run
+
+
+def test_undo_applies_the_reverse_diff_as_one_audited_action(
+    event: Any, planner: Any, small_plan: dict[str, Any], run_now: Any
+) -> None:
+    run = _with_removal(
+        run_now(services.start_run, actor=planner, event=event, time_limit=5), small_plan["kept"]
+    )
+    services.apply_run(actor=planner, run=run)
+    assert not Assignment.objects.filter(officer=small_plan["busy"]).exists()
+    counts = services.undo_apply(actor=planner, run=run)
+    assert counts == {"removed": 1, "restored": 1}
+    assert not Assignment.objects.filter(officer=small_plan["free"]).exists()
+    restored = Assignment.objects.get(officer=small_plan["busy"])
+    kept = small_plan["kept"]
+    assert (
+        restored.post_id,
+        restored.starts_at,
+        restored.ends_at,
+        restored.requirement_id,
+        restored.status,
+    ) == (
+        kept.post_id,
+        kept.starts_at,
+        kept.ends_at,
+        kept.requirement_id,
+        "published",
+    )
+    assert AuditEntry.objects.filter(action="rostering.undo_apply", object_id=str(run.pk)).count() == 1
+    run.refresh_from_db()
+    assert run.undone_by == planner
+    with pytest.raises(Conflict, match="already been undone"):
+        services.undo_apply(actor=planner, run=run)
+
+
+def test_undo_is_refused_when_the_plan_changed_since(
+    event: Any, planner: Any, small_plan: dict[str, Any], run_now: Any
+) -> None:
+    run = run_now(services.start_run, actor=planner, event=event, time_limit=5)
+    services.apply_run(actor=planner, run=run)
+    assignment_services.update_assignment(
+        actor=planner, assignment=small_plan["kept"], ends_at=small_plan["kept"].ends_at - timedelta(hours=1)
+    )
+    with pytest.raises(Conflict, match="changed since this result was applied") as info:
+        services.undo_apply(actor=planner, run=run)
+    assert info.value.code == "stale"
+    assert Assignment.objects.filter(officer=small_plan["free"]).exists()
+
+
+def test_undo_needs_an_applied_run_and_the_right_to_solve(
+    event: Any, planner: Any, observer: Any, small_plan: dict[str, Any], run_now: Any
+) -> None:
+    run = run_now(services.start_run, actor=planner, event=event, time_limit=5)
+    with pytest.raises(Conflict, match="has not been applied"):
+        services.undo_apply(actor=planner, run=run)
+    services.apply_run(actor=planner, run=run)
+    with pytest.raises(NotAllowed):
+        services.undo_apply(actor=observer, run=run)
+    assert Assignment.objects.filter(officer=small_plan["free"]).exists()
+
+
+def test_undo_puts_back_a_duty_the_solver_removed_for_a_broken_rule(
+    event: Any, planner: Any, small_plan: dict[str, Any], run_now: Any
+) -> None:
+    """The solver removes a duty whose skill expired; undo restores it as it was (the finding returns),
+    instead of refusing it as a new assignment would be refused."""
+    from antt.forces.models import OfficerSkill
+
+    run = _with_removal(
+        run_now(services.start_run, actor=planner, event=event, time_limit=5), small_plan["kept"]
+    )
+    services.apply_run(actor=planner, run=run)
+    OfficerSkill.objects.filter(officer=small_plan["busy"]).update(expires_on=event.starts_at.date())
+    with pytest.raises(Invalid, match="has expired"):  # a new assignment with an expired skill is refused …
+        assignment_services.assign_officer(
+            actor=planner,
+            post=small_plan["kept"].post,
+            officer=small_plan["busy"],
+            starts_at=small_plan["kept"].starts_at,
+            ends_at=small_plan["kept"].ends_at,
+            skill=small_plan["kept"].skill,
+        )
+    # The skill's expiry is part of what the solver reads: mark the plan as unchanged since the apply.
+    run.refresh_from_db()
+    run.applied_changes["fingerprint"] = services.mapping.fingerprint(event)
+    SolverRun.objects.filter(pk=run.pk).update(applied_changes=run.applied_changes)
+    services.undo_apply(actor=planner, run=run)  # … but the undo puts the old one back
+    assert Assignment.objects.filter(officer=small_plan["busy"], status="published").count() == 1
+    assert AuditEntry.objects.filter(action="planning.restore_assignment").count() == 1

@@ -118,7 +118,7 @@ def test_replan_form_marks_the_officer_and_starts_a_run(
         response = as_user(planner).post(
             reverse("rostering:replan", args=[event.code]),
             {
-                "officer": busy.pk,
+                "officer": busy.code,
                 "unavailable_from": local.strftime("%Y-%m-%dT%H:%M"),
                 "time_limit": 5,
                 "seed": 1,
@@ -159,3 +159,50 @@ def test_run_list_query_bound(
     client = as_user(planner)
     with django_assert_max_num_queries(20):
         assert client.get(reverse("rostering:run-list", args=[event.code])).status_code == 200
+
+
+def test_apply_asks_for_confirmation_and_undo_reverses_it(
+    as_user: Any, event: Any, planner: Any, observer: Any, small_plan: dict[str, Any], run_now: Any
+) -> None:
+    run = run_now(services.start_run, actor=planner, event=event, time_limit=5)
+    client = as_user(planner)
+    page = client.get(reverse("rostering:run-detail", args=[event.code, run.pk])).content.decode()
+    assert 'id="apply-form" data-confirm="Apply these changes to the plan?' in page
+    client.post(reverse("rostering:run-apply", args=[event.code, run.pk]))
+    page = client.get(reverse("rostering:run-detail", args=[event.code, run.pk])).content.decode()
+    assert 'id="undo-form" data-confirm="Undo applying this result?' in page
+    undo = reverse("rostering:run-undo", args=[event.code, run.pk])
+    assert as_user(observer).post(undo).status_code == 403
+    response = client.post(undo, follow=True)
+    html = response.content.decode()
+    assert "Undone: 1 assignment(s) of the solver removed, 0 put back." in html
+    assert 'id="undo-form"' not in html
+    assert not Assignment.objects.filter(officer=small_plan["free"]).exists()
+
+
+def test_the_replan_officer_is_searched_not_listed(
+    as_user: Any, event: Any, planner: Any, observer: Any, small_plan: dict[str, Any]
+) -> None:
+    from antt.forces.tests.factories import OfficerFactory
+
+    for n in range(30):
+        OfficerFactory(event=event, code=f"X{n:03d}", full_name=f"Võ Văn Tám {n}")
+    client = as_user(planner)
+    page = client.get(reverse("rostering:run-list", args=[event.code])).content.decode()
+    assert "X029" not in page  # no option per officer
+    assert 'list="officer-options"' in page
+    search = reverse("rostering:officer-search", args=[event.code])
+    found = client.get(search, {"officer": "vo van tam 2"}).content.decode()
+    assert found.count("<option") == 12  # 2, 12, 20-29 (words are found inside words); diacritics ignored
+    assert "X002 · Thượng úy Võ Văn Tám 2" in found
+    assert client.get(search, {"officer": "tam"}).content.decode().count("<option") == 20
+    assert as_user(observer).get(search, {"officer": "tam"}).status_code == 403
+
+
+def test_an_unknown_officer_is_refused_at_the_field(as_user: Any, event: Any, planner: Any) -> None:
+    response = as_user(planner).post(
+        reverse("rostering:replan", args=[event.code]),
+        {"officer": "NOBODY", "unavailable_from": "2026-11-11T10:00", "time_limit": "5", "seed": "1"},
+    )
+    assert response.status_code == 400
+    assert "No officer with the service number “NOBODY” in this event." in response.content.decode()
