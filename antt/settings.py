@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "antt.rostering",
     "antt.plans",
+    "antt.reports",
     "antt.demo",  # the demo seeding and `antt demo`: above every domain app
 ]
 
