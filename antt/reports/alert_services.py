@@ -59,7 +59,9 @@ def sender_of(event: Any) -> str:
 
 def reference_of(alert: Alert) -> str:
     assert alert.sent is not None
-    return f"{sender_of(alert.event)},{alert.identifier},{cap.cap_time(alert.sent)}"
+    return (
+        f"{sender_of(alert.event)},{alert.identifier},{cap.cap_time(alert.sent.astimezone(alert.event.tz))}"
+    )
 
 
 def _values(event: Any, data: dict[str, Any]) -> dict[str, Any]:

@@ -206,7 +206,7 @@ def ics(feed: CalendarFeed) -> bytes:
         officer_ids = [feed.officer_id]
     else:
         officer_ids = list(
-            Officer.objects.filter(event=event, unit_id=feed.unit_id).values_list("pk", flat=True)
+            Officer.objects.filter(event=event, unit_id=feed.unit_id or 0).values_list("pk", flat=True)
         )
     refresh_stamps(event, officer_ids)
     stamps = DutyStamp.objects.filter(event=event, officer_id__in=officer_ids).order_by(

@@ -70,7 +70,8 @@ def ics202(event: Any, start: datetime, end: datetime) -> dict[str, Any]:
     plans = Plan.objects.filter(event=event, approved_version__isnull=False).select_related(
         "approved_version"
     )
-    objectives, emphasis = [], []
+    objectives: list[dict[str, Any]] = []
+    emphasis: list[dict[str, Any]] = []
     for plan in plans.order_by("kind", "code"):
         version = plan.approved_version
         assert version is not None

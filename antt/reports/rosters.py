@@ -132,12 +132,16 @@ def xlsx(
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    setup = sheet.sheet_properties.pageSetUpPr
+    if setup is not None:
+        setup.fitToPage = True
     sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     sheet.print_title_rows = "3:3"
-    sheet.oddHeader.center.text = printing.marking(classification)
-    sheet.oddFooter.center.text = printing.marking(classification)
-    sheet.oddFooter.right.text = "&P / &N"
+    header, footer = sheet.oddHeader, sheet.oddFooter
+    if header is not None and footer is not None:
+        header.center.text = printing.marking(classification)
+        footer.center.text = printing.marking(classification)
+        footer.right.text = "&P / &N"
     for column, width in zip("ABCDEFGHI", (28, 10, 12, 12, 28, 12, 12, 18, 50), strict=True):
         sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()

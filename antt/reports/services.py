@@ -87,7 +87,9 @@ def period_window(event: Any, period: OperationalPeriod, day: Any) -> tuple[date
 
 
 def _channel_values(event: Any, data: dict[str, Any]) -> dict[str, Any]:
-    values = {name: (str(data.get(name) or "")).strip() for name in CHANNEL_FIELDS if name != "unit"}
+    values: dict[str, Any] = {
+        name: (str(data.get(name) or "")).strip() for name in CHANNEL_FIELDS if name != "unit"
+    }
     if not values["name"]:
         raise Invalid(_("Give the channel a name."), field="name")
     if values["function"] not in RadioChannel.Function.values:

@@ -130,3 +130,45 @@ def world(event: Any) -> World:
         phone="0235 3861 234",
     )
     return World(event, period, units, officers, venue, hospital, checkpoint, medical, assignments, channel)
+
+
+def sweep_objects(event: Any, user: Any) -> dict[str, int]:
+    """One object of each kind for the URL sweep (ids of the *other* event)."""
+    from datetime import date
+
+    from antt.reports.models import Alert, CalendarFeed, Iap, IapVersion, SitRep
+
+    period = OperationalPeriod.objects.create(
+        event=event, code="sweep", name_vi="Ca", name_en="Shift", starts=time(6, 0), ends=time(18, 0)
+    )
+    iap = Iap.objects.create(
+        event=event,
+        period=period,
+        starts_at=event.starts_at,
+        ends_at=event.starts_at + timedelta(hours=12),
+        classification=0,
+    )
+    IapVersion.objects.create(iap=iap, number=1, requested_by=user, requested_at=event.starts_at)
+    sitrep = SitRep.objects.create(
+        event=event, day=date(2026, 11, 10), number=1, author=user, classification=0
+    )
+    alert = Alert.objects.create(
+        event=event,
+        identifier=f"sweep-{event.code}",
+        author=user,
+        event_vi="x",
+        event_en="x",
+        headline_vi="x",
+        headline_en="x",
+        description_vi="x",
+        description_en="x",
+        area_vi="x",
+        area_en="x",
+        area={"circle": [15.0, 108.0, 1.0]},
+    )
+    channel = RadioChannel.objects.create(event=event, name="sweep")
+    officer = OfficerFactory(event=event)
+    feed = CalendarFeed.objects.create(
+        event=event, user=user, kind="officer", officer=officer, secret_hash="0" * 64
+    )
+    return {"iap": iap.pk, "sitrep": sitrep.pk, "alert": alert.pk, "channel": channel.pk, "feed": feed.pk}

@@ -1,3 +1,4 @@
+# mypy: disable-error-code="union-attr,arg-type,index"
 """The Incident Action Plan: built from the plan, in the ICS structure, as a PDF whose text comes back with
 its Vietnamese diacritics; versioned, diffed, approved by another commander."""
 
