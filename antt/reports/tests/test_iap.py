@@ -17,7 +17,7 @@ from antt.reports import iap, queries, services
 from antt.reports.models import IapVersion
 from antt.reports.tests.factories import world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # WeasyPrint renders PDFs: seconds each
 
 
 def text_of(pdf: bytes) -> str:

@@ -24,6 +24,7 @@ def first_day(event: Any) -> Any:
     return event.starts_at.astimezone(event.tz).date()
 
 
+@pytest.mark.slow
 def test_the_draft_counts_the_days_plan_and_says_live_data_is_missing(event: Any, planner: Any) -> None:
     world(event)
     report = sitrep_services.draft_sitrep(actor=planner, event=event, day=first_day(event))
@@ -42,6 +43,7 @@ def test_the_draft_counts_the_days_plan_and_says_live_data_is_missing(event: Any
     assert "Chưa có dữ liệu trực tiếp" in text or "chưa có dữ liệu trực tiếp" in text.lower()
 
 
+@pytest.mark.slow
 def test_edit_then_another_commander_approves(event: Any, planner: Any, commander: Any) -> None:
     world(event)
     report = sitrep_services.draft_sitrep(actor=commander, event=event, day=first_day(event))
