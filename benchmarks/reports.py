@@ -98,6 +98,23 @@ def main() -> None:
         f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs (shared machine: noisy)"
     )
     if args.design:
+        # the settings must name the benchmark database before Django starts (coverage.py's loader imports
+        # models at module level); configure_django then drops, re-creates and migrates it.
+        os.environ.update(
+            {
+                "ANTT_SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+                "ANTT_HTTPS": "0",
+                "ANTT_DEBUG": "0",
+                "ANTT_STATIC_MANIFEST": "0",
+                "ANTT_LOG_LEVEL": "WARNING",
+                "ANTT_DATABASE_URL": args.design,
+                "ANTT_ALLOWED_HOSTS": "testserver",
+                "DJANGO_SETTINGS_MODULE": "antt.settings",
+            }
+        )
+        import django
+
+        django.setup()
         bench = _coverage_bench()
         scale = bench.SMALL if args.small else bench.FULL  # type: ignore[attr-defined]
         plan = bench.generate(scale, 2026)  # type: ignore[attr-defined]

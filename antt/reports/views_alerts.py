@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,6 +24,7 @@ from antt.events.models import Event
 from antt.forces.models import Officer, Unit
 from antt.planning.models import Site
 from antt.reports import alert_services, duty_calendar, queries
+from antt.reports.iap import point_of
 from antt.reports.models import Alert
 from antt.reports.views import attempt
 
@@ -57,6 +59,18 @@ def _moment(request: HttpRequest, name: str, event: Any) -> Any:
     if moment is None:
         raise Invalid(_("Give the time as YYYY-MM-DD HH:MM."), field=name)
     return moment.replace(tzinfo=event.tz) if moment.tzinfo is None else moment
+
+
+def _centre(event: Any) -> tuple[float, float]:
+    """Where the drawing map opens: the mean of the event's site positions (lat, lon)."""
+    points = [
+        p
+        for g in Site.objects.filter(event=event).values_list("geometry", flat=True)[:500]
+        if (p := point_of(g))
+    ]
+    if not points:
+        return (16.0, 108.0)
+    return (sum(p[1] for p in points) / len(points), sum(p[0] for p in points) / len(points))
 
 
 @login_required
@@ -100,6 +114,9 @@ def alerts(request: HttpRequest, code: str) -> HttpResponse:
         "may_author": can(request.user, "planning.change", event),
         "form": request.POST if request.method == "POST" else {},
         "feed_url": reverse("reports:public-alerts", kwargs={"event_code": event.code}),
+        "centre": _centre(event),
+        "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
     }
     return render(request, "reports/alerts.html", context)
 
