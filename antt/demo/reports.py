@@ -69,6 +69,7 @@ def _iap(event: Any, period: OperationalPeriod, planner: Any, commander: Any) ->
     services.execute_build(version.pk)  # in the seeding process, not the worker
     version.refresh_from_db()
     services.approve_iap(actor=commander, version=version, content_hash=version.content_hash)
+    services.execute_finalize(version.pk)
 
 
 def _alert(event: Any, planner: Any, commander: Any) -> None:

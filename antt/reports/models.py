@@ -131,6 +131,8 @@ class IapVersion(models.Model):
     content_hash = models.CharField(_("content hash (SHA-256)"), max_length=64, blank=True)
     pdf = models.BinaryField(_("PDF"), null=True, blank=True)
     pdf_size = models.PositiveIntegerField(_("PDF size (bytes)"), default=0)
+    # False while the PDF is the draft-marked build; the approved PDF is rendered in the background.
+    pdf_final = models.BooleanField(_("approved PDF ready"), default=False)
     error = models.TextField(_("error"), blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(_("requested at"))

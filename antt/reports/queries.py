@@ -66,7 +66,8 @@ def get_version_for(user: Any, iap: Iap, number: Any) -> IapVersion:
     )
     if version is None:
         raise not_found()
-    if version.status != IapVersion.Status.APPROVED and not may_prepare(user, iap.event):
+    distributed = version.status == IapVersion.Status.APPROVED and version.pdf_final
+    if not distributed and not may_prepare(user, iap.event):
         raise not_found()
     return version
 

@@ -267,15 +267,8 @@ def approve_iap(*, actor: Any, version: IapVersion, content_hash: str) -> IapVer
         )
     previous = iap.approved_version_id
     now = timezone.now()
-    pdf = iap_pdf.render(
-        version.content or {},
-        language=version.language,
-        number=version.number,
-        content_hash=version.content_hash,
-        approved=True,
-    )
     IapVersion.objects.filter(pk=version.pk).update(
-        status=IapVersion.Status.APPROVED, approved_by=actor, approved_at=now, pdf=pdf, pdf_size=len(pdf)
+        status=IapVersion.Status.APPROVED, approved_by=actor, approved_at=now, step="PDF"
     )
     iap.approved_version = version
     iap.save(update_fields=["approved_version", "updated_at"])
@@ -288,3 +281,28 @@ def approve_iap(*, actor: Any, version: IapVersion, content_hash: str) -> IapVer
     )
     version.refresh_from_db()
     return version
+
+
+def dispatch_finalize(version_id: int) -> None:
+    """Render the approved PDF in the background (a large IAP takes minutes: never inside a request)."""
+    from antt.reports import tasks
+
+    tasks.finalize_iap.enqueue(version_id)
+
+
+def execute_finalize(version_id: int) -> str:
+    """Render approved version ``version_id`` without the draft marking; until then it is not distributed."""
+    version = IapVersion.objects.filter(
+        pk=version_id, status=IapVersion.Status.APPROVED, pdf_final=False
+    ).first()
+    if version is None:
+        return "skipped"
+    pdf = iap_pdf.render(
+        version.content or {},
+        language=version.language,
+        number=version.number,
+        content_hash=version.content_hash,
+        approved=True,
+    )
+    IapVersion.objects.filter(pk=version_id).update(pdf=pdf, pdf_size=len(pdf), pdf_final=True, step="")
+    return "final"

@@ -113,9 +113,15 @@ def iap_detail(request: HttpRequest, code: str, iap_id: int) -> HttpResponse:
     the_iap = queries.get_iap_for(request.user, event, iap_id)
     may_prepare = queries.may_prepare(request.user, event)
     versions = [
-        v for v in queries.versions_of(the_iap) if may_prepare or v.status == IapVersion.Status.APPROVED
+        v
+        for v in queries.versions_of(the_iap)
+        if may_prepare or (v.status == IapVersion.Status.APPROVED and v.pdf_final)
     ]
-    building = any(v.status in (IapVersion.Status.QUEUED, IapVersion.Status.BUILDING) for v in versions)
+    building = any(
+        v.status in (IapVersion.Status.QUEUED, IapVersion.Status.BUILDING)
+        or (v.status == IapVersion.Status.APPROVED and not v.pdf_final)
+        for v in versions
+    )
     latest = next((v for v in versions if v.pk == the_iap.latest_version_id), None)
     changes = None
     if (
@@ -158,7 +164,7 @@ def iap_pdf_view(request: HttpRequest, code: str, iap_id: int, number: int) -> H
             language=language,
             number=version.number,
             content_hash=version.content_hash,
-            approved=version.status == IapVersion.Status.APPROVED,
+            approved=version.status == IapVersion.Status.APPROVED and version.pdf_final,
         )
     else:
         language, pdf = version.language, bytes(version.pdf)
@@ -176,13 +182,16 @@ def iap_approve(request: HttpRequest, code: str, iap_id: int, number: int) -> Ht
     require(request.user, "reports.publish", event)
     the_iap = queries.get_iap_for(request.user, event, iap_id)
     version = queries.get_version_for(request.user, the_iap, number)
-    attempt(
+    approved = attempt(
         request,
         lambda: services.approve_iap(
             actor=request.user, version=version, content_hash=request.POST.get("content_hash", "")
         ),
-        _("Version %(n)d is approved and distributed.") % {"n": version.number},
+        _("Version %(n)d is approved; it is distributed as soon as its final PDF is rendered.")
+        % {"n": version.number},
     )
+    if approved is not None:
+        services.dispatch_finalize(approved.pk)
     return redirect("reports:iap", code=event.code, iap_id=the_iap.pk)
 
 

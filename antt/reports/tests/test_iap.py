@@ -122,6 +122,10 @@ def test_approval_names_the_reviewed_content_and_unmarks_the_draft(
         services.approve_iap(actor=commander, version=version, content_hash="0" * 64)
     approved = services.approve_iap(actor=commander, version=version, content_hash=version.content_hash)
     assert approved.status == IapVersion.Status.APPROVED
+    assert not approved.pdf_final  # the draft-marked PDF is not distributed while the final one renders
+    services.dispatch_finalize(approved.pk)
+    approved.refresh_from_db()
+    assert approved.pdf_final
     assert "BẢN NHÁP" not in text_of(bytes(approved.pdf))
     assert approved.iap.approved_version_id == approved.pk
 
@@ -141,6 +145,9 @@ def test_a_draft_is_not_distributed_and_a_classification_hides_the_iap(
     with pytest.raises(NotFound):
         queries.get_version_for(cleared, the_iap, version.number)  # built, not approved: not distributed
     services.approve_iap(actor=commander, version=version, content_hash=version.content_hash)
+    with pytest.raises(NotFound):
+        queries.get_version_for(cleared, the_iap, version.number)  # approved, final PDF not rendered yet
+    services.execute_finalize(version.pk)
     assert queries.get_version_for(cleared, the_iap, version.number).pk == version.pk
     with pytest.raises(NotFound):
         queries.get_iap_for(observer, event, the_iap.pk)

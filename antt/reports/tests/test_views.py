@@ -44,6 +44,7 @@ def test_generate_then_another_commander_approves_through_the_pages(
     )
     version.refresh_from_db()
     assert version.status == IapVersion.Status.APPROVED
+    assert version.pdf_final  # rendered by the finalize task (immediate here)
     pdf = as_user(commander).get(reverse("reports:iap-pdf", args=[event.code, the_iap.pk, 1]) + "?lang=en")
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
