@@ -3,6 +3,7 @@ every page, the version and SHA-256 of the content, page numbers. Fonts: Debian'
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -13,6 +14,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from antt.core.permissions import Clearance
+
+# WeasyPrint logs every page it lays out at INFO: keep the application's log readable.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 MARKINGS_VI = {0: "KHÔNG MẬT", 1: "MẬT", 2: "TỐI MẬT", 3: "TUYỆT MẬT"}
 MARKINGS_EN = {0: "UNCLASSIFIED", 1: "CONFIDENTIAL", 2: "SECRET", 3: "TOP SECRET"}
