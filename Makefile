@@ -13,13 +13,17 @@ demo: install ## install, migrate, seed the demo and serve it on http://127.0.0.
 	ANTT_DEMO=1 $(VENV)/bin/antt demo
 
 test: install ## install what tests need (incl. Debian's chromium) and run the whole suite
-	@scripts/ensure-debian-packages.sh chromium=chromium xgettext=gettext
+	@scripts/ensure-debian-packages.sh chromium=chromium xgettext=gettext $(PDF_PACKAGES)
 	$(VENV)/bin/pytest
 
 test-fast: install ## the edit-test loop: the suite without slow and browser tests
 	$(VENV)/bin/pytest -m "not slow and not browser"
 
+# WeasyPrint (the printed reports) needs pango and harfbuzz's subsetter; DejaVu covers Vietnamese.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+
 install: $(UV)
+	@scripts/ensure-debian-packages.sh $(PDF_PACKAGES)
 	@$(UV) sync --frozen --quiet
 	@$(MAKE) --no-print-directory translations
 

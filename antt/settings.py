@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "antt.rostering",
     "antt.plans",
     "antt.operations",
+    "antt.reports",
     "antt.demo",  # the demo seeding and `antt demo`: above every domain app
 ]
 

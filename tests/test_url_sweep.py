@@ -19,6 +19,9 @@ pytestmark = pytest.mark.django_db
 
 # Pages that anyone may open (the door itself, health, language, static API docs assets).
 PUBLIC = {"accounts:login", "healthz", "set_language", "javascript-catalog"}
+# The public doors of reports: the Atom feed and CAP XML of *published* alerts, and an iCal feed behind its
+# secret (antt/reports/tests/test_views.py shows they give nothing else away).
+PUBLIC |= {"reports:public-alerts", "reports:public-alert", "reports:ical"}
 # Pages a signed-in person reaches before passing a second factor (they redirect when not signed in).
 PRE_VERIFICATION = {"accounts:otp-verify", "accounts:otp-enrol", "accounts:logout"}
 # Signing out is harmless for someone who is not signed in.
@@ -60,6 +63,9 @@ class Objects:
         from antt.plans.tests.factories import make_plan
 
         self.plan = make_plan(outsider_membership.user, event)
+        from antt.reports.tests.factories import sweep_objects
+
+        self.reports = sweep_objects(event, outsider_membership.user)
 
 
 FILLERS: dict[str, Callable[[Objects], str]] = {
@@ -77,6 +83,14 @@ FILLERS: dict[str, Callable[[Objects], str]] = {
     "run_id": lambda o: str(o.run.pk),
     "plan_id": lambda o: str(o.plan.pk),
     "number": lambda o: "1",
+    "iap_id": lambda o: str(o.reports["iap"]),
+    "sitrep_id": lambda o: str(o.reports["sitrep"]),
+    "alert_id": lambda o: str(o.reports["alert"]),
+    "channel_id": lambda o: str(o.reports["channel"]),
+    "feed_id": lambda o: str(o.reports["feed"]),
+    "subject_id": lambda o: str(o.assignment.officer.unit_id),
+    "event_code": lambda o: o.event.code,
+    "secret": lambda o: "not-a-secret",
     # Django admin
     "app_label": lambda o: "events",
     "object_id": lambda o: str(o.event.pk),

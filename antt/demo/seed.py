@@ -20,6 +20,7 @@ from antt.accounts.models import User
 from antt.core.permissions import Clearance, Role
 from antt.demo import planning as planning_demo
 from antt.demo import plans as plans_demo
+from antt.demo import reports as reports_demo
 from antt.events import services
 from antt.events.models import Event, Membership
 
@@ -120,6 +121,14 @@ def seed(*, today: datetime | None = None) -> dict[str, Any]:
         planning_demo.link_demo_accounts(
             event, actor=admin, field_officer=by_name["demo-officer"], unit_commander=by_name["demo-unit"]
         )
+        if spec.code == "demo-summit":
+            reports_demo.seed_reports(
+                event,
+                planner=by_name["demo-planner"],
+                commander=by_name["demo-commander"],
+                field_officer=by_name["demo-officer"],
+                unit_commander=by_name["demo-unit"],
+            )
     return {
         "password": DEMO_PASSWORD,
         "accounts": [(ADMIN.username, "superuser + commander")]
