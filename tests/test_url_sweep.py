@@ -62,6 +62,23 @@ class Objects:
         self.plan = make_plan(outsider_membership.user, event)
 
 
+def _document_grant(o: Objects) -> Any:
+    """A document of the other event with one grant (made once per sweep)."""
+    if not hasattr(o, "grant"):
+        from antt.documents.models import Document, Grant
+
+        document = Document.objects.create(event=o.event, title_vi="Tài liệu", custodian=o.membership.user)
+        o.grant = Grant.objects.create(
+            document=document,
+            kind="person",
+            user=o.membership.user,
+            granted_by=o.membership.user,
+            valid_from=o.event.starts_at,
+            valid_until=o.event.ends_at,
+        )
+    return o.grant
+
+
 FILLERS: dict[str, Callable[[Objects], str]] = {
     "code": lambda o: o.event.code,
     "membership_id": lambda o: str(o.membership.pk),
@@ -77,6 +94,8 @@ FILLERS: dict[str, Callable[[Objects], str]] = {
     "run_id": lambda o: str(o.run.pk),
     "plan_id": lambda o: str(o.plan.pk),
     "number": lambda o: "1",
+    "document_id": lambda o: str(_document_grant(o).document_id),
+    "grant_id": lambda o: str(_document_grant(o).pk),
     # Django admin
     "app_label": lambda o: "events",
     "object_id": lambda o: str(o.event.pk),

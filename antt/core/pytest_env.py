@@ -14,6 +14,7 @@ os.environ.setdefault("ANTT_SECRET_KEY", "test-only-secret-key-that-is-long-enou
 os.environ.setdefault("ANTT_HTTPS", "0")
 os.environ.setdefault("ANTT_AUDIT_KEY", "test-only-audit-key")
 os.environ.setdefault("ANTT_DEMO", "0")
+os.environ.setdefault("ANTT_DOCUMENTS_KEYS", "test-1:dGVzdC1vbmx5LWRvY3VtZW50cy1rZXktMzItYnl0ZXM=")
 os.environ.setdefault("ANTT_STATIC_MANIFEST", "0")
 os.environ.setdefault(
     "ANTT_DB_CONN_MAX_AGE", "0"
