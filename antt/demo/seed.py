@@ -19,6 +19,7 @@ from antt.accounts import services as account_services
 from antt.accounts.models import User
 from antt.core.permissions import Clearance, Role
 from antt.demo import planning as planning_demo
+from antt.demo import documents as documents_demo
 from antt.demo import plans as plans_demo
 from antt.events import services
 from antt.events.models import Event, Membership
@@ -119,6 +120,13 @@ def seed(*, today: datetime | None = None) -> dict[str, Any]:
         by_name = {account.username: user for account, user in zip(ACCOUNTS, users, strict=True)}
         planning_demo.link_demo_accounts(
             event, actor=admin, field_officer=by_name["demo-officer"], unit_commander=by_name["demo-unit"]
+        )
+        documents_demo.seed_event(
+            event,
+            custodian=by_name["demo-custodian"],
+            commander=by_name["demo-commander"],
+            field_officer=by_name["demo-officer"],
+            approver=admin,
         )
     return {
         "password": DEMO_PASSWORD,

@@ -6,3 +6,6 @@ class DocumentsConfig(AppConfig):
     name = "antt.documents"
     label = "documents"
     verbose_name = _("Classified documents")
+
+    def ready(self) -> None:
+        from antt.documents import checks  # noqa: F401  (registers the deploy checks)

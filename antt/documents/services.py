@@ -226,6 +226,8 @@ def approve_grant(*, actor: Any, grant: Grant) -> Grant:
         )
     if row.granted_by_id == actor.pk:
         raise NotAllowed(_("A grant needs a second person: you gave this one, so you cannot approve it."))
+    if row.user_id == actor.pk:
+        raise NotAllowed(_("You cannot approve a grant that gives you access."))
     if row.state != Grant.State.PENDING:
         raise Conflict(_("This grant is not waiting for approval."))
     row.state = Grant.State.ACTIVE
