@@ -18,8 +18,8 @@ from django.utils import timezone
 from antt.accounts import services as account_services
 from antt.accounts.models import User
 from antt.core.permissions import Clearance, Role
-from antt.demo import planning as planning_demo
 from antt.demo import documents as documents_demo
+from antt.demo import planning as planning_demo
 from antt.demo import plans as plans_demo
 from antt.events import services
 from antt.events.models import Event, Membership
