@@ -31,6 +31,7 @@ from django.core.exceptions import ImproperlyConfigured
 MAGIC = b"ANTTDOC1"
 CHUNK = 64 * 1024
 TAG = 16
+CACHED_CHUNKS = 8
 HEADER = len(MAGIC) + 8  # magic ‖ nonce prefix
 
 
@@ -147,7 +148,7 @@ class DecryptingReader(io.RawIOBase):
         self._uid = uid
         self._size = size
         self._pos = 0
-        self._cache: tuple[int, bytes] | None = None
+        self._cache: dict[int, bytes] = {}
         raw.seek(0)
         header = raw.read(HEADER)
         if len(header) != HEADER or header[: len(MAGIC)] != MAGIC:
@@ -170,8 +171,9 @@ class DecryptingReader(io.RawIOBase):
         return self._pos
 
     def _chunk(self, index: int) -> bytes:
-        if self._cache and self._cache[0] == index:
-            return self._cache[1]
+        cached = self._cache.get(index)
+        if cached is not None:
+            return cached
         last = index == self._chunks - 1
         self._raw.seek(HEADER + index * (CHUNK + TAG))
         sealed = self._raw.read(CHUNK + TAG)
@@ -181,16 +183,28 @@ class DecryptingReader(io.RawIOBase):
             )
         except InvalidTag as exc:
             raise DecryptionError(f"chunk {index} does not open: the file was altered") from exc
-        self._cache = (index, plain)
+        if len(self._cache) >= CACHED_CHUNKS:  # a few chunks: parsers jump between the end and the body
+            self._cache.pop(next(iter(self._cache)))
+        self._cache[index] = plain
         return plain
 
+    def read(self, size: int | None = -1) -> bytes:
+        """``size`` bytes (fewer only at the end), across chunk boundaries."""
+        end = self._size if size is None or size < 0 else min(self._size, self._pos + size)
+        pieces = []
+        while self._pos < end:
+            index, offset = divmod(self._pos, CHUNK)
+            piece = self._chunk(index)[offset : offset + (end - self._pos)]
+            pieces.append(piece)
+            self._pos += len(piece)
+        return b"".join(pieces)
+
+    def readall(self) -> bytes:
+        return self.read(-1)
+
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        if self._pos >= self._size:
-            return 0
-        index, offset = divmod(self._pos, CHUNK)
-        piece = self._chunk(index)[offset : offset + len(buffer)]
+        piece = self.read(len(buffer))
         buffer[: len(piece)] = piece
-        self._pos += len(piece)
         return len(piece)
 
     def close(self) -> None:

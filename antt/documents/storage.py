@@ -65,6 +65,7 @@ def open_plain(*, storage_name: str, key_id: str, wrapped_key: bytes, uid: bytes
     """A seekable plaintext file over the stored ciphertext (nothing decrypted until read)."""
     data_key = crypto.unwrap(key_id, wrapped_key, uid)
     raw = store().open(storage_name, "rb")
+    # Its read(n) returns n bytes (or the rest), across chunk boundaries, as parsers expect.
     return crypto.DecryptingReader(raw, data_key, uid, size)  # type: ignore[arg-type, return-value]
 
 

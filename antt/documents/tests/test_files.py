@@ -259,3 +259,27 @@ def test_upload_and_download_through_the_pages(
     assert "copy1" in copy["Content-Disposition"]
     assert MARKER in PdfReader(io.BytesIO(b"".join(copy.streaming_content))).pages[0].extract_text()
     assert client.get(f"/events/{event.code}/documents/{doc.pk}/versions/1/copy/").status_code == 405
+
+
+def test_a_pdf_of_many_chunks_comes_back_whole_and_marked_on_every_page(event: Any, custodian: Any) -> None:
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pageCompression=0)
+    for number in range(1, 31):
+        for line in range(60):
+            page.drawString(40, 800 - 12 * line, f"Trang {number} dòng {line} " + "x" * 80)
+        page.drawString(40, 40, f"END-OF-PAGE-{number}")
+        page.showPage()
+    page.save()
+    content = out.getvalue()
+    assert len(content) > 3 * 64 * 1024  # several encrypted chunks, read out of order by the PDF parser
+    doc = _document(event, custodian)
+    services.add_version(actor=custodian, document=doc, upload=upload("long.pdf", content), filename="long.pdf")
+    _v, _copy, handle = services.issue_copy(actor=custodian, event=event, document_id=doc.pk)
+    with handle:
+        pages = PdfReader(handle).pages
+        assert len(pages) == 30
+        last = pages[29].extract_text()
+    assert "END-OF-PAGE-30" in last
+    assert "Copy no. 1" in last
