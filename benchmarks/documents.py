@@ -113,7 +113,7 @@ def build(rng: random.Random) -> dict[str, object]:
         ]
     )
     duties = []
-    for i in range(40_000):
+    for _ in range(40_000):
         begin = start + timedelta(hours=rng.randrange(0, 230))
         duties.append(
             Assignment(

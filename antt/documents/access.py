@@ -103,7 +103,11 @@ GRANT_FIELDS = ("pk", "document_id", "kind", "post_id", "programme_item_id", "va
 
 
 def may_read(reader: Reader | None, document: Document, at: datetime) -> bool:
-    if reader is None or document.state != Document.State.ACTIVE or reader.clearance < document.classification:
+    if (
+        reader is None
+        or document.state != Document.State.ACTIVE
+        or reader.clearance < document.classification
+    ):
         return False
     if document.custodian_id == reader.user_id:
         return True
@@ -117,7 +121,9 @@ def readable(reader: Reader | None, event: Any, at: datetime) -> QuerySet[Docume
     of the event: the grants are looked up by their grantee, never scanned)."""
     if reader is None:
         return Document.objects.none()
-    base = Document.objects.filter(event=event, state=Document.State.ACTIVE, classification__lte=reader.clearance)
+    base = Document.objects.filter(
+        event=event, state=Document.State.ACTIVE, classification__lte=reader.clearance
+    )
     duties = duties_of(reader)
     grants = Grant.objects.filter(
         grants_in_force(at),

@@ -45,6 +45,9 @@ class Document(TimeStampedModel):
     require_acknowledgement = models.BooleanField(_("readers must acknowledge reading"), default=False)
     state_reason = models.TextField(_("reason"), blank=True)
     copies_issued = models.PositiveIntegerField(_("copies issued"), default=0)
+    # Plans and contingency plans this document belongs to. One way only ("+"): a plan's page cannot list
+    # documents by itself; it links to the document list filtered by plan, which applies the access rule.
+    plans = models.ManyToManyField("plans.Plan", blank=True, related_name="+", verbose_name=_("plans"))
 
     class Meta:
         verbose_name = _("document")

@@ -16,11 +16,14 @@ from antt.documents.services import may_manage
 from antt.events.models import Event
 
 
-def documents_for(user: Any, event: Event, *, at: datetime | None = None) -> QuerySet[Document]:
+def documents_for(
+    user: Any, event: Event, *, at: datetime | None = None, plan_id: int | None = None
+) -> QuerySet[Document]:
     require(user, "documents.view", event)
-    return access.readable(access.reader_for(user, event), event, at or timezone.now()).select_related(
-        "owner_unit", "custodian"
-    )
+    documents = access.readable(access.reader_for(user, event), event, at or timezone.now())
+    if plan_id is not None:
+        documents = documents.filter(plans=plan_id)
+    return documents.select_related("owner_unit", "custodian")
 
 
 def may_open(user: Any, document: Document, at: datetime) -> bool:

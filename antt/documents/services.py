@@ -249,6 +249,29 @@ def revoke_grant(*, actor: Any, grant: Grant) -> Grant:
     return row
 
 
+@transaction.atomic
+def attach_plans(*, actor: Any, document: Document, plans: Iterable[Any]) -> Document:
+    """Set the plans and contingency plans ``document`` belongs to (plans of its own event only)."""
+    document = _locked(document)
+    _require_manage(actor, document)
+    chosen = list(plans)
+    for plan in chosen:
+        writes.same_event(document.event, plan=plan)
+    before = sorted(document.plans.values_list("pk", flat=True))
+    document.plans.set(chosen)
+    after = sorted(p.pk for p in chosen)
+    if before != after:
+        audit.record(
+            actor=actor,
+            action="documents.attach_plans",
+            target=document,
+            event=document.event_id,
+            object_repr=str(document),
+            changes={"plans": [before, after]},
+        )
+    return document
+
+
 # --- the document's life ----------------------------------------------------------------------------------
 
 

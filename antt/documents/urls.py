@@ -20,6 +20,7 @@ urlpatterns = [
         name="acknowledge",
     ),
     path("<slug:code>/documents/<int:document_id>/grants/", views.grant_create, name="grant"),
+    path("<slug:code>/documents/<int:document_id>/plans/", views.document_plans, name="plans"),
     path(
         "<slug:code>/documents/<int:document_id>/grants/<int:grant_id>/approve/",
         views.grant_action,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from antt.core.errors import DomainError, NotFound
+from antt.core.errors import DomainError, Invalid, NotFound
 from antt.core.languages import current_language
 from antt.core.lookups import id_or_not_found
 from antt.core.permissions import can
@@ -28,6 +28,7 @@ from antt.events import queries as event_queries
 from antt.events.models import Membership
 from antt.forces.models import Unit
 from antt.planning.models import Post, ProgrammeItem
+from antt.plans.models import Plan
 
 
 def _units(event: Any) -> list[tuple[int, str]]:
@@ -38,10 +39,20 @@ def _units(event: Any) -> list[tuple[int, str]]:
 @require_GET
 def document_list(request: HttpRequest, code: str) -> HttpResponse:
     event = event_queries.get_event_for(request.user, code, action="documents.view")
-    documents = list(queries.documents_for(request.user, event))
+    plan = None
+    if request.GET.get("plan"):
+        plan = Plan.objects.filter(event=event, pk=id_or_not_found(request.GET["plan"])).first()
+        if plan is None:
+            raise NotFound(_("Not found, or you do not have access."))
+    documents = list(queries.documents_for(request.user, event, plan_id=plan.pk if plan else None))
     language = current_language()
     rows = [(d, d.title(language)) for d in documents]
-    context = {"event": event, "rows": rows, "can_create": can(request.user, "documents.manage", event)}
+    context = {
+        "event": event,
+        "rows": rows,
+        "plan": plan,
+        "can_create": can(request.user, "documents.manage", event),
+    }
     return render(request, "documents/document_list.html", context)
 
 
@@ -108,6 +119,8 @@ def _detail(request: HttpRequest, event: Any, document: Document, **forms: Any) 
         "grant_form": forms.get("grant_form") or GrantForm(choices=_grant_choices(event)) if manage else None,
         "reason_form": forms.get("reason_form") or ReasonForm(),
         "active": document.state == Document.State.ACTIVE,
+        "plans": list(document.plans.order_by("code")),
+        "all_plans": list(Plan.objects.filter(event=event).order_by("code")) if manage else [],
         "user_id": request.user.pk,
     }
     return render(request, "documents/document_detail.html", context, status=forms.get("status", 200))
@@ -229,6 +242,25 @@ def grant_action(request: HttpRequest, code: str, document_id: int, grant_id: in
         else:
             services.revoke_grant(actor=request.user, grant=grant)
             messages.success(request, _("Grant revoked."))
+    except DomainError as exc:
+        if exc.status_code == 404:
+            raise
+        messages.error(request, str(exc))
+    return redirect("documents:detail", code=event.code, document_id=document.pk)
+
+
+@login_required
+@require_POST
+def document_plans(request: HttpRequest, code: str, document_id: int) -> HttpResponse:
+    event = event_queries.get_event_for(request.user, code, action="documents.view")
+    document = queries.get_document_for(request.user, event, document_id)
+    wanted = {id_or_not_found(value) for value in request.POST.getlist("plans")}
+    plans = list(Plan.objects.filter(event=event, pk__in=wanted))
+    try:
+        if len(plans) != len(wanted):
+            raise Invalid(_("Unknown plan in this event."), field="plans")
+        services.attach_plans(actor=request.user, document=document, plans=plans)
+        messages.success(request, _("Plans saved."))
     except DomainError as exc:
         if exc.status_code == 404:
             raise

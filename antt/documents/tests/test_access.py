@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from antt.core.errors import NotFound
+from antt.core.errors import Invalid, NotFound
 from antt.core.permissions import Clearance
 from antt.documents import access, queries
 from antt.documents.models import Document, Grant
@@ -169,3 +169,47 @@ def test_a_document_one_may_not_read_is_not_found_on_every_page(
     assert "Phương án bảo vệ" not in listing.content.decode()
     assert as_user(outsider).get(base).status_code == 404
     assert as_user(custodian).get(base).status_code == 200
+
+
+def test_documents_attached_to_a_plan_are_listed_by_plan_under_the_same_rule(
+    event: Any,
+    other_event: Any,
+    custodian: Any,
+    planner: Any,
+    time_machine: Any,
+    units: dict[str, Any],
+    as_user: Any,
+    outsider: Any,
+) -> None:
+    from antt.documents import services
+    from antt.plans.tests.factories import make_plan
+
+    at = event.starts_at
+    plan = make_plan(planner, event)
+    foreign = make_plan(outsider, other_event)
+    reader = make_reader(event, "plan-reader", Clearance.SECRET, units["team"])
+    shown = Document.objects.create(
+        event=event, title_vi="Sơ đồ bố trí lực lượng", classification=1, custodian=custodian
+    )
+    hidden = Document.objects.create(
+        event=event, title_vi="Danh sách mật danh", classification=1, custodian=custodian
+    )
+    for doc in (shown, hidden):
+        services.attach_plans(actor=custodian, document=doc, plans=[plan])
+    Grant.objects.create(
+        document=shown,
+        kind="person",
+        user=reader,
+        granted_by=custodian,
+        valid_from=at - timedelta(days=20),
+        valid_until=at + timedelta(days=20),
+    )
+    with pytest.raises(Invalid):
+        services.attach_plans(actor=custodian, document=shown, plans=[foreign])
+    assert list(queries.documents_for(reader, event, at=at, plan_id=plan.pk)) == [shown]
+    assert set(queries.documents_for(custodian, event, at=at, plan_id=plan.pk)) == {shown, hidden}
+    time_machine.move_to(at, tick=False)
+    page = as_user(reader).get(f"/events/{event.code}/documents/?plan={plan.pk}").content.decode()
+    assert "Sơ đồ bố trí lực lượng" in page
+    assert "Danh sách mật danh" not in page
+    assert as_user(reader).get(f"/events/{event.code}/documents/?plan={foreign.pk}").status_code == 404

@@ -275,7 +275,9 @@ def test_a_pdf_of_many_chunks_comes_back_whole_and_marked_on_every_page(event: A
     content = out.getvalue()
     assert len(content) > 3 * 64 * 1024  # several encrypted chunks, read out of order by the PDF parser
     doc = _document(event, custodian)
-    services.add_version(actor=custodian, document=doc, upload=upload("long.pdf", content), filename="long.pdf")
+    services.add_version(
+        actor=custodian, document=doc, upload=upload("long.pdf", content), filename="long.pdf"
+    )
     _v, _copy, handle = services.issue_copy(actor=custodian, event=event, document_id=doc.pk)
     with handle:
         pages = PdfReader(handle).pages
