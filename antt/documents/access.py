@@ -12,7 +12,7 @@ Everything else is "not found" to the reader (the uniform 404 of the app).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -61,13 +61,18 @@ class Duty:
     ends_at: datetime
 
 
+# A duty opens a duty grant's document from this long before the duty starts until it ends (the briefing).
+DUTY_LEAD = timedelta(hours=24)
+
+
 def duties_of(reader: Reader) -> list[Duty]:
-    """The reader's officer's duties (one indexed query: an officer has a handful)."""
+    """The reader's officer's published duties (one indexed query: an officer has a handful). Planned,
+    unpublished assignments give no access: whoever edits the roster must not grant themselves a document."""
     if reader.officer_id is None:
         return []
-    rows = Assignment.objects.filter(officer_id=reader.officer_id).values_list(
-        "post_id", "requirement__programme_item_id", "starts_at", "ends_at"
-    )
+    rows = Assignment.objects.filter(
+        officer_id=reader.officer_id, status=Assignment.Status.PUBLISHED
+    ).values_list("post_id", "requirement__programme_item_id", "starts_at", "ends_at")
     return [Duty(*row) for row in rows]
 
 
@@ -86,17 +91,32 @@ def _naming(reader: Reader, duties: list[Duty]) -> Q:
     return naming
 
 
-def _holds(grant: Grant, duties: list[Duty]) -> bool:
-    """A person or unit grant found by ``_naming`` holds; a duty grant holds when one of the reader's duties at
-    its post or programme item overlaps the grant's window (a re-plan moves the duty, and the access)."""
+def _holds(grant: Grant, duties: list[Duty], at: datetime | None) -> bool:
+    """A person or unit grant found by ``_naming`` holds; a duty grant holds while one of the reader's duties
+    at its post or programme item is under way or starts within ``DUTY_LEAD``, inside the grant's window (a
+    re-plan moves the duty, and the access with it)."""
     if grant.kind != Grant.Kind.DUTY:
         return True
     return any(
-        (d.post_id == grant.post_id if grant.post_id else d.programme_item_id == grant.programme_item_id)
+        (
+            d.post_id == grant.post_id
+            or (grant.programme_item_id and d.programme_item_id == grant.programme_item_id)
+        )
         and d.starts_at < grant.valid_until
         and d.ends_at > grant.valid_from
+        and (at is None or d.starts_at - DUTY_LEAD <= at < d.ends_at)
         for d in duties
     )
+
+
+def covers(grant: Grant, reader: Reader | None) -> bool:
+    """Would ``grant`` give ``reader`` access at some time of its window? (A Tuyệt mật approver must not
+    approve a grant that covers themselves: their person, their unit or a unit above it, or their duty.)"""
+    if reader is None:
+        return False
+    duties = duties_of(reader)
+    named = Grant.objects.filter(pk=grant.pk).filter(_naming(reader, duties)).exists()
+    return named and _holds(grant, duties, None)
 
 
 GRANT_FIELDS = ("pk", "document_id", "kind", "post_id", "programme_item_id", "valid_from", "valid_until")
@@ -113,7 +133,7 @@ def may_read(reader: Reader | None, document: Document, at: datetime) -> bool:
         return True
     duties = duties_of(reader)
     grants = document.grants.filter(grants_in_force(at), _naming(reader, duties)).only(*GRANT_FIELDS)
-    return any(_holds(g, duties) for g in grants)
+    return any(_holds(g, duties, at) for g in grants)
 
 
 def readable(reader: Reader | None, event: Any, at: datetime) -> QuerySet[Document]:
@@ -132,5 +152,5 @@ def readable(reader: Reader | None, event: Any, at: datetime) -> QuerySet[Docume
         document__state=Document.State.ACTIVE,
         document__classification__lte=reader.clearance,
     ).only(*GRANT_FIELDS)
-    ids = {g.document_id for g in grants if _holds(g, duties)}
+    ids = {g.document_id for g in grants if _holds(g, duties, at)}
     return base.filter(Q(pk__in=ids) | Q(custodian_id=reader.user_id))

@@ -195,6 +195,8 @@ class DecryptingReader(io.RawIOBase):
         while self._pos < end:
             index, offset = divmod(self._pos, CHUNK)
             piece = self._chunk(index)[offset : offset + (end - self._pos)]
+            if not piece:
+                raise DecryptionError("the file is shorter than its recorded size")
             pieces.append(piece)
             self._pos += len(piece)
         return b"".join(pieces)

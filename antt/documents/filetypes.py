@@ -4,6 +4,7 @@ the type the browser claims — and the bounds that keep a zip bomb out."""
 from __future__ import annotations
 
 import zipfile
+import zlib
 from typing import IO
 
 from django.utils.translation import gettext as _
@@ -34,11 +35,27 @@ MAX_ZIP_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_ZIP_RATIO = 100
 
 
+DAMAGED = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    RuntimeError,
+    NotImplementedError,
+    EOFError,
+    zlib.error,
+    ValueError,
+    OSError,
+)
+
+
 def _office(handle: IO[bytes]) -> str:
     try:
-        archive = zipfile.ZipFile(handle)
-    except zipfile.BadZipFile as exc:
+        return _office_kind(handle)
+    except DAMAGED as exc:
         raise Invalid(_("The file is damaged: it is not a valid office document."), field="file") from exc
+
+
+def _office_kind(handle: IO[bytes]) -> str:
+    archive = zipfile.ZipFile(handle)
     with archive:
         infos = archive.infolist()
         if len(infos) > MAX_ZIP_MEMBERS:
@@ -52,7 +69,8 @@ def _office(handle: IO[bytes]) -> str:
             )
         names = archive.namelist()
         if "mimetype" in names:
-            declared = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
+            with archive.open("mimetype") as member:
+                declared = member.read(100).decode("ascii", "replace").strip()
             if declared == ODT:
                 return ODT
         if "[Content_Types].xml" in names:
@@ -60,6 +78,39 @@ def _office(handle: IO[bytes]) -> str:
                 if any(n.startswith(prefix) for n in names):
                     return kind
     raise Invalid(_("This zip file is not an office document."), field="file")
+
+
+MAX_PIXELS = 60_000_000
+
+
+def _check_pdf(handle: IO[bytes]) -> None:
+    """A PDF must open (or every marked copy would fail later); an encrypted one cannot be marked."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(handle)
+        if reader.is_encrypted:
+            raise Invalid(
+                _("The PDF is password-protected: remove the password, then upload it."), field="file"
+            )
+        if len(reader.pages) == 0:
+            raise Invalid(_("The PDF has no page."), field="file")
+    except (PyPdfError, *DAMAGED) as exc:
+        raise Invalid(_("The PDF is damaged and cannot be opened."), field="file") from exc
+
+
+def _check_image(handle: IO[bytes]) -> None:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(handle) as picture:
+            width, height = picture.size
+            picture.verify()
+    except (UnidentifiedImageError, Image.DecompressionBombError, SyntaxError, *DAMAGED) as exc:
+        raise Invalid(_("The image is damaged and cannot be opened."), field="file") from exc
+    if width * height > MAX_PIXELS:
+        raise Invalid(_("The image is too large (more than 60 megapixels)."), field="file")
 
 
 def sniff(handle: IO[bytes], filename: str) -> str:
@@ -80,6 +131,11 @@ def sniff(handle: IO[bytes], filename: str) -> str:
         raise Invalid(
             _("Only PDF, PNG, JPEG and office documents (docx, xlsx, pptx, odt) can be kept."), field="file"
         )
+    if kind == PDF:
+        _check_pdf(handle)
+    elif kind in (PNG, JPEG):
+        _check_image(handle)
+    handle.seek(0)
     suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if suffix not in EXTENSIONS[kind]:
         raise Invalid(

@@ -8,7 +8,6 @@ number but no visible mark (docs/documents.md says so).
 from __future__ import annotations
 
 import io
-import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -87,7 +86,7 @@ def _overlay(width: float, height: float, mark: Mark) -> bytes:
 
 
 def mark_pdf(source: IO[bytes], mark: Mark, copy_id: str) -> IO[bytes]:
-    """The marked PDF, spooled to a temporary file (in memory up to 8 MB) and rewound."""
+    """The marked PDF, in memory (plaintext never touches the disk), rewound."""
     from pypdf import PageObject, PdfReader, PdfWriter
 
     reader = PdfReader(source)
@@ -101,11 +100,11 @@ def mark_pdf(source: IO[bytes], mark: Mark, copy_id: str) -> IO[bytes]:
         added = writer.add_page(page)
         added.merge_page(overlays[size])
     writer.add_metadata({"/ANTTCopy": copy_id, "/ANTTReader": mark.reader})
-    # Handed to the response, which closes it.
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
-    writer.write(spool)
-    spool.seek(0)
-    return spool
+    # In memory, never on disk: the marked copy is plaintext. The response closes it.
+    out = io.BytesIO()
+    writer.write(out)
+    out.seek(0)
+    return out
 
 
 def mark_image(source: IO[bytes], mark: Mark, content_type: str) -> IO[bytes]:

@@ -36,6 +36,12 @@ def max_bytes() -> int:
     return int(getattr(settings, "ANTT_DOCUMENTS_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
+def too_large_message() -> str:
+    limit = max_bytes()
+    size = f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{max(1, limit // 1024)} KB"
+    return _("The file is larger than %(limit)s.") % {"limit": size}
+
+
 def _record(actor: Any, action: str, document: Document, **changes: Any) -> None:
     audit.record(
         actor=actor,
@@ -61,6 +67,15 @@ def _require_manage(actor: Any, document: Document) -> None:
         if not access.may_read(reader, document, timezone.now()):
             raise not_found()
         raise NotAllowed(_("Only the document's custodian or its owner unit's commander may do this."))
+
+
+def _require_custodian(actor: Any, document: Document) -> None:
+    """Reclassification, withdrawal and destruction: the custodian's alone."""
+    _require_manage(actor, document)
+    if document.custodian_id != getattr(actor, "pk", None):
+        raise NotAllowed(
+            _("Only the document's custodian may change its classification, withdraw or destroy it.")
+        )
 
 
 def _locked(document: Document) -> Document:
@@ -129,12 +144,13 @@ def add_version(*, actor: Any, document: Document, upload: Any, filename: str) -
             max_size=max_bytes(),
         )
     except storage.OversizeError as exc:
-        raise Invalid(
-            _("The file is larger than %(limit)s MB.") % {"limit": max_bytes() // (1024 * 1024)}, field="file"
-        ) from exc
+        raise Invalid(too_large_message(), field="file") from exc
     try:
         with transaction.atomic():
-            document = _locked(document)
+            document = _locked(document)  # again: a long upload may have raced a withdrawal or destruction
+            _require_manage(actor, document)
+            if document.state != Document.State.ACTIVE:
+                raise Conflict(_("This document is withdrawn or destroyed; it takes no new version."))
             number = (document.versions.aggregate(n=Max("number"))["n"] or 0) + 1
             version.number = number
             version.size = sealed.size
@@ -201,7 +217,19 @@ def grant(
     )
     writes.full_clean(row)
     writes.save(row)
-    _record(actor, "documents.grant", document, grant=row.pk, kind=kind, state=row.state)
+    _record(
+        actor,
+        "documents.grant",
+        document,
+        grant=row.pk,
+        kind=kind,
+        state=row.state,
+        user=row.user_id,
+        unit=row.unit_id,
+        post=row.post_id,
+        programme_item=row.programme_item_id,
+        valid=[row.valid_from.isoformat(), row.valid_until.isoformat()],
+    )
     return row
 
 
@@ -226,7 +254,7 @@ def approve_grant(*, actor: Any, grant: Grant) -> Grant:
         )
     if row.granted_by_id == actor.pk:
         raise NotAllowed(_("A grant needs a second person: you gave this one, so you cannot approve it."))
-    if row.user_id == actor.pk:
+    if row.user_id == actor.pk or access.covers(row, access.reader_for(actor, document.event)):
         raise NotAllowed(_("You cannot approve a grant that gives you access."))
     if row.state != Grant.State.PENDING:
         raise Conflict(_("This grant is not waiting for approval."))
@@ -285,7 +313,7 @@ def _reason(reason: str) -> str:
 @transaction.atomic
 def reclassify(*, actor: Any, document: Document, classification: int, reason: str) -> Document:
     document = _locked(document)
-    _require_manage(actor, document)
+    _require_custodian(actor, document)
     why = _reason(reason)
     if int(classification) not in Clearance.values:
         raise Invalid(_("Choose a classification."), field="classification")
@@ -296,13 +324,18 @@ def reclassify(*, actor: Any, document: Document, classification: int, reason: s
     document.classification = int(classification)
     document.state_reason = why
     document.save(update_fields=["classification", "state_reason", "updated_at"])
+    if document.classification == Clearance.TOP_SECRET and before != Clearance.TOP_SECRET:
+        # Raised to Tuyệt mật: grants given with one signature wait for a second person again.
+        document.grants.filter(state=Grant.State.ACTIVE, approved_by__isnull=True).update(
+            state=Grant.State.PENDING
+        )
     audit.record(
         actor=actor,
         action="documents.reclassify",
         target=document,
         event=document.event_id,
         object_repr=str(document),
-        changes={"classification": [before, document.classification]},
+        changes={"classification": [before, document.classification], "reason": [None, why]},
     )
     return document
 
@@ -310,13 +343,13 @@ def reclassify(*, actor: Any, document: Document, classification: int, reason: s
 @transaction.atomic
 def withdraw(*, actor: Any, document: Document, reason: str) -> Document:
     document = _locked(document)
-    _require_manage(actor, document)
+    _require_custodian(actor, document)
     if document.state != Document.State.ACTIVE:
         raise Conflict(_("This document is already withdrawn or destroyed."))
     document.state = Document.State.WITHDRAWN
     document.state_reason = _reason(reason)
     document.save(update_fields=["state", "state_reason", "updated_at"])
-    _record(actor, "documents.withdraw", document, state=document.state)
+    _record(actor, "documents.withdraw", document, state=document.state, reason=document.state_reason)
     return document
 
 
@@ -325,7 +358,7 @@ def destroy(*, actor: Any, document: Document, reason: str) -> Document:
     with the database and the master key), then the ciphertext is deleted from storage."""
     with transaction.atomic():
         document = _locked(document)
-        _require_manage(actor, document)
+        _require_custodian(actor, document)
         if document.state == Document.State.DESTROYED:
             raise Conflict(_("This document is already destroyed."))
         why = _reason(reason)
@@ -334,7 +367,7 @@ def destroy(*, actor: Any, document: Document, reason: str) -> Document:
         document.state = Document.State.DESTROYED
         document.state_reason = why
         document.save(update_fields=["state", "state_reason", "updated_at"])
-        _record(actor, "documents.destroy", document, versions=len(names))
+        _record(actor, "documents.destroy", document, versions=len(names), reason=why)
     for name in names:
         storage.delete(name)
     return document
@@ -429,9 +462,10 @@ def rotate_keys(*, batch: int = 500) -> int:
         )
         if not rows:
             return done
-        with transaction.atomic():
-            for version in rows:
-                data_key = crypto.unwrap(version.key_id, bytes(version.wrapped_key), version.uid.bytes, keys)
-                version.key_id, version.wrapped_key = crypto.wrap(data_key, version.uid.bytes, keys)
-                version.save(update_fields=["key_id", "wrapped_key"])
-                done += 1
+        for version in rows:
+            data_key = crypto.unwrap(version.key_id, bytes(version.wrapped_key), version.uid.bytes, keys)
+            key_id, wrapped = crypto.wrap(data_key, version.uid.bytes, keys)
+            # Only if nothing changed meanwhile: a destruction in between must not get its key back.
+            done += DocumentVersion.objects.filter(
+                pk=version.pk, key_id=version.key_id, wrapped_key=bytes(version.wrapped_key)
+            ).update(key_id=key_id, wrapped_key=wrapped)

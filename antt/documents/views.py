@@ -10,11 +10,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from antt.core.errors import DomainError, Invalid, NotFound
@@ -28,6 +30,7 @@ from antt.events import queries as event_queries
 from antt.events.models import Membership
 from antt.forces.models import Unit
 from antt.planning.models import Post, ProgrammeItem
+from antt.plans import queries as plan_queries
 from antt.plans.models import Plan
 
 
@@ -40,10 +43,8 @@ def _units(event: Any) -> list[tuple[int, str]]:
 def document_list(request: HttpRequest, code: str) -> HttpResponse:
     event = event_queries.get_event_for(request.user, code, action="documents.view")
     plan = None
-    if request.GET.get("plan"):
-        plan = Plan.objects.filter(event=event, pk=id_or_not_found(request.GET["plan"])).first()
-        if plan is None:
-            raise NotFound(_("Not found, or you do not have access."))
+    if request.GET.get("plan"):  # the plan itself under the plans' own access rule
+        plan = plan_queries.get_plan_for(request.user, event, request.GET["plan"])
     documents = list(queries.documents_for(request.user, event, plan_id=plan.pk if plan else None))
     language = current_language()
     rows = [(d, d.title(language)) for d in documents]
@@ -99,6 +100,7 @@ def _grant_choices(event: Any) -> dict[str, list[tuple[int, str]]]:
 
 def _detail(request: HttpRequest, event: Any, document: Document, **forms: Any) -> HttpResponse:
     manage = services.may_manage(request.user, document)
+    sees_plans = can(request.user, "planning.view", event)
     language = current_language()
     versions = list(document.versions.select_related("uploaded_by"))
     acknowledged = set(
@@ -119,8 +121,9 @@ def _detail(request: HttpRequest, event: Any, document: Document, **forms: Any) 
         "grant_form": forms.get("grant_form") or GrantForm(choices=_grant_choices(event)) if manage else None,
         "reason_form": forms.get("reason_form") or ReasonForm(),
         "active": document.state == Document.State.ACTIVE,
-        "plans": list(document.plans.order_by("code")),
-        "all_plans": list(Plan.objects.filter(event=event).order_by("code")) if manage else [],
+        "plans": list(document.plans.order_by("code")) if sees_plans else [],
+        "all_plans": list(Plan.objects.filter(event=event).order_by("code")) if manage and sees_plans else [],
+        "sees_plans": sees_plans,
         "user_id": request.user.pk,
     }
     return render(request, "documents/document_detail.html", context, status=forms.get("status", 200))
@@ -135,13 +138,43 @@ def document_detail(request: HttpRequest, code: str, document_id: int) -> HttpRe
     return _detail(request, event, document)
 
 
+class LimitedUpload(FileUploadHandler):
+    """Stops reading an upload as soon as it passes the limit (Django would otherwise spool all of it to a
+    temporary file first); the view then answers with the limit."""
+
+    def __init__(self, request: HttpRequest, limit: int) -> None:
+        super().__init__(request)
+        self.limit = limit
+        self.seen = 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        self.seen += len(raw_data)
+        if self.seen > self.limit:
+            self.request.antt_upload_too_large = True  # type: ignore[union-attr]
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
 @login_required
+@csrf_exempt  # checked below, after the upload handler is in place (Django's documented order)
 @require_POST
 def version_upload(request: HttpRequest, code: str, document_id: int) -> HttpResponse:
+    request.upload_handlers.insert(0, LimitedUpload(request, services.max_bytes()))
+    return _version_upload(request, code, document_id)
+
+
+@csrf_protect
+def _version_upload(request: HttpRequest, code: str, document_id: int) -> HttpResponse:
     event = event_queries.get_event_for(request.user, code, action="documents.view")
     document = queries.get_document_for(request.user, event, document_id)
     form = UploadForm(request.POST, request.FILES)
-    if form.is_valid():
+    if getattr(request, "antt_upload_too_large", False):
+        form.is_valid()
+        form.errors["file"] = form.error_class([services.too_large_message()])
+    elif form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             version = services.add_version(

@@ -80,9 +80,12 @@ def make_reader(
     return user
 
 
-def on_duty(event: Any, user: Any, post: Any, hours: tuple[int, int] = (8, 12)) -> Any:
+def on_duty(
+    event: Any, user: Any, post: Any, hours: tuple[int, int] = (8, 12), status: str = "published"
+) -> Any:
     start = event.starts_at + timedelta(hours=hours[0])
     return AssignmentFactory(
+        status=status,
         event=event,
         officer=user.officer,
         post=post,

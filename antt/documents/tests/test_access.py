@@ -187,7 +187,10 @@ def test_documents_attached_to_a_plan_are_listed_by_plan_under_the_same_rule(
     at = event.starts_at
     plan = make_plan(planner, event)
     foreign = make_plan(outsider, other_event)
-    reader = make_reader(event, "plan-reader", Clearance.SECRET, units["team"])
+    from antt.core.permissions import Role
+
+    # A unit commander reads plans (planning.view); a field officer could not even name the plan.
+    reader = make_reader(event, "plan-reader", Clearance.SECRET, units["team"], role=Role.UNIT_COMMANDER)
     shown = Document.objects.create(
         event=event, title_vi="Sơ đồ bố trí lực lượng", classification=1, custodian=custodian
     )
@@ -209,7 +212,35 @@ def test_documents_attached_to_a_plan_are_listed_by_plan_under_the_same_rule(
     assert list(queries.documents_for(reader, event, at=at, plan_id=plan.pk)) == [shown]
     assert set(queries.documents_for(custodian, event, at=at, plan_id=plan.pk)) == {shown, hidden}
     time_machine.move_to(at, tick=False)
-    page = as_user(reader).get(f"/events/{event.code}/documents/?plan={plan.pk}").content.decode()
+    response = as_user(reader).get(f"/events/{event.code}/documents/?plan={plan.pk}")
+    page = response.content.decode()
+    assert response.status_code == 200, page[-3000:]
     assert "Sơ đồ bố trí lực lượng" in page
     assert "Danh sách mật danh" not in page
     assert as_user(reader).get(f"/events/{event.code}/documents/?plan={foreign.pk}").status_code == 404
+
+
+def test_a_planned_duty_or_a_duty_long_over_gives_no_access(
+    event: Any, custodian: Any, units: dict[str, Any], post: Any
+) -> None:
+    """Whoever edits the roster must not give themselves a document with an unpublished duty; an officer
+    whose duty ended does not keep the document for the rest of the grant's window."""
+    at = event.starts_at + timedelta(hours=9)
+    planned = make_reader(event, "planned", Clearance.SECRET, units["team"])
+    on_duty(event, planned, post, status="planned")
+    earlier = make_reader(event, "earlier", Clearance.SECRET, units["team"])
+    on_duty(event, earlier, post, hours=(0, 4))
+    doc = Document.objects.create(
+        event=event, title_vi="x", classification=Clearance.CONFIDENTIAL, custodian=custodian
+    )
+    Grant.objects.create(
+        document=doc,
+        kind="duty",
+        post=post,
+        granted_by=custodian,
+        valid_from=event.starts_at,
+        valid_until=event.starts_at + timedelta(days=5),
+    )
+    assert list(queries.documents_for(planned, event, at=at)) == []
+    assert list(queries.documents_for(earlier, event, at=at)) == []
+    assert list(queries.documents_for(earlier, event, at=event.starts_at + timedelta(hours=2))) == [doc]
