@@ -10,6 +10,7 @@ import contextlib
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import dj_database_url
@@ -118,6 +119,7 @@ INSTALLED_APPS = [
     "antt.plans",
     "antt.operations",
     "antt.reports",
+    "antt.documents",
     "antt.demo",  # the demo seeding and `antt demo`: above every domain app
 ]
 
@@ -347,7 +349,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "var" / "static")) or "")
 with contextlib.suppress(OSError):
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing directory
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         # Hashed, compressed files need `collectstatic`; development and tests serve the source files.
@@ -357,6 +359,16 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")) or "")
+# Classified documents (docs/documents.md): ciphertext only, in their own storage; master keys from the
+# environment ("id:base64-of-32-bytes", comma or newline separated, the first current; or ANTT_DOCUMENTS_KEYS_FILE).
+ANTT_DOCUMENTS_ROOT = Path(env("DOCUMENTS_ROOT", str(BASE_DIR / "var" / "documents")) or "")
+STORAGES["documents"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(ANTT_DOCUMENTS_ROOT), "file_permissions_mode": 0o600},
+}
+ANTT_DOCUMENTS_KEYS = env("DOCUMENTS_KEYS", "") or ""
+ANTT_DOCUMENTS_MAX_BYTES = int(env("DOCUMENTS_MAX_MB", "50") or "50") * 1024 * 1024
+ANTT_DOCUMENTS_FONT = env("DOCUMENTS_FONT", "") or ""
 WHITENOISE_USE_FINDERS = DEBUG or DEMO or not env_bool("STATIC_MANIFEST", default=not DEBUG)
 WHITENOISE_AUTOREFRESH = DEBUG
 

@@ -68,6 +68,23 @@ class Objects:
         self.reports = sweep_objects(event, outsider_membership.user)
 
 
+def _document_grant(o: Objects) -> Any:
+    """A document of the other event with one grant (made once per sweep)."""
+    if not hasattr(o, "grant"):
+        from antt.documents.models import Document, Grant
+
+        document = Document.objects.create(event=o.event, title_vi="Tài liệu", custodian=o.membership.user)
+        o.grant = Grant.objects.create(
+            document=document,
+            kind="person",
+            user=o.membership.user,
+            granted_by=o.membership.user,
+            valid_from=o.event.starts_at,
+            valid_until=o.event.ends_at,
+        )
+    return o.grant
+
+
 FILLERS: dict[str, Callable[[Objects], str]] = {
     "code": lambda o: o.event.code,
     "membership_id": lambda o: str(o.membership.pk),
@@ -91,6 +108,8 @@ FILLERS: dict[str, Callable[[Objects], str]] = {
     "subject_id": lambda o: str(o.assignment.officer.unit_id),
     "event_code": lambda o: o.event.code,
     "secret": lambda o: "not-a-secret",
+    "document_id": lambda o: str(_document_grant(o).document_id),
+    "grant_id": lambda o: str(_document_grant(o).pk),
     # Django admin
     "app_label": lambda o: "events",
     "object_id": lambda o: str(o.event.pk),

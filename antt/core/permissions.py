@@ -40,7 +40,9 @@ OTP_ALWAYS_REQUIRED_ROLES: frozenset[str] = frozenset(
     {Role.COMMANDER, Role.PLANNER, Role.DISPATCHER, Role.UNIT_COMMANDER, Role.DOCUMENT_CUSTODIAN}
 )
 
-_READ = {"event.view"}
+# Every member may open the documents list: what each one may read there is the need-to-know rule
+# (antt/documents/access.py), not the role.
+_READ = {"event.view", "documents.view"}
 _PLAN_READ = {"planning.view", "forces.view", "coverage.view"}
 _OPS_READ = {"operations.view"}
 
@@ -105,7 +107,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     ),
     Role.FIELD_OFFICER: frozenset(_READ | {"planning.view_own", "operations.report"}),
     Role.OBSERVER: frozenset(_READ | _PLAN_READ | _OPS_READ | {"reports.view"}),
-    Role.DOCUMENT_CUSTODIAN: frozenset(_READ | {"documents.view", "documents.manage", "audit.view"}),
+    Role.DOCUMENT_CUSTODIAN: frozenset(_READ | {"documents.manage", "audit.view"}),
 }
 
 ALL_ACTIONS: frozenset[str] = frozenset().union(*ROLE_ACTIONS.values())

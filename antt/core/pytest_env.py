@@ -4,7 +4,10 @@ Tests run over plain HTTP with a throw-away secret; everything else comes from t
 ``ANTT_DATABASE_URL`` / ``ANTT_REDIS_URL`` switch the same suite to PostgreSQL and Redis.
 """
 
+import atexit
 import os
+import shutil
+import tempfile
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +17,13 @@ os.environ.setdefault("ANTT_SECRET_KEY", "test-only-secret-key-that-is-long-enou
 os.environ.setdefault("ANTT_HTTPS", "0")
 os.environ.setdefault("ANTT_AUDIT_KEY", "test-only-audit-key")
 os.environ.setdefault("ANTT_DEMO", "0")
+os.environ.setdefault("ANTT_DOCUMENTS_KEYS", "test-1:dGVzdC1vbmx5LWRvY3VtZW50cy1rZXktMzItYnl0ZXM=")
+if (
+    "ANTT_DOCUMENTS_ROOT" not in os.environ
+):  # classified-document ciphertext of a test run: a temporary directory
+    _documents_root = tempfile.mkdtemp(prefix="antt-test-documents-")
+    atexit.register(shutil.rmtree, _documents_root, True)
+    os.environ["ANTT_DOCUMENTS_ROOT"] = _documents_root
 os.environ.setdefault("ANTT_STATIC_MANIFEST", "0")
 os.environ.setdefault(
     "ANTT_DB_CONN_MAX_AGE", "0"

@@ -18,6 +18,7 @@ from django.utils import timezone
 from antt.accounts import services as account_services
 from antt.accounts.models import User
 from antt.core.permissions import Clearance, Role
+from antt.demo import documents as documents_demo
 from antt.demo import planning as planning_demo
 from antt.demo import plans as plans_demo
 from antt.demo import reports as reports_demo
@@ -129,6 +130,13 @@ def seed(*, today: datetime | None = None) -> dict[str, Any]:
                 field_officer=by_name["demo-officer"],
                 unit_commander=by_name["demo-unit"],
             )
+        documents_demo.seed_event(
+            event,
+            custodian=by_name["demo-custodian"],
+            commander=by_name["demo-commander"],
+            field_officer=by_name["demo-officer"],
+            approver=admin,
+        )
     return {
         "password": DEMO_PASSWORD,
         "accounts": [(ADMIN.username, "superuser + commander")]
