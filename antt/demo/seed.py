@@ -96,6 +96,7 @@ def seed(*, today: datetime | None = None) -> dict[str, Any]:
     tz = ZoneInfo(str(settings.DEFAULT_EVENT_TIME_ZONE))
     local_today = (today or timezone.now()).astimezone(tz).date()
     admin = _user(ADMIN, superuser=True)
+    calendars: dict[str, str] = {}
     users = [_user(account) for account in ACCOUNTS]
     for spec in EVENTS:
         event = Event.objects.filter(code=spec.code).first()
@@ -123,7 +124,7 @@ def seed(*, today: datetime | None = None) -> dict[str, Any]:
             event, actor=admin, field_officer=by_name["demo-officer"], unit_commander=by_name["demo-unit"]
         )
         if spec.code == "demo-summit":
-            reports_demo.seed_reports(
+            calendars = reports_demo.seed_reports(
                 event,
                 planner=by_name["demo-planner"],
                 commander=by_name["demo-commander"],
@@ -142,6 +143,8 @@ def seed(*, today: datetime | None = None) -> dict[str, Any]:
         "accounts": [(ADMIN.username, "superuser + commander")]
         + [(a.username, str(a.role)) for a in ACCOUNTS],
         "events": [e.code for e in EVENTS],
+        # The demo's duty-calendar addresses, made on the first seeding only (their secrets are not kept).
+        "calendars": {name: f"/ical/{secret}.ics" for name, secret in calendars.items()},
     }
 
 

@@ -48,6 +48,10 @@ class Command(BaseCommand):
         for username, role in info["accounts"]:
             self.stdout.write(f"  {username:<16} {role}")
         self.stdout.write(_("Demo accounts may skip two-factor sign-in only while ANTT_DEMO=1."))
+        for username, path in info["calendars"].items():
+            self.stdout.write(
+                _("Duty calendar of %(user)s: %(url)s") % {"user": username, "url": url + path.lstrip("/")}
+            )
         if options["no_serve"]:
             return
         import uvicorn
