@@ -123,7 +123,7 @@ MIDDLEWARE = [
     "antt.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "antt.core.middleware.PermissionsPolicyMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "antt.core.static_files.StaticFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -338,6 +338,7 @@ LANGUAGE_COOKIE_SECURE = HTTPS
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["antt.formats"]  # one date/time style per language (antt/formats/<lang>/formats.py)
 TIME_ZONE = "UTC"
 DEFAULT_EVENT_TIME_ZONE = env("DEFAULT_TIME_ZONE", "Asia/Ho_Chi_Minh")
 

@@ -18,7 +18,7 @@ LOGINS = ("/accounts/login/?", "/admin/login/?")  # the site's door, and the adm
 pytestmark = pytest.mark.django_db
 
 # Pages that anyone may open (the door itself, health, language, static API docs assets).
-PUBLIC = {"accounts:login", "healthz", "set_language", "javascript-catalog"}
+PUBLIC = {"accounts:login", "healthz", "set_language", "javascript-catalog", "favicon"}
 # Pages a signed-in person reaches before passing a second factor (they redirect when not signed in).
 PRE_VERIFICATION = {"accounts:otp-verify", "accounts:otp-enrol", "accounts:logout"}
 # Signing out is harmless for someone who is not signed in.
