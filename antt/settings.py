@@ -309,6 +309,9 @@ if "{" in _tile_host:
         "/ ANTT_MAP_TILE_URL chỉ được dùng {s} ở phần đầu tên máy chủ."
     )
 TILE_URL = MAP_TILE_URL
+# An offline base map: a PMTiles file (Protomaps) on this server, served to event members with HTTP range
+# requests (docs/map.md). Takes precedence over ANTT_MAP_TILE_URL.
+MAP_PMTILES = Path(env("MAP_PMTILES", "") or "") if env("MAP_PMTILES", "") else None
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

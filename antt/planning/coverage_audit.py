@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from antt.forces.models import Officer
+from antt.forces.models import Officer, Skill
 from antt.planning import coverage, coverage_cache, coverage_input
 from antt.planning.models import Post, Site
 
@@ -49,6 +49,7 @@ def _names(
     sentences mention (three queries at most, each for just those rows and columns; two when every site
     is given as ``(id, name_vi, name_en)``)."""
     wanted: dict[str, set[int]] = {"post": set(), "site": set(), "officer": set()}
+    roles = {finding.role for finding in findings if finding.role}
     uses: dict[coverage.FindingKind, frozenset[str]] = {}
     for finding in findings:
         used = uses.get(finding.kind)
@@ -87,6 +88,13 @@ def _names(
         ):
             name = f"{f'{rank} {full_name}'.strip()} ({code})"
             names[("officer", pk)] = (name, name)
+    if roles:
+        for code, name_vi, name_en in (
+            Skill.objects.filter(event=event, code__in=sorted(roles))
+            .order_by()
+            .values_list("code", "name_vi", "name_en")
+        ):
+            names[("role", code)] = (name_vi, name_en)  # type: ignore[index]
     return names
 
 
