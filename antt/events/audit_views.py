@@ -74,9 +74,10 @@ def _field(model: Any, name: str) -> Any:
     if model is None:
         return None
     try:
-        return model._meta.get_field(name)
+        field = model._meta.get_field(name)
     except FieldDoesNotExist:
         return None
+    return field if hasattr(field, "verbose_name") else None  # a reverse relation has no name to show
 
 
 def _value(model: Any, field: Any, value: Any) -> str:
