@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET
 from antt.audit import queries
 from antt.audit.labels import OBJECT_PAGES, action_label, object_label
 from antt.audit.models import AuditEntry
+from antt.core.permissions import Role
 from antt.core.spreadsheet import csv_row
 from antt.events import services
 from antt.events.queries import get_event_for
@@ -97,6 +98,8 @@ def _value(model: Any, field: Any, value: Any) -> str:
     choices = dict(getattr(field, "flatchoices", None) or ())
     if value in choices:
         return str(choices[value])
+    if isinstance(value, str) and value in Role.values:  # a role recorded on another object (add_member)
+        return str(Role(value).label)
     text = str(value)
     if len(text) == HASH_LENGTH and all(c in "0123456789abcdef" for c in text):
         return text[:12] + "…"

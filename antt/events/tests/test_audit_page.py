@@ -34,6 +34,7 @@ def test_actions_and_values_read_as_words_with_before_and_after(
     assert "Changed a member&#x27;s role" in page
     assert "<td>Observer</td><td>Field officer</td>" in page  # before → after, by their names
     assert "field_officer" not in page
+    assert "observer" not in page  # the role recorded with "Added a member" too
     assert "events.change_member" not in page
 
 
