@@ -127,7 +127,7 @@ MIDDLEWARE = [
     "antt.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "antt.core.middleware.PermissionsPolicyMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "antt.core.static_files.StaticFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -312,6 +312,9 @@ if "{" in _tile_host:
         "/ ANTT_MAP_TILE_URL chỉ được dùng {s} ở phần đầu tên máy chủ."
     )
 TILE_URL = MAP_TILE_URL
+# An offline base map: a PMTiles file (Protomaps) on this server, served to event members with HTTP range
+# requests (docs/map.md). Takes precedence over ANTT_MAP_TILE_URL.
+MAP_PMTILES = Path(env("MAP_PMTILES", "") or "") if env("MAP_PMTILES", "") else None
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -341,6 +344,7 @@ LANGUAGE_COOKIE_SECURE = HTTPS
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["antt.formats"]  # one date/time style per language (antt/formats/<lang>/formats.py)
 TIME_ZONE = "UTC"
 DEFAULT_EVENT_TIME_ZONE = env("DEFAULT_TIME_ZONE", "Asia/Ho_Chi_Minh")
 

@@ -18,7 +18,7 @@ LOGINS = ("/accounts/login/?", "/admin/login/?")  # the site's door, and the adm
 pytestmark = pytest.mark.django_db
 
 # Pages that anyone may open (the door itself, health, language, static API docs assets).
-PUBLIC = {"accounts:login", "healthz", "set_language", "javascript-catalog"}
+PUBLIC = {"accounts:login", "healthz", "set_language", "javascript-catalog", "favicon"}
 # The public doors of reports: the Atom feed and CAP XML of *published* alerts, and an iCal feed behind its
 # secret (antt/reports/tests/test_views.py shows they give nothing else away).
 PUBLIC |= {"reports:public-alerts", "reports:public-alert", "reports:ical"}

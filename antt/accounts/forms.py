@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OtpForm(forms.Form):
     token = forms.CharField(
-        label=_("Code"),
+        label=pgettext_lazy("authentication", "Code"),  # "Mã xác thực"; an object's code is "Mã"
         max_length=16,
         help_text=_("The 6-digit code from your authenticator app, or one of your 8-digit backup codes."),
         widget=forms.TextInput(

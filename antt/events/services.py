@@ -214,3 +214,16 @@ def remove_member(*, actor: Actor, membership: Membership) -> None:
 
 def find_user(username: str) -> Any:
     return get_user_model().objects.filter(username=username.strip(), is_active=True).first()
+
+
+@transaction.atomic
+def record_audit_export(*, actor: Any, event: Event, rows: int, filters: dict[str, str]) -> None:
+    """Say in the trail who took a copy of it, how many entries and with which filters."""
+    require(actor, "audit.view", event)
+    audit.record(
+        actor=actor,
+        action="events.export_audit",
+        target=event,
+        event=event,
+        changes={"rows": rows, "filters": {k: v for k, v in sorted(filters.items()) if v}},
+    )

@@ -12,10 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from antt.core import navigation
 from antt.core.errors import DomainError, NotAllowed
 from antt.core.htmx import HtmxHttpRequest
 from antt.core.permissions import Role, can
-from antt.events import queries, services
+from antt.events import dashboard, queries, services
 from antt.events.forms import EventForm, EventStatusForm, MemberAddForm, MemberChangeForm
 
 
@@ -40,8 +41,12 @@ def event_home(request: HttpRequest, code: str) -> HttpResponse:
     event = queries.get_event_for(request.user, code)
     per_role = queries.members_per_role(event)
     figures = [(label, per_role.get(value, 0)) for value, label in Role.choices]
+    tiles, panels = dashboard.collect(request.user, event)
     context = {
         "event": event,
+        "tiles": tiles,
+        "panels": panels,
+        "sections": navigation.event_sections(request.user, event, "events:home"),
         "membership": event.membership_for(request.user),
         "figures": figures,
         "member_total": sum(per_role.values()),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from antt.forces.models import Officer
+from antt.forces.models import Officer, Skill
 from antt.planning import coverage, coverage_cache, coverage_input, live_coverage
 from antt.planning.models import Post, Site
 
@@ -48,11 +48,14 @@ def _audit_plan(event: Any) -> list[coverage.Finding]:
     return findings
 
 
-def wanted_names(findings: Iterable[coverage.Finding]) -> dict[str, set[int]]:
-    """The ids of the posts, sites and officers the findings' sentences name, by type."""
-    wanted: dict[str, set[int]] = {"post": set(), "site": set(), "officer": set()}
+def wanted_names(findings: Iterable[coverage.Finding]) -> dict[str, set[Any]]:
+    """The ids of the posts, sites and officers the findings' sentences name, by type (and the codes of
+    the roles, under ``"role"``)."""
+    wanted: dict[str, set[Any]] = {"post": set(), "site": set(), "officer": set(), "role": set()}
     uses: dict[coverage.FindingKind, frozenset[str]] = {}
     for finding in findings:
+        if finding.role:
+            wanted["role"].add(finding.role)
         used = uses.get(finding.kind)
         if used is None:
             used = uses[finding.kind] = coverage.messages.placeholders(finding.kind)
@@ -75,7 +78,7 @@ def _names(
 
 
 def names_of(
-    event: Any, wanted: dict[str, set[int]], sites: list[tuple[int, str, str]] | None = None
+    event: Any, wanted: dict[str, set[Any]], sites: list[tuple[int, str, str]] | None = None
 ) -> dict[tuple[str, int], tuple[str, str]]:
     """``(type, id) -> (Vietnamese, English)`` label of the posts, sites and officers in ``wanted``."""
     names: dict[tuple[str, int], tuple[str, str]] = {}
@@ -105,6 +108,13 @@ def names_of(
         ):
             name = f"{f'{rank} {full_name}'.strip()} ({code})"
             names[("officer", pk)] = (name, name)
+    if wanted.get("role"):
+        for code, name_vi, name_en in (
+            Skill.objects.filter(event=event, code__in=sorted(wanted["role"]))
+            .order_by()
+            .values_list("code", "name_vi", "name_en")
+        ):
+            names[("role", code)] = (name_vi, name_en)  # type: ignore[index]
     return names
 
 

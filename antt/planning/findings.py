@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from antt.forces.models import Officer
+from antt.core.languages import current_language
+from antt.forces.models import Officer, Skill
 from antt.planning import coverage, coverage_input
 from antt.planning.assignability import ACTIVE, PROPOSED, proposal_of
 from antt.planning.models import Assignment, Post, Requirement, Site
@@ -37,9 +38,16 @@ def labeller(event: Event, findings: Iterable[coverage.Finding], *, officers: It
     if missing:
         for officer in Officer.objects.filter(event=event, pk__in=missing).only("code", "full_name", "rank"):
             names[("officer", officer.pk)] = f"{officer} ({officer.code})"
+    roles = {f.role for f in findings if f.role}
+    if roles:
+        english = current_language() == "en"
+        for code, name_vi, name_en in Skill.objects.filter(event=event, code__in=roles).values_list(
+            "code", "name_vi", "name_en"
+        ):
+            names[("role", code)] = name_en if english else name_vi  # type: ignore[index]
     proposed = _("(proposed)")
 
-    def label(object_type: str, object_id: int) -> str:
+    def label(object_type: str, object_id: Any) -> str:
         if object_type == "assignment" and object_id == PROPOSED:
             return proposed
         return names.get((object_type, object_id), f"#{object_id}")

@@ -47,6 +47,7 @@ urlpatterns = [
     path("<slug:code>/my-duties/", views.my_duties, name="my-duties"),
     # browse (views_browse): map, timelines, the site list with diacritics-blind search, site and officer pages (officer and unit lists: forces)
     path("<slug:code>/map/", views_browse.site_map, name="map"),
+    path("<slug:code>/map/basemap.pmtiles", views_browse.basemap, name="basemap"),
     path("<slug:code>/map/features.geojson", views_browse.site_map_features, name="map-features"),
     path("<slug:code>/timeline/", views_browse.programme_timeline, name="programme-timeline"),
     path("<slug:code>/duties/", views_browse.duty_timeline, name="duty-timeline"),

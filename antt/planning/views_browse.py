@@ -5,19 +5,24 @@ with diacritics-blind live search, and the site and officer pages. Read only (li
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from antt.core.htmx import HtmxHttpRequest
 from antt.core.languages import current_language
 from antt.core.lookups import parse_id
 from antt.core.pages import page_param, render_page, search_param
 from antt.core.permissions import require
+from antt.core.static_files import ranged_file_response
 from antt.events import queries as event_queries
 from antt.forces import queries as forces_queries
 from antt.planning import browse, timelines
@@ -55,11 +60,29 @@ def site_map(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "event": event,
         "sites": browse.map_sites(request.user, event),
-        "tile_url": settings.MAP_TILE_URL,
+        "tile_url": "" if basemap_file() else settings.MAP_TILE_URL,
+        "pmtiles_url": reverse("planning:basemap", kwargs={"code": event.code}) if basemap_file() else "",
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
         "statuses": list(browse.STATUS_LABELS.items()),
     }
     return render(request, "planning/map.html", context)
+
+
+def basemap_file() -> Path | None:
+    """The configured offline base map (``ANTT_MAP_PMTILES``) when the file is there."""
+    path = settings.MAP_PMTILES
+    return path if path is not None and path.is_file() else None
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def basemap(request: HttpRequest, code: str) -> HttpResponseBase:
+    """The offline base map (a PMTiles file) in byte ranges: the map reads only the tiles it shows."""
+    event_queries.get_event_for(request.user, code, action="planning.view")
+    path = basemap_file()
+    if path is None:
+        raise Http404(_("No offline base map is configured."))
+    return ranged_file_response(request, path, "application/vnd.pmtiles")
 
 
 @login_required

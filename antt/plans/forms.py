@@ -19,7 +19,7 @@ class PlanForm(forms.Form):
         label=_("Code"), max_length=40, help_text=_("Short and unique in the event, e.g. PA-CHAY-ICC.")
     )
     title_vi = forms.CharField(label=_("Title (Vietnamese)"), max_length=300)
-    title_en = forms.CharField(label=_("Title (English)"), max_length=300)
+    title_en = forms.CharField(label=_("Title (English, optional)"), max_length=300, required=False)
     trigger_vi = forms.CharField(
         label=_("Trigger (Vietnamese)"),
         required=False,

@@ -46,7 +46,7 @@ class Plan(SearchableMixin, TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.PLAN)
     code = models.CharField(_("code"), max_length=40, validators=[code_validator])
     title_vi = models.CharField(_("title (Vietnamese)"), max_length=300)
-    title_en = models.CharField(_("title (English)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
     # The workflow state of the latest version.
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
     responsible = models.ForeignKey(
@@ -120,7 +120,7 @@ class PlanVersion(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
     title_vi = models.CharField(_("title (Vietnamese)"), max_length=300)
-    title_en = models.CharField(_("title (English)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
     body_vi = models.TextField(_("text (Vietnamese)"), blank=True)
     body_en = models.TextField(_("text (English)"), blank=True)
     trigger_vi = models.TextField(_("trigger (Vietnamese)"), blank=True)

@@ -93,11 +93,8 @@ def _lookup(model: Any, event: Event, value: Any, message: str, field: str) -> A
 
 def _texts(kind: str, data: Mapping[str, Any]) -> dict[str, str]:
     out = {name: _str(data.get(name)) for name in EDITABLE[:6]}
-    if not out["title_vi"] or not out["title_en"]:
-        raise Invalid(
-            _("Give the plan a title in Vietnamese and in English."),
-            field="title_vi" if not out["title_vi"] else "title_en",
-        )
+    if not out["title_vi"]:  # Vietnamese is the plan's language; the English title is optional
+        raise Invalid(_("Give the plan a title in Vietnamese."), field="title_vi")
     for name in ("title_vi", "title_en"):
         if len(out[name]) > 300:
             raise Invalid(_("A title may have at most 300 characters."), field=name)

@@ -67,3 +67,11 @@ def sign_in(page: Any, base_url: str, username: str) -> None:
     page.get_by_label("Code").fill(current_code(device))
     page.get_by_role("button", name="Verify").click()
     page.wait_for_url(f"{base_url}/events/")
+
+
+def open_menu(page: Any) -> None:
+    """On a phone the navigation folds behind the menu button: open it (nothing to do on a desktop)."""
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
+        toggler.click()
+        page.locator("#antt-menu.show").wait_for()

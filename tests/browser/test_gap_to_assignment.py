@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import SHOTS, sign_in
+from tests.browser.conftest import SHOTS, open_menu, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -64,6 +64,7 @@ def test_field_officer_reads_my_duties_and_unit_commander_my_unit(page: Any, liv
     expect(page.locator("h1")).to_have_text("My duties")
     expect(page.locator("li.duty").first).to_contain_text("Post orders")
     page.screenshot(path=str(SHOTS / "my-duties.png"))
+    open_menu(page)  # on a phone, signing out is in the folded navigation
     page.get_by_role("button", name="Sign out").click()
 
     sign_in(page, live_server.url, "demo-unit")

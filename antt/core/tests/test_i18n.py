@@ -77,20 +77,24 @@ def test_language_follows_the_browser_then_the_persons_choice(client: Any) -> No
 
 @pytest.mark.django_db
 def test_dates_are_formatted_per_locale(as_user: Any, planner: Any, event: Any) -> None:
+    """One style per language, in the event's zone: vi 10/11/2026 07:00, en 10 Nov 2026 07:00."""
     client = as_user(planner)
     en = client.get(f"/events/{event.code}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     vi = client.get(f"/events/{event.code}/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
     local = event.starts_at.astimezone(event.tz)
-    from django.utils import translation
-    from django.utils.formats import date_format
+    assert f"{local:%d/%m/%Y %H:%M}" in vi
+    assert f"{local.day} {local:%b %Y %H:%M}" in en
+    assert f"{local:%d/%m/%Y}" not in en  # never the ambiguous numeric date in English
 
-    with translation.override("en"):
-        assert date_format(local, "DATE_FORMAT") in en  # e.g. "Nov. 24, 2026"
+
+def test_numbers_use_a_decimal_comma_in_vietnamese() -> None:
+    from django.utils import translation
+    from django.utils.formats import number_format
+
     with translation.override("vi"):
-        vi_date = date_format(local, "DATE_FORMAT")  # e.g. "Ngày 01 tháng 12 năm 2026" (day zero-padded)
-    assert vi_date.startswith("Ngày ")
-    assert f"tháng {local.month} năm {local.year}" in vi_date
-    assert vi_date in vi
+        assert number_format(1234.5, 1) == "1234,5"
+    with translation.override("en"):
+        assert number_format(1234.5, 1) == "1234.5"
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ import string
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from .findings import Finding, FindingKind
@@ -128,7 +129,7 @@ _TIME_FORMATS = {"vi": "%H:%M %d/%m/%Y", "en": "%Y-%m-%d %H:%M"}
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 #: ``label(object_type, id) -> str``; object types: post, site, officer, assignment, requirement.
-Labeller = Callable[[str, int], str]
+Labeller = Callable[[str, Any], str]  # (object type, id) -> label; ("role", skill code) -> the skill's name
 
 
 def default_label(object_type: str, object_id: int) -> str:
@@ -159,6 +160,16 @@ def _labels(object_type: str, ids: Iterable[int], label: Labeller) -> str:
     return ", ".join(label(object_type, object_id) for object_id in ids) or "?"
 
 
+def _role(role: str | None, label: Labeller) -> str:
+    """The role (a skill code) by its name when the labeller knows it; the code itself otherwise."""
+    if role is None:
+        return "?"
+    if label is default_label:
+        return role
+    named = label("role", role)
+    return role if named == f"#{role}" else named
+
+
 def render(
     kind: FindingKind,
     window: Window,
@@ -176,7 +187,7 @@ def render(
     """Render the sentences of a finding in every language: ``{"vi": ..., "en": ...}``."""
     used = _USED[kind]
     params = _SafeParams(numbers)
-    params["role"] = role if role is not None else "?"
+    params["role"] = _role(role, label)
     for object_type, ids in (
         ("post", post_ids),
         ("site", site_ids),

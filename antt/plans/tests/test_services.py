@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from antt.accounts.tests.factories import UserFactory
 from antt.audit.models import AuditEntry
@@ -226,7 +227,7 @@ def test_submit_needs_text_tasks_and_a_responsible_commander(planner: Any, event
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"title_vi": "  "}, "Give the plan a title in Vietnamese and in English"),
+        ({"title_vi": "  "}, "Give the plan a title in Vietnamese"),
         ({"tasks": [{"unit": 999999, "text_vi": "Tuần tra"}]}, "Task 1: unknown unit in this event"),
         ({"tasks": [{"unit": None, "text_vi": "Tuần tra"}]}, "Task 1: choose a unit"),
         ({"trigger_vi": ""}, "A contingency plan needs its trigger"),
@@ -356,3 +357,12 @@ def test_a_submitted_draft_is_withdrawn_before_review(planner: Any, observer: An
     assert plan.steps.filter(action=PlanStep.Action.WITHDRAWN, actor=planner).exists()
     assert AuditEntry.objects.filter(action="plans.withdraw_plan", object_id=str(plan.pk)).count() == 1
     services.edit_plan(actor=planner, plan=plan, body_vi="Bổ sung lực lượng dự phòng.")  # editable again
+
+
+def test_a_plan_in_vietnamese_only_is_allowed(planner: Any, event: Any) -> None:
+    plan = make_plan(planner, event, title_en="", body_en="")
+    services.submit_plan(actor=planner, plan=plan)
+    plan.refresh_from_db()
+    assert plan.status == "submitted"
+    with translation.override("en"):
+        assert plan.title == "Phương án chữa cháy tại Trung tâm Hội nghị"  # the Vietnamese title stands in

@@ -1,6 +1,8 @@
 // The map of sites and posts (Leaflet, vendored). Configuration comes from data- attributes of #map;
 // the features from the page's GeoJSON endpoint. No inline script (CSP script-src 'self').
-// Without a tile URL the map draws a blank grid under the geometry.
+// The base map: an offline PMTiles file served by the app (protomaps-leaflet, data-pmtiles), a tile server
+// (data-tile-url), or a blank grid. Sites carry a label; posts too from zoom 15. The first view fits the
+// main group of sites (a far outlier does not squeeze the rest into a corner); "Show all" fits everything.
 (function () {
   "use strict";
 
@@ -73,7 +75,10 @@
     };
     var map = L.map(node, { preferCanvas: false, zoomSnap: 0.5 });
     map.attributionControl.setPrefix(false);
-    if (data.tileUrl) {
+    if (data.pmtiles && window.protomapsL) {
+      protomapsL.leafletLayer({ url: data.pmtiles, flavor: "light", lang: document.documentElement.lang || "vi",
+        attribution: "© OpenStreetMap" }).addTo(map);
+    } else if (data.tileUrl) {
       L.tileLayer(data.tileUrl, { maxZoom: 19, attribution: data.tileAttribution || "" }).addTo(map);
     } else {
       grid().addTo(map);
@@ -106,8 +111,12 @@
         overlays[data.labelSitesLayer] = sites;
         overlays[data.labelPostsLayer] = posts;
         L.control.layers(null, overlays, { collapsed: false }).addTo(map);
-        var bounds = sites.getBounds().extend(posts.getBounds());
-        if (bounds.isValid()) { map.fitBounds(bounds, { padding: [16, 16] }); }
+        var all = sites.getBounds().extend(posts.getBounds());
+        var main = mainBounds(sites, posts);
+        if (main && main.isValid()) { map.fitBounds(main, { padding: [24, 24], maxZoom: 17 }); }
+        if (all.isValid()) { addFitControl(map, all, main, data); }
+        map.on("zoomend", function () { showPostLabels(map, posts); });
+        showPostLabels(map, posts);
         node.setAttribute("data-features-loaded", String(collection.features.length));
         if (status) { status.textContent = data.labelLoaded.replace("{n}", String(collection.features.length)); }
       })
@@ -118,8 +127,69 @@
 
     function bind(feature, layer) {
       layer.bindPopup(function () { return popup(feature.properties, labels); });
-      layer.bindTooltip(el("span", feature.properties.name));  // a node: Leaflet would parse a string as HTML
+      // Labels are nodes (Leaflet would parse a string as HTML). Sites: always shown; posts: from zoom 15.
+      var isPost = feature.properties.layer === "post";
+      layer.bindTooltip(el("span", feature.properties.name), {
+        permanent: !isPost, direction: "right", offset: [8, 0], className: isPost ? "map-label map-label-post" : "map-label"
+      });
     }
+  }
+
+  // The centre of each feature; the main group is every feature within 4 times the median distance from
+  // the median point (so one far point does not decide the view). Null when there is nothing to fit.
+  function mainBounds(sites, posts) {
+    var centres = [];
+    [sites, posts].forEach(function (group) {
+      group.eachLayer(function (layer) {
+        var centre = layer.getLatLng ? layer.getLatLng() : layer.getBounds().getCenter();
+        centres.push({ c: centre, layer: layer });
+      });
+    });
+    if (!centres.length) { return null; }
+    function median(values) {
+      var sorted = values.slice().sort(function (a, b) { return a - b; });
+      var mid = Math.floor(sorted.length / 2);
+      return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+    var middle = L.latLng(median(centres.map(function (x) { return x.c.lat; })),
+                          median(centres.map(function (x) { return x.c.lng; })));
+    var distances = centres.map(function (x) { return middle.distanceTo(x.c); });
+    var limit = Math.max(4 * median(distances), 2000);  // metres; never tighter than 2 km
+    var bounds = L.latLngBounds([]);
+    centres.forEach(function (x, i) {
+      if (distances[i] <= limit) { bounds.extend(x.layer.getBounds ? x.layer.getBounds() : x.c); }
+    });
+    return bounds;
+  }
+
+  function showPostLabels(map, posts) {
+    var show = map.getZoom() >= 15;
+    posts.eachLayer(function (layer) {
+      if (show) { layer.openTooltip(); } else { layer.closeTooltip(); }
+      var tip = layer.getTooltip();
+      if (tip) { tip.options.permanent = show; }
+    });
+  }
+
+  function addFitControl(map, all, main, data) {
+    var Control = L.Control.extend({
+      onAdd: function () {
+        var box = el("div", null, "leaflet-bar map-fit");
+        var everything = el("button", data.labelShowAll);
+        everything.type = "button";
+        everything.addEventListener("click", function () { map.fitBounds(all, { padding: [24, 24] }); });
+        box.appendChild(everything);
+        if (main && main.isValid() && !main.equals(all)) {
+          var group = el("button", data.labelShowMain);
+          group.type = "button";
+          group.addEventListener("click", function () { map.fitBounds(main, { padding: [24, 24], maxZoom: 17 }); });
+          box.appendChild(group);
+        }
+        L.DomEvent.disableClickPropagation(box);
+        return box;
+      }
+    });
+    new Control({ position: "topleft" }).addTo(map);
   }
 
   document.addEventListener("DOMContentLoaded", function () {

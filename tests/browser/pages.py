@@ -1,0 +1,102 @@
+"""Every page a person opens in a browser, with how to fill its URL from the demo data.
+
+``tests/test_console_pages.py`` keeps this list complete: a URL pattern that is neither here nor in
+``NOT_PAGES`` fails it, so a new page joins the console sweep (``test_console_sweep.py``) the day it is
+added.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Objects:
+    """The demo objects the pages' URLs point at (the summit)."""
+
+    code: str
+    site_id: int
+    officer_id: int
+    requirement_id: int
+    assignment_id: int
+    plan_id: int
+    run_id: int
+    membership_id: int
+
+
+# name → the URL's keyword arguments (from the demo objects); the query string, if any, after "?".
+PAGES: dict[str, Any] = {
+    "accounts:account": lambda o: {},
+    "accounts:password-change": lambda o: {},
+    "events:list": lambda o: {},
+    "events:home": lambda o: {"code": o.code},
+    "events:members": lambda o: {"code": o.code},
+    "forces:officer-list": lambda o: {"code": o.code},
+    "forces:unit-list": lambda o: {"code": o.code},
+    "planning:gap-board": lambda o: {"code": o.code},
+    "planning:editor": lambda o: {"code": o.code},
+    "planning:editor-requirement": lambda o: {"code": o.code, "requirement_id": o.requirement_id},
+    "planning:editor-assignment": lambda o: {"code": o.code, "assignment_id": o.assignment_id},
+    "planning:my-unit": lambda o: {"code": o.code},
+    "planning:my-duties": lambda o: {"code": o.code},
+    "planning:map": lambda o: {"code": o.code},
+    "planning:programme-timeline": lambda o: {"code": o.code},
+    "planning:duty-timeline": lambda o: {"code": o.code},
+    "planning:site-list": lambda o: {"code": o.code},
+    "planning:site-detail": lambda o: {"code": o.code, "site_id": o.site_id},
+    "planning:officer-detail": lambda o: {"code": o.code, "officer_id": o.officer_id},
+    "interop:home": lambda o: {"code": o.code},
+    "interop:forces-import": lambda o: {"code": o.code},
+    "plans:list": lambda o: {"code": o.code},
+    "plans:create": lambda o: {"code": o.code},
+    "plans:detail": lambda o: {"code": o.code, "plan_id": o.plan_id},
+    "plans:edit": lambda o: {"code": o.code, "plan_id": o.plan_id},
+    "plans:diff": lambda o: {"code": o.code, "plan_id": o.plan_id},
+    "plans:version": lambda o: {"code": o.code, "plan_id": o.plan_id, "number": 1},
+    "rostering:run-list": lambda o: {"code": o.code},
+    "rostering:run-detail": lambda o: {"code": o.code, "run_id": o.run_id},
+    "audit:list": lambda o: {"code": o.code},
+}
+
+# Patterns that are not pages a person reads: redirects, POST-only actions, files, data, the API, the
+# admin (Django's own), the sign-in steps (the sign-in browser test walks them).
+NOT_PAGES: set[str] = {
+    "home",
+    "healthz",
+    "favicon",
+    "set_language",
+    "javascript-catalog",
+    "accounts:login",
+    "accounts:logout",
+    "accounts:otp-verify",
+    "accounts:otp-enrol",
+    "accounts:token-revoke",
+    "accounts:token-create",
+    "accounts:backup-codes",
+    "events:switch",
+    "events:status",
+    "events:member-remove",
+    "events:member-change",
+    "planning:editor-assign",
+    "planning:editor-check",
+    "planning:editor-bulk",
+    "planning:editor-unassign",
+    "planning:editor-move",
+    "planning:map-features",
+    "planning:basemap",
+    "interop:forces-template",
+    "interop:export-geojson",
+    "interop:export-roster",
+    "interop:export-scenario",
+    "interop:export-audit",
+    "audit:export",
+    "plans:submit",
+    "plans:return",
+    "plans:approve",
+    "rostering:replan",
+    "rostering:run-cancel",
+    "rostering:run-apply",
+    "api-schema",
+    "api-docs",
+}
