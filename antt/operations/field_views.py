@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from antt.core.middleware import allow_features
 from antt.events import queries as event_queries
 from antt.operations import field_queries, field_services, proofs
 from antt.operations.opening import ensure_categories
@@ -25,6 +26,7 @@ APP_VERSION = "field-1"
 
 @login_required
 @require_GET
+@allow_features(geolocation=["self"], camera=["self"])
 def field_app(request: HttpRequest, code: str) -> HttpResponse:
     event = event_queries.get_event_for(request.user, code, action="operations.report")
     now = timezone.now()

@@ -22,6 +22,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
+from django.http.request import RawPostDataException
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.request import Request
@@ -37,7 +38,11 @@ KEEP = timedelta(days=3)
 
 
 def fingerprint(request: Request) -> str:
-    raw = request._request.body  # the bytes as sent, read before any parser touches them
+    try:
+        raw = request._request.body  # the bytes as sent
+    except RawPostDataException:  # a parser read the stream already: its result stands for the body
+        data = request.data
+        raw = data if isinstance(data, bytes) else json.dumps(data, sort_keys=True, default=str).encode()
     digest = hashlib.sha256()
     digest.update(request.method.encode() + b" " + request.path.encode() + b"\n")
     digest.update(raw)

@@ -2,7 +2,7 @@
 // check-in with the post's rotating code, reports with photos resized on the phone, SOS, positions on duty.
 const boot = JSON.parse(document.getElementById('boot').textContent);
 const csrf = document.querySelector('meta[name=csrf-token]').content;
-const msg = (k, n) => (document.querySelector(`#t-msg [data-k="${k}"]`)?.textContent || k).replace('%(n)s', n);
+const msg = (k, n) => (document.getElementById('t-msg')?.content.querySelector(`[data-k="${k}"]`)?.textContent || k).replace('__N__', n);
 const DB = 'antt-field';
 
 function db() {
@@ -40,14 +40,14 @@ export async function enqueue(path, body, { contentType = 'application/json', la
   return entry.key;
 }
 
-let flushing = false;
-export async function flush() {
-  if (flushing) return;
+let flushing = false, again = null;
+export async function flush(force = false) {
+  if (flushing) { again = again || force; return; }  // run once more when the current pass ends
   flushing = true;
   try {
     const entries = (await all('outbox')).sort((a, b) => a.order - b.order);
     for (const e of entries) {
-      if (e.nextAt > Date.now()) continue;
+      if (!force && e.nextAt > Date.now()) continue;
       let r;
       try {
         r = await fetch(e.url, { method: 'POST', credentials: 'same-origin',
@@ -62,7 +62,10 @@ export async function flush() {
       await tx('outbox', 'readwrite', (s) => s.delete(e.key));
       await tx('failed', 'readwrite', (s) => s.put({ ...e, status: r.status, detail }));
     }
-  } finally { flushing = false; show(); }
+  } finally {
+    flushing = false; show();
+    if (again !== null) { const f = again; again = null; flush(f); }
+  }
 }
 async function retry(e) {
   e.tries += 1;
@@ -161,19 +164,23 @@ async function resize(file, max = 1600) {
 document.getElementById('report')?.addEventListener('submit', async (ev) => {
   ev.preventDefault();
   const f = ev.target;
+  // Read the form at once and clear it, so the officer can write the next report while this one is queued.
   const clientId = crypto.randomUUID();
   const body = { client_id: clientId, category: f.elements.category.value, text: f.elements.text.value,
-    priority: f.elements.priority.value ? Number(f.elements.priority.value) : null, device_time: now(), ...(await position()) };
+    priority: f.elements.priority.value ? Number(f.elements.priority.value) : null, device_time: now() };
+  const files = [...f.elements.photos.files].slice(0, 4);
+  const label = f.elements.category.selectedOptions[0].text;
+  f.reset();
   const duty = document.querySelector('.duty');
   if (duty) body.post = Number(duty.dataset.post);
+  Object.assign(body, await position());
   await enqueue('reports/', body, { label: 'report' });
-  for (const file of [...f.elements.photos.files].slice(0, 4)) {
+  for (const file of files) {
     const blob = await resize(file);
     await enqueue(`reports/${clientId}/photos/`, blob, { contentType: 'image/jpeg', label: 'photo' });
   }
-  const li = document.createElement('li'); li.textContent = `${f.elements.category.selectedOptions[0].text} · ${msg('sent')}`;
+  const li = document.createElement('li'); li.textContent = `${label} · ${msg('sent')}`;
   document.getElementById('sent').prepend(li);
-  f.reset();
 });
 
 // --- SOS: hold 2 s; position every 10 s until cancelled with the PIN --------------------------------------
@@ -217,11 +224,11 @@ if (opened && opened.post) {
   if (input) input.value = location.href;
 }
 
-window.addEventListener('online', () => { show(); flush(); });
+window.addEventListener('online', () => { show(); flush(true); });  // the network is back: try now
 window.addEventListener('offline', show);
 navigator.serviceWorker?.addEventListener('message', (e) => { if (e.data === 'flush') flush(); });
-setInterval(flush, 5000);
 if ('serviceWorker' in navigator) navigator.serviceWorker.register(document.body.dataset.sw).catch(() => {});
 window.anttOutbox = { flush, count: async () => (await all('outbox')).length, failed: () => all('failed') };
+setInterval(() => { if (navigator.onLine !== false) flush(); }, 5000);
 show();
 flush();
