@@ -118,7 +118,7 @@ class PointInput(serializers.Serializer[Any]):
 
 
 class PositionsInput(serializers.Serializer[Any]):
-    points = PointInput(many=True, max_length=field_services.MAX_BATCH, min_length=1)
+    points = serializers.ListField(child=PointInput(), min_length=1, max_length=field_services.MAX_BATCH)
 
 
 def _post(event: Any, post_id: int | None) -> Post | None:
@@ -273,7 +273,7 @@ class ImageParser(BaseParser):
 
     media_type = "image/*"
 
-    def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> bytes:
+    def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
         return stream.read(field_services.MAX_PHOTO_BYTES + 1) if stream is not None else b""
 
 

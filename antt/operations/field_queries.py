@@ -245,8 +245,8 @@ def live_coverage(user: Any, event: Event, now: datetime) -> tuple[list[PostNow]
     post_ids = {a.post_id for a in rows}
     settings_ = {p.post_id: p for p in PostProof.objects.filter(post_id__in=post_ids)}
     last_check: dict[int, CheckIn] = {}
-    for check in CheckIn.objects.filter(assignment_id__in=ids).order_by("at", "pk"):
-        last_check[check.assignment_id] = check  # type: ignore[index]
+    for row in CheckIn.objects.filter(assignment_id__in=ids).order_by("at", "pk"):
+        last_check[row.assignment_id] = row  # type: ignore[index]
     acks = set(
         OrdersAcknowledgement.objects.filter(
             officer_id__in={a.officer_id for a in rows}, post_id__in=post_ids

@@ -44,7 +44,7 @@ def fingerprint(request: Request) -> str:
         data = request.data
         raw = data if isinstance(data, bytes) else json.dumps(data, sort_keys=True, default=str).encode()
     digest = hashlib.sha256()
-    digest.update(request.method.encode() + b" " + request.path.encode() + b"\n")
+    digest.update(str(request.method).encode() + b" " + request.path.encode() + b"\n")
     digest.update(raw)
     return digest.hexdigest()
 
@@ -58,7 +58,12 @@ def _claim(user: Any, key: str, request: Request, fp: str) -> IdempotencyRecord 
     try:
         with transaction.atomic():
             return IdempotencyRecord.objects.create(
-                user=user, key=key, method=request.method, path=request.path, fingerprint=fp, created_at=now
+                user=user,
+                key=key,
+                method=str(request.method),
+                path=request.path,
+                fingerprint=fp,
+                created_at=now,
             )
     except IntegrityError:
         pass
@@ -69,10 +74,7 @@ def _claim(user: Any, key: str, request: Request, fp: str) -> IdempotencyRecord 
         return _problem(
             422,
             "idempotency_key_reused",
-            _(
-                "This Idempotency-Key was already used for another request. Send a new key. "
-                "/ Idempotency-Key này đã dùng cho một yêu cầu khác; hãy gửi khóa mới."
-            ),
+            _("This Idempotency-Key was already used for another request. Send a new key."),
         )
     if record.status_code is not None:
         response = Response(json.loads(record.body or "null"), status=record.status_code)
@@ -88,10 +90,7 @@ def _claim(user: Any, key: str, request: Request, fp: str) -> IdempotencyRecord 
     response = _problem(
         409,
         "idempotency_in_progress",
-        _(
-            "A request with this Idempotency-Key is still being processed; try again shortly. "
-            "/ Yêu cầu với khóa này đang được xử lý; hãy thử lại sau ít giây."
-        ),
+        _("A request with this Idempotency-Key is still being processed; try again shortly."),
     )
     response["Retry-After"] = "1"
     return response
@@ -117,10 +116,7 @@ def idempotent(method: Callable[..., Response]) -> Callable[..., Response]:
             return _problem(
                 400,
                 "idempotency_key_missing",
-                _(
-                    "Send an Idempotency-Key header (a UUID) with every write. "
-                    "/ Mỗi yêu cầu ghi phải có tiêu đề Idempotency-Key (một UUID)."
-                ),
+                _("Send an Idempotency-Key header (a UUID) with every write."),
             )
         key = match.group(1)
         claimed = _claim(request.user, key, request, fingerprint(request))

@@ -100,7 +100,7 @@ def distance_m(geometry: dict[str, Any] | None, lat: float, lon: float) -> float
     if not geometry or ("coordinates" in geometry and not geometry["coordinates"]):
         return None
     kind = geometry.get("type")
-    coords = geometry.get("coordinates")
+    coords: Any = geometry.get("coordinates") or []
     p = _xy(lon, lat, lat)
     if kind == "Point":
         return math.dist(p, _xy(coords[0], coords[1], lat))

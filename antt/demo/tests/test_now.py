@@ -1,3 +1,5 @@
+# mypy: disable-error-code="arg-type, operator, attr-defined"
+# (factory_boy types a factory call as the factory, not the model it returns)
 """``antt demo --shift-to-now``: the demo officer's first duty runs now; every time of the event moved alike."""
 
 from __future__ import annotations

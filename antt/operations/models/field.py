@@ -25,21 +25,27 @@ from django.utils.translation import gettext_lazy as _
 from antt.operations.models.incidents import Incident, IncidentCategory, Priority
 
 
-def lat_field(**kwargs: object) -> models.FloatField:
+def lat_field(*, null: bool = False, blank: bool = False) -> models.FloatField:
     return models.FloatField(
-        _("latitude"), validators=[MinValueValidator(-90.0), MaxValueValidator(90.0)], **kwargs
+        _("latitude"), validators=[MinValueValidator(-90.0), MaxValueValidator(90.0)], null=null, blank=blank
     )
 
 
-def lon_field(**kwargs: object) -> models.FloatField:
+def lon_field(*, null: bool = False, blank: bool = False) -> models.FloatField:
     return models.FloatField(
-        _("longitude"), validators=[MinValueValidator(-180.0), MaxValueValidator(180.0)], **kwargs
+        _("longitude"),
+        validators=[MinValueValidator(-180.0), MaxValueValidator(180.0)],
+        null=null,
+        blank=blank,
     )
 
 
-def accuracy_field(**kwargs: object) -> models.FloatField:
+def accuracy_field(*, null: bool = False, blank: bool = False) -> models.FloatField:
     return models.FloatField(
-        _("accuracy (m)"), validators=[MinValueValidator(0.0), MaxValueValidator(100_000.0)], **kwargs
+        _("accuracy (m)"),
+        validators=[MinValueValidator(0.0), MaxValueValidator(100_000.0)],
+        null=null,
+        blank=blank,
     )
 
 

@@ -1,3 +1,5 @@
+# mypy: disable-error-code="arg-type, operator, attr-defined"
+# (factory_boy types a factory call as the factory, not the model it returns)
 """A field officer on duty at a post with a polygon, orders and proof settings (shared by the field tests)."""
 
 from __future__ import annotations

@@ -1,3 +1,5 @@
+# mypy: disable-error-code="arg-type, operator, attr-defined"
+# (factory_boy types a factory call as the factory, not the model it returns)
 """The field API and pages: idempotency answers (400/422/409/replay), bad input as clear messages, access
 (404 for what is not mine), photos only for those who may see the incident, the live "now" view."""
 

@@ -1,3 +1,5 @@
+# mypy: disable-error-code="arg-type, operator, attr-defined"
+# (factory_boy types a factory call as the factory, not the model it returns)
 """The field services: orders, check-in with its proofs, reports with photos, SOS, positions, retention —
 and that none of it touches the plan's version."""
 
