@@ -7,6 +7,7 @@ from antt.events import api as events_api
 from antt.events import audit_api
 from antt.forces import api as forces_api
 from antt.interop import api as interop_api
+from antt.operations import field_api
 from antt.planning import api as planning_api
 from antt.plans import api as plans_api
 from antt.rostering import api as rostering_api
@@ -148,5 +149,31 @@ urlpatterns = [
         "events/<slug:code>/export/scenario.json",
         interop_api.ScenarioExportView.as_view(),
         name="export-scenario",
+    ),
+    path("events/<slug:code>/field/today/", field_api.TodayView.as_view(), name="field-today"),
+    path("events/<slug:code>/field/orders-ack/", field_api.AckView.as_view(), name="field-orders-ack"),
+    path("events/<slug:code>/field/check-ins/", field_api.CheckInView.as_view(), name="field-check-ins"),
+    path("events/<slug:code>/field/reports/", field_api.ReportView.as_view(), name="field-reports"),
+    path(
+        "events/<slug:code>/field/reports/<uuid:client_id>/photos/",
+        field_api.PhotoView.as_view(),
+        name="field-report-photos",
+    ),
+    path("events/<slug:code>/field/sos/", field_api.SosView.as_view(), name="field-sos"),
+    path(
+        "events/<slug:code>/field/sos/<int:sos_id>/positions/",
+        field_api.SosPositionView.as_view(),
+        name="field-sos-positions",
+    ),
+    path(
+        "events/<slug:code>/field/sos/<int:sos_id>/cancel/",
+        field_api.SosCancelView.as_view(),
+        name="field-sos-cancel",
+    ),
+    path("events/<slug:code>/field/positions/", field_api.PositionsView.as_view(), name="field-positions"),
+    path(
+        "events/<slug:code>/field/coverage-now/",
+        field_api.CoverageNowView.as_view(),
+        name="field-coverage-now",
     ),
 ]

@@ -421,6 +421,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Background tasks --------------------------------------------------------------------------------------
+# Field positions are kept this many days after they were received, then deleted by a task (docs/field.md).
+POSITION_RETENTION_DAYS = int(env("POSITION_RETENTION_DAYS", "30") or "30")
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # ANTT_TASKS_BACKEND=database: tasks wait in the database for `antt db_worker` (production; `antt demo`
 # uses it and starts the worker itself). Immediate (the default) runs a task where it is enqueued;

@@ -110,6 +110,9 @@ FILLERS: dict[str, Callable[[Objects], str]] = {
     "secret": lambda o: "not-a-secret",
     "document_id": lambda o: str(_document_grant(o).document_id),
     "grant_id": lambda o: str(_document_grant(o).pk),
+    "client_id": lambda o: "6f1c2a9e-4b7d-4c3e-9a51-2d8f0b7e4c11",
+    "sos_id": lambda o: "1",
+    "photo_id": lambda o: "1",
     # Django admin
     "app_label": lambda o: "events",
     "object_id": lambda o: str(o.event.pk),

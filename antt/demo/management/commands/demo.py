@@ -23,6 +23,11 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument(
+            "--shift-to-now",
+            action="store_true",
+            help="Move the demo events in time so the demo field officer's first duty is running now.",
+        )
+        parser.add_argument(
             "--disable-accounts", action="store_true", help="Deactivate all demo accounts and exit."
         )
 
@@ -39,6 +44,16 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
         info = demo.seed()
+        if options["shift_to_now"]:
+            from antt.demo.now import shift_to_now
+
+            admin = demo.User.objects.get(username=demo.ADMIN.username)
+            for code in info["events"]:
+                delta = shift_to_now(actor=admin, event_code=code)
+                self.stdout.write(
+                    _("%(event)s shifted by %(minutes)d minutes.")
+                    % {"event": code, "minutes": delta.total_seconds() // 60}
+                )
         url = f"http://{options['host']}:{options['port']}/"
         self.stdout.write(self.style.SUCCESS(_("ANTT demo is ready at %(url)s") % {"url": url}))
         self.stdout.write(_("Demo events: %(events)s") % {"events": ", ".join(info["events"])})

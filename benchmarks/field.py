@@ -1,0 +1,435 @@
+"""Field side on loopback: report acceptance latency, position batches, page weight, and the crash test.
+
+    .venv/bin/python benchmarks/field.py reports --rate 100 --seconds 20                  # SQLite
+    .venv/bin/python benchmarks/field.py reports --rate 500 --seconds 20 --postgres postgres://postgres@127.0.0.1:5432/h_field
+    .venv/bin/python benchmarks/field.py positions --rate 167 --seconds 60 [--postgres …]   # then the ceiling
+    .venv/bin/python benchmarks/field.py weight                                           # first-load bytes, gzip
+    .venv/bin/python benchmarks/field.py crash --reports 1000                             # kill -9 while sending
+
+A real server (uvicorn, one worker) on 127.0.0.1, clients with keep-alive connections and an Idempotency-Key
+per request. Latency is what the client sees: request sent → 201 received. Prints figures; the crash mode
+exits non-zero when a report that got a 2xx is missing or stored twice, or the audit chain does not verify.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+EVENT = "bench-field"
+
+
+def configure(postgres: str | None) -> tuple[str, dict[str, str]]:
+    env = {
+        "ANTT_SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "ANTT_HTTPS": "0",
+        "ANTT_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "ANTT_LOG_LEVEL": "ERROR",
+        "ANTT_DEBUG": "0",
+        "ANTT_STATIC_MANIFEST": "0",
+        "ANTT_MEDIA_ROOT": tempfile.mkdtemp(),
+    }
+    if postgres:
+        from urllib.parse import urlparse, urlunparse
+
+        import psycopg
+
+        parts = urlparse(postgres)
+        name = f"{parts.path.strip('/') or 'antt'}_fieldbench"
+        with psycopg.connect(urlunparse(parts._replace(path="/postgres")), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        env["ANTT_DATABASE_URL"] = urlunparse(parts._replace(path=f"/{name}"))
+        label = "PostgreSQL"
+    else:
+        os.environ.pop("ANTT_DATABASE_URL", None)
+        env["ANTT_SQLITE_PATH"] = str(Path(tempfile.mkdtemp()) / "field.sqlite3")
+        label = "SQLite"
+    os.environ.update(env)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "antt.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return label, env
+
+
+def seed(officers: int) -> list[str]:
+    """An event running now with ``officers`` field officers on duty at one post each; their API tokens."""
+    from django.utils import timezone
+
+    from antt.accounts.models import User
+    from antt.accounts.services import create_token
+    from antt.core.permissions import Role
+    from antt.events.models import Event, Membership
+    from antt.forces.models import Officer, Skill, Unit
+    from antt.planning.models import Assignment, Post, Site
+
+    now = timezone.now()
+    event = Event.objects.create(
+        code=EVENT,
+        name_vi="Thử tải",
+        name_en="Load test",
+        starts_at=now - timedelta(days=1),
+        ends_at=now + timedelta(days=2),
+    )
+    unit = Unit.objects.create(event=event, code="U1", name_vi="Đội 1", name_en="Team 1")
+    skill = Skill.objects.create(event=event, code="checkpoint", name_vi="Chốt", name_en="Checkpoint")
+    site = Site.objects.create(
+        event=event,
+        code="S1",
+        name_vi="Trung tâm",
+        name_en="Centre",
+        geometry={"type": "Point", "coordinates": [108.338, 15.88]},
+    )
+    tokens = []
+    for n in range(officers):
+        user = User.objects.create_user(username=f"bench-{n}", password=None)
+        Membership.objects.create(event=event, user=user, role=Role.FIELD_OFFICER)
+        officer = Officer.objects.create(
+            event=event, code=f"CA{n:05d}", full_name=f"Officer {n}", unit=unit, user=user
+        )
+        post = Post.objects.create(
+            event=event,
+            site=site,
+            code=f"P{n:04d}",
+            name_vi=f"Chốt {n}",
+            name_en=f"Post {n}",
+            geometry={"type": "Point", "coordinates": [108.338, 15.88]},
+        )
+        Assignment.objects.create(
+            event=event,
+            officer=officer,
+            post=post,
+            skill=skill,
+            starts_at=now - timedelta(hours=1),
+            ends_at=now + timedelta(days=1),
+        )
+        tokens.append(create_token(actor=user, name="bench")[1])
+    return tokens
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "antt.asgi:application",
+            "--port",
+            str(port),
+            "--log-level",
+            "error",
+            "--no-access-log",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env},
+    )
+    deadline = time.monotonic() + 240  # a busy machine starts Django slowly
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            conn.getresponse().read()
+            return proc
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("the server did not start")
+
+
+class Client:
+    def __init__(self, port: int, token: str) -> None:
+        self.port, self.token, self.conn = port, token, None
+
+    def post(self, path: str, body: dict[str, Any], key: str) -> tuple[int, float]:
+        data = json.dumps(body).encode()
+        headers = {
+            "Authorization": f"Bearer {self.token}",
+            "Content-Type": "application/json",
+            "Idempotency-Key": key,
+        }
+        started = time.perf_counter()
+        if self.conn is None:
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            self.conn.request("POST", path, data, headers)
+            response = self.conn.getresponse()
+            response.read()
+        except (OSError, http.client.HTTPException):
+            self.conn.close()
+            self.conn = None
+            raise
+        return response.status, time.perf_counter() - started
+
+
+def report_body() -> dict[str, Any]:
+    return {
+        "client_id": str(uuid.uuid4()),
+        "category": "crowd",
+        "text": "Đông người ở cổng",
+        "lat": 15.88,
+        "lon": 108.338,
+        "accuracy_m": 8,
+    }
+
+
+def open_loop(
+    port: int, tokens: list[str], rate: float, seconds: float, make: Any, path: str, threads: int = 16
+) -> tuple[list[float], int, float]:
+    """Send ``rate`` requests a second for ``seconds`` (scheduled, not closed-loop); latencies of the 2xx."""
+    total = int(rate * seconds)
+    start = time.perf_counter() + 0.5
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    counter = iter(range(total))
+
+    def work(t: int) -> None:
+        clients = [Client(port, tok) for tok in tokens[t::threads]] or [Client(port, tokens[t % len(tokens)])]
+        k = 0
+        while True:
+            with lock:
+                i = next(counter, None)
+            if i is None:
+                return
+            due = start + i / rate
+            delay = due - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            client = clients[k % len(clients)]
+            k += 1
+            try:
+                status, took = client.post(path, make(), str(uuid.uuid4()))
+            except OSError:
+                status, took = 0, 0.0
+            with lock:
+                if 200 <= status < 300:
+                    latencies.append(took)
+                else:
+                    errors[0] += 1
+
+    pool = [threading.Thread(target=work, args=(t,)) for t in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    elapsed = time.perf_counter() - start
+    return latencies, errors[0], elapsed
+
+
+def pct(values: list[float], q: float) -> float:
+    return sorted(values)[min(len(values) - 1, int(q * len(values)))] * 1000 if values else float("nan")
+
+
+def cmd_reports(args: argparse.Namespace) -> None:
+    label, env = configure(args.postgres)
+    tokens = seed(16)
+    port = free_port()
+    server = start_server(port, env)
+    try:
+        path = f"/api/v1/events/{EVENT}/field/reports/"
+        open_loop(port, tokens, 20, 1, report_body, path)  # warm-up
+        lat, errors, elapsed = open_loop(port, tokens, args.rate, args.seconds, report_body, path)
+        print(
+            f"reports on {label}: offered {args.rate}/s for {args.seconds}s → {len(lat) / elapsed:.0f}/s accepted, "
+            f"p50 {pct(lat, 0.5):.1f} ms, p99 {pct(lat, 0.99):.1f} ms, max {max(lat) * 1000:.1f} ms, errors {errors}"
+        )
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def positions_body() -> dict[str, Any]:
+    from datetime import UTC, datetime
+
+    now = datetime.now(UTC)
+    return {
+        "points": [
+            {
+                "lat": 15.88,
+                "lon": 108.338,
+                "accuracy_m": 10,
+                "device_time": (now - timedelta(seconds=30 * i)).isoformat(),
+            }
+            for i in range(4)
+        ]
+    }
+
+
+def cmd_positions(args: argparse.Namespace) -> None:
+    label, env = configure(args.postgres)
+    tokens = seed(64)
+    port = free_port()
+    server = start_server(port, env)
+    try:
+        path = f"/api/v1/events/{EVENT}/field/positions/"
+        open_loop(port, tokens, 20, 1, positions_body, path)
+        for rate in [args.rate, *args.ramp]:
+            lat, errors, elapsed = open_loop(
+                port, tokens, rate, args.seconds, positions_body, path, threads=32
+            )
+            print(
+                f"positions on {label}: offered {rate} batches/s (4 points each) for {args.seconds}s → "
+                f"{len(lat) / elapsed:.0f}/s stored, p50 {pct(lat, 0.5):.1f} ms, p99 {pct(lat, 0.99):.1f} ms, errors {errors}"
+            )
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def cmd_weight(args: argparse.Namespace) -> None:
+    """The field page's first load: the page and what it loads at once (jsQR loads only when scanning)."""
+    import gzip
+
+    configure(None)
+    tokens = seed(1)
+    from django.test import Client as DjangoClient
+
+    from antt.accounts.models import User
+    from antt.core.testing import verified_client
+
+    client = verified_client(User.objects.get(username="bench-0"), DjangoClient())
+    urls = [
+        f"/events/{EVENT}/field/",
+        f"/events/{EVENT}/field/manifest.webmanifest",
+        f"/events/{EVENT}/field/sw.js",
+    ]
+    static = ["field/field.js", "field/field.css", "field/icon-192.png"]
+    total = 0
+    for url in urls:
+        body = client.get(url).content
+        total += len(gzip.compress(body))
+        print(f"  {url}: {len(body)} B, {len(gzip.compress(body))} B gzip")
+    for name in static:
+        body = (ROOT / "antt" / "operations" / "static" / name).read_bytes()
+        total += len(gzip.compress(body))
+        print(f"  /static/{name}: {len(body)} B, {len(gzip.compress(body))} B gzip")
+    print(f"field page first load: {total / 1024:.1f} KB compressed (goal ≤ 150 KB); tokens {len(tokens)}")
+
+
+def cmd_crash(args: argparse.Namespace) -> int:
+    """Clients send ``--reports`` reports with retries (same key and body on every retry); the server is
+    killed with SIGKILL twice and restarted. Then: every report that got a 2xx is stored, none twice, every
+    stored report has its incident and audit entry, and the audit chain verifies."""
+    label, env = configure(args.postgres)
+    tokens = seed(8)
+    port = free_port()
+    server = [start_server(port, env)]
+    path = f"/api/v1/events/{EVENT}/field/reports/"
+    acknowledged: set[str] = set()
+    lock = threading.Lock()
+    work_items = [(report_body(), str(uuid.uuid4())) for _ in range(args.reports)]
+    queue = iter(work_items)
+    statuses: dict[int, int] = {}
+
+    def client_loop(token: str) -> None:
+        client = Client(port, token)
+        while True:
+            with lock:
+                item = next(queue, None)
+            if item is None:
+                return
+            body, key = item
+            for attempt in range(200):
+                try:
+                    status, _took = client.post(path, body, key)
+                except OSError:
+                    time.sleep(min(2.0, 0.05 * 2 ** min(attempt, 5)))
+                    continue
+                with lock:
+                    statuses[status] = statuses.get(status, 0) + 1
+                if 200 <= status < 300:
+                    with lock:
+                        acknowledged.add(body["client_id"])
+                    break
+                if status in (409, 500, 502, 503):
+                    time.sleep(0.1)
+                    continue
+                raise SystemExit(f"final refusal {status} for {body['client_id']}")
+
+    threads = [threading.Thread(target=client_loop, args=(tok,)) for tok in tokens]
+    for t in threads:
+        t.start()
+    for kill_at in (args.reports // 3, 2 * args.reports // 3):
+        while len(acknowledged) < kill_at and any(t.is_alive() for t in threads):
+            time.sleep(0.01)
+        os.kill(server[0].pid, signal.SIGKILL)
+        server[0].wait()
+        print(f"  killed the server (SIGKILL) after {len(acknowledged)} acknowledged reports; restarting")
+        server[0] = start_server(port, env)
+    for t in threads:
+        t.join()
+    server[0].terminate()
+    server[0].wait()
+
+    from django.db.models import Count
+
+    from antt.audit import services as audit
+    from antt.audit.models import AuditEntry
+    from antt.operations.models import FieldReport, Incident
+
+    stored = list(FieldReport.objects.values_list("client_id", flat=True))
+    stored_ids = {str(c) for c in stored}
+    missing = acknowledged - stored_ids
+    twice = FieldReport.objects.values("client_id").annotate(n=Count("id")).filter(n__gt=1).count()
+    incidents = Incident.objects.count()
+    audited = AuditEntry.objects.filter(action="operations.field_report").count()
+    result = audit.verify()
+    print(
+        f"crash on {label}: {args.reports} reports, {len(acknowledged)} got a 2xx, {len(stored)} stored, "
+        f"missing {len(missing)}, stored twice {twice}, incidents {incidents}, audit entries {audited}, "
+        f"audit chain verifies: {result.ok}; answers seen {dict(sorted(statuses.items()))}"
+    )
+    ok = not missing and twice == 0 and len(stored) == len(acknowledged) == incidents == audited and result.ok
+    return 0 if ok else 1
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name in ("reports", "positions", "crash", "weight"):
+        p = sub.add_parser(name)
+        p.add_argument("--postgres", default=None)
+        p.add_argument("--seconds", type=float, default=20)
+        p.add_argument("--rate", type=float, default=100 if name == "reports" else 167)
+        p.add_argument("--ramp", type=float, nargs="*", default=[])
+        p.add_argument("--reports", type=int, default=1000)
+    args = parser.parse_args()
+    if args.command == "reports":
+        cmd_reports(args)
+    elif args.command == "positions":
+        cmd_positions(args)
+    elif args.command == "weight":
+        cmd_weight(args)
+    else:
+        return cmd_crash(args)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
