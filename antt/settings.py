@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "antt.rostering",
     "antt.plans",
+    "channels",
     "antt.operations",
     "antt.demo",  # the demo seeding and `antt demo`: above every domain app
 ]
@@ -218,6 +219,17 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Live updates (Channels): in memory in one process by default, Redis when ANTT_REDIS_URL is set ----
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": (env("CACHE_PREFIX", "antt") or "antt") + ":ws"},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "antt.operations.layers.ThreadSafeInMemoryChannelLayer"}}
 
 # --- Accounts, sessions, two-factor, lockout --------------------------------------------------------
 PASSWORD_HASHERS = [

@@ -63,6 +63,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "forces.change",
             "operations.dispatch",
             "operations.report",
+            "operations.command",
             "reports.view",
             "reports.publish",
             "documents.view",
