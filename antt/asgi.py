@@ -1,4 +1,5 @@
-"""ASGI entry point (served by uvicorn)."""
+"""ASGI entry point (served by uvicorn): HTTP through Django, WebSockets (the live board, the officer's
+dispatches) through Channels with the session's user, from this site's own origins only."""
 
 import os
 
@@ -6,8 +7,20 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "antt.settings")
 
-application = get_asgi_application()
+django_application = get_asgi_application()
 
-from antt.core.startup import refuse_unsafe_start  # noqa: E402  (needs the app registry)
+from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs the app registry)
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+
+from antt.core.startup import refuse_unsafe_start  # noqa: E402
+from antt.operations.routing import websocket_urlpatterns  # noqa: E402
 
 refuse_unsafe_start()
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_application,
+        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+    }
+)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("events/", include("antt.interop.urls")),
     path("events/", include("antt.plans.urls")),
     path("events/", include("antt.rostering.urls")),
+    path("events/", include("antt.operations.urls")),
     path("", include("antt.events.audit_urls")),
     path("api/v1/", include(("antt.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),

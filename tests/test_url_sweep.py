@@ -60,6 +60,9 @@ class Objects:
         from antt.plans.tests.factories import make_plan
 
         self.plan = make_plan(outsider_membership.user, event)
+        from antt.operations.tests.factories import sweep_objects
+
+        self.ops = sweep_objects(event, self.assignment)
 
 
 FILLERS: dict[str, Callable[[Objects], str]] = {
@@ -77,6 +80,10 @@ FILLERS: dict[str, Callable[[Objects], str]] = {
     "run_id": lambda o: str(o.run.pk),
     "plan_id": lambda o: str(o.plan.pk),
     "number": lambda o: "1",
+    "incident_id": lambda o: str(o.ops.incident.pk),
+    "responder_id": lambda o: str(o.ops.responder.pk),
+    "gap_id": lambda o: str(o.ops.gap.pk),
+    "escalation_id": lambda o: str(o.ops.escalation.pk),
     # Django admin
     "app_label": lambda o: "events",
     "object_id": lambda o: str(o.event.pk),

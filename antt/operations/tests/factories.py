@@ -72,3 +72,31 @@ def a_day(event: Any) -> Day:
         posts.append(post)
         officers.append(officer)
     return Day(event=event, unit=unit, posts=posts, officers=officers, venue=venue)
+
+
+@dataclass
+class SweepObjects:
+    incident: Any
+    responder: Any
+    gap: Any
+    escalation: Any
+
+
+def sweep_objects(event: Any, assignment: Any) -> SweepObjects:
+    """One of each operations-room object in ``event`` (the URL sweep points at them from another event)."""
+    from antt.operations.models import CoverageGap, Escalation, Responder
+
+    incident = IncidentFactory(event=event)
+    responder = Responder.objects.create(incident=incident, officer=assignment.officer, assigned_at=NOW)
+    gap = CoverageGap.objects.create(
+        event=event, post=assignment.post, incident=incident, responder=responder, officer=assignment.officer
+    )
+    escalation = Escalation.objects.create(
+        event=event,
+        incident=incident,
+        kind="unacknowledged",
+        subject=f"incident:{incident.pk}",
+        due_at=NOW,
+        fired_at=NOW,
+    )
+    return SweepObjects(incident, responder, gap, escalation)
