@@ -225,14 +225,16 @@ def test_the_activity_log_fills_itself_takes_manual_entries_and_exports(
         reverse("operations:log-add", args=[event.code]), {"unit": day.unit.pk, "text": "Giao ca lúc 12:00"}
     )
     texts = list(ActivityEntry.objects.filter(unit=day.unit).order_by("pk").values_list("source", "text"))
-    assert texts[0][0] == "auto" and "VV-0001" in texts[0][1]
+    assert texts[0][0] == "auto"
+    assert "VV-0001" in texts[0][1]
     assert texts[-1] == ("manual", "Giao ca lúc 12:00")
     csv_text = client.get(
         reverse("operations:log-csv", args=[event.code]) + f"?unit={day.unit.pk}"
     ).content.decode("utf-8-sig")
     assert "Giao ca lúc 12:00" in csv_text
     printable = client.get(reverse("operations:log", args=[event.code]) + "?print=1").content.decode()
-    assert "ICS 214" in printable and "Giao ca lúc 12:00" in printable
+    assert "ICS 214" in printable
+    assert "Giao ca lúc 12:00" in printable
 
 
 def test_timers_are_the_commanders_and_a_bad_shift_time_is_a_clear_400(
