@@ -228,7 +228,7 @@
 
   function startMap() {
     if (!mapNode || typeof L === "undefined") { return; }
-    map = L.map(mapNode, { zoomSnap: 0.5 });
+    map = L.map(mapNode, { zoomSnap: 0.5, maxZoom: 19 });
     map.attributionControl.setPrefix(false);
     if (mapNode.dataset.tileUrl) {
       L.tileLayer(mapNode.dataset.tileUrl, { maxZoom: 19, attribution: mapNode.dataset.tileAttribution || "" }).addTo(map);
@@ -250,6 +250,6 @@
   }
 
   afterRender();
-  startMap();
   if ("WebSocket" in window) { connect(); } else { setState("polling"); }
+  try { startMap(); } catch (e) { /* the board's lists carry the same information */ }
 })();
