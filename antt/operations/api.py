@@ -55,7 +55,7 @@ class StepSerializer(serializers.Serializer[Any]):
 
 class IncidentSerializer(serializers.ModelSerializer[Incident]):
     category = serializers.CharField(source="category.code", read_only=True)
-    label = serializers.SerializerMethodField()
+    label = serializers.SerializerMethodField()  # type: ignore[assignment]
 
     class Meta:
         model = Incident
@@ -87,7 +87,7 @@ class IncidentInputSerializer(serializers.Serializer[Any]):
     summary = StrictCharField(max_length=300)
     details = StrictCharField(max_length=5000, required=False, allow_blank=True)
     priority = serializers.IntegerField(min_value=1, max_value=4, required=False)
-    source = serializers.ChoiceField(choices=["api", "field"], required=False, default="api")
+    source = serializers.ChoiceField(choices=["api", "field"], required=False, default="api")  # type: ignore[assignment]
     latitude = serializers.FloatField(min_value=-90, max_value=90, required=False)
     longitude = serializers.FloatField(min_value=-180, max_value=180, required=False)
     post = serializers.IntegerField(min_value=1, required=False)

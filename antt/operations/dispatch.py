@@ -61,17 +61,19 @@ def centroid(geometry: Any) -> tuple[float, float] | None:
     if not isinstance(geometry, Mapping):
         return None
     kind, coordinates = geometry.get("type"), geometry.get("coordinates")
+    positions: list[Any]
     try:
         if kind == "Point":
             positions = [coordinates]
         elif kind == "LineString":
-            positions = list(coordinates)
+            positions = list(coordinates or [])
         elif kind == "Polygon":
-            positions = list(coordinates[0])[:-1] or list(coordinates[0])
+            ring = list((coordinates or [[]])[0])
+            positions = ring[:-1] or ring
         else:
             return None
-        lon = sum(float(p[0]) for p in positions) / len(positions)
-        lat = sum(float(p[1]) for p in positions) / len(positions)
+        lon = math.fsum(float(p[0]) for p in positions) / len(positions)
+        lat = math.fsum(float(p[1]) for p in positions) / len(positions)
     except (TypeError, ValueError, IndexError, ZeroDivisionError):
         return None
     return lat, lon

@@ -58,16 +58,16 @@ def post_loads(event: Any, at: datetime, *, committed: set[int] | None = None) -
 
 def incident_point(incident: Incident) -> tuple[float, float] | None:
     """Where the incident is: its own point, else its post's, else its site's."""
+    post, site = incident.post, incident.site
     for geometry in (
         incident.location,
-        incident.post.geometry if incident.post_id else None,
-        incident.site.geometry if incident.site_id else None,
+        post.geometry if post is not None else None,
+        site.geometry if site is not None else None,
+        post.site.geometry if post is not None else None,
     ):
         point = centroid(geometry)
         if point is not None:
             return point
-    if incident.post_id:
-        return centroid(incident.post.site.geometry)
     return None
 
 

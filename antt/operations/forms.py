@@ -28,7 +28,7 @@ class IncidentForm(forms.Form):
     details = forms.CharField(
         label=_("Details"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000
     )
-    post = forms.ModelChoiceField(label=_("Post"), queryset=None, required=False)  # type: ignore[arg-type]
+    post: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("Post"), queryset=None, required=False)
     latitude = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90, required=False)
     longitude = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180, required=False)
     delegation = forms.CharField(label=_("Delegation affected (name only)"), max_length=200, required=False)

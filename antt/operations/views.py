@@ -299,7 +299,7 @@ def escalation_ack(request: HttpRequest, code: str, escalation_id: Any) -> HttpR
 def my_dispatches(request: HttpRequest, code: str) -> HttpResponse:
     """The officer's dispatches (a page; its ``#dispatches`` partial is what the field app includes)."""
     event = _event(request, code, "operations.report")
-    officer = Officer.objects.filter(event=event, user=request.user).first()
+    officer = Officer.objects.filter(event=event, user_id=request.user.pk or 0).first()
     rows = (
         Responder.objects.filter(officer=officer, status__in=Responder.ACTIVE)
         .select_related("incident__category", "incident__post")
