@@ -123,14 +123,12 @@ def post_rows(event: Any, now: datetime, committed: set[int]) -> list[PostRow]:
 
 def unit_rows(event: Any, now: datetime, committed: set[int]) -> list[UnitRow]:
     on_duty: dict[int, set[int]] = {}
-    duty = presence.on_duty(event, now)
+    duty = presence.duty_posts(event, now)
     from antt.forces.models import Officer
 
-    unit_of = dict(
-        Officer.objects.filter(pk__in={d.officer_id for d in duty} | committed).values_list("pk", "unit_id")
-    )
-    for d in duty:
-        on_duty.setdefault(unit_of.get(d.officer_id, 0), set()).add(d.officer_id)
+    unit_of = dict(Officer.objects.filter(event=event).values_list("pk", "unit_id"))
+    for officer_id, _post_id in duty:
+        on_duty.setdefault(unit_of.get(officer_id, 0), set()).add(officer_id)
     sent: dict[int, int] = {}
     for officer_id in committed:
         unit_id = unit_of.get(officer_id, 0)

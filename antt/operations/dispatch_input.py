@@ -39,7 +39,9 @@ def committed_units(event: Any) -> set[int]:
     )
 
 
-def post_loads(event: Any, at: datetime, *, committed: set[int] | None = None) -> dict[int, PostLoad]:
+def post_loads(
+    event: Any, at: datetime, *, committed: set[int] | None = None, duty: list[tuple[int, int]] | None = None
+) -> dict[int, PostLoad]:
     """Post id → officers present now (not sent away) and the headcount its requirements ask for now."""
     committed = committed_officers(event) if committed is None else committed
     required = dict(
@@ -48,7 +50,7 @@ def post_loads(event: Any, at: datetime, *, committed: set[int] | None = None) -
         .annotate(n=Sum("headcount"))
         .values_list("post_id", "n")
     )
-    present = presence.present_officers(event, at)
+    present = presence.present_officers(event, at, duty=duty)
     posts = set(required) | set(present)
     return {
         pk: PostLoad(present=len(present.get(pk, set()) - committed), required=int(required.get(pk, 0)))
@@ -84,26 +86,28 @@ def skill_holders(event: Any, skills: list[str], on: Any) -> dict[int, frozenset
     return {k: frozenset(v) for k, v in holders.items()}
 
 
-def candidates(event: Any, at: datetime, skills: list[str]) -> list[Candidate]:
+def candidates(
+    event: Any, at: datetime, skills: list[str], *, duty: list[tuple[int, int]] | None = None
+) -> list[Candidate]:
     """Officers on duty now, with the needed skills they hold and their position."""
-    duty = presence.on_duty(event, at)
-    positions = presence.last_positions(event, at)
-    units = dict(Officer.objects.filter(pk__in=[d.officer_id for d in duty]).values_list("pk", "unit_id"))
+    duty = presence.duty_posts(event, at) if duty is None else duty
+    positions = presence.last_positions(event, at, duty=duty)
+    units = dict(Officer.objects.filter(event=event).values_list("pk", "unit_id"))
     holders = skill_holders(event, skills, timezone.localdate(at)) if skills else {}
     empty: frozenset[str] = frozenset()
     seen: set[int] = set()
     out = []
-    for d in duty:
-        if d.officer_id in seen:
+    for officer_id, post_id in duty:
+        if officer_id in seen:
             continue
-        seen.add(d.officer_id)
+        seen.add(officer_id)
         out.append(
             Candidate(
-                officer_id=d.officer_id,
-                unit_id=units.get(d.officer_id, 0),
-                skills=holders.get(d.officer_id, empty) if skills else empty,
-                position=positions.get(d.officer_id),
-                post_id=d.post_id,
+                officer_id=officer_id,
+                unit_id=units.get(officer_id, 0),
+                skills=holders.get(officer_id, empty) if skills else empty,
+                position=positions.get(officer_id),
+                post_id=post_id,
             )
         )
     return out
@@ -126,12 +130,14 @@ def suggestions_for(incident: Incident, *, at: datetime | None = None, limit: in
     at = at or timezone.now()
     event = incident.event
     committed = committed_officers(event)
+    duty = presence.duty_posts(event, at)
+    skills = list(incident.category.skill_codes or [])
     ranked = suggest(
         target=incident_point(incident),
-        skills=list(incident.category.skill_codes or []),
-        candidates=candidates(event, at, list(incident.category.skill_codes or [])),
+        skills=skills,
+        candidates=candidates(event, at, skills, duty=duty),
         committed=committed,
-        posts=post_loads(event, at, committed=committed),
+        posts=post_loads(event, at, committed=committed, duty=duty),
         limit=limit,
     )
     officers = Officer.objects.select_related("unit").in_bulk([s.officer_id for s in ranked])

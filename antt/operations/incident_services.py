@@ -324,10 +324,10 @@ def _dispatch_data(incident: Incident, responder: Responder) -> dict[str, Any]:
 
 def _open_gap(incident: Incident, responder: Responder, officer: Officer, at: datetime) -> None:
     """The post the officer stands at now loses them: a coverage gap until filled, returned or accepted."""
-    duty = [d for d in presence.on_duty(incident.event, at) if d.officer_id == officer.pk]
+    duty = [post for who, post in presence.duty_posts(incident.event, at) if who == officer.pk]
     if not duty:
         return
-    post_id = duty[0].post_id
+    post_id = duty[0]
     load = dispatch_input.post_loads(incident.event, at).get(post_id)
     gap = CoverageGap.objects.create(
         event=incident.event,

@@ -33,12 +33,24 @@ def on_duty(event: Any, at: datetime) -> list[OnDuty]:
     return [OnDuty(*row) for row in rows]
 
 
-def present_officers(event: Any, at: datetime) -> dict[int, set[int]]:
+def duty_posts(event: Any, at: datetime) -> list[tuple[int, int]]:
+    """(officer id, post id) of every assignment covering ``at``: ``on_duty`` without the times (the
+    dispatch path reads tens of thousands of them; converting datetimes would cost more than the query)."""
+    return list(
+        Assignment.objects.filter(event=event, starts_at__lte=at, ends_at__gt=at).values_list(
+            "officer_id", "post_id"
+        )
+    )
+
+
+def present_officers(
+    event: Any, at: datetime, *, duty: list[tuple[int, int]] | None = None
+) -> dict[int, set[int]]:
     """Post id → the officers present there at ``at``. Today: the plan (assignments covering ``at``).
     Wired: the officers checked in at the post and not checked out."""
     present: dict[int, set[int]] = {}
-    for row in on_duty(event, at):
-        present.setdefault(row.post_id, set()).add(row.officer_id)
+    for officer_id, post_id in duty if duty is not None else duty_posts(event, at):
+        present.setdefault(post_id, set()).add(officer_id)
     return present
 
 
@@ -60,11 +72,14 @@ def post_points(event: Any) -> dict[int, tuple[float, float]]:
     return points
 
 
-def last_positions(event: Any, at: datetime) -> dict[int, tuple[float, float]]:
+def last_positions(
+    event: Any, at: datetime, *, duty: list[tuple[int, int]] | None = None
+) -> dict[int, tuple[float, float]]:
     """Officer id → (lat, lon) of their last known position. Today: the geometry of the post they stand at
     (the plan). Wired: the newest ``PositionReport`` of each officer, falling back to the post."""
     points = post_points(event)
-    return {row.officer_id: points[row.post_id] for row in on_duty(event, at) if row.post_id in points}
+    rows = duty if duty is not None else duty_posts(event, at)
+    return {officer_id: points[post_id] for officer_id, post_id in rows if post_id in points}
 
 
 def open_sos(event: Any) -> list[dict[str, Any]]:
