@@ -129,8 +129,10 @@ class BoardConsumer(_Checked):
         await self.send_json({"type": "catchup", "updates": updates, "last": last})
 
     async def board_update(self, message: dict[str, Any]) -> None:
-        if await self.still_allowed():
-            await self.send_json({"type": "update", **message["update"]})
+        # Send first, re-check after: the periodic access check (a query) never delays the fan-out, and a
+        # membership ended during the day closes the socket right after the update that revealed it.
+        await self.send_json({"type": "update", **message["update"]})
+        await self.still_allowed()
 
 
 class OfficerConsumer(_Checked):
