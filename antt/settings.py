@@ -225,7 +225,14 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": (env("CACHE_PREFIX", "antt") or "antt") + ":ws"},
+            # All the sockets of one server process share one Redis key: its capacity must hold one update
+            # for every board connected to the process (channels-redis drops a send to a full key).
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "prefix": (env("CACHE_PREFIX", "antt") or "antt") + ":ws",
+                "capacity": env_int("WS_CAPACITY", 5000, minimum=100),
+                "expiry": 30,
+            },
         }
     }
 else:
