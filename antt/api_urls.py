@@ -7,6 +7,7 @@ from antt.events import api as events_api
 from antt.events import audit_api
 from antt.forces import api as forces_api
 from antt.interop import api as interop_api
+from antt.operations import api as operations_api
 from antt.operations import field_api
 from antt.planning import api as planning_api
 from antt.plans import api as plans_api
@@ -140,6 +141,35 @@ urlpatterns = [
         "events/<slug:code>/solver-runs/<int:run_id>/cancel",
         rostering_api.SolverRunCancelView.as_view(),
         name="solver-run-cancel",
+    ),
+    path("events/<slug:code>/incidents/", operations_api.IncidentListView.as_view(), name="incident-list"),
+    path(
+        "events/<slug:code>/incidents/<int:incident_id>/",
+        operations_api.IncidentDetailView.as_view(),
+        name="incident-detail",
+    ),
+    path(
+        "events/<slug:code>/incidents/<int:incident_id>/actions/",
+        operations_api.IncidentActionView.as_view(),
+        name="incident-action",
+    ),
+    path(
+        "events/<slug:code>/incidents/<int:incident_id>/responders/",
+        operations_api.DispatchView.as_view(),
+        name="incident-dispatch",
+    ),
+    path(
+        "events/<slug:code>/incidents/<int:incident_id>/suggestions/",
+        operations_api.SuggestionView.as_view(),
+        name="incident-suggestions",
+    ),
+    path(
+        "events/<slug:code>/responders/<int:responder_id>/",
+        operations_api.ResponderView.as_view(),
+        name="responder-detail",
+    ),
+    path(
+        "events/<slug:code>/board/updates/", operations_api.BoardUpdatesView.as_view(), name="board-updates"
     ),
     path("events/<slug:code>/export/geojson", interop_api.GeoJSONExportView.as_view(), name="export-geojson"),
     path(

@@ -1,8 +1,8 @@
-"""ASGI entry point (served by uvicorn).
+"""ASGI entry point (served by uvicorn): HTTP through Django, WebSockets (the live board, the officer's
+dispatches) through Channels with the session's user, from this site's own origins only.
 
 Django has no lifespan support: uvicorn would log "ASGI 'lifespan' protocol appears unsupported" at every
-start. ``application`` answers the lifespan messages itself (nothing to set up or tear down) and hands
-every HTTP request to Django.
+start. ``application`` answers the lifespan messages itself (nothing to set up or tear down).
 """
 
 import os
@@ -14,9 +14,21 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "antt.settings")
 
 django_application = get_asgi_application()
 
-from antt.core.startup import refuse_unsafe_start  # noqa: E402  (needs the app registry)
+from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs the app registry)
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+
+from antt.core.startup import refuse_unsafe_start  # noqa: E402
+from antt.operations.routing import websocket_urlpatterns  # noqa: E402
 
 refuse_unsafe_start()
+
+_router = ProtocolTypeRouter(
+    {
+        "http": django_application,
+        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+    }
+)
 
 
 async def application(scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -29,4 +41,4 @@ async def application(scope: dict[str, Any], receive: Any, send: Any) -> None:
                 await send({"type": "lifespan.shutdown.complete"})
                 return
     else:
-        await django_application(scope, receive, send)
+        await _router(scope, receive, send)

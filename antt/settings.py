@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "antt.rostering",
     "antt.plans",
+    "channels",
     "antt.operations",
     "antt.reports",
     "antt.documents",
@@ -220,6 +221,24 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Live updates (Channels): in memory in one process by default, Redis when ANTT_REDIS_URL is set ----
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # All the sockets of one server process share one Redis key: its capacity must hold one update
+            # for every board connected to the process (channels-redis drops a send to a full key).
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "prefix": (env("CACHE_PREFIX", "antt") or "antt") + ":ws",
+                "capacity": env_int("WS_CAPACITY", 5000, minimum=100),
+                "expiry": 30,
+            },
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "antt.operations.layers.ThreadSafeInMemoryChannelLayer"}}
 
 # --- Accounts, sessions, two-factor, lockout --------------------------------------------------------
 PASSWORD_HASHERS = [

@@ -66,6 +66,9 @@ class Objects:
         from antt.reports.tests.factories import sweep_objects
 
         self.reports = sweep_objects(event, outsider_membership.user)
+        from antt.operations.tests.factories import sweep_objects as ops_sweep_objects
+
+        self.ops = ops_sweep_objects(event, self.assignment)
 
 
 def _document_grant(o: Objects) -> Any:
@@ -113,6 +116,10 @@ FILLERS: dict[str, Callable[[Objects], str]] = {
     "client_id": lambda o: "6f1c2a9e-4b7d-4c3e-9a51-2d8f0b7e4c11",
     "sos_id": lambda o: "1",
     "photo_id": lambda o: "1",
+    "incident_id": lambda o: str(o.ops.incident.pk),
+    "responder_id": lambda o: str(o.ops.responder.pk),
+    "gap_id": lambda o: str(o.ops.gap.pk),
+    "escalation_id": lambda o: str(o.ops.escalation.pk),
     # Django admin
     "app_label": lambda o: "events",
     "object_id": lambda o: str(o.event.pk),

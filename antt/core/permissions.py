@@ -71,6 +71,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "interop.export_scenario",
             "operations.dispatch",
             "operations.report",
+            "operations.command",
             "reports.view",
             "reports.publish",
             "documents.view",

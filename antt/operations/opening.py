@@ -20,6 +20,7 @@ from antt.audit import services as audit
 from antt.audit import writes
 from antt.core.permissions import require
 from antt.events.models import Event
+from antt.operations import live
 from antt.operations.models import Incident, IncidentCategory, IncidentStep
 
 CATEGORIES_FILE = Path(__file__).with_name("data") / "categories.json"
@@ -109,5 +110,20 @@ def open_incident(
             {},
             audit.snapshot(incident, ["number", "category", "priority", "source", "site", "post", "status"]),
         ),
+    )
+    # On the live boards once the transaction commits (whichever door opened it).
+    live.publish(
+        event_id=event.pk,
+        kind="incident",
+        data={
+            "id": incident.pk,
+            "number": incident.number,
+            "label": f"VV-{incident.number:04d}",
+            "status": incident.status,
+            "priority": incident.priority,
+            "version": incident.version,
+            "sos": incident.source == Incident.Source.SOS,
+            "new": True,
+        },
     )
     return incident

@@ -236,6 +236,12 @@ class Responder(models.Model):
                 violation_error_message=_("A responder is an officer or a unit."),
             )
         ]
+        indexes = [
+            models.Index(fields=["officer", "status"], name="responder_officer_status"),
+            models.Index(fields=["unit", "status"], name="responder_unit_status"),
+        ]
+
+    ACTIVE = ("assigned", "en_route", "on_scene")
 
     def __str__(self) -> str:
         return f"{self.incident_id}: {self.officer or self.unit} ({self.status})"

@@ -30,6 +30,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--disable-accounts", action="store_true", help="Deactivate all demo accounts and exit."
         )
+        parser.add_argument(
+            "--play",
+            action="store_true",
+            help="Play a short live day on the demo summit (incidents, an SOS, dispatches) while serving.",
+        )
+        parser.add_argument(
+            "--play-pace", type=float, default=5.0, help="Seconds between the scenario's steps."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["disable_accounts"]:
@@ -72,6 +80,15 @@ class Command(BaseCommand):
         import uvicorn
 
         worker = _start_task_worker()
+        timers = _start_child([sys.executable, "-m", "antt.cli", "ops_timers", "--interval", "1"])
+        if options["play"]:
+            from antt.demo import live
+
+            live.start(pause=options["play_pace"])
+            self.stdout.write(
+                _("Playing a live day on %(url)sevents/demo-summit/ops/ (sign in as demo-dispatcher).")
+                % {"url": url}
+            )
         try:
             uvicorn.run(
                 "antt.asgi:application",
@@ -83,9 +100,10 @@ class Command(BaseCommand):
                 proxy_headers=False,  # the demo is reached directly: X-Forwarded-For is never trusted
             )
         finally:
-            if worker is not None:
-                worker.terminate()
-                worker.wait(timeout=10)
+            for child in (worker, timers):
+                if child is not None:
+                    child.terminate()
+                    child.wait(timeout=10)
 
 
 def _start_task_worker() -> subprocess.Popen[bytes] | None:
@@ -94,6 +112,15 @@ def _start_task_worker() -> subprocess.Popen[bytes] | None:
         return None
     return subprocess.Popen(
         [sys.executable, "-m", "antt.cli", "db_worker", "--queue-name", "*", "--interval", "0.5"],
+        env={**os.environ, "ANTT_DEMO": "1"},
+        preexec_fn=_stop_with_parent if sys.platform.startswith("linux") else None,
+    )
+
+
+def _start_child(argv: list[str]) -> subprocess.Popen[bytes]:
+    """A helper process of the demo (the escalation timers), stopped with the server."""
+    return subprocess.Popen(  # noqa: S603  (our own interpreter and module, no user input)
+        argv,
         env={**os.environ, "ANTT_DEMO": "1"},
         preexec_fn=_stop_with_parent if sys.platform.startswith("linux") else None,
     )
