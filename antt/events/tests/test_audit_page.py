@@ -1,3 +1,4 @@
+# mypy: disable-error-code="arg-type"
 """The audit trail page a commander reads: actions and values in words, before/after, links, filters, and
 a formula-safe CSV export that is access-checked and recorded in the trail itself."""
 
