@@ -51,6 +51,14 @@ SECTIONS: tuple[Section, ...] = (
         ),
     ),
     Section(
+        pgettext_lazy("navigation", "Day of the event"),
+        (
+            Link("operations:board", _("Operations board"), ("operations.view",)),
+            Link("operations:coverage-now", _("Planned vs present"), ("operations.view",)),
+            Link("operations:field-app", _("Field app"), ("operations.report",)),
+        ),
+    ),
+    Section(
         pgettext_lazy("navigation", "Briefing and documents"),
         (
             Link("reports:home", _("Briefing and reports"), ("reports.view",)),

@@ -1,17 +1,20 @@
 """Who is where, now: the interface between the operations room and the field side.
 
-The field side (check-ins, positions, SOS: ``operations/models/field.py`` on its own branch) is not here
-yet. Until the lead wires these functions to it, they answer **from the plan**: an officer is present at
-the post of the assignment that covers the instant, their position is that post's geometry, nobody has
-checked in (``check_ins`` answers ``None``: "no field data, trust the plan") and no SOS is open besides the
-incidents opened with source ``sos``. Each function keeps its signature when wired; callers need no change.
+Check-ins and positions come from the field side (``operations/models/field.py``): ``check_ins`` answers
+each officer's last check-in (``None`` while the event has none at all: "no field data, trust the plan"),
+``last_positions`` the newest position an officer's phone sent in the last ``POSITION_FRESH`` (the post's
+geometry otherwise). Presence at a post still follows the plan (the assignment covering the instant); an
+SOS reaches the room as an incident with source ``sos`` (``field_services`` opens it), so ``open_sos`` adds
+nothing beside it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
+
+from django.db.models import Max
 
 from antt.operations.dispatch import centroid
 from antt.planning.models import Assignment, Post
@@ -54,10 +57,24 @@ def present_officers(
     return present
 
 
+POSITION_FRESH = timedelta(minutes=15)
+
+
 def check_ins(event: Any, at: datetime) -> dict[int, datetime] | None:
-    """Officer id → the time of their last check-in before ``at``; ``None`` while no field data exists
-    (the board then shows the plan as present, not every post as late)."""
-    return None
+    """Officer id → the time of their last check-in (or periodic check-in) before ``at``; ``None`` while the
+    event has no check-in at all (the board then shows the plan as present, not every post as late)."""
+    from antt.operations.models import CheckIn
+
+    rows = (
+        CheckIn.objects.filter(event=event, at__lte=at, kind__in=[CheckIn.Kind.IN, CheckIn.Kind.TOUR])
+        .values("officer_id")
+        .annotate(last=Max("at"))
+        .values_list("officer_id", "last")
+    )
+    found = dict(rows)
+    if not found and not CheckIn.objects.filter(event=event).exists():
+        return None
+    return found
 
 
 def post_points(event: Any) -> dict[int, tuple[float, float]]:
@@ -77,9 +94,19 @@ def last_positions(
 ) -> dict[int, tuple[float, float]]:
     """Officer id → (lat, lon) of their last known position. Today: the geometry of the post they stand at
     (the plan). Wired: the newest ``PositionReport`` of each officer, falling back to the post."""
+    from antt.operations.models import PositionReport
+
     points = post_points(event)
     rows = duty if duty is not None else duty_posts(event, at)
-    return {officer_id: points[post_id] for officer_id, post_id in rows if post_id in points}
+    found = {officer_id: points[post_id] for officer_id, post_id in rows if post_id in points}
+    fresh = (
+        PositionReport.objects.filter(event=event, device_time__gt=at - POSITION_FRESH, device_time__lte=at)
+        .order_by("officer_id", "device_time")
+        .values_list("officer_id", "lat", "lon")
+    )
+    for officer_id, lat, lon in fresh:  # the newest of each officer comes last
+        found[officer_id] = (float(lat), float(lon))
+    return found
 
 
 def open_sos(event: Any) -> list[dict[str, Any]]:
