@@ -432,6 +432,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "antt.core.permissions.Role",
         "ClearanceEnum": "antt.core.permissions.Clearance",
+        "EventStatusEnum": "antt.events.models.Event.Status",
+        "IncidentStatusEnum": "antt.operations.models.incidents.Incident.Status",
+        "IncidentSourceEnum": "antt.operations.models.incidents.Incident.Source",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -147,15 +147,23 @@ class Scenario:
         return done
 
 
+def _close_old_connections() -> None:
+    """The thread's stale connections closed, unless a caller's transaction (a test's) holds this one."""
+    from django.db import connection
+
+    if not connection.in_atomic_block:
+        close_old_connections()
+
+
 def play(*, code: str = EVENT, pause: float = 5.0, stop: threading.Event | None = None) -> int:
     """Play the scenario once on ``code`` (a step every ``pause`` seconds); returns the steps done."""
     stop = stop or threading.Event()
-    close_old_connections()
+    _close_old_connections()
     try:
         event = Event.objects.get(code=code)
         return Scenario(event).run(pause=pause, stop=stop)
     finally:
-        close_old_connections()
+        _close_old_connections()
 
 
 def start(*, code: str = EVENT, pause: float = 5.0) -> threading.Event:

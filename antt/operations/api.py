@@ -139,12 +139,28 @@ class SuggestionSerializer(serializers.Serializer[Any]):
     post_drops_below = serializers.BooleanField(source="suggestion.post_drops_below")
 
 
+class SuggestionListSerializer(serializers.Serializer[Any]):
+    """The ranked suggestions, best first (a bounded list, not a page: the nearest few are what matters)."""
+
+    results = SuggestionSerializer(many=True)
+
+
 # --- views ----------------------------------------------------------------------------------------------
 
 
 @extend_schema_view(
-    get=extend_schema(summary="The event's incidents", tags=["operations"]),
-    post=extend_schema(summary="Open an incident (dispatcher, API or a field report)", tags=["operations"]),
+    get=extend_schema(
+        responses=IncidentSerializer(many=True),
+        summary="The event's incidents",
+        tags=["operations"],
+        operation_id="events_incidents_list",
+    ),
+    post=extend_schema(
+        request=IncidentInputSerializer,
+        responses={201: IncidentSerializer},
+        summary="Open an incident (dispatcher, API or a field report)",
+        tags=["operations"],
+    ),
 )
 class IncidentListView(EventObjectsView):
     output = IncidentSerializer
@@ -194,7 +210,12 @@ class _IncidentView(APIView):
 
 
 @extend_schema_view(
-    get=extend_schema(summary="One incident with its timeline and responders", tags=["operations"])
+    get=extend_schema(
+        responses=IncidentDetailSerializer,
+        summary="One incident with its timeline and responders",
+        tags=["operations"],
+        operation_id="events_incident_retrieve",
+    )
 )
 class IncidentDetailView(_IncidentView):
     def get(self, request: Request, code: str, incident_id: Any) -> Response:
@@ -271,14 +292,15 @@ class DispatchView(_IncidentView):
     get=extend_schema(
         summary="The nearest free responders with the skills needed",
         tags=["operations"],
-        responses={200: SuggestionSerializer(many=True)},
+        responses={200: SuggestionListSerializer},
     )
 )
 class SuggestionView(_IncidentView):
     def get(self, request: Request, code: str, incident_id: Any) -> Response:
         event = event_queries.get_event_for(request.user, code, action="operations.dispatch")
         incident = queries.get_incident_for(request.user, event, incident_id)
-        return Response(SuggestionSerializer(dispatch_input.suggestions_for(incident), many=True).data)
+        ranked = dispatch_input.suggestions_for(incident)
+        return Response(SuggestionListSerializer({"results": ranked}).data)
 
 
 @extend_schema_view(

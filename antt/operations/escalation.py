@@ -202,12 +202,13 @@ def run_loop(
 ) -> int:
     """Tick every ``interval`` seconds until ``stop`` is set (or ``ticks`` passes); returns the passes run.
     A pass that fails is logged and the loop goes on (the next pass derives everything again)."""
-    from django.db import close_old_connections
+    from django.db import close_old_connections, connection
 
     stop = stop or threading.Event()
     passes = 0
     while not stop.is_set() and (ticks is None or passes < ticks):
-        close_old_connections()
+        if not connection.in_atomic_block:  # a caller's transaction (a test's) keeps its connection
+            close_old_connections()
         try:
             tick(clock())
         except Exception:

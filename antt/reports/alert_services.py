@@ -157,7 +157,11 @@ def create_alert(
 
 
 def _locked(alert: Alert) -> Alert:
-    return Alert.objects.select_for_update().select_related("event", "references__event").get(pk=alert.pk)
+    return (
+        Alert.objects.select_for_update(of=("self",))
+        .select_related("event", "references__event")
+        .get(pk=alert.pk)
+    )
 
 
 @transaction.atomic

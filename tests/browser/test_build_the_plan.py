@@ -93,7 +93,7 @@ def test_from_an_empty_event_to_a_published_duty(page: Any, live_server: Any, se
 
     # 3. A site drawn on the map.
     page.goto(f"{base}/events/hoi-nghi-thu/")
-    page.get_by_role("link", name="Build the plan").click()
+    page.locator("#goto").get_by_role("link", name="Build the plan").click()
     page.get_by_role("link", name="Add a site").first.click()
     expect(page.locator("#draw-map[data-ready]")).to_be_attached()
     page.get_by_role("button", name="Draw an outline").click()

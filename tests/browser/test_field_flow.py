@@ -110,6 +110,7 @@ def test_field_officer_checks_in_with_the_rotating_code_reports_and_files_100_re
     sign_in(code_page, base, "demo-dispatcher")
     code_page.goto(f"{base}/events/{EVENT}/posts/{duty.post_id}/code/")
     shot = code_page.locator("#post-code svg").screenshot()
+    (SHOTS / "post-code.png").write_bytes(shot)
     scanned = _decode_qr(code_page, shot, base)
     supervisor.close()
     assert f"post={duty.post_id}&t=" in scanned

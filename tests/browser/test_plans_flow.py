@@ -32,7 +32,7 @@ def test_draft_submit_approve_and_the_approved_version_is_read_only(page: Any, l
     page.locator("select[name=kind]").select_option("contingency")
     page.locator("input[name=code]").fill("PA-REVIEW-FIRE")
     page.get_by_label("Title (Vietnamese)").fill("Phương án chữa cháy hội trường")
-    page.get_by_label("Title (English)").fill("Fire in the plenary hall")
+    page.get_by_label("Title (English, optional)").fill("Fire in the plenary hall")
     page.get_by_label("Trigger (Vietnamese)").fill("Chuông báo khói tại hội trường")
     page.get_by_label("Trigger (English)").fill("Smoke alarm in the plenary hall")
     page.get_by_label("Text (Vietnamese)").fill(

@@ -120,6 +120,7 @@ def test_production_settings_pass_the_deploy_check(tmp_path: Path) -> None:
         "WARNING",
         ANTT_SECRET_KEY="k" * 30 + "Zx9!" * 10,
         ANTT_AUDIT_KEY="audit",
+        ANTT_DOCUMENTS_KEYS="prod-1:" + "cHJvZHVjdGlvbi1kb2N1bWVudHMta2V5LTMyYnl0ZXM=",
         ANTT_ALLOWED_HOSTS="antt.example.org",
         ANTT_SQLITE_PATH=str(tmp_path / "db.sqlite3"),
     )

@@ -240,7 +240,8 @@ def test_a_photo_is_served_to_the_reporter_and_the_operations_room_only(
         assert got.status_code == status
         assert got["Cache-Control"] == "private, no-store"
         assert b"".join(got.streaming_content).startswith(b"\xff\xd8")
-        got.close()
+        for closer in got._resource_closers:  # not got.close(): its request_finished closes the DB connection
+            closer()
     from antt.accounts.tests.factories import UserFactory
     from antt.core.permissions import Role
     from antt.events.tests.factories import MembershipFactory

@@ -183,7 +183,9 @@ def test_dispatch_from_the_suggestions_and_the_officers_page(
     medic.save()
     incident = _open(event, dispatcher)
     client = as_user(dispatcher)
-    suggestions = client.get(reverse("api:incident-suggestions", args=[event.code, incident.pk])).json()
+    suggestions = client.get(reverse("api:incident-suggestions", args=[event.code, incident.pk])).json()[
+        "results"
+    ]
     # the nearest officer lacks the medical skill: the ~2 km medic comes first, the ~5 km one next
     assert [s["officer"] for s in suggestions] == [day.officers[1].pk, day.officers[2].pk]
     assert suggestions[0]["post_drops_below"] is True

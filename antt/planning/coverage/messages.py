@@ -166,7 +166,10 @@ def _role(role: str | None, label: Labeller) -> str:
         return "?"
     if label is default_label:
         return role
-    named = label("role", role)
+    try:
+        named = label("role", role)
+    except LookupError:  # a labeller that knows only posts, sites and officers
+        return role
     return role if named == f"#{role}" else named
 
 
