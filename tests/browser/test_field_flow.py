@@ -69,13 +69,21 @@ def _decode_qr(page: Any, png: bytes, base_url: str) -> str:
     )
 
 
-def _wait_outbox_empty(page: Any, timeout: float = 60) -> None:
+def _wait_outbox_empty(page: Any, timeout: float = 60, *, until: Any = None) -> None:
+    """Wait until the outbox is empty and, when given, `until` (a queryset) finds the row the click sends.
+
+    The outbox is also empty *before* a click's handler has queued anything (the check-in first asks the
+    phone for its position, up to 5 s): an empty outbox alone proves nothing was lost, not that it arrived.
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if page.evaluate("() => window.anttOutbox.count()") == 0:
+        if page.evaluate("() => window.anttOutbox.count()") == 0 and (until is None or until.exists()):
             return
         page.wait_for_timeout(200)
-    raise AssertionError(f"outbox still holds {page.evaluate('() => window.anttOutbox.count()')}")
+    raise AssertionError(
+        f"outbox holds {page.evaluate('() => window.anttOutbox.count()')}; "
+        f"{'arrived' if until is None or until.exists() else 'nothing arrived'}"
+    )
 
 
 def test_field_officer_checks_in_with_the_rotating_code_reports_and_files_100_reports_offline(
@@ -101,8 +109,9 @@ def test_field_officer_checks_in_with_the_rotating_code_reports_and_files_100_re
     expect(section.locator(".orders")).to_contain_text(duty.post.orders[:20])
     page.screenshot(path=str(SHOTS / "field-today.png"), full_page=True)
     section.get_by_role("button", name="I have read the orders").click()
-    _wait_outbox_empty(page)
-    assert OrdersAcknowledgement.objects.filter(post=duty.post, officer=duty.officer).count() == 1
+    acks = OrdersAcknowledgement.objects.filter(post=duty.post, officer=duty.officer)
+    _wait_outbox_empty(page, until=acks)
+    assert acks.count() == 1
 
     # The supervisor's device shows the rotating code; the test reads its QR like a camera would.
     supervisor = page.context.browser.new_context(locale="en-US", viewport={"width": 800, "height": 900})
@@ -117,7 +126,7 @@ def test_field_officer_checks_in_with_the_rotating_code_reports_and_files_100_re
 
     section.locator("input[name=code]").fill(scanned)
     section.get_by_role("button", name="Check in").click()
-    _wait_outbox_empty(page)
+    _wait_outbox_empty(page, until=CheckIn.objects.filter(officer=duty.officer, kind="in"))
     check = CheckIn.objects.get(officer=duty.officer, kind="in")
     assert check.proofs["code"] is True
     assert check.proofs["position"] is True
@@ -128,7 +137,7 @@ def test_field_officer_checks_in_with_the_rotating_code_reports_and_files_100_re
     report.locator("textarea[name=text]").fill("Ba lô không người trông giữ cạnh cổng")
     report.locator("input[name=photos]").set_input_files(str(ICON))
     report.get_by_role("button", name="Send report").click()
-    _wait_outbox_empty(page)
+    _wait_outbox_empty(page, until=ReportPhoto.objects.filter(report__text__startswith="Ba lô"))
     sent = FieldReport.objects.get(text__startswith="Ba lô")
     assert sent.post_id == duty.post_id
     assert sent.incident.category.code == "suspicious_object"
