@@ -20,6 +20,7 @@ from antt.events import queries as event_queries
 from antt.forces.models import Unit
 from antt.planning.models import ProgrammeItem, Site
 from antt.plans import queries, services
+from antt.plans.content import EDITABLE
 from antt.plans.forms import DATETIME_LOCAL, ApproveForm, PlanForm, ReturnForm, TaskFormSet
 from antt.plans.models import Plan, PlanVersion
 
@@ -114,7 +115,7 @@ def _initial(plan: Plan, event: Event) -> tuple[dict[str, Any], list[dict[str, A
     version = plan.latest_version
     assert version is not None
     initial = {
-        **{name: getattr(version, name) for name in services.EDITABLE[:6]},
+        **{name: getattr(version, name) for name in EDITABLE[:6]},
         "responsible": (version.responsible or {}).get("code", ""),
         "sites": [s["id"] for s in version.sites],
         "programme_items": [i["id"] for i in version.programme_items],
@@ -212,7 +213,7 @@ def _save(
 ) -> Plan:
     responsible = queries.officer_by_code(event, data.get("responsible") or "", field="responsible")
     content: dict[str, Any] = {
-        **{name: data.get(name) or "" for name in services.EDITABLE[:6]},
+        **{name: data.get(name) or "" for name in EDITABLE[:6]},
         "responsible": responsible,
         "sites": data.get("sites") or [],
         "programme_items": data.get("programme_items") or [],
