@@ -16,7 +16,7 @@ from antt.core.errors import Invalid
 from antt.core.pagination import PagedListMixin
 from antt.events import queries as event_queries
 from antt.events.api_base import EventObjectsView
-from antt.planning.api import choice_field
+from antt.planning.serializers import choice_field
 from antt.plans import diff, queries, services
 from antt.plans.models import Plan, PlanVersion
 
