@@ -166,7 +166,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("ANTT_AUDIT_KEY", "benchmark-only-audit-key")
     label = configure(args.postgres)
-    from antt.audit import services
+    from antt.audit import verification
 
     print(f"ANTT audit benchmark on {label}, Python {sys.version.split()[0]}, {os.cpu_count()} CPU(s)")
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (shared machine)")
@@ -204,7 +204,7 @@ def main() -> None:
         f"  = {eight / one:.2f} x one writer (goal on PostgreSQL >= 2 x)"
     )
     print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    assert services.verify().ok
+    assert verification.verify().ok
     chain = 1000
     for size in (int(s) for s in args.sizes.split(",")):
         chain += 1
@@ -213,7 +213,7 @@ def main() -> None:
         filled = time.perf_counter() - started
         for in_database in [False, True] if label == "PostgreSQL" else [False]:
             started = time.perf_counter()
-            result = services.verify(chain=chain, in_database=in_database)
+            result = verification.verify(chain=chain, in_database=in_database)
             elapsed = time.perf_counter() - started
             how = "in the database" if in_database else "in Python"
             print(

@@ -118,7 +118,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("ANTT_AUDIT_KEY", "benchmark-only-audit-key")
     label = configure(args.postgres)
-    from antt.audit import services
+    from antt.audit import checkpoints, verification
 
     print(f"ANTT audit verify benchmark on {label}, Python {sys.version.split()[0]}, {os.cpu_count()} CPU(s)")
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
@@ -128,7 +128,7 @@ def main() -> None:
         for in_database in (True, False) if args.reference else (True,):
             how = "SQL-built text" if in_database else "Python-built text"
             median, cpu, result = timed(
-                lambda w=workers, d=in_database: services.verify(in_database=d, workers=w), args.repeat
+                lambda w=workers, d=in_database: verification.verify(in_database=d, workers=w), args.repeat
             )
             assert result.ok, result.summary()  # type: ignore[attr-defined]
             print(
@@ -136,11 +136,11 @@ def main() -> None:
                 f"{median:6.2f} s wall, {cpu:6.2f} s CPU here, medians of {args.repeat}  "
                 f"(goal ≤ {GOAL_SECONDS:.0f} s)"
             )
-    checkpoint = services.make_checkpoint()
+    checkpoint = checkpoints.make_checkpoint()
     fill(args.after, args.chains)
     for workers in (int(w) for w in args.workers.split(",")):
         median, cpu, result = timed(
-            lambda w=workers: services.verify(checkpoint=checkpoint, full=False, workers=w), args.repeat
+            lambda w=workers: verification.verify(checkpoint=checkpoint, full=False, workers=w), args.repeat
         )
         assert result.ok, result.summary()  # type: ignore[attr-defined]
         print(
