@@ -25,7 +25,9 @@ from urllib.parse import urlparse, urlunparse
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-def configure(postgres: str | None) -> str:
+def configure(postgres: str | None, *, sqlite_path: str | None = None, reuse: bool = False) -> str:
+    """Settings for a benchmark database: PostgreSQL ``<name>_bench`` (made afresh unless ``reuse``), or a
+    SQLite file (``sqlite_path``, kept, or a temporary one)."""
     os.environ.setdefault(
         "ANTT_SECRET_KEY", "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
     )
@@ -40,13 +42,15 @@ def configure(postgres: str | None) -> str:
         # "<the URL's database>_bench", so benchmarks run by several people on one server do not collide
         name = f"{parts.path.strip('/') or 'antt'}_bench"
         with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            if not (reuse and exists):
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                conn.execute(f'CREATE DATABASE "{name}"')
         os.environ["ANTT_DATABASE_URL"] = urlunparse(parts._replace(path=f"/{name}"))
         label = "PostgreSQL"
     else:
         os.environ.pop("ANTT_DATABASE_URL", None)
-        os.environ["ANTT_SQLITE_PATH"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
+        os.environ["ANTT_SQLITE_PATH"] = sqlite_path or str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
         label = "SQLite"
     os.environ["DJANGO_SETTINGS_MODULE"] = "antt.settings"
     import django

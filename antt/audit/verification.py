@@ -11,10 +11,11 @@ import multiprocessing
 import os
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.utils.translation import gettext as _
 
 from antt.audit import chain as hashing
@@ -105,14 +106,30 @@ def _run_rows(cursor: Any, sql: str, params: list[Any], chunk: int = 20_000) -> 
         yield from rows
 
 
+#: PostgreSQL plans a range as a scan of the ``chain`` index and a sort by seq (spilling to disk at 100k
+#: rows); the ``(chain, seq)`` unique index hands the rows over in order without it. Measured on 50k-row
+#: ranges (EXPLAIN ANALYZE, 1M entries): about a fifth less server time. A planner setting: what is read
+#: and checked is the same.
+_NO_SORT = "SET enable_sort = off"
+
+
 def _check_here(
     task: tuple[int, int, int], sql: str, mac: hashing.EntryMac | None, in_database: bool
 ) -> hashing.Run:
     chain_id, lo, hi = task
-    cursor_factory = connection.chunked_cursor if connection.vendor == "postgresql" else connection.cursor
-    with cursor_factory() as cursor:
-        rows = _run_rows(cursor, sql, [chain_id, lo, hi])
-        return hashing.check_run(rows, chain=chain_id, lo=lo, hi=hi, mac=mac, in_database=in_database)
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            rows = _run_rows(cursor, sql, [chain_id, lo, hi])
+            return hashing.check_run(rows, chain=chain_id, lo=lo, hi=hi, mac=mac, in_database=in_database)
+    with connection.cursor() as setup:
+        setup.execute(_NO_SORT)
+    try:
+        with connection.chunked_cursor() as cursor:
+            rows = _run_rows(cursor, sql, [chain_id, lo, hi])
+            return hashing.check_run(rows, chain=chain_id, lo=lo, hi=hi, mac=mac, in_database=in_database)
+    finally:
+        with suppress(DatabaseError), connection.cursor() as setup:  # an aborted transaction undoes it too
+            setup.execute("RESET enable_sort")
 
 
 # In a worker process: a connection of its own, opened after the fork (the parent's is never touched).
@@ -125,6 +142,7 @@ def _check_in_worker(task: tuple[int, int, int]) -> hashing.Run:
         raw = _worker["connection"] = connection.get_new_connection(connection.get_connection_params())
     chain_id, lo, hi = task
     if connection.vendor == "postgresql":
+        raw.execute(_NO_SORT.replace("SET", "SET LOCAL"))  # undone by the rollback below
         cursor = raw.cursor(name=f"audit_verify_{chain_id}_{lo}")
     else:
         cursor = raw.cursor()
