@@ -144,6 +144,7 @@ def main() -> None:
                 f"(goal ≤ {GOAL_SECONDS:.0f} s)"
             )
     checkpoint = checkpoints.make_checkpoint()
+    trail = int(checkpoint["count"])  # the entries the checkpoint holds (all of them, with --entries 0)
     fill(args.after, args.chains)
     for workers in (int(w) for w in args.workers.split(",")):
         median, cpu, result = timed(
@@ -153,7 +154,7 @@ def main() -> None:
         print(
             f"verify from checkpoint ({args.after:,} entries after it), {workers} process(es): "
             f"{median:6.2f} s wall, {cpu:6.2f} s CPU here, medians of {args.repeat}  (goal: in proportion, "
-            f"{GOAL_SECONDS * args.after / args.entries:.2f} s)"
+            f"{GOAL_SECONDS * args.after / max(trail, 1):.2f} s)"
         )
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
