@@ -25,7 +25,9 @@ from urllib.parse import urlparse, urlunparse
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-def configure(postgres: str | None) -> str:
+def configure(postgres: str | None, *, sqlite_path: str | None = None, reuse: bool = False) -> str:
+    """Settings for a benchmark database: PostgreSQL ``<name>_bench`` (made afresh unless ``reuse``), or a
+    SQLite file (``sqlite_path``, kept, or a temporary one)."""
     os.environ.setdefault(
         "ANTT_SECRET_KEY", "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
     )
@@ -40,13 +42,15 @@ def configure(postgres: str | None) -> str:
         # "<the URL's database>_bench", so benchmarks run by several people on one server do not collide
         name = f"{parts.path.strip('/') or 'antt'}_bench"
         with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            if not (reuse and exists):
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                conn.execute(f'CREATE DATABASE "{name}"')
         os.environ["ANTT_DATABASE_URL"] = urlunparse(parts._replace(path=f"/{name}"))
         label = "PostgreSQL"
     else:
         os.environ.pop("ANTT_DATABASE_URL", None)
-        os.environ["ANTT_SQLITE_PATH"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
+        os.environ["ANTT_SQLITE_PATH"] = sqlite_path or str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
         label = "SQLite"
     os.environ["DJANGO_SETTINGS_MODULE"] = "antt.settings"
     import django
@@ -166,7 +170,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("ANTT_AUDIT_KEY", "benchmark-only-audit-key")
     label = configure(args.postgres)
-    from antt.audit import services
+    from antt.audit import verification
 
     print(f"ANTT audit benchmark on {label}, Python {sys.version.split()[0]}, {os.cpu_count()} CPU(s)")
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (shared machine)")
@@ -204,7 +208,7 @@ def main() -> None:
         f"  = {eight / one:.2f} x one writer (goal on PostgreSQL >= 2 x)"
     )
     print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    assert services.verify().ok
+    assert verification.verify().ok
     chain = 1000
     for size in (int(s) for s in args.sizes.split(",")):
         chain += 1
@@ -213,7 +217,7 @@ def main() -> None:
         filled = time.perf_counter() - started
         for in_database in [False, True] if label == "PostgreSQL" else [False]:
             started = time.perf_counter()
-            result = services.verify(chain=chain, in_database=in_database)
+            result = verification.verify(chain=chain, in_database=in_database)
             elapsed = time.perf_counter() - started
             how = "in the database" if in_database else "in Python"
             print(

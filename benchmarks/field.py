@@ -387,7 +387,6 @@ def cmd_crash(args: argparse.Namespace) -> int:
 
     from django.db.models import Count
 
-    from antt.audit import services as audit
     from antt.audit.models import AuditEntry
     from antt.operations.models import FieldReport, Incident
 
@@ -397,7 +396,9 @@ def cmd_crash(args: argparse.Namespace) -> int:
     twice = FieldReport.objects.values("client_id").annotate(n=Count("id")).filter(n__gt=1).count()
     incidents = Incident.objects.count()
     audited = AuditEntry.objects.filter(action="operations.field_report").count()
-    result = audit.verify()
+    from antt.audit import verification
+
+    result = verification.verify()
     print(
         f"crash on {label}: {args.reports} reports, {len(acknowledged)} got a 2xx, {len(stored)} stored, "
         f"missing {len(missing)}, stored twice {twice}, incidents {incidents}, audit entries {audited}, "

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
+from antt.audit import checkpoints, verification
 from antt.audit import db as audit_db
 from antt.audit import services as audit
 from antt.audit.models import AuditEntry
@@ -37,7 +38,7 @@ def _fill(event: Any, actor: Any, n: int = 5) -> list[AuditEntry]:
 def verify(request: Any) -> Any:
     """Both ways of verifying: canonical text built in Python, and built by the database (SQLite and
     PostgreSQL)."""
-    return partial(audit.verify, in_database=request.param == "database")
+    return partial(verification.verify, in_database=request.param == "database")
 
 
 def _raw(sql: str, params: list[Any] | None = None) -> None:
@@ -136,23 +137,23 @@ def test_truncating_the_tail_is_caught_only_with_a_checkpoint(
     audit_db.drop_triggers(connection)
     _raw("DELETE FROM audit_auditentry WHERE id IN (%s, %s)", [entries[3].pk, entries[4].pk])
     assert verify().ok  # a shortened chain is still a valid chain…
-    result = verify(checkpoint=audit.load_checkpoint(checkpoint))
+    result = verify(checkpoint=checkpoints.load_checkpoint(checkpoint))
     assert not result.ok  # …but not the one the checkpoint saw
     assert "removed from the end" in result.reason
 
 
 def test_checkpoint_with_a_changed_signature_is_refused(event: Any, commander: Any) -> None:
     _fill(event, commander, 2)
-    checkpoint = audit.make_checkpoint()
+    checkpoint = checkpoints.make_checkpoint()
     checkpoint["count"] = 1
     with pytest.raises(Invalid, match="signature"):
-        audit.load_checkpoint(checkpoint)
+        checkpoints.load_checkpoint(checkpoint)
 
 
 def test_checkpoint_needs_an_audit_key(event: Any, commander: Any, settings: Any) -> None:
     settings.AUDIT_KEY = ""
     with pytest.raises(Invalid, match="ANTT_AUDIT_KEY"):
-        audit.make_checkpoint()
+        checkpoints.make_checkpoint()
 
 
 def test_cli_verify_prints_ok_and_fails_with_exit_1_when_broken(

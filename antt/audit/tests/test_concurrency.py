@@ -9,6 +9,7 @@ import pytest
 from django.db import connection, connections, transaction
 
 from antt.audit import services as audit
+from antt.audit import verification
 from antt.audit.models import AuditEntry
 
 
@@ -59,5 +60,5 @@ def test_parallel_writers_never_fork_the_chain() -> None:
         )
     )
     assert {f"{lane}:1" for lane in lanes} <= anchored
-    result = audit.verify(chain=event.pk)
+    result = verification.verify(chain=event.pk)
     assert result.ok, result.summary()

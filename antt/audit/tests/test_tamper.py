@@ -19,7 +19,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from antt.audit import chain as hashing
-from antt.audit import checkpoints
+from antt.audit import checkpoints, verification
 from antt.audit import db as audit_db
 from antt.audit import services as audit
 from antt.audit.models import AuditEntry
@@ -50,7 +50,7 @@ def _raw(sql: str, params: list[Any] | None = None) -> None:
 
 @pytest.fixture(params=["python", "database"])
 def verify(request: Any) -> Any:
-    return partial(audit.verify, in_database=request.param == "database")
+    return partial(verification.verify, in_database=request.param == "database")
 
 
 @pytest.fixture
@@ -144,7 +144,7 @@ def test_rewriting_a_whole_chain_as_unkeyed_entries_is_caught_by_the_checkpoint(
     _auto_checkpoint()
     audit_db.drop_triggers(connection)
     _rehash_from(entries, 0, alg=audit.ALG_SHA256, action="test.forged")
-    assert audit.verify(full=True).ok  # a consistent unkeyed chain, on its own…
+    assert verification.verify(full=True).ok  # a consistent unkeyed chain, on its own…
     error = _cli_verify()
     assert error.returncode == 1  # …but not the keyed one the checkpoint saw
     assert "differs from the one recorded in the checkpoint" in str(error)
@@ -324,7 +324,7 @@ def test_every_tampering_at_a_range_edge_is_caught(
     event: Any, commander: Any, monkeypatch: Any, tamper: str, verify: Any
 ) -> None:
     """Ranges of 3 rows: seqs 1-3, 4-6, 7-9; the stitch must catch what no single range sees."""
-    monkeypatch.setattr(audit, "RANGE_ROWS", 3)
+    monkeypatch.setattr(verification, "RANGE_ROWS", 3)
     entries = _fill(event, commander, 9)
     assert verify().ok
     audit_db.drop_triggers(connection)
@@ -362,8 +362,8 @@ def test_the_database_builds_the_same_canonical_text_as_python(event: Any, comma
         object_repr='Chốt\t"Hội An"\n\\ ✓ \x01\x1f\x7f\u2028 😀 </script>',
         changes={"note": ["a\u0000b", "\b\f\r"]},
     )
-    assert audit.verify(in_database=True).ok
-    assert audit.verify(in_database=False).ok
+    assert verification.verify(in_database=True).ok
+    assert verification.verify(in_database=False).ok
 
 
 def test_a_checkpoint_made_from_a_version_1_checkpoint_records_the_switch(
@@ -374,10 +374,10 @@ def test_a_checkpoint_made_from_a_version_1_checkpoint_records_the_switch(
     _fill(event, commander, 2)
     settings.AUDIT_KEY = key
     _fill(event, commander, 1, start=2)
-    old = audit.make_checkpoint(now=T0)
+    old = checkpoints.make_checkpoint(now=T0)
     del old["unkeyed"], old["signature"]
     old["version"] = 1
-    old["signature"] = audit._sign(old, key)
+    old["signature"] = checkpoints._sign(old, key)
     store.mkdir()
     (store / "audit-checkpoint-20261123T080000000000Z.json").write_text(json.dumps(old))
     _fill(event, commander, 1, start=3)
@@ -482,6 +482,6 @@ def test_a_checkpoint_holds_the_lanes_and_catches_a_cut_lane_tail(
     assert checkpoint["chains"][str(in_lane)][0] == 5
     audit_db.drop_triggers(connection)
     _raw("DELETE FROM audit_auditentry WHERE chain = %s AND seq = 5", [in_lane])
-    assert audit.verify().ok  # the anchors cover up to entry 3 only…
+    assert verification.verify().ok  # the anchors cover up to entry 3 only…
     error = _cli_verify()
     assert "missing" in str(error)  # …the checkpoint outside the database covers the rest

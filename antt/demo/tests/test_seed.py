@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from antt.accounts.models import User
 from antt.audit.models import AuditEntry
-from antt.audit.services import verify
+from antt.audit.verification import verify
 from antt.demo import seed as demo
 from antt.events.models import Event, Membership
 

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from antt.audit import checkpoints, services
+from antt.audit import checkpoints, verification
 from antt.core.errors import DomainError, Invalid
 
 EXIT_BROKEN, EXIT_ERROR, EXIT_NO_RECENT_CHECKPOINT = 1, 2, 3
@@ -83,7 +83,7 @@ class Command(BaseCommand):
             chain = event.pk
         checkpoint, warning = None, ""
         if options.get("checkpoint"):
-            checkpoint = services.load_checkpoint(_read_json(options["checkpoint"]))
+            checkpoint = checkpoints.load_checkpoint(_read_json(options["checkpoint"]))
         else:
             try:
                 found = checkpoints.newest()
@@ -113,7 +113,7 @@ class Command(BaseCommand):
                     ) % {"time": checkpoint["time"], "hours": settings.AUDIT_CHECKPOINT_MAX_AGE_HOURS}
         full = options.get("full") or checkpoint is None
         started = time.perf_counter()
-        result = services.verify(
+        result = verification.verify(
             chain=chain, checkpoint=checkpoint, full=full, workers=options.get("workers")
         )
         elapsed = time.perf_counter() - started
@@ -131,7 +131,7 @@ class Command(BaseCommand):
                 raise CommandError(warning, returncode=EXIT_NO_RECENT_CHECKPOINT)
 
     def _checkpoint(self, options: dict[str, Any]) -> None:
-        data = services.make_checkpoint()
+        data = checkpoints.make_checkpoint()
         out = Path(options["out"])
         try:
             out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
