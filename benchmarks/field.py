@@ -6,7 +6,7 @@
     .venv/bin/python benchmarks/field.py weight                                           # first-load bytes, gzip
     .venv/bin/python benchmarks/field.py crash --reports 1000                             # kill -9 while sending
 
-A real server (uvicorn, one worker) on 127.0.0.1, clients with keep-alive connections and an Idempotency-Key
+A real server (uvicorn, ``--workers`` processes, 2 by default as docs/operations.md deploys it) on 127.0.0.1, clients with keep-alive connections and an Idempotency-Key
 per request. Latency is what the client sees: request sent → 201 received. Prints figures; the crash mode
 exits non-zero when a report that got a 2xx is missing or stored twice, or the audit chain does not verify.
 """
@@ -14,6 +14,7 @@ exits non-zero when a report that got a 2xx is missing or stored twice, or the a
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -126,10 +127,20 @@ def seed(officers: int) -> list[str]:
     return tokens
 
 
+def stop(proc: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
+    """Signal the server's whole process group (the uvicorn parent and its workers) and wait for it."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, sig)
+    proc.wait()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+WORKERS = 1
 
 
 def start_server(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -144,9 +155,12 @@ def start_server(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
             "--log-level",
             "error",
             "--no-access-log",
+            "--workers",
+            str(WORKERS),
         ],
         cwd=ROOT,
         env={**os.environ, **env},
+        start_new_session=True,  # its own process group: a kill reaches the workers too
     )
     deadline = time.monotonic() + 240  # a busy machine starts Django slowly
     while time.monotonic() < deadline:
@@ -258,8 +272,7 @@ def cmd_reports(args: argparse.Namespace) -> None:
             f"p50 {pct(lat, 0.5):.1f} ms, p99 {pct(lat, 0.99):.1f} ms, max {max(lat) * 1000:.1f} ms, errors {errors}"
         )
     finally:
-        server.terminate()
-        server.wait()
+        stop(server)
 
 
 def positions_body() -> dict[str, Any]:
@@ -296,8 +309,7 @@ def cmd_positions(args: argparse.Namespace) -> None:
                 f"{len(lat) / elapsed:.0f}/s stored, p50 {pct(lat, 0.5):.1f} ms, p99 {pct(lat, 0.99):.1f} ms, errors {errors}"
             )
     finally:
-        server.terminate()
-        server.wait()
+        stop(server)
 
 
 def cmd_weight(args: argparse.Namespace) -> None:
@@ -376,14 +388,12 @@ def cmd_crash(args: argparse.Namespace) -> int:
     for kill_at in (args.reports // 3, 2 * args.reports // 3):
         while len(acknowledged) < kill_at and any(t.is_alive() for t in threads):
             time.sleep(0.01)
-        os.kill(server[0].pid, signal.SIGKILL)
-        server[0].wait()
+        stop(server[0], signal.SIGKILL)
         print(f"  killed the server (SIGKILL) after {len(acknowledged)} acknowledged reports; restarting")
         server[0] = start_server(port, env)
     for t in threads:
         t.join()
-    server[0].terminate()
-    server[0].wait()
+    stop(server[0])
 
     from django.db.models import Count
 
@@ -419,7 +429,12 @@ def main() -> int:
         p.add_argument("--rate", type=float, default=100 if name == "reports" else 167)
         p.add_argument("--ramp", type=float, nargs="*", default=[])
         p.add_argument("--reports", type=int, default=1000)
+        p.add_argument(
+            "--workers", type=int, default=2, help="uvicorn processes (docs/operations.md: one per core)"
+        )
     args = parser.parse_args()
+    global WORKERS
+    WORKERS = args.workers
     if args.command == "reports":
         cmd_reports(args)
     elif args.command == "positions":
