@@ -81,6 +81,13 @@ class Duty:
     proof: PostProof | None = None
 
 
+def proof_radii(post_ids: list[int]) -> dict[int, int]:
+    """The check-in radius (m) of each post; a post whose proof settings are not made yet has the default."""
+    default = PostProof._meta.get_field("radius_m").get_default()
+    found = dict(PostProof.objects.filter(post_id__in=post_ids).values_list("post_id", "radius_m"))
+    return {pk: found.get(pk, default) for pk in post_ids}
+
+
 def my_duties(user: Any, event: Event, now: datetime) -> tuple[Officer | None, list[Duty]]:
     """The signed-in officer's duties now and next (ending after ``now``, the next 36 hours), with their
     orders' state, check-ins and who else is at the post."""

@@ -7,6 +7,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -21,7 +22,8 @@ from antt.events import queries as event_queries
 from antt.operations import field_queries, field_services, proofs
 from antt.operations.opening import ensure_categories
 
-APP_VERSION = "field-1"
+APP_VERSION = "field-2"
+LEAFLET = ("vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css")
 
 
 @login_required
@@ -31,6 +33,7 @@ def field_app(request: HttpRequest, code: str) -> HttpResponse:
     event = event_queries.get_event_for(request.user, code, action="operations.report")
     now = timezone.now()
     officer, duties = field_queries.my_duties(request.user, event, now)
+    radii = field_queries.proof_radii([d.assignment.post_id for d in duties])
     for d in duties:
         d.map_path = _svg_map(d.assignment.post.geometry)  # type: ignore[attr-defined]
     categories = [
@@ -48,9 +51,13 @@ def field_app(request: HttpRequest, code: str) -> HttpResponse:
                 "checkedIn": d.checked_in,
                 "startsAt": d.assignment.starts_at.isoformat(),
                 "endsAt": d.assignment.ends_at.isoformat(),
+                "geometry": d.assignment.post.geometry or None,
+                "radius": radii.get(d.assignment.post_id),
             }
             for d in duties
         ],
+        # The map: tiles only when configured (docs/map.md); without them, or offline, a blank grid.
+        "tiles": {"url": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION},
     }
     return render(
         request,
@@ -63,6 +70,8 @@ def field_app(request: HttpRequest, code: str) -> HttpResponse:
             "categories": categories,
             "boot": boot,
             "reports": field_queries.my_reports(request.user, event, limit=5),
+            "leaflet_js": static(LEAFLET[0]),
+            "leaflet_css": static(LEAFLET[1]),
         },
     )
 
@@ -119,7 +128,13 @@ def manifest(request: HttpRequest, code: str) -> JsonResponse:
 def service_worker(request: HttpRequest, code: str) -> HttpResponse:
     event = event_queries.get_event_for(request.user, code, action="operations.report")
     start = reverse("operations:field-app", args=[event.code])
-    shell = [start, static("field/field.js"), static("field/field.css"), static("field/icon-192.png")]
+    shell = [
+        start,
+        static("field/field.js"),
+        static("field/field.css"),
+        static("field/icon-192.png"),
+        *(static(name) for name in LEAFLET),
+    ]
     body = (
         f"const CACHE = {json.dumps(APP_VERSION + ':' + event.code)};\n"
         f"const SHELL = {json.dumps(shell)};\nconst START = {json.dumps(start)};\n" + _SW_SOURCE

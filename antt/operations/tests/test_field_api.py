@@ -15,8 +15,15 @@ import pytest
 from antt.forces.tests.factories import OfficerFactory
 from antt.operations import field_queries, proofs
 from antt.operations import field_services as fs
-from antt.operations.models import CheckIn, FieldReport, IdempotencyRecord, Incident, PositionReport
-from antt.operations.tests.field_setup import FAR, INSIDE, at, on_duty
+from antt.operations.models import (
+    CheckIn,
+    FieldReport,
+    IdempotencyRecord,
+    Incident,
+    PositionReport,
+    PostProof,
+)
+from antt.operations.tests.field_setup import FAR, INSIDE, SQUARE, at, on_duty
 from antt.operations.tests.test_field_services import JPEG
 from antt.planning.tests.factories import AssignmentFactory, PostFactory
 
@@ -271,6 +278,26 @@ def test_the_field_page_shows_my_duty_orders_and_map(
     assert manifest["display"] == "standalone"
     sw = as_user(field_officer).get(f"/events/{event.code}/field/sw.js")
     assert b"caches.open" in sw.content
+
+
+def test_the_field_map_gets_the_post_geometry_and_radius_and_works_offline_without_tiles(
+    as_user: Any, field_officer: Any, event: Any, duty: Any, settings: Any
+) -> None:
+    settings.MAP_TILE_URL = ""
+    page = as_user(field_officer).get(f"/events/{event.code}/field/")
+    boot = page.context["boot"]
+    assert boot["duties"][0]["geometry"] == SQUARE
+    assert boot["duties"][0]["radius"] == 75  # the default before the post's proof settings are made
+    assert boot["tiles"]["url"] == ""  # no tiles configured: the map is the grid alone
+    fs.post_proof(duty.post)
+    PostProof.objects.filter(post=duty.post).update(radius_m=120)
+    settings.MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
+    boot = as_user(field_officer).get(f"/events/{event.code}/field/").context["boot"]
+    assert (boot["duties"][0]["radius"], boot["tiles"]["url"]) == (120, settings.MAP_TILE_URL)
+    # Leaflet is in the service worker's app shell, so the map opens with no network.
+    sw = as_user(field_officer).get(f"/events/{event.code}/field/sw.js").content.decode()
+    assert "vendor/leaflet/leaflet.js" in sw
+    assert "vendor/leaflet/leaflet.css" in sw
 
 
 def test_the_code_page_shows_a_qr_of_the_current_step_to_the_operations_room_not_to_officers(
