@@ -134,6 +134,26 @@ def stop(proc: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
     proc.wait()
 
 
+def group_cpu(pgid: int) -> float:
+    """CPU seconds (user + system) used so far by the processes of a process group (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields after the name: state, ppid, pgrp, …, utime (11), stime (12)
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def load() -> str:
+    return "load " + " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -141,6 +161,7 @@ def free_port() -> int:
 
 
 WORKERS = 1
+CORES = os.cpu_count() or 1
 
 
 def start_server(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -176,7 +197,8 @@ def start_server(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
 
 class Client:
     def __init__(self, port: int, token: str) -> None:
-        self.port, self.token, self.conn = port, token, None
+        self.port, self.token = port, token
+        self.conn: http.client.HTTPConnection | None = None
 
     def post(self, path: str, body: dict[str, Any], key: str) -> tuple[int, float]:
         data = json.dumps(body).encode()
@@ -186,14 +208,14 @@ class Client:
             "Idempotency-Key": key,
         }
         started = time.perf_counter()
-        if self.conn is None:
-            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        conn = self.conn or http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        self.conn = conn
         try:
-            self.conn.request("POST", path, data, headers)
-            response = self.conn.getresponse()
+            conn.request("POST", path, data, headers)
+            response = conn.getresponse()
             response.read()
         except (OSError, http.client.HTTPException):
-            self.conn.close()
+            conn.close()
             self.conn = None
             raise
         return response.status, time.perf_counter() - started
@@ -266,10 +288,14 @@ def cmd_reports(args: argparse.Namespace) -> None:
     try:
         path = f"/api/v1/events/{EVENT}/field/reports/"
         open_loop(port, tokens, 20, 1, report_body, path)  # warm-up
+        cpu = group_cpu(server.pid)
         lat, errors, elapsed = open_loop(port, tokens, args.rate, args.seconds, report_body, path)
+        cpu_ms = (group_cpu(server.pid) - cpu) / max(1, len(lat)) * 1000
         print(
-            f"reports on {label}: offered {args.rate}/s for {args.seconds}s → {len(lat) / elapsed:.0f}/s accepted, "
-            f"p50 {pct(lat, 0.5):.1f} ms, p99 {pct(lat, 0.99):.1f} ms, max {max(lat) * 1000:.1f} ms, errors {errors}"
+            f"reports on {label} ({WORKERS} workers, {load()}): offered {args.rate}/s for {args.seconds}s → "
+            f"{len(lat) / elapsed:.0f}/s accepted, p50 {pct(lat, 0.5):.1f} ms, p99 {pct(lat, 0.99):.1f} ms, "
+            f"max {max(lat) * 1000:.1f} ms, errors {errors}; server CPU {cpu_ms:.1f} ms per report "
+            f"(ceiling on {CORES} idle cores ≈ {CORES * 1000 / cpu_ms:.0f}/s)"
         )
     finally:
         stop(server)
@@ -301,12 +327,16 @@ def cmd_positions(args: argparse.Namespace) -> None:
         path = f"/api/v1/events/{EVENT}/field/positions/"
         open_loop(port, tokens, 20, 1, positions_body, path)
         for rate in [args.rate, *args.ramp]:
+            cpu = group_cpu(server.pid)
             lat, errors, elapsed = open_loop(
                 port, tokens, rate, args.seconds, positions_body, path, threads=32
             )
+            cpu_ms = (group_cpu(server.pid) - cpu) / max(1, len(lat)) * 1000
             print(
-                f"positions on {label}: offered {rate} batches/s (4 points each) for {args.seconds}s → "
-                f"{len(lat) / elapsed:.0f}/s stored, p50 {pct(lat, 0.5):.1f} ms, p99 {pct(lat, 0.99):.1f} ms, errors {errors}"
+                f"positions on {label} ({WORKERS} workers, {load()}): offered {rate} batches/s (4 points each) "
+                f"for {args.seconds}s → {len(lat) / elapsed:.0f}/s stored, p50 {pct(lat, 0.5):.1f} ms, "
+                f"p99 {pct(lat, 0.99):.1f} ms, errors {errors}; server CPU {cpu_ms:.1f} ms per batch "
+                f"(ceiling on {CORES} idle cores ≈ {CORES * 1000 / cpu_ms:.0f}/s)"
             )
     finally:
         stop(server)

@@ -20,6 +20,7 @@ from antt.audit import services as audit
 from antt.audit import writes
 from antt.core.errors import Conflict, Invalid
 from antt.core.lookups import not_found
+from antt.core.permissions import require
 from antt.events.models import Event
 from antt.forces.models import Officer
 from antt.operations import field_input, field_queries, ntag, proofs
@@ -273,3 +274,45 @@ def _check_nfc(event: Event, post: Post, proof: Proof) -> bool:
         NfcTag.objects.filter(pk=tag.pk).update(last_counter=message.counter)
         return True
     raise Invalid(_("The NFC tag's message is not valid for this post."), field="nfc", code="nfc_invalid")
+
+
+# --- what counts at a post (set by the planners) ---------------------------------------------------------
+
+
+@transaction.atomic
+def configure_proof(
+    *,
+    actor: Any,
+    event: Event,
+    post: Post,
+    needs_position: bool,
+    needs_code: bool,
+    needs_nfc: bool,
+    radius_m: int,
+    grace_minutes: int,
+    away_minutes: int,
+) -> PostProof:
+    """Choose what proves presence at ``post``: its proofs, radius, grace and time allowed away. Audited
+    with what changed; the rotating code's secret is kept (never shown)."""
+    require(actor, "planning.change", event)
+    writes.same_event(event, post=post)
+    limits = {"radius_m": (5, 5000), "grace_minutes": (0, 240), "away_minutes": (1, 1440)}
+    values = {"radius_m": radius_m, "grace_minutes": grace_minutes, "away_minutes": away_minutes}
+    for name, (low, high) in limits.items():
+        if not low <= values[name] <= high:
+            raise Invalid(
+                _("Enter a whole number from %(low)d to %(high)d.") % {"low": low, "high": high}, field=name
+            )
+    if not (needs_position or needs_code or needs_nfc):
+        raise Invalid(
+            _("Choose at least one proof (position, rotating code or NFC tag)."), field="needs_position"
+        )
+    row = PostProof.objects.select_for_update().get(pk=post_proof(post).pk)
+    new = {"needs_position": needs_position, "needs_code": needs_code, "needs_nfc": needs_nfc, **values}
+    changes = {k: [getattr(row, k), v] for k, v in new.items() if getattr(row, k) != v}
+    if changes:
+        for name, value in new.items():
+            setattr(row, name, value)
+        row.save(update_fields=list(new))
+        audit.record(actor=actor, action="operations.post_proof", target=row, event=event, changes=changes)
+    return row

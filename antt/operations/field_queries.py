@@ -150,6 +150,14 @@ def get_my_post_for(user: Any, event: Event, post_id: Any) -> Post:
     return post
 
 
+def get_post_for_settings(event: Event, post_id: Any) -> Post:
+    """A post of ``event`` (the caller checked the permission); 404 otherwise."""
+    post = Post.objects.filter(event=event, pk=id_or_not_found(post_id)).select_related("site").first()
+    if post is None:
+        raise not_found()
+    return post
+
+
 def get_code_post_for(user: Any, event: Event, post_id: Any) -> Post:
     """A post whose rotating code ``user`` may show: the operations room, planners, and unit commanders for
     posts where their units stand."""

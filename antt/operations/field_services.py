@@ -10,7 +10,13 @@ They live by what they are: ``field_checkins`` (orders and check-ins with their 
 
 from __future__ import annotations
 
-from antt.operations.field_checkins import Proof, acknowledge_orders, check_in, post_proof
+from antt.operations.field_checkins import (
+    Proof,
+    acknowledge_orders,
+    check_in,
+    configure_proof,
+    post_proof,
+)
 from antt.operations.field_input import ACTION
 from antt.operations.field_positions import MAX_BATCH, PositionResult, purge_positions, record_positions
 from antt.operations.field_reports import (
@@ -33,6 +39,7 @@ __all__ = [
     "add_photo",
     "cancel_sos",
     "check_in",
+    "configure_proof",
     "post_proof",
     "purge_positions",
     "raise_sos",

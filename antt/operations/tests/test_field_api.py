@@ -398,3 +398,33 @@ def unit_commander_with_unit(event: Any, dispatcher: Any) -> Any:
             )
         )
     return user, rows[0], rows[1]
+
+
+def test_a_planner_chooses_what_proves_presence_at_a_post_and_others_cannot(
+    as_user: Any, planner: Any, dispatcher: Any, field_officer: Any, event: Any, duty: Any
+) -> None:
+    from antt.audit.models import AuditEntry
+
+    url = f"/events/{event.code}/posts/{duty.post.pk}/proof/"
+    page = as_user(planner).get(url)
+    assert page.status_code == 200
+    assert page.context["form"].initial["radius_m"] == 75
+    form = {"needs_code": "on", "radius_m": "40", "grace_minutes": "10", "away_minutes": "5"}
+    saved = as_user(planner).post(url, form)
+    assert saved.status_code == 200
+    assert saved.context["saved"]
+    row = PostProof.objects.get(post=duty.post)
+    assert (row.needs_position, row.needs_code, row.needs_nfc, row.radius_m) == (False, True, False, 40)
+    entry = AuditEntry.objects.get(action="operations.post_proof")
+    assert json.loads(entry.changes)["radius_m"] == [75, 40]
+    # No proof at all, or a radius out of range: a clear message, nothing changed.
+    for bad in ({**form, "needs_code": ""}, {**form, "radius_m": "9000"}):
+        refused = as_user(planner).post(url, bad)
+        assert refused.status_code == 400
+        assert refused.context["form"].errors
+    assert PostProof.objects.get(post=duty.post).radius_m == 40
+    assert AuditEntry.objects.filter(action="operations.post_proof").count() == 1
+    for user in (dispatcher, field_officer):
+        assert as_user(user).get(url).status_code in (403, 404)
+        assert as_user(user).post(url, form).status_code in (403, 404)
+    assert as_user(planner).get(f"/events/{event.code}/posts/999999/proof/").status_code == 404

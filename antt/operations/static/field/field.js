@@ -238,19 +238,19 @@ async function drawMaps() {
     if (!duty || !duty.geometry) continue;
     box.textContent = '';
     box.classList.add('live');
+    const style = { color: '#0b3d91', weight: 3, fillOpacity: 0.25 };
+    const shape = L.geoJSON(duty.geometry, { style, pointToLayer: (_f, at) => L.circleMarker(at, { ...style, radius: 7 }) });
+    let bounds = shape.getBounds();
+    const point = duty.radius && duty.geometry.type === 'Point';
+    if (point) bounds = bounds.getCenter().toBounds(duty.radius * 2);  // where a check-in by position counts
     const map = L.map(box, { attributionControl: !!boot.tiles.url });
+    map.fitBounds(bounds.pad(0.2), { maxZoom: 18 });  // a view first: layers need one
     new Grid({ tileSize: 128 }).addTo(map);
     if (boot.tiles.url && navigator.onLine !== false) {  // a tile that fails to load leaves the grid visible
       L.tileLayer(boot.tiles.url, { maxZoom: 19, attribution: boot.tiles.attribution }).addTo(map);
     }
-    const style = { color: '#0b3d91', weight: 3, fillOpacity: 0.25 };
-    const shape = L.geoJSON(duty.geometry, { style, pointToLayer: (_f, at) => L.circleMarker(at, { ...style, radius: 7 }) }).addTo(map);
-    let bounds = shape.getBounds();
-    if (duty.radius && duty.geometry.type === 'Point') {  // where a check-in by position counts
-      const zone = L.circle(bounds.getCenter(), { radius: duty.radius, color: '#0b3d91', weight: 1, dashArray: '4 4', fill: false }).addTo(map);
-      bounds = zone.getBounds();
-    }
-    map.fitBounds(bounds.pad(0.2), { maxZoom: 18 });
+    if (point) L.circle(bounds.getCenter(), { radius: duty.radius, color: '#0b3d91', weight: 1, dashArray: '4 4', fill: false }).addTo(map);
+    shape.addTo(map);
   }
 }
 // After the page's load: the map never delays the first load (the drawn SVG shows until Leaflet is there).
