@@ -234,12 +234,13 @@ def report_body() -> dict[str, Any]:
 
 def open_loop(
     port: int, tokens: list[str], rate: float, seconds: float, make: Any, path: str, threads: int = 16
-) -> tuple[list[float], int, float]:
-    """Send ``rate`` requests a second for ``seconds`` (scheduled, not closed-loop); latencies of the 2xx."""
+) -> tuple[list[float], dict[int, int], float]:
+    """Send ``rate`` requests a second for ``seconds`` (scheduled, not closed-loop); latencies of the 2xx,
+    the other answers by status."""
     total = int(rate * seconds)
     start = time.perf_counter() + 0.5
     latencies: list[float] = []
-    errors = [0]
+    errors: dict[int, int] = {}
     lock = threading.Lock()
     counter = iter(range(total))
 
@@ -265,7 +266,7 @@ def open_loop(
                 if 200 <= status < 300:
                     latencies.append(took)
                 else:
-                    errors[0] += 1
+                    errors[status] = errors.get(status, 0) + 1  # 0: no answer (connection, timeout)
 
     pool = [threading.Thread(target=work, args=(t,)) for t in range(threads)]
     for t in pool:
@@ -273,7 +274,7 @@ def open_loop(
     for t in pool:
         t.join()
     elapsed = time.perf_counter() - start
-    return latencies, errors[0], elapsed
+    return latencies, errors, elapsed
 
 
 def pct(values: list[float], q: float) -> float:
