@@ -6,7 +6,7 @@
     .venv/bin/python benchmarks/field.py weight                                           # first-load bytes, gzip
     .venv/bin/python benchmarks/field.py crash --reports 1000                             # kill -9 while sending
 
-A real server (uvicorn, one worker) on 127.0.0.1, clients with keep-alive connections and an Idempotency-Key
+A real server (uvicorn, ``--workers`` processes, 2 by default as docs/operations.md deploys it) on 127.0.0.1, clients with keep-alive connections and an Idempotency-Key
 per request. Latency is what the client sees: request sent → 201 received. Prints figures; the crash mode
 exits non-zero when a report that got a 2xx is missing or stored twice, or the audit chain does not verify.
 """
@@ -14,6 +14,7 @@ exits non-zero when a report that got a 2xx is missing or stored twice, or the a
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -126,10 +127,41 @@ def seed(officers: int) -> list[str]:
     return tokens
 
 
+def stop(proc: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
+    """Signal the server's whole process group (the uvicorn parent and its workers) and wait for it."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, sig)
+    proc.wait()
+
+
+def group_cpu(pgid: int) -> float:
+    """CPU seconds (user + system) used so far by the processes of a process group (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields after the name: state, ppid, pgrp, …, utime (11), stime (12)
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def load() -> str:
+    return "load " + " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+WORKERS = 1
+CORES = os.cpu_count() or 1
 
 
 def start_server(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -144,9 +176,12 @@ def start_server(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
             "--log-level",
             "error",
             "--no-access-log",
+            "--workers",
+            str(WORKERS),
         ],
         cwd=ROOT,
         env={**os.environ, **env},
+        start_new_session=True,  # its own process group: a kill reaches the workers too
     )
     deadline = time.monotonic() + 240  # a busy machine starts Django slowly
     while time.monotonic() < deadline:
@@ -162,7 +197,8 @@ def start_server(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
 
 class Client:
     def __init__(self, port: int, token: str) -> None:
-        self.port, self.token, self.conn = port, token, None
+        self.port, self.token = port, token
+        self.conn: http.client.HTTPConnection | None = None
 
     def post(self, path: str, body: dict[str, Any], key: str) -> tuple[int, float]:
         data = json.dumps(body).encode()
@@ -172,14 +208,14 @@ class Client:
             "Idempotency-Key": key,
         }
         started = time.perf_counter()
-        if self.conn is None:
-            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        conn = self.conn or http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        self.conn = conn
         try:
-            self.conn.request("POST", path, data, headers)
-            response = self.conn.getresponse()
+            conn.request("POST", path, data, headers)
+            response = conn.getresponse()
             response.read()
         except (OSError, http.client.HTTPException):
-            self.conn.close()
+            conn.close()
             self.conn = None
             raise
         return response.status, time.perf_counter() - started
@@ -198,12 +234,13 @@ def report_body() -> dict[str, Any]:
 
 def open_loop(
     port: int, tokens: list[str], rate: float, seconds: float, make: Any, path: str, threads: int = 16
-) -> tuple[list[float], int, float]:
-    """Send ``rate`` requests a second for ``seconds`` (scheduled, not closed-loop); latencies of the 2xx."""
+) -> tuple[list[float], dict[int, int], float]:
+    """Send ``rate`` requests a second for ``seconds`` (scheduled, not closed-loop); latencies of the 2xx,
+    the other answers by status."""
     total = int(rate * seconds)
     start = time.perf_counter() + 0.5
     latencies: list[float] = []
-    errors = [0]
+    errors: dict[int, int] = {}
     lock = threading.Lock()
     counter = iter(range(total))
 
@@ -229,7 +266,7 @@ def open_loop(
                 if 200 <= status < 300:
                     latencies.append(took)
                 else:
-                    errors[0] += 1
+                    errors[status] = errors.get(status, 0) + 1  # 0: no answer (connection, timeout)
 
     pool = [threading.Thread(target=work, args=(t,)) for t in range(threads)]
     for t in pool:
@@ -237,7 +274,7 @@ def open_loop(
     for t in pool:
         t.join()
     elapsed = time.perf_counter() - start
-    return latencies, errors[0], elapsed
+    return latencies, errors, elapsed
 
 
 def pct(values: list[float], q: float) -> float:
@@ -252,14 +289,17 @@ def cmd_reports(args: argparse.Namespace) -> None:
     try:
         path = f"/api/v1/events/{EVENT}/field/reports/"
         open_loop(port, tokens, 20, 1, report_body, path)  # warm-up
+        cpu = group_cpu(server.pid)
         lat, errors, elapsed = open_loop(port, tokens, args.rate, args.seconds, report_body, path)
+        cpu_ms = (group_cpu(server.pid) - cpu) / max(1, len(lat)) * 1000
         print(
-            f"reports on {label}: offered {args.rate}/s for {args.seconds}s → {len(lat) / elapsed:.0f}/s accepted, "
-            f"p50 {pct(lat, 0.5):.1f} ms, p99 {pct(lat, 0.99):.1f} ms, max {max(lat) * 1000:.1f} ms, errors {errors}"
+            f"reports on {label} ({WORKERS} workers, {load()}): offered {args.rate}/s for {args.seconds}s → "
+            f"{len(lat) / elapsed:.0f}/s accepted, p50 {pct(lat, 0.5):.1f} ms, p99 {pct(lat, 0.99):.1f} ms, "
+            f"max {max(lat) * 1000:.1f} ms, errors {errors}; server CPU {cpu_ms:.1f} ms per report "
+            f"(ceiling on {CORES} idle cores ≈ {CORES * 1000 / cpu_ms:.0f}/s)"
         )
     finally:
-        server.terminate()
-        server.wait()
+        stop(server)
 
 
 def positions_body() -> dict[str, Any]:
@@ -288,20 +328,24 @@ def cmd_positions(args: argparse.Namespace) -> None:
         path = f"/api/v1/events/{EVENT}/field/positions/"
         open_loop(port, tokens, 20, 1, positions_body, path)
         for rate in [args.rate, *args.ramp]:
+            cpu = group_cpu(server.pid)
             lat, errors, elapsed = open_loop(
                 port, tokens, rate, args.seconds, positions_body, path, threads=32
             )
+            cpu_ms = (group_cpu(server.pid) - cpu) / max(1, len(lat)) * 1000
             print(
-                f"positions on {label}: offered {rate} batches/s (4 points each) for {args.seconds}s → "
-                f"{len(lat) / elapsed:.0f}/s stored, p50 {pct(lat, 0.5):.1f} ms, p99 {pct(lat, 0.99):.1f} ms, errors {errors}"
+                f"positions on {label} ({WORKERS} workers, {load()}): offered {rate} batches/s (4 points each) "
+                f"for {args.seconds}s → {len(lat) / elapsed:.0f}/s stored, p50 {pct(lat, 0.5):.1f} ms, "
+                f"p99 {pct(lat, 0.99):.1f} ms, errors {errors}; server CPU {cpu_ms:.1f} ms per batch "
+                f"(ceiling on {CORES} idle cores ≈ {CORES * 1000 / cpu_ms:.0f}/s)"
             )
     finally:
-        server.terminate()
-        server.wait()
+        stop(server)
 
 
 def cmd_weight(args: argparse.Namespace) -> None:
-    """The field page's first load: the page and what it loads at once (jsQR loads only when scanning)."""
+    """The field page's first load: the page and what it loads at once, Leaflet included (jsQR loads only
+    when scanning)."""
     import gzip
 
     configure(None)
@@ -317,14 +361,23 @@ def cmd_weight(args: argparse.Namespace) -> None:
         f"/events/{EVENT}/field/manifest.webmanifest",
         f"/events/{EVENT}/field/sw.js",
     ]
-    static = ["field/field.js", "field/field.css", "field/icon-192.png"]
+    from django.contrib.staticfiles import finders
+
+    # Leaflet loads right after the page (the map of the post); jsQR only when scanning.
+    static = [
+        "field/field.js",
+        "field/field.css",
+        "field/icon-192.png",
+        "vendor/leaflet/leaflet.js",
+        "vendor/leaflet/leaflet.css",
+    ]
     total = 0
     for url in urls:
         body = client.get(url).content
         total += len(gzip.compress(body))
         print(f"  {url}: {len(body)} B, {len(gzip.compress(body))} B gzip")
     for name in static:
-        body = (ROOT / "antt" / "operations" / "static" / name).read_bytes()
+        body = Path(str(finders.find(name))).read_bytes()
         total += len(gzip.compress(body))
         print(f"  /static/{name}: {len(body)} B, {len(gzip.compress(body))} B gzip")
     print(f"field page first load: {total / 1024:.1f} KB compressed (goal ≤ 150 KB); tokens {len(tokens)}")
@@ -376,14 +429,12 @@ def cmd_crash(args: argparse.Namespace) -> int:
     for kill_at in (args.reports // 3, 2 * args.reports // 3):
         while len(acknowledged) < kill_at and any(t.is_alive() for t in threads):
             time.sleep(0.01)
-        os.kill(server[0].pid, signal.SIGKILL)
-        server[0].wait()
+        stop(server[0], signal.SIGKILL)
         print(f"  killed the server (SIGKILL) after {len(acknowledged)} acknowledged reports; restarting")
         server[0] = start_server(port, env)
     for t in threads:
         t.join()
-    server[0].terminate()
-    server[0].wait()
+    stop(server[0])
 
     from django.db.models import Count
 
@@ -420,7 +471,12 @@ def main() -> int:
         p.add_argument("--rate", type=float, default=100 if name == "reports" else 167)
         p.add_argument("--ramp", type=float, nargs="*", default=[])
         p.add_argument("--reports", type=int, default=1000)
+        p.add_argument(
+            "--workers", type=int, default=2, help="uvicorn processes (docs/operations.md: one per core)"
+        )
     args = parser.parse_args()
+    global WORKERS
+    WORKERS = args.workers
     if args.command == "reports":
         cmd_reports(args)
     elif args.command == "positions":

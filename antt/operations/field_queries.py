@@ -81,6 +81,13 @@ class Duty:
     proof: PostProof | None = None
 
 
+def proof_radii(post_ids: list[int]) -> dict[int, int]:
+    """The check-in radius (m) of each post; a post whose proof settings are not made yet has the default."""
+    default = PostProof._meta.get_field("radius_m").get_default()
+    found = dict(PostProof.objects.filter(post_id__in=post_ids).values_list("post_id", "radius_m"))
+    return {pk: found.get(pk, default) for pk in post_ids}
+
+
 def my_duties(user: Any, event: Event, now: datetime) -> tuple[Officer | None, list[Duty]]:
     """The signed-in officer's duties now and next (ending after ``now``, the next 36 hours), with their
     orders' state, check-ins and who else is at the post."""
@@ -139,6 +146,14 @@ def get_my_post_for(user: Any, event: Event, post_id: Any) -> Post:
     if can(user, "operations.view", event):
         return post
     if officer is None or not Assignment.objects.filter(officer=officer, post=post).exists():
+        raise not_found()
+    return post
+
+
+def get_post_for_settings(event: Event, post_id: Any) -> Post:
+    """A post of ``event`` (the caller checked the permission); 404 otherwise."""
+    post = Post.objects.filter(event=event, pk=id_or_not_found(post_id)).select_related("site").first()
+    if post is None:
         raise not_found()
     return post
 

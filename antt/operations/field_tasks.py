@@ -1,16 +1,16 @@
-"""Background wrappers of the field side (run daily by the scheduler or cron: ``antt shell -c`` or a worker)."""
+"""Background wrappers of the field side (a worker runs them; ``antt field_purge`` runs both from cron or a systemd timer)."""
 
 from __future__ import annotations
 
 from django_tasks import task
 
-from antt.operations import field_services, idempotency
+from antt.operations import field_positions, idempotency
 
 
 @task()
 def purge_positions() -> int:
     """Delete positions past the retention period (``ANTT_POSITION_RETENTION_DAYS``)."""
-    return field_services.purge_positions()
+    return field_positions.purge_positions()
 
 
 @task()

@@ -7,6 +7,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -14,14 +15,18 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
+from antt.core.errors import DomainError
 from antt.core.middleware import allow_features
 from antt.events import queries as event_queries
-from antt.operations import field_queries, field_services, proofs
+from antt.operations import field_checkins, field_queries, field_services, proofs
+from antt.operations.field_forms import PostProofForm
+from antt.operations.models import NfcTag
 from antt.operations.opening import ensure_categories
 
-APP_VERSION = "field-1"
+APP_VERSION = "field-2"
+LEAFLET = ("vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css")
 
 
 @login_required
@@ -31,6 +36,7 @@ def field_app(request: HttpRequest, code: str) -> HttpResponse:
     event = event_queries.get_event_for(request.user, code, action="operations.report")
     now = timezone.now()
     officer, duties = field_queries.my_duties(request.user, event, now)
+    radii = field_queries.proof_radii([d.assignment.post_id for d in duties])
     for d in duties:
         d.map_path = _svg_map(d.assignment.post.geometry)  # type: ignore[attr-defined]
     categories = [
@@ -48,9 +54,13 @@ def field_app(request: HttpRequest, code: str) -> HttpResponse:
                 "checkedIn": d.checked_in,
                 "startsAt": d.assignment.starts_at.isoformat(),
                 "endsAt": d.assignment.ends_at.isoformat(),
+                "geometry": d.assignment.post.geometry or None,
+                "radius": radii.get(d.assignment.post_id),
             }
             for d in duties
         ],
+        # The map: tiles only when configured (docs/map.md); without them, or offline, a blank grid.
+        "tiles": {"url": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION},
     }
     return render(
         request,
@@ -63,6 +73,8 @@ def field_app(request: HttpRequest, code: str) -> HttpResponse:
             "categories": categories,
             "boot": boot,
             "reports": field_queries.my_reports(request.user, event, limit=5),
+            "leaflet_js": static(LEAFLET[0]),
+            "leaflet_css": static(LEAFLET[1]),
         },
     )
 
@@ -119,7 +131,13 @@ def manifest(request: HttpRequest, code: str) -> JsonResponse:
 def service_worker(request: HttpRequest, code: str) -> HttpResponse:
     event = event_queries.get_event_for(request.user, code, action="operations.report")
     start = reverse("operations:field-app", args=[event.code])
-    shell = [start, static("field/field.js"), static("field/field.css"), static("field/icon-192.png")]
+    shell = [
+        start,
+        static("field/field.js"),
+        static("field/field.css"),
+        static("field/icon-192.png"),
+        *(static(name) for name in LEAFLET),
+    ]
     body = (
         f"const CACHE = {json.dumps(APP_VERSION + ':' + event.code)};\n"
         f"const SHELL = {json.dumps(shell)};\nconst START = {json.dumps(start)};\n" + _SW_SOURCE
@@ -217,4 +235,36 @@ def coverage_now(request: HttpRequest, code: str) -> HttpResponse:
             "checks": list(field_queries.unit_check_ins(request.user, event, limit=50)),
             "horizon": timedelta(hours=12),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_proof_settings(request: HttpRequest, code: str, post_id: int) -> HttpResponse:
+    """What proves presence at one post (planners): the proofs required, radius, grace, time away; the
+    post's NFC tags with their last tap counter."""
+    event = event_queries.get_event_for(request.user, code, action="planning.change")
+    post = field_queries.get_post_for_settings(event, post_id)
+    row = field_checkins.post_proof(post)
+    fields = ("needs_position", "needs_code", "needs_nfc", "radius_m", "grace_minutes", "away_minutes")
+    form = PostProofForm(request.POST or None, initial={name: getattr(row, name) for name in fields})
+    status, saved = 200, False
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                row = field_checkins.configure_proof(
+                    actor=request.user, event=event, post=post, **form.cleaned_data
+                )
+                saved = True
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+                status = 400
+        else:
+            status = 400
+    tags = NfcTag.objects.filter(post=post).order_by("-is_active", "uid")
+    return render(
+        request,
+        "operations/field/proof.html",
+        {"event": event, "post": post, "form": form, "saved": saved, "tags": tags},
+        status=status,
     )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<slug:code>/field/sw.js", field_views.service_worker, name="field-sw"),
     path("<slug:code>/field/photos/<int:photo_id>/", field_views.photo, name="field-photo"),
     path("<slug:code>/posts/<int:post_id>/code/", field_views.post_code, name="post-code"),
+    path("<slug:code>/posts/<int:post_id>/proof/", field_views.post_proof_settings, name="post-proof"),
     path("<slug:code>/gaps/now/", field_views.coverage_now, name="coverage-now"),
     path("<slug:code>/ops/", views.board_page, name="board"),
     path("<slug:code>/ops/live/", views.board_live, name="board-live"),

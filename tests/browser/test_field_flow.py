@@ -163,6 +163,16 @@ def test_field_officer_checks_in_with_the_rotating_code_reports_and_files_100_re
     assert FieldReport.objects.count() == before + 100
     assert page.evaluate("() => window.anttOutbox.failed()") == []
 
+    # The map of the post: Leaflet draws the post's geometry on the blank grid, also with no network
+    # (Leaflet comes from the service worker's cache; no tiles are configured or reachable).
+    page.context.set_offline(True)
+    page.reload()
+    mapped = page.locator(f'.duty[data-post="{duty.post_id}"] .postmap.live')
+    expect(mapped.locator(".leaflet-overlay-pane path").first).to_be_visible()
+    expect(mapped.locator(".grid-tile").first).to_be_visible()
+    mapped.screenshot(path=str(SHOTS / "field-map-offline.png"))
+    page.context.set_offline(False)
+
 
 def test_field_page_under_a_slow_3g_profile_loads_within_3_s_and_from_the_service_worker_within_1_s(
     live_server: Any, audit_flushable: None, settings: Any

@@ -15,8 +15,15 @@ import pytest
 from antt.forces.tests.factories import OfficerFactory
 from antt.operations import field_queries, proofs
 from antt.operations import field_services as fs
-from antt.operations.models import CheckIn, FieldReport, IdempotencyRecord, Incident, PositionReport
-from antt.operations.tests.field_setup import FAR, INSIDE, at, on_duty
+from antt.operations.models import (
+    CheckIn,
+    FieldReport,
+    IdempotencyRecord,
+    Incident,
+    PositionReport,
+    PostProof,
+)
+from antt.operations.tests.field_setup import FAR, INSIDE, SQUARE, at, on_duty
 from antt.operations.tests.test_field_services import JPEG
 from antt.planning.tests.factories import AssignmentFactory, PostFactory
 
@@ -273,6 +280,26 @@ def test_the_field_page_shows_my_duty_orders_and_map(
     assert b"caches.open" in sw.content
 
 
+def test_the_field_map_gets_the_post_geometry_and_radius_and_works_offline_without_tiles(
+    as_user: Any, field_officer: Any, event: Any, duty: Any, settings: Any
+) -> None:
+    settings.MAP_TILE_URL = ""
+    page = as_user(field_officer).get(f"/events/{event.code}/field/")
+    boot = page.context["boot"]
+    assert boot["duties"][0]["geometry"] == SQUARE
+    assert boot["duties"][0]["radius"] == 75  # the default before the post's proof settings are made
+    assert boot["tiles"]["url"] == ""  # no tiles configured: the map is the grid alone
+    fs.post_proof(duty.post)
+    PostProof.objects.filter(post=duty.post).update(radius_m=120)
+    settings.MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
+    boot = as_user(field_officer).get(f"/events/{event.code}/field/").context["boot"]
+    assert (boot["duties"][0]["radius"], boot["tiles"]["url"]) == (120, settings.MAP_TILE_URL)
+    # Leaflet is in the service worker's app shell, so the map opens with no network.
+    sw = as_user(field_officer).get(f"/events/{event.code}/field/sw.js").content.decode()
+    assert "vendor/leaflet/leaflet.js" in sw
+    assert "vendor/leaflet/leaflet.css" in sw
+
+
 def test_the_code_page_shows_a_qr_of_the_current_step_to_the_operations_room_not_to_officers(
     as_user: Any, field_officer: Any, dispatcher: Any, event: Any, duty: Any
 ) -> None:
@@ -371,3 +398,33 @@ def unit_commander_with_unit(event: Any, dispatcher: Any) -> Any:
             )
         )
     return user, rows[0], rows[1]
+
+
+def test_a_planner_chooses_what_proves_presence_at_a_post_and_others_cannot(
+    as_user: Any, planner: Any, dispatcher: Any, field_officer: Any, event: Any, duty: Any
+) -> None:
+    from antt.audit.models import AuditEntry
+
+    url = f"/events/{event.code}/posts/{duty.post.pk}/proof/"
+    page = as_user(planner).get(url)
+    assert page.status_code == 200
+    assert page.context["form"].initial["radius_m"] == 75
+    form = {"needs_code": "on", "radius_m": "40", "grace_minutes": "10", "away_minutes": "5"}
+    saved = as_user(planner).post(url, form)
+    assert saved.status_code == 200
+    assert saved.context["saved"]
+    row = PostProof.objects.get(post=duty.post)
+    assert (row.needs_position, row.needs_code, row.needs_nfc, row.radius_m) == (False, True, False, 40)
+    entry = AuditEntry.objects.get(action="operations.post_proof")
+    assert json.loads(entry.changes)["radius_m"] == [75, 40]
+    # No proof at all, or a radius out of range: a clear message, nothing changed.
+    for bad in ({**form, "needs_code": ""}, {**form, "radius_m": "9000"}):
+        refused = as_user(planner).post(url, bad)
+        assert refused.status_code == 400
+        assert refused.context["form"].errors
+    assert PostProof.objects.get(post=duty.post).radius_m == 40
+    assert AuditEntry.objects.filter(action="operations.post_proof").count() == 1
+    for user in (dispatcher, field_officer):
+        assert as_user(user).get(url).status_code in (403, 404)
+        assert as_user(user).post(url, form).status_code in (403, 404)
+    assert as_user(planner).get(f"/events/{event.code}/posts/999999/proof/").status_code == 404

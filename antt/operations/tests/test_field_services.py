@@ -371,3 +371,35 @@ def test_field_writes_do_not_touch_planning_rows(event: Any, field_officer: Any,
         .exclude(action="planning.create_post")
         .exists()
     )
+
+
+def test_the_purge_command_deletes_old_positions_and_idempotency_records_and_keeps_recent_ones(
+    event: Any, field_officer: Any, duty: Any, time_machine: Any, settings: Any
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from antt.operations.models import IdempotencyRecord
+
+    settings.POSITION_RETENTION_DAYS = 30
+    point = {"lat": INSIDE[0], "lon": INSIDE[1], "accuracy_m": 5}
+    time_machine.move_to(at(duty, 1), tick=False)
+    fs.record_positions(actor=field_officer, event=event, points=[{**point, "device_time": at(duty, 1)}])
+    IdempotencyRecord.objects.create(
+        user=field_officer, key="old", method="POST", path="/x/", fingerprint="f", created_at=at(duty, 1)
+    )
+    time_machine.move_to(at(duty, 60 * 24 * 31), tick=False)
+    fresh_key = IdempotencyRecord.objects.create(
+        user=field_officer,
+        key="new",
+        method="POST",
+        path="/x/",
+        fingerprint="f",
+        created_at=at(duty, 60 * 24 * 31),
+    )
+    out = StringIO()
+    call_command("field_purge", stdout=out)
+    assert "1 position(s) and 1 Idempotency-Key record(s)" in out.getvalue()
+    assert PositionReport.objects.count() == 0
+    assert list(IdempotencyRecord.objects.all()) == [fresh_key]

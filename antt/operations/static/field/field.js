@@ -217,6 +217,45 @@ setInterval(async () => {
   if (points.length >= 4) { const batch = points; points = []; enqueue('positions/', { points: batch }, { label: 'positions' }); }
 }, 30000);
 
+// --- the map of the post: Leaflet over a blank grid; tiles on top only when configured and online --------
+function load(tag, attrs) {
+  return new Promise((resolve, reject) => {
+    const el = Object.assign(document.createElement(tag), attrs);
+    el.onload = resolve; el.onerror = reject;
+    document.head.append(el);
+  });
+}
+async function drawMaps() {
+  const boxes = [...document.querySelectorAll('.duty .postmap')];
+  if (!boxes.length) return;
+  try {
+    await Promise.all([load('link', { rel: 'stylesheet', href: document.body.dataset.leafletCss }),
+      load('script', { src: document.body.dataset.leaflet })]);
+  } catch { return; }  // the drawn SVG stays
+  const Grid = L.GridLayer.extend({ createTile() { return Object.assign(document.createElement('div'), { className: 'grid-tile' }); } });
+  for (const box of boxes) {
+    const duty = boot.duties.find((d) => String(d.assignment) === box.closest('.duty').dataset.assignment);
+    if (!duty || !duty.geometry) continue;
+    box.textContent = '';
+    box.classList.add('live');
+    const style = { color: '#0b3d91', weight: 3, fillOpacity: 0.25 };
+    const shape = L.geoJSON(duty.geometry, { style, pointToLayer: (_f, at) => L.circleMarker(at, { ...style, radius: 7 }) });
+    let bounds = shape.getBounds();
+    const point = duty.radius && duty.geometry.type === 'Point';
+    if (point) bounds = bounds.getCenter().toBounds(duty.radius * 2);  // where a check-in by position counts
+    const map = L.map(box, { attributionControl: !!boot.tiles.url });
+    map.fitBounds(bounds.pad(0.2), { maxZoom: 18 });  // a view first: layers need one
+    new Grid({ tileSize: 128 }).addTo(map);
+    if (boot.tiles.url && navigator.onLine !== false) {  // a tile that fails to load leaves the grid visible
+      L.tileLayer(boot.tiles.url, { maxZoom: 19, attribution: boot.tiles.attribution }).addTo(map);
+    }
+    if (point) L.circle(bounds.getCenter(), { radius: duty.radius, color: '#0b3d91', weight: 1, dashArray: '4 4', fill: false }).addTo(map);
+    shape.addTo(map);
+  }
+}
+// After the page's load: the map never delays the first load (the drawn SVG shows until Leaflet is there).
+if (document.readyState === 'complete') drawMaps(); else window.addEventListener('load', drawMaps);
+
 // --- the code link: /field/?post=…&t=…&k=… opened by the phone's own camera app fills the form ------------
 const opened = parseCode(location.href);
 if (opened && opened.post) {

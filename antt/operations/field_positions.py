@@ -1,0 +1,103 @@
+"""Positions from the field, batched: stored only while on duty (never off duty), audited once per batch
+with the SHA-256 of its points, deleted after the retention period by ``purge_positions``."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from antt.audit import services as audit
+from antt.core.errors import Invalid
+from antt.events.models import Event
+from antt.operations import field_input, field_queries, proofs
+from antt.operations.models import PositionBatch, PositionReport, PostProof
+
+MAX_BATCH = 120
+
+
+@dataclass(frozen=True)
+class PositionResult:
+    batch: PositionBatch | None
+    stored: int
+    off_duty: int
+
+
+@transaction.atomic
+def record_positions(
+    *, actor: Any, event: Event, points: list[dict[str, Any]], received_at: datetime | None = None
+) -> PositionResult:
+    """Store a batch of positions — only those taken on duty (never off duty: the rest are dropped, not
+    kept). One audit entry per batch with the SHA-256 of its points."""
+    officer = field_input.officer_for(actor, event)
+    if not points:
+        raise Invalid(_("The batch has no positions."), field="points")
+    if len(points) > MAX_BATCH:
+        raise Invalid(_("At most %(n)d positions per batch.") % {"n": MAX_BATCH}, field="points")
+    now = received_at or timezone.now()
+    for p in points:
+        field_input.check_position(p["lat"], p["lon"], p.get("accuracy_m"))
+        field_input.device_time(p["device_time"], now)
+    times = [p["device_time"] for p in points]
+    duties = field_queries.duties_between(officer, min(times), max(times))
+    radii = dict(
+        PostProof.objects.filter(post_id__in={d.post_id for d in duties}).values_list("post_id", "radius_m")
+    )
+    rows: list[PositionReport] = []
+    for p in points:
+        duty = next((d for d in duties if d.starts_at <= p["device_time"] <= d.ends_at), None)
+        if duty is None:
+            continue
+        radius = radii.get(duty.post_id, 75)
+        inside = proofs.distance_m(duty.post.geometry, p["lat"], p["lon"])
+        rows.append(
+            PositionReport(
+                event=event,
+                officer=officer,
+                assignment=duty,
+                post=duty.post,
+                device_time=p["device_time"],
+                received_at=now,
+                lat=p["lat"],
+                lon=p["lon"],
+                accuracy_m=p.get("accuracy_m"),
+                inside=None if inside is None else inside <= radius,
+            )
+        )
+    if not rows:
+        return PositionResult(batch=None, stored=0, off_duty=len(points))
+    digest = hashlib.sha256(
+        json.dumps([[r.device_time.isoformat(), r.lat, r.lon, r.accuracy_m] for r in rows]).encode()
+    ).hexdigest()
+    batch = PositionBatch.objects.create(
+        event=event, officer=officer, received_at=now, count=len(rows), digest=digest
+    )
+    for row in rows:
+        row.batch = batch
+    PositionReport.objects.bulk_create(rows)
+    audit.record(
+        actor=actor,
+        action="operations.positions",
+        target=batch,
+        event=event,
+        changes={"count": [None, len(rows)], "digest": [None, digest]},
+    )
+    return PositionResult(batch=batch, stored=len(rows), off_duty=len(points) - len(rows))
+
+
+def purge_positions(*, now: datetime | None = None) -> int:
+    """Delete positions older than the retention period (``ANTT_POSITION_RETENTION_DAYS``, default 30):
+    a task runs it daily. Returns how many points went."""
+    days = int(getattr(settings, "POSITION_RETENTION_DAYS", 30))
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    with transaction.atomic():
+        points, _counts = PositionReport.objects.filter(received_at__lt=cutoff).delete()
+        PositionBatch.objects.filter(received_at__lt=cutoff).delete()
+    return points
