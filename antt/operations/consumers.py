@@ -131,7 +131,11 @@ class BoardConsumer(_Checked):
     async def board_update(self, message: dict[str, Any]) -> None:
         # Send first, re-check after: the periodic access check (a query) never delays the fan-out, and a
         # membership ended during the day closes the socket right after the update that revealed it.
-        await self.send_json({"type": "update", **message["update"]})
+        text = message.get("text")
+        if isinstance(text, str):  # encoded once by the publisher for every board
+            await self.send(text_data=text)
+        else:
+            await self.send_json({"type": "update", **message["update"]})
         await self.still_allowed()
 
 
