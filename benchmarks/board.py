@@ -188,7 +188,17 @@ def fan_out(clients: int, incidents: int, burst: bool = False) -> dict[str, floa
         for arrival in times
     ]
     received = len(latencies)
+    # The slowest incidents (number in the run: last arrival): is the tail one stall or spread out?
+    slowest = sorted(
+        (
+            (seq - 1, (max(times) - committed[seq]) * 1000)
+            for seq, times in arrivals.items()
+            if seq in committed
+        ),
+        key=lambda pair: -pair[1],
+    )[:3]
     return {
+        "slowest": ", ".join(f"#{n} {ms:.0f} ms" for n, ms in slowest),
         "messages": received,
         "expected": clients * incidents,
         "p50_ms": _percentile(latencies, 0.5) if latencies else float("nan"),
@@ -331,7 +341,7 @@ def main() -> None:
                 f"fan-out, {layer} layer, {r['db']}{', burst' if args.burst else ''}: "
                 f"{args.clients} clients x {args.incidents} incidents — "
                 f"{r['messages']}/{r['expected']} messages, p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, "
-                f"max {r['max_ms']:.1f} ms (goal p99 ≤ 250 ms)"
+                f"max {r['max_ms']:.1f} ms (goal p99 ≤ 250 ms); slowest incidents {r['slowest']}"
             )
     if args.only in (None, "suggest"):
         label = configure(args.postgres, None)
