@@ -97,7 +97,7 @@ def _event_and_dispatcher() -> tuple[Any, Any, str]:
     return event, user, f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
-def fan_out(clients: int, incidents: int, burst: bool = False) -> dict[str, float]:
+def fan_out(clients: int, incidents: int, burst: bool = False) -> dict[str, Any]:
     """Latency from commit to arrival at every client, in milliseconds. ``burst``: the incidents are opened
     back to back, without waiting for the boards between two (the channel layer then holds a backlog)."""
     import uvicorn
