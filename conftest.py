@@ -16,6 +16,26 @@ from antt.core.testing import verified_client
 from antt.events.tests.factories import EventFactory, MembershipFactory
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, request: Any, tmp_path_factory: Any
+) -> None:
+    """On SQLite, a run that serves the app from other threads (browser tests: the live server, uvicorn)
+    tests on a database file, as production does, not in memory. Threads share an in-memory test database
+    through SQLite's shared cache, whose table locks fail at once ("database table is locked": no busy
+    timeout, no WAL) when a server thread reads a table another thread is writing; a file in WAL mode lets
+    readers go on and makes writers wait their turn (``OPTIONS`` in settings)."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    threaded = any(
+        item.get_closest_marker("browser") or "live_server" in getattr(item, "fixturenames", ())
+        for item in request.session.items
+    )
+    if db["ENGINE"].endswith("sqlite3") and threaded:
+        db.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("sqlite") / "test.sqlite3")
+
+
 @pytest.fixture
 def event(db: Any) -> Any:
     return EventFactory(

@@ -226,15 +226,11 @@ else:
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # All the sockets of one server process share one Redis key: its capacity must hold one update
-            # for every board connected to the process (channels-redis drops a send to a full key).
-            "CONFIG": {
-                "hosts": [REDIS_URL],
-                "prefix": (env("CACHE_PREFIX", "antt") or "antt") + ":ws",
-                "capacity": env_int("WS_CAPACITY", 5000, minimum=100),
-                "expiry": 30,
-            },
+            # Pub/sub: one Redis message per update and server process, handed to every board of the process
+            # in memory. (The list-based ``core.RedisChannelLayer`` writes one message per board into one key
+            # per process, read back one round trip each, and drops what exceeds the key's capacity.)
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": (env("CACHE_PREFIX", "antt") or "antt") + ":ws"},
         }
     }
 else:

@@ -3,6 +3,9 @@
     .venv/bin/python benchmarks/board.py                          # fan-out (in-memory layer) + suggestions
     .venv/bin/python benchmarks/board.py --redis redis://127.0.0.1:6379/8   # fan-out through Redis too
     .venv/bin/python benchmarks/board.py --clients 100 --incidents 30 --officers 20000 --posts 2000
+    .venv/bin/python benchmarks/board.py --only fanout --burst --redis redis://127.0.0.1:6379/8  # no wait
+    ANTT_BENCH_REDIS_CORE_CAPACITY=100 .venv/bin/python benchmarks/board.py --only fanout --redis ...
+        # the same through channels-redis's list-based layer (core.RedisChannelLayer) instead of pub/sub
 
 Fan-out: one ASGI server (uvicorn, the real application) in this process, ``--clients`` WebSocket board
 clients signed in; the benchmark opens ``--incidents`` incidents through the service, one at a time, and
@@ -58,6 +61,17 @@ def configure(postgres: str | None, redis: str | None) -> str:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    core = os.environ.get("ANTT_BENCH_REDIS_CORE_CAPACITY")
+    if redis and core:  # the comparison: channels-redis's list-based layer, as the settings had it before
+        from django.conf import settings
+
+        settings.CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.core.RedisChannelLayer",
+                "CONFIG": {"hosts": [redis], "prefix": "antt:bench", "capacity": int(core), "expiry": 30},
+            }
+        }
+        label += f", channels_redis.core capacity {core}"
     return label
 
 
@@ -83,8 +97,9 @@ def _event_and_dispatcher() -> tuple[Any, Any, str]:
     return event, user, f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
-def fan_out(clients: int, incidents: int) -> dict[str, float]:
-    """Latency from commit to arrival at every client, in milliseconds."""
+def fan_out(clients: int, incidents: int, burst: bool = False) -> dict[str, Any]:
+    """Latency from commit to arrival at every client, in milliseconds. ``burst``: the incidents are opened
+    back to back, without waiting for the boards between two (the channel layer then holds a backlog)."""
     import uvicorn
     from django.db import transaction
     from websockets.asyncio.client import connect
@@ -156,8 +171,13 @@ def fan_out(clients: int, incidents: int) -> dict[str, float]:
             open_incident(actor=user, event=event, category=category, summary=f"bench {n}")
         committed[n + 1] = time.perf_counter()  # the commit has just returned; on_commit sends now
         deadline = time.monotonic() + 10
-        while len(arrivals.get(n + 1, [])) < clients and time.monotonic() < deadline:
+        while not burst and len(arrivals.get(n + 1, [])) < clients and time.monotonic() < deadline:
             time.sleep(0.005)
+    deadline = time.monotonic() + 30
+    while sum(len(arrivals.get(seq, [])) for seq in committed) < clients * incidents:
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
     done.set()
     thread.join(10)
     server.should_exit = True
@@ -168,7 +188,17 @@ def fan_out(clients: int, incidents: int) -> dict[str, float]:
         for arrival in times
     ]
     received = len(latencies)
+    # The slowest incidents (number in the run: last arrival): is the tail one stall or spread out?
+    slowest = sorted(
+        (
+            (seq - 1, (max(times) - committed[seq]) * 1000)
+            for seq, times in arrivals.items()
+            if seq in committed
+        ),
+        key=lambda pair: -pair[1],
+    )[:3]
     return {
+        "slowest": ", ".join(f"#{n} {ms:.0f} ms" for n, ms in slowest),
         "messages": received,
         "expected": clients * incidents,
         "p50_ms": _percentile(latencies, 0.5) if latencies else float("nan"),
@@ -275,11 +305,15 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=2_000)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--only", choices=["fanout", "suggest"], default=None)
+    parser.add_argument(
+        "--burst", action="store_true", help="open the incidents back to back (fan-out: count what is lost)"
+    )
     parser.add_argument("--layer", choices=["memory", "redis"], default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.layer:  # a child run: one layer, one process
         label = configure(args.postgres, args.redis if args.layer == "redis" else None)
-        print(json.dumps({"layer": args.layer, "db": label, **fan_out(args.clients, args.incidents)}))
+        result = fan_out(args.clients, args.incidents, args.burst)
+        print(json.dumps({"layer": args.layer, "db": label, **result}))
         return
     if args.only in (None, "fanout"):
         for layer in ["memory", *(["redis"] if args.redis else [])]:
@@ -294,6 +328,7 @@ def main() -> None:
                 str(args.incidents),
             ]
             argv += ["--redis", args.redis] if args.redis else []
+            argv += ["--burst"] if args.burst else []
             argv += ["--postgres", args.postgres] if args.postgres else []
             out = subprocess.run(argv, capture_output=True, text=True, check=False)
             line = (out.stdout.strip().splitlines() or [out.stderr[-2000:]])[-1]
@@ -303,9 +338,10 @@ def main() -> None:
                 print(f"fan-out ({layer}) failed:\n{out.stderr[-3000:]}")
                 continue
             print(
-                f"fan-out, {layer} layer, {r['db']}: {args.clients} clients x {args.incidents} incidents — "
+                f"fan-out, {layer} layer, {r['db']}{', burst' if args.burst else ''}: "
+                f"{args.clients} clients x {args.incidents} incidents — "
                 f"{r['messages']}/{r['expected']} messages, p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, "
-                f"max {r['max_ms']:.1f} ms (goal p99 ≤ 250 ms)"
+                f"max {r['max_ms']:.1f} ms (goal p99 ≤ 250 ms); slowest incidents {r['slowest']}"
             )
     if args.only in (None, "suggest"):
         label = configure(args.postgres, None)

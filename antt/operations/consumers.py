@@ -2,8 +2,10 @@
 
 Access is checked when the socket connects — a signed-in person who passed the second factor, holding
 ``operations.view`` in the event of the URL (the officer's socket: an officer of that event linked to the
-account) — and again for every catch-up request and at least every ``RECHECK_SECONDS`` while updates flow,
-so a membership ended during the day closes the socket. A socket only ever joins its own event's group.
+account) — and again for every catch-up request and about every ``RECHECK_SECONDS`` while the socket is
+open, so a membership ended during the day closes the socket. The periodic check runs on its own timer,
+jittered per socket, never in the path of an update: a hundred boards do not query the database on the same
+update (that held the fan-out's slowest messages). A socket only ever joins its own event's group.
 
 Protocol (JSON): the client sends ``{"type": "hello", "since": <last seq>}``; the server answers
 ``{"type": "catchup", "updates": [...], "last": <seq>}`` then pushes ``{"type": "update", "seq", "kind",
@@ -13,6 +15,8 @@ live are dropped by number) and asks again (``hello``) when it sees a hole.
 
 from __future__ import annotations
 
+import asyncio
+import random
 import time
 from typing import Any
 
@@ -41,11 +45,22 @@ def _verified(user: Any, session: Any) -> bool:
     return device is not None and device.user_id == user.pk
 
 
+def _fresh(user: Any) -> Any:
+    """The account as the database has it now: the socket's user object lives as long as the socket and
+    caches its memberships, so a re-check on it would never see a membership ended since the connect."""
+    if not getattr(user, "is_authenticated", False):
+        return user
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(pk=user.pk).first()
+
+
 def board_access(user: Any, session: Any, code: str) -> int | None:
     """The event's id when ``user`` may watch its board; None otherwise (missing and forbidden alike)."""
     from antt.core.errors import DomainError
     from antt.events import queries as event_queries
 
+    user = _fresh(user)
     if not _verified(user, session):
         return None
     try:
@@ -60,6 +75,7 @@ def officer_access(user: Any, session: Any, code: str) -> int | None:
     from antt.events import queries as event_queries
     from antt.forces.models import Officer
 
+    user = _fresh(user)
     if not _verified(user, session):
         return None
     try:
@@ -72,6 +88,7 @@ def officer_access(user: Any, session: Any, code: str) -> int | None:
 class _Checked(AsyncJsonWebsocketConsumer):
     group = ""
     checked_at = 0.0
+    watch: asyncio.Task[None] | None = None
 
     async def access(self) -> int | None:
         raise NotImplementedError
@@ -86,11 +103,20 @@ class _Checked(AsyncJsonWebsocketConsumer):
         self.checked_at = time.monotonic()
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+        self.watch = asyncio.create_task(self._recheck_periodically())
+
+    async def _recheck_periodically(self) -> None:
+        while True:
+            await asyncio.sleep(RECHECK_SECONDS * random.uniform(0.75, 1.25))  # noqa: S311 (spread, not secret)
+            if not await self.still_allowed(force=True):
+                return
 
     def group_for(self, subject: int) -> str:
         raise NotImplementedError
 
     async def disconnect(self, code: int) -> None:
+        if self.watch is not None:
+            self.watch.cancel()
         if self.group:
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
@@ -129,10 +155,12 @@ class BoardConsumer(_Checked):
         await self.send_json({"type": "catchup", "updates": updates, "last": last})
 
     async def board_update(self, message: dict[str, Any]) -> None:
-        # Send first, re-check after: the periodic access check (a query) never delays the fan-out, and a
-        # membership ended during the day closes the socket right after the update that revealed it.
-        await self.send_json({"type": "update", **message["update"]})
-        await self.still_allowed()
+        # No query here: access is re-checked on the socket's own timer (``_recheck_periodically``).
+        text = message.get("text")
+        if isinstance(text, str):  # encoded once by the publisher for every board
+            await self.send(text_data=text)
+        else:
+            await self.send_json({"type": "update", **message["update"]})
 
 
 class OfficerConsumer(_Checked):

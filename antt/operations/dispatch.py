@@ -13,7 +13,7 @@ import heapq
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 EARTH_RADIUS_M = 6_371_000.0
 # Streets are not straight lines; a patrol in town averages about 25 km/h door to door.
@@ -21,8 +21,9 @@ DETOUR_FACTOR = 1.3
 SPEED_M_PER_S = 25_000 / 3600
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
+    """One officer on duty (a named tuple: the dispatch path builds tens of thousands of them)."""
+
     officer_id: int
     unit_id: int
     skills: frozenset[str]
@@ -104,9 +105,16 @@ def suggest(
     Without a target (an incident with no place) or a candidate's position, the candidate ranks after every
     one with a travel time; among equals, the one whose post keeps its headcount goes first, then by id."""
     needed = frozenset(skills)
+    # Officers at one post share its point: one distance per point, not per officer.
+    metres_to: dict[tuple[float, float], float] = {}
 
     def key(c: Candidate) -> tuple[float, int, int]:
-        metres = distance_m(c.position, target) if (c.position and target) else math.inf
+        if c.position and target:
+            metres = metres_to.get(c.position)
+            if metres is None:
+                metres = metres_to[c.position] = distance_m(c.position, target)
+        else:
+            metres = math.inf
         load = posts.get(c.post_id) if c.post_id is not None else None
         drops = 1 if load is not None and load.present - 1 < load.required else 0
         return (metres, drops, c.officer_id)

@@ -1,12 +1,14 @@
 """From database rows to the dispatch ranking (``dispatch.suggest``) and back to rows a page shows.
 
-A handful of queries whatever the size of the event: the officers on duty now (assignments covering the
-instant), the holders of the skills the category needs (only those skills), the active responders, the
-requirements covering the instant (the posts' headcounts), the posts' points.
+A handful of queries whatever the size of the event, each reading only what the ranking needs: the officers
+on duty now who hold a skill the category needs (assignments covering the instant, with their unit), which of
+those skills they hold, the active responders, the points of their posts, and for those posts only the
+officers on duty there and the headcount their requirements ask for now.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,7 +20,7 @@ from antt.forces.models import Officer, OfficerSkill
 from antt.operations import presence
 from antt.operations.dispatch import Candidate, PostLoad, Suggestion, centroid, suggest
 from antt.operations.models import Incident, Responder
-from antt.planning.models import Post, Requirement
+from antt.planning.models import Assignment, Post, Requirement
 
 
 def committed_officers(event: Any) -> set[int]:
@@ -40,21 +42,32 @@ def committed_units(event: Any) -> set[int]:
 
 
 def post_loads(
-    event: Any, at: datetime, *, committed: set[int] | None = None, duty: list[tuple[int, int]] | None = None
+    event: Any,
+    at: datetime,
+    *,
+    committed: set[int] | None = None,
+    duty: list[tuple[int, int]] | None = None,
+    posts: Collection[int] | None = None,
 ) -> dict[int, PostLoad]:
-    """Post id → officers present now (not sent away) and the headcount its requirements ask for now."""
+    """Post id → officers present now (not sent away) and the headcount its requirements ask for now; only
+    ``posts`` when given (``duty`` must then hold every officer on duty at them, or be left out)."""
     committed = committed_officers(event) if committed is None else committed
-    required = dict(
-        Requirement.objects.filter(event=event, starts_at__lte=at, ends_at__gt=at)
-        .values("post_id")
-        .annotate(n=Sum("headcount"))
-        .values_list("post_id", "n")
-    )
+    requirements = Requirement.objects.filter(event=event, starts_at__lte=at, ends_at__gt=at)
+    if posts is not None:
+        posts = list(posts)
+        requirements = requirements.filter(post_id__in=posts)
+        if duty is None:
+            duty = list(
+                Assignment.objects.filter(event=event, starts_at__lte=at, ends_at__gt=at, post_id__in=posts)
+                .order_by()
+                .values_list("officer_id", "post_id")
+            )
+    required = dict(requirements.values("post_id").annotate(n=Sum("headcount")).values_list("post_id", "n"))
     present = presence.present_officers(event, at, duty=duty)
-    posts = set(required) | set(present)
+    keys = set(required) | set(present)
     return {
         pk: PostLoad(present=len(present.get(pk, set()) - committed), required=int(required.get(pk, 0)))
-        for pk in posts
+        for pk in keys
     }
 
 
@@ -73,39 +86,54 @@ def incident_point(incident: Incident) -> tuple[float, float] | None:
     return None
 
 
+def _valid_skills(event: Any, skills: list[str], on: Any) -> Any:
+    return OfficerSkill.objects.filter(officer__event=event, skill__code__in=skills).filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gte=on)
+    )
+
+
 def skill_holders(event: Any, skills: list[str], on: Any) -> dict[int, frozenset[str]]:
     """Officer id → which of ``skills`` they hold, valid on the day ``on``."""
     if not skills:
         return {}
     holders: dict[int, set[str]] = {}
-    rows = OfficerSkill.objects.filter(officer__event=event, skill__code__in=skills).filter(
-        Q(expires_on__isnull=True) | Q(expires_on__gte=on)
-    )
-    for officer_id, code in rows.values_list("officer_id", "skill__code"):
+    for officer_id, code in _valid_skills(event, skills, on).values_list("officer_id", "skill__code"):
         holders.setdefault(officer_id, set()).add(code)
     return {k: frozenset(v) for k, v in holders.items()}
 
 
+def duty_with_units(event: Any, at: datetime, skills: list[str]) -> list[tuple[int, int, int | None]]:
+    """(officer, post, unit) of every assignment covering ``at`` — with ``skills``, only of the officers
+    holding at least one of them (the ranking keeps those holding all): one query, a few rows per holder
+    instead of every officer on duty."""
+    rows = Assignment.objects.filter(event=event, starts_at__lte=at, ends_at__gt=at)
+    if skills:
+        holders = _valid_skills(event, skills, timezone.localdate(at)).values("officer_id")
+        rows = rows.filter(officer_id__in=holders)
+    return list(rows.order_by().values_list("officer_id", "post_id", "officer__unit_id"))
+
+
 def candidates(
-    event: Any, at: datetime, skills: list[str], *, duty: list[tuple[int, int]] | None = None
+    event: Any, at: datetime, skills: list[str], *, duty: list[tuple[int, int, int | None]] | None = None
 ) -> list[Candidate]:
-    """Officers on duty now, with the needed skills they hold and their position."""
-    duty = presence.duty_posts(event, at) if duty is None else duty
-    positions = presence.last_positions(event, at, duty=duty)
-    units = dict(Officer.objects.filter(event=event).values_list("pk", "unit_id"))
+    """Officers on duty now who hold at least one of ``skills`` (everyone on duty without skills), with the
+    needed skills they hold and their position."""
+    duty = duty_with_units(event, at, skills) if duty is None else duty
+    pairs = [(officer_id, post_id) for officer_id, post_id, _ in duty]
+    positions = presence.last_positions(event, at, duty=pairs)
     holders = skill_holders(event, skills, timezone.localdate(at)) if skills else {}
     empty: frozenset[str] = frozenset()
     seen: set[int] = set()
     out = []
-    for officer_id, post_id in duty:
+    for officer_id, post_id, unit_id in duty:
         if officer_id in seen:
             continue
         seen.add(officer_id)
         out.append(
             Candidate(
                 officer_id=officer_id,
-                unit_id=units.get(officer_id, 0),
-                skills=holders.get(officer_id, empty) if skills else empty,
+                unit_id=unit_id or 0,
+                skills=holders.get(officer_id, empty),
                 position=positions.get(officer_id),
                 post_id=post_id,
             )
@@ -130,14 +158,18 @@ def suggestions_for(incident: Incident, *, at: datetime | None = None, limit: in
     at = at or timezone.now()
     event = incident.event
     committed = committed_officers(event)
-    duty = presence.duty_posts(event, at)
     skills = list(incident.category.skill_codes or [])
+    duty = duty_with_units(event, at, skills)
+    found = candidates(event, at, skills, duty=duty)
+    # What each candidate's post loses: only their posts (every officer on duty there, not only holders).
+    where = {c.post_id for c in found if c.post_id is not None} if skills else None
+    every = None if skills else [(officer_id, post_id) for officer_id, post_id, _ in duty]
     ranked = suggest(
         target=incident_point(incident),
         skills=skills,
-        candidates=candidates(event, at, skills, duty=duty),
+        candidates=found,
         committed=committed,
-        posts=post_loads(event, at, committed=committed, duty=duty),
+        posts=post_loads(event, at, committed=committed, duty=every, posts=where),
         limit=limit,
     )
     officers = Officer.objects.select_related("unit").in_bulk([s.officer_id for s in ranked])

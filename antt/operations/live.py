@@ -12,6 +12,7 @@ The channel layer is Channels' (``CHANNEL_LAYERS``): in memory in one process by
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -51,7 +52,11 @@ def publish(*, event_id: int, kind: str, data: dict[str, Any]) -> BoardUpdate:
             event_id=event_id, seq=last + 1, kind=kind, data=data, at=timezone.now()
         )
     payload = message(update)
-    transaction.on_commit(lambda: _send(event_group(event_id), {"type": "board.update", "update": payload}))
+    # Encoded once here, not once per connected board: every board's socket sends the same text.
+    text = json.dumps({"type": "update", **payload})
+    transaction.on_commit(
+        lambda: _send(event_group(event_id), {"type": "board.update", "update": payload, "text": text})
+    )
     return update
 
 

@@ -10,6 +10,7 @@ nothing beside it.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -40,9 +41,9 @@ def duty_posts(event: Any, at: datetime) -> list[tuple[int, int]]:
     """(officer id, post id) of every assignment covering ``at``: ``on_duty`` without the times (the
     dispatch path reads tens of thousands of them; converting datetimes would cost more than the query)."""
     return list(
-        Assignment.objects.filter(event=event, starts_at__lte=at, ends_at__gt=at).values_list(
-            "officer_id", "post_id"
-        )
+        Assignment.objects.filter(event=event, starts_at__lte=at, ends_at__gt=at)
+        .order_by()  # the model's ordering would sort every row for nothing
+        .values_list("officer_id", "post_id")
     )
 
 
@@ -77,15 +78,25 @@ def check_ins(event: Any, at: datetime) -> dict[int, datetime] | None:
     return found
 
 
-def post_points(event: Any) -> dict[int, tuple[float, float]]:
-    """Post id → (lat, lon) of the post's geometry (its site's when the post has none)."""
+def post_points(event: Any, *, posts: Collection[int] | None = None) -> dict[int, tuple[float, float]]:
+    """Post id → (lat, lon) of the post's geometry (its site's when the post has none); only ``posts`` when
+    given. A site's geometry is read only for the posts without a point of their own."""
+    rows = Post.objects.filter(event=event)
+    if posts is not None:
+        rows = rows.filter(pk__in=list(posts))
     points: dict[int, tuple[float, float]] = {}
-    for pk, geometry, site_geometry in Post.objects.filter(event=event).values_list(
-        "pk", "geometry", "site__geometry"
-    ):
-        point = centroid(geometry) or centroid(site_geometry)
-        if point is not None:
+    missing: list[int] = []
+    for pk, geometry in rows.values_list("pk", "geometry"):
+        point = centroid(geometry)
+        if point is None:
+            missing.append(pk)
+        else:
             points[pk] = point
+    if missing:
+        for pk, site_geometry in Post.objects.filter(pk__in=missing).values_list("pk", "site__geometry"):
+            point = centroid(site_geometry)
+            if point is not None:
+                points[pk] = point
     return points
 
 
@@ -96,8 +107,10 @@ def last_positions(
     (the plan). Wired: the newest ``PositionReport`` of each officer, falling back to the post."""
     from antt.operations.models import PositionReport
 
-    points = post_points(event)
     rows = duty if duty is not None else duty_posts(event, at)
+    points = (
+        post_points(event, posts={post_id for _, post_id in rows}) if duty is not None else post_points(event)
+    )
     found = {officer_id: points[post_id] for officer_id, post_id in rows if post_id in points}
     fresh = (
         PositionReport.objects.filter(event=event, device_time__gt=at - POSITION_FRESH, device_time__lte=at)

@@ -82,6 +82,11 @@ def test_a_field_report_goes_from_the_board_to_the_officers_phone_and_back(
     from antt.accounts import services as accounts
 
     expect.set_options(timeout=30_000)  # a loaded machine; every wait ends as soon as the page is right
+    from django.db import connection
+
+    # The server's threads and this one share the database: on SQLite a file in WAL mode (conftest.py), where
+    # a reader never fails on another thread's write, not the in-memory shared cache ("table is locked").
+    assert connection.vendor != "sqlite" or not connection.is_in_memory_db()
     from antt.operations.opening import ensure_categories
 
     settings.DEMO = False

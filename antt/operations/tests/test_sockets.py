@@ -173,3 +173,23 @@ def test_the_officers_phone_receives_the_dispatch(
         await phone.disconnect()
 
     async_to_sync(scenario)()
+
+
+def test_a_membership_ended_during_the_day_closes_the_board_without_any_update(
+    event: Any, dispatcher: Any, monkeypatch: Any
+) -> None:
+    from antt.events.models import Membership
+    from antt.operations import consumers
+
+    monkeypatch.setattr(consumers, "RECHECK_SECONDS", 0.2)  # the socket's own timer, not an update
+    headers = _headers(dispatcher)
+
+    async def scenario() -> None:
+        socket = _connect(f"/ws/events/{event.code}/ops/", headers)
+        connected, _code = await socket.connect()
+        assert connected
+        await sync_to_async(Membership.objects.filter(event=event, user=dispatcher).update)(is_active=False)
+        answer = await socket.receive_output(timeout=5)
+        assert (answer["type"], answer.get("code")) == ("websocket.close", 4403)
+
+    async_to_sync(scenario)()
