@@ -255,3 +255,16 @@ def test_the_pdf_and_the_xml_carry_the_live_sections(event: Any, planner: Any, t
     observation = root.findtext("s:report/s:observationText", namespaces=ns)
     assert "Incidents / Vụ việc: 3 (SOS: 1); notable / đáng chú ý: 2" in observation
     assert "Coverage gaps / Khoảng trống lực lượng: 3, 190 min / phút" in observation
+
+
+def test_the_report_page_shows_the_days_figures(
+    as_user: Any, event: Any, planner: Any, time_machine: Any
+) -> None:
+    a_live_day(event, planner)
+    time_machine.move_to(local(event, 16, 10))
+    report = sitrep_services.draft_sitrep(actor=planner, event=event, day=DAY)
+    page = as_user(planner).get(f"/events/{event.code}/reports/sitreps/{report.pk}/").content.decode()
+    page = " ".join(page.split())
+    assert "3 · SOS: 1" in page
+    assert "2 / 3" in page  # present / planned
+    assert "3 · 190" in page  # gaps, minutes
