@@ -11,6 +11,7 @@ from antt.operations import api as operations_api
 from antt.operations import field_api
 from antt.planning import api as planning_api
 from antt.plans import api as plans_api
+from antt.reports import api as reports_api
 from antt.rostering import api as rostering_api
 
 urlpatterns = [
@@ -170,6 +171,25 @@ urlpatterns = [
     ),
     path(
         "events/<slug:code>/board/updates/", operations_api.BoardUpdatesView.as_view(), name="board-updates"
+    ),
+    path("events/<slug:code>/iaps/", reports_api.IapListView.as_view(), name="iap-list"),
+    path("events/<slug:code>/iaps/<int:iap_id>/", reports_api.IapDetailView.as_view(), name="iap-detail"),
+    path(
+        "events/<slug:code>/iaps/<int:iap_id>/versions/<int:number>/",
+        reports_api.IapVersionDetailView.as_view(),
+        name="iap-version-detail",
+    ),
+    path("events/<slug:code>/sitreps/", reports_api.SitRepListView.as_view(), name="sitrep-list"),
+    path(
+        "events/<slug:code>/sitreps/<int:sitrep_id>/",
+        reports_api.SitRepDetailView.as_view(),
+        name="sitrep-detail",
+    ),
+    path("events/<slug:code>/alerts/", reports_api.AlertListView.as_view(), name="alert-list"),
+    path(
+        "events/<slug:code>/alerts/<int:alert_id>/",
+        reports_api.AlertDetailView.as_view(),
+        name="alert-detail",
     ),
     path("events/<slug:code>/export/geojson", interop_api.GeoJSONExportView.as_view(), name="export-geojson"),
     path(

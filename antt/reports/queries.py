@@ -72,6 +72,15 @@ def get_version_for(user: Any, iap: Iap, number: Any) -> IapVersion:
     return version
 
 
+def visible_versions(user: Any, iap: Iap) -> list[IapVersion]:
+    """The versions of ``iap`` the reader may see: all for those who prepare or approve IAPs, otherwise the
+    approved one once its final PDF is ready."""
+    prepare = may_prepare(user, iap.event)
+    return [
+        v for v in versions_of(iap) if prepare or (v.status == IapVersion.Status.APPROVED and v.pdf_final)
+    ]
+
+
 def may_prepare(user: Any, event: Any) -> bool:
     return can(user, "planning.change", event) or can(user, "reports.publish", event)
 

@@ -7,6 +7,7 @@ no data they say so (``"available": false``) instead of inventing zeros.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import asdict
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -68,6 +69,56 @@ def _item(i: ProgrammeItem) -> dict[str, Any]:
     }
 
 
+def _incidents(happened: live.LiveDay) -> dict[str, Any]:
+    if not happened.incidents_available:
+        return {"available": False}
+    return {
+        "available": True,
+        "total": len(happened.incidents),
+        "sos": happened.sos,
+        "by_category": live.by_category(happened.incidents),
+        "by_priority": live.by_priority(happened.incidents),
+        "notable": [
+            {
+                "reference": i.reference,
+                "title": i.title,
+                "at": i.at.isoformat(),
+                "status": i.status,
+                "priority": i.priority,
+                "category_vi": i.category_vi,
+                "category_en": i.category_en,
+            }
+            for i in happened.incidents
+            if i.notable
+        ][: live.MAX_NOTABLE],
+        "notable_total": sum(1 for i in happened.incidents if i.notable),
+    }
+
+
+def _gaps(happened: live.LiveDay) -> dict[str, Any]:
+    if not happened.available:
+        return {"available": False, "rows": []}
+    return {
+        "available": True,
+        "count": happened.gap_count,
+        "minutes": happened.gap_minutes,
+        "missed_check_ins": happened.missed_check_ins,
+        "rows": [
+            {
+                "post": g.post,
+                "post_vi": g.post_vi,
+                "post_en": g.post_en,
+                "incident": g.incident,
+                "starts_at": g.starts_at.isoformat(),
+                "ends_at": g.ends_at.isoformat() if g.ends_at else None,
+                "minutes": g.minutes,
+                "status": g.status,
+            }
+            for g in happened.gaps
+        ],
+    }
+
+
 def sections(event: Any, day: date) -> dict[str, Any]:
     """The generated sections of ``day``'s report (plain JSON)."""
     start, end = day_window(event, day)
@@ -88,20 +139,6 @@ def sections(event: Any, day: date) -> dict[str, Any]:
         ).order_by("-protection_level", "starts_at", "pk")[:15]
     )
     happened = live.live_day(event, start, end)
-    incidents: dict[str, Any] = {"available": happened.available}
-    if happened.available:
-        incidents.update(
-            {
-                "total": len(happened.incidents),
-                "by_category": dict(Counter(i.category for i in happened.incidents)),
-                "by_priority": dict(Counter(i.priority for i in happened.incidents)),
-                "notable": [
-                    {"reference": i.reference, "title": i.title, "at": i.at.isoformat(), "status": i.status}
-                    for i in happened.incidents
-                    if i.notable
-                ],
-            }
-        )
     return {
         "window": {"starts_at": start.isoformat(), "ends_at": end.isoformat()},
         "summary": {
@@ -110,26 +147,25 @@ def sections(event: Any, day: date) -> dict[str, Any]:
             "officers_on_duty": committed,
             "posts_staffed": today.values("post_id").distinct().count(),
         },
-        "incidents": incidents,
+        "incidents": _incidents(happened),
         "resources": {
             "committed": committed,
             "available": max(total - committed, 0),
             "total": total,
             "by_post_kind": dict(sorted(by_post_kind.items())),
+            "sent_to_incidents": {
+                "available": happened.incidents_available,
+                **(asdict(happened.committed) if happened.incidents_available else {}),
+            },
         },
         "coverage": {
             "planned_demand": demand,
             "planned_assignments": today.count(),
-            "present": happened.present_officers if happened.available else None,
-            "live_available": happened.available,
+            "present": happened.presence.present_officers if happened.presence_available else None,
+            "live_available": happened.presence_available,
+            **(asdict(happened.presence) if happened.presence_available else {}),
         },
-        "gaps": {
-            "available": happened.available,
-            "rows": [
-                {"post": g.post, "starts_at": g.starts_at.isoformat(), "minutes": g.minutes}
-                for g in happened.gaps
-            ],
-        },
+        "gaps": _gaps(happened),
         "programme": [_item(i) for i in items],
         "tomorrow": [_item(i) for i in tomorrow],
     }

@@ -13,7 +13,7 @@ from antt.audit import services as audit
 from antt.core.errors import Conflict, Invalid, NotAllowed
 from antt.core.permissions import Clearance, require
 from antt.reports import iap as iap_content
-from antt.reports import printing, sitrep
+from antt.reports import live, printing, sitrep
 from antt.reports.models import SitRep
 
 TEXTS = ("summary_vi", "summary_en", "notes_vi", "notes_en")
@@ -133,8 +133,34 @@ def narrative(report: SitRep) -> str:
         if summary
         else ""
     )
-    if not s.get("incidents", {}).get("available"):
+    incidents = s.get("incidents", {})
+    if incidents.get("available"):
+        lines.append(
+            "Incidents / Vụ việc: {total} (SOS: {sos}); notable / đáng chú ý: {notable}".format(
+                total=incidents.get("total", 0),
+                sos=incidents.get("sos", 0),
+                notable=incidents.get("notable_total", len(incidents.get("notable", []))),
+            )
+        )
+    else:
         lines.append("Incidents: no live data yet / Vụ việc: chưa có dữ liệu trực tiếp")
+    coverage = s.get("coverage", {})
+    if coverage.get("live_available"):
+        lines.append(
+            "Officers planned / Cán bộ theo kế hoạch: {planned}; present (checked in) / có mặt (đã điểm danh): "
+            "{present}; without check-in / chưa điểm danh: {absent}".format(
+                planned=coverage.get("planned_officers", 0),
+                present=coverage.get("present_officers", 0),
+                absent=coverage.get("absent_officers", 0),
+            )
+        )
+    gaps = s.get("gaps", {})
+    if gaps.get("available"):
+        lines.append(
+            "Coverage gaps / Khoảng trống lực lượng: {count}, {minutes} min / phút".format(
+                count=gaps.get("count", 0), minutes=gaps.get("minutes", 0)
+            )
+        )
     return "\n\n".join(line for line in lines if line)
 
 
@@ -150,6 +176,48 @@ def _pick(row: dict[str, Any], language: str) -> str:
         if language == "en"
         else (row.get("name_vi") or row.get("name_en", ""))
     )
+
+
+def _text(row: dict[str, Any], stem: str, language: str) -> str:
+    first, second = (f"{stem}_en", f"{stem}_vi") if language == "en" else (f"{stem}_vi", f"{stem}_en")
+    return str(row.get(first) or row.get(second) or "")
+
+
+def _live_rows(s: dict[str, Any], language: str, tz: str) -> dict[str, list[dict[str, Any]]]:
+    """The live sections' rows with names and labels in ``language`` (call inside its override)."""
+    incidents = s.get("incidents", {})
+    gaps = s.get("gaps", {})
+    return {
+        "categories": [
+            {"name": _text(row, "name", language), "count": row["count"]}
+            for row in incidents.get("by_category", [])
+        ],
+        "priorities": [
+            {"label": live.priority_label(row["priority"]), "count": row["count"]}
+            for row in incidents.get("by_priority", [])
+        ],
+        "notable": [
+            {
+                "reference": row["reference"],
+                "title": row["title"],
+                "when": printing.local(row["at"], tz, "%H:%M"),
+                "priority": live.priority_label(row["priority"]),
+                "category": _text(row, "category", language),
+                "status": live.status_label(row["status"]),
+            }
+            for row in incidents.get("notable", [])
+        ],
+        "gaps": [
+            {
+                "post": f"{row['post']} · {_text(row, 'post', language)}",
+                "incident": row["incident"],
+                "from": printing.local(row["starts_at"], tz, "%H:%M"),
+                "to": printing.local(row["ends_at"], tz, "%H:%M") if row.get("ends_at") else "",
+                "minutes": row["minutes"],
+            }
+            for row in gaps.get("rows", [])
+        ],
+    }
 
 
 def pdf(report: SitRep, language: str) -> bytes:
@@ -174,6 +242,7 @@ def pdf(report: SitRep, language: str) -> bytes:
                 }
                 for i in s.get("tomorrow", [])
             ],
+            **_live_rows(s, language, tz),
         }
         title = _("Situation report no. %(n)d · %(day)s") % {
             "n": report.number,

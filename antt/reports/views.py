@@ -112,11 +112,7 @@ def iap_detail(request: HttpRequest, code: str, iap_id: int) -> HttpResponse:
     event = event_queries.get_event_for(request.user, code, action="reports.view")
     the_iap = queries.get_iap_for(request.user, event, iap_id)
     may_prepare = queries.may_prepare(request.user, event)
-    versions = [
-        v
-        for v in queries.versions_of(the_iap)
-        if may_prepare or (v.status == IapVersion.Status.APPROVED and v.pdf_final)
-    ]
+    versions = queries.visible_versions(request.user, the_iap)
     building = any(
         v.status in (IapVersion.Status.QUEUED, IapVersion.Status.BUILDING)
         or (v.status == IapVersion.Status.APPROVED and not v.pdf_final)

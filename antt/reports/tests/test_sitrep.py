@@ -36,9 +36,11 @@ def test_the_draft_counts_the_days_plan_and_says_live_data_is_missing(event: Any
         "available": 0,
         "total": 3,
         "by_post_kind": {"checkpoint": 2, "medical": 1},
+        "sent_to_incidents": {"available": False},
     }
     assert s["incidents"] == {"available": False}
     assert s["coverage"]["present"] is None
+    assert s["gaps"] == {"available": False, "rows": []}
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(sitrep_services.pdf(report, "vi"))).pages)
     assert "Chưa có dữ liệu trực tiếp" in text or "chưa có dữ liệu trực tiếp" in text.lower()
 
