@@ -27,7 +27,7 @@ from antt.audit import services as audit
 from antt.audit import writes
 from antt.core.errors import Conflict, Invalid, NotAllowed
 from antt.core.lookups import parse_id
-from antt.core.permissions import require
+from antt.core.permissions import Clearance, require
 from antt.forces.models import Officer, Unit
 from antt.planning.models import ProgrammeItem, Site
 from antt.plans import queries
@@ -359,11 +359,14 @@ def create_plan(
     programme_items: Iterable[Any] = (),
     tasks: Sequence[Mapping[str, Any]] = (),
     change_note: str = "",
+    classification: int = Clearance.CONFIDENTIAL,
 ) -> Plan:
-    """A new plan with its version 1 (a draft)."""
+    """A new plan with its version 1 (a draft), marked ``classification`` (Mật by default)."""
     require(actor, "planning.change", event)
     if kind not in Plan.Kind.values:
         raise Invalid(_("Choose the kind: plan or contingency plan."), field="kind")
+    if classification not in Clearance.values:
+        raise Invalid(_("Choose a classification from the list."), field="classification")
     data = {
         "title_vi": title_vi,
         "title_en": title_en,
@@ -384,6 +387,7 @@ def create_plan(
         title_vi=content["title_vi"],
         title_en=content["title_en"],
         responsible=links["responsible"],
+        classification=classification,
     )
     if Plan.objects.filter(event=event, code=plan.code).exists():
         raise Invalid(_("This code is already used in this event."), field="code")
@@ -404,6 +408,7 @@ def create_plan(
         changes={
             "kind": [None, plan.kind],
             "code": [None, plan.code],
+            "classification": [None, plan.classification],
             "version": [None, 1],
             "content_hash": [None, version.content_hash],
             "tasks": [None, len(content["tasks"])],
