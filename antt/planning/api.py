@@ -19,7 +19,7 @@ from antt.events import queries as event_queries
 from antt.events.api_base import EventObjectsView, EventObjectView
 from antt.forces.models import Officer
 from antt.forces.queries import skills_by_code
-from antt.planning import assignment_services, coverage, coverage_audit, queries, services
+from antt.planning import assignment_services, coverage, coverage_audit, deletions, queries, services
 from antt.planning.models import Post, Requirement, RequirementRule, Site
 from antt.planning.serializers import (
     AssignmentInputSerializer,
@@ -87,7 +87,7 @@ class SiteDetailView(EventObjectView):
         return services.update_site(actor=request.user, site=obj, **_refs(event, data))
 
     def remove(self, request: Request, obj: Any) -> None:
-        services.delete_site(actor=request.user, site=obj)
+        deletions.delete_site(actor=request.user, site=obj)
 
 
 @extend_schema_view(
@@ -121,7 +121,7 @@ class PostDetailView(EventObjectView):
         return services.update_post(actor=request.user, post=obj, **_refs(event, data))
 
     def remove(self, request: Request, obj: Any) -> None:
-        services.delete_post(actor=request.user, post=obj)
+        deletions.delete_post(actor=request.user, post=obj)
 
 
 @extend_schema_view(
@@ -163,7 +163,7 @@ class ProgrammeItemDetailView(EventObjectView):
         return self.fetch(request, event, obj.pk)
 
     def remove(self, request: Request, obj: Any) -> None:
-        services.delete_programme_item(actor=request.user, item=obj)
+        deletions.delete_programme_item(actor=request.user, item=obj)
 
 
 class RuleListView(APIView):

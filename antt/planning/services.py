@@ -1,4 +1,5 @@
-"""Every write to sites, posts, programme, requirements and rest rules (assignments: ``assignment_services``).
+"""Every write to sites, posts, programme, requirements and rest rules (assignments: ``assignment_services``;
+deleting a site, post or programme item: ``deletions``).
 
 One transaction each; permission through ``require``; one audit entry with the before/after diff.
 """
@@ -171,19 +172,6 @@ def _bump_for_site(site: Site, changed: set[str]) -> None:
 
 
 @transaction.atomic
-def delete_site(*, actor: Actor, site: Site) -> None:
-    writes.delete(
-        actor=actor,
-        action="planning.change",
-        event=site.event,
-        obj=site,
-        fields=SITE_FIELDS,
-        audit_action="planning.delete_site",
-    )
-    versions.bump(site.event_id)
-
-
-@transaction.atomic
 def create_post(
     *, actor: Actor, event: Event, site: Site, code: str, name_vi: str, name_en: str, **fields: Any
 ) -> Post:
@@ -228,23 +216,6 @@ def update_post(*, actor: Actor, post: Post, **changes: Any) -> Post:
     if {"site", "kind"} & set(changes):
         _rederive_at(post.site, *([before_site] if before_site.pk != post.site_id else []))
     return post
-
-
-@transaction.atomic
-def delete_post(*, actor: Actor, post: Post) -> None:
-    require(actor, "planning.change", post.event)
-    if post.assignments.exists():
-        raise Conflict(_("%(post)s still has assignments; remove them first.") % {"post": post})
-    gone = list(post.requirements.values_list("pk", flat=True))  # deleted with it (cascade)
-    versions.bump(post.event_id, posts=[post.pk], requirements=gone)
-    writes.delete(
-        actor=actor,
-        action="planning.change",
-        event=post.event,
-        obj=post,
-        fields=POST_FIELDS,
-        audit_action="planning.delete_post",
-    )
 
 
 def _rederive_at(*sites: Site) -> None:
@@ -442,25 +413,6 @@ def update_programme_item(
             actor=actor, action="planning.derive_requirements", target=item, event=item.event, changes=counts
         )
     return item
-
-
-@transaction.atomic
-def delete_programme_item(*, actor: Actor, item: ProgrammeItem) -> None:
-    """Delete an item with its rules and derived requirements; linked assignments become orphans."""
-    require(actor, "planning.change", item.event)
-    derived = Requirement.objects.filter(programme_item=item, rule__isnull=False)
-    gone = list(derived.values_list("pk", flat=True))
-    derived.delete()
-    if gone:
-        versions.bump(item.event_id, requirements=gone)
-    writes.delete(
-        actor=actor,
-        action="planning.change",
-        event=item.event,
-        obj=item,
-        fields=ITEM_FIELDS,
-        audit_action="planning.delete_programme_item",
-    )
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from antt.planning import views, views_browse, views_editor, views_setup
+from antt.planning import views, views_browse, views_deletion, views_editor, views_setup
 
 app_name = "planning"
 
@@ -58,10 +58,13 @@ urlpatterns = [
     path("<slug:code>/setup/", views_setup.setup, name="setup"),
     path("<slug:code>/setup/sites/new/", views_setup.site_form, name="site-new"),
     path("<slug:code>/setup/sites/<int:site_id>/", views_setup.site_form, name="site-edit"),
+    path("<slug:code>/setup/sites/<int:site_id>/delete/", views_deletion.site_delete, name="site-delete"),
     path("<slug:code>/setup/posts/new/", views_setup.post_form, name="post-new"),
     path("<slug:code>/setup/posts/<int:post_id>/", views_setup.post_form, name="post-edit"),
+    path("<slug:code>/setup/posts/<int:post_id>/delete/", views_deletion.post_delete, name="post-delete"),
     path("<slug:code>/setup/programme/new/", views_setup.item_form, name="item-new"),
     path("<slug:code>/setup/programme/<int:item_id>/", views_setup.item_form, name="item-edit"),
+    path("<slug:code>/setup/programme/<int:item_id>/delete/", views_deletion.item_delete, name="item-delete"),
     path("<slug:code>/setup/programme/<int:item_id>/rules/", views_setup.rule_add, name="rule-add"),
     path(
         "<slug:code>/setup/programme/<int:item_id>/rules/<int:rule_id>/delete/",

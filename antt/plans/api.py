@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from antt.core.api import StrictCharField, StrictDateTimeField
 from antt.core.errors import Invalid
 from antt.core.pagination import PagedListMixin
+from antt.core.permissions import Clearance
 from antt.events import queries as event_queries
 from antt.events.api_base import EventObjectsView
 from antt.planning.serializers import choice_field
@@ -119,6 +120,7 @@ class PlanSerializer(serializers.ModelSerializer[Plan]):
             "status",
             "title_vi",
             "title_en",
+            "classification",
             "responsible",
             "latest_version",
             "version_in_force",
@@ -182,6 +184,11 @@ class PlanEditSerializer(serializers.Serializer[Any]):
 class PlanCreateSerializer(PlanEditSerializer):
     kind = choice_field(Plan.Kind.choices)
     code = StrictCharField(max_length=40)
+    classification = serializers.ChoiceField(
+        choices=Clearance.choices,
+        required=False,
+        help_text="The plan's marking; default 1 (Confidential, Mật).",
+    )
     title_vi = StrictCharField(max_length=300, allow_blank=True)
     title_en = StrictCharField(max_length=300, allow_blank=True)
     base_version = None  # type: ignore[assignment]

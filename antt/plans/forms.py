@@ -8,6 +8,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from antt.core.permissions import Clearance
 from antt.plans.models import Plan
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -17,6 +18,15 @@ class PlanForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Plan.Kind.choices)
     code = forms.CharField(
         label=_("Code"), max_length=40, help_text=_("Short and unique in the event, e.g. PA-CHAY-ICC.")
+    )
+    classification = forms.TypedChoiceField(
+        label=_("Classification"),
+        choices=Clearance.choices,
+        coerce=int,
+        required=False,
+        empty_value=Clearance.CONFIDENTIAL,  # type: ignore[arg-type]  # django-stubs: str only; any value works
+        initial=Clearance.CONFIDENTIAL,
+        help_text=_("The marking shown on every page of the plan."),
     )
     title_vi = forms.CharField(label=_("Title (Vietnamese)"), max_length=300)
     title_en = forms.CharField(label=_("Title (English, optional)"), max_length=300, required=False)
@@ -61,9 +71,10 @@ class PlanForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["sites"].choices = sites  # type: ignore[attr-defined]
         self.fields["programme_items"].choices = programme_items  # type: ignore[attr-defined]
-        if editing:  # a plan's kind and code stay what they were
+        if editing:  # a plan's kind, code and classification stay what they were
             del self.fields["kind"]
             del self.fields["code"]
+            del self.fields["classification"]
 
 
 class TaskForm(forms.Form):

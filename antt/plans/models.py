@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from antt.audit.services import canonical_json
 from antt.core.languages import current_language
 from antt.core.models import SearchableMixin, TimeStampedModel
+from antt.core.permissions import Clearance
 from antt.forces.models import code_validator
 
 
@@ -47,6 +48,10 @@ class Plan(SearchableMixin, TimeStampedModel):
     code = models.CharField(_("code"), max_length=40, validators=[code_validator])
     title_vi = models.CharField(_("title (Vietnamese)"), max_length=300)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    # The marking every page and copy of the plan shows (Mật, Tối mật, ...): set when the plan is made.
+    classification = models.PositiveSmallIntegerField(
+        _("classification"), choices=Clearance, default=Clearance.CONFIDENTIAL
+    )
     # The workflow state of the latest version.
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
     responsible = models.ForeignKey(

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from antt.audit import services as audit
 from antt.audit import writes
 from antt.core.errors import Conflict, Invalid, NotAllowed
-from antt.core.permissions import require
+from antt.core.permissions import Clearance, require
 from antt.forces.models import Officer
 from antt.plans import queries
 from antt.plans.content import EDITABLE, check_deadline, content_of, input_of, text
@@ -88,11 +88,14 @@ def create_plan(
     programme_items: Iterable[Any] = (),
     tasks: Sequence[Mapping[str, Any]] = (),
     change_note: str = "",
+    classification: int = Clearance.CONFIDENTIAL,
 ) -> Plan:
-    """A new plan with its version 1 (a draft)."""
+    """A new plan with its version 1 (a draft), marked ``classification`` (Mật by default)."""
     require(actor, "planning.change", event)
     if kind not in Plan.Kind.values:
         raise Invalid(_("Choose the kind: plan or contingency plan."), field="kind")
+    if classification not in Clearance.values:
+        raise Invalid(_("Choose a classification from the list."), field="classification")
     data = {
         "title_vi": title_vi,
         "title_en": title_en,
@@ -113,6 +116,7 @@ def create_plan(
         title_vi=content["title_vi"],
         title_en=content["title_en"],
         responsible=links["responsible"],
+        classification=classification,
     )
     if Plan.objects.filter(event=event, code=plan.code).exists():
         raise Invalid(_("This code is already used in this event."), field="code")
@@ -133,6 +137,7 @@ def create_plan(
         changes={
             "kind": [None, plan.kind],
             "code": [None, plan.code],
+            "classification": [None, plan.classification],
             "version": [None, 1],
             "content_hash": [None, version.content_hash],
             "tasks": [None, len(content["tasks"])],

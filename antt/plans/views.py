@@ -225,6 +225,7 @@ def _save(
             event=event,
             kind=data["kind"],
             code=data["code"],
+            classification=data["classification"],
             change_note=data.get("change_note") or "",
             **content,
         )

@@ -109,7 +109,10 @@ def alerts(request: HttpRequest, code: str) -> HttpResponse:
         "alerts": queries.alerts_for(request.user, event),
         "published": queries.published_alerts(event),
         "sites": Site.objects.filter(event=event).order_by("code").only("pk", "code", "name_vi", "name_en"),
-        "choices": {name: choices.choices for name, choices in alert_services.CHOICES.items()},
+        "choices": [  # (field, its translated name, its choices): the labels read "Mức độ", not "severity"
+            (name, getattr(Alert._meta.get_field(name), "verbose_name", name), choices.choices)
+            for name, choices in alert_services.CHOICES.items()
+        ],
         "msg_types": Alert.MsgType.choices,
         "may_author": can(request.user, "planning.change", event),
         "form": request.POST if request.method == "POST" else {},

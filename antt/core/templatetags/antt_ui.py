@@ -41,3 +41,21 @@ def breadcrumbs(context: Any, title: str = "") -> dict[str, Any]:
     elif view_name == "events:home":
         crumbs = crumbs[:1]
     return {"crumbs": crumbs, "title": title}
+
+
+@register.filter
+def span(starts_at: Any, ends_at: Any) -> str:
+    """A window in the console's one style, in the active time zone (``{% timezone event.time_zone %}``):
+    "03/12/2026 08:00\N{EN DASH}16:00" within a day, "03/12/2026 22:00 \N{EN DASH} 04/12/2026 02:00" across
+    midnight."""
+    from django.template.defaultfilters import date as date_filter
+    from django.template.defaultfilters import time as time_filter
+    from django.utils.timezone import localtime
+
+    if not starts_at or not ends_at:
+        return ""
+    starts_at, ends_at = localtime(starts_at), localtime(ends_at)  # the zone {% timezone %} made current
+    start = date_filter(starts_at, "SHORT_DATETIME_FORMAT")
+    if date_filter(starts_at, "Ymd") == date_filter(ends_at, "Ymd"):
+        return f"{start}\N{EN DASH}{time_filter(ends_at, 'H:i')}"
+    return f"{start} \N{EN DASH} {date_filter(ends_at, 'SHORT_DATETIME_FORMAT')}"

@@ -17,7 +17,7 @@ from django.test import Client, override_settings
 from antt.audit.models import AuditEntry
 from antt.core.errors import NotAllowed
 from antt.forces.tests.factories import OfficerFactory
-from antt.planning import assignment_services, live_coverage, services
+from antt.planning import assignment_services, deletions, live_coverage, services
 from antt.planning.tests.factories import AssignmentFactory, RequirementFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
@@ -156,7 +156,7 @@ def test_deleting_a_post_without_the_right_is_403_before_its_rules(observer: Any
     assignment: Any = AssignmentFactory(event=event)
     post = assignment.post  # a post with an assignment: the rule would say 409
     with pytest.raises(NotAllowed):
-        services.delete_post(actor=observer, post=post)
+        deletions.delete_post(actor=observer, post=post)
     site = SiteFactory(event=event)
     with pytest.raises(NotAllowed):  # the unknown field is a rule too: the permission comes first
         services.create_site(actor=observer, event=event, code="X", name_vi="X", name_en="X", colour="red")

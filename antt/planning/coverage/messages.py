@@ -125,7 +125,9 @@ def placeholders(kind: FindingKind) -> frozenset[str]:
     return _USED[kind]
 
 
-_TIME_FORMATS = {"vi": "%H:%M %d/%m/%Y", "en": "%Y-%m-%d %H:%M"}
+# The console's one date/time style per language (antt/formats): vi 03/12/2026 08:00, en 3 Dec 2026 08:00 — the
+# month's English name written here, not by strftime's %b (which follows the process's C locale).
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 #: ``label(object_type, id) -> str``; object types: post, site, officer, assignment, requirement.
@@ -153,7 +155,11 @@ def _zone(name: str) -> ZoneInfo:
 def _stamps(minute: int, time_zone: str) -> tuple[str, ...]:
     """The local time of ``minute`` written in each language, in ``LANGUAGES`` order."""
     moment = (_EPOCH + timedelta(minutes=minute)).astimezone(_zone(time_zone))
-    return tuple(moment.strftime(_TIME_FORMATS[lang]) for lang in LANGUAGES)
+    written = {
+        "vi": moment.strftime("%d/%m/%Y %H:%M"),
+        "en": f"{moment.day} {_MONTHS_EN[moment.month - 1]} {moment.year} {moment:%H:%M}",
+    }
+    return tuple(written[lang] for lang in LANGUAGES)
 
 
 def _labels(object_type: str, ids: Iterable[int], label: Labeller) -> str:

@@ -134,10 +134,10 @@ def test_uncovered_interval_reports_post_role_window_and_shortfall() -> None:
     }
     assert (
         gaps[1].message_vi
-        == "Chốt #1 thiếu 2 cán bộ vai trò checkpoint từ 12:00 23/11/2026 đến 16:00 23/11/2026."
+        == "Chốt #1 thiếu 2 cán bộ vai trò checkpoint từ 23/11/2026 12:00 đến 23/11/2026 16:00."
     )
     assert gaps[1].message_en == (
-        "Post #1 is short of 2 officer(s) with role checkpoint from 2026-11-23 12:00 to 2026-11-23 16:00."
+        "Post #1 is short of 2 officer(s) with role checkpoint from 23 Nov 2026 12:00 to 23 Nov 2026 16:00."
     )
 
 

@@ -103,7 +103,7 @@ def test_explain_names_objects_with_a_labeller() -> None:
     (gap,) = audit(plan)
     names = {("post", 1): "Cổng số 1"}
     assert explain(gap, "vi", lambda kind, pk: names[(kind, pk)]) == (
-        "Chốt Cổng số 1 thiếu 1 cán bộ vai trò checkpoint từ 08:00 23/11/2026 đến 16:00 23/11/2026."
+        "Chốt Cổng số 1 thiếu 1 cán bộ vai trò checkpoint từ 23/11/2026 08:00 đến 23/11/2026 16:00."
     )
     assert explain(gap, "en") == gap.message_en
 
@@ -112,3 +112,40 @@ def test_explain_refuses_an_unknown_language() -> None:
     (gap,) = audit(plan_with(requirements=(need(1),)))
     with pytest.raises(ValueError, match="unsupported language"):
         explain(gap, "fr")
+
+
+@pytest.mark.parametrize(
+    ("time_zone", "vi", "en"),
+    [
+        # 2026-12-02 17:30 UTC: already the 3rd in Hồ Chí Minh City, still the 2nd in Berlin
+        (
+            "Asia/Ho_Chi_Minh",
+            "từ 03/12/2026 00:30 đến 03/12/2026 08:00",
+            "from 3 Dec 2026 00:30 to 3 Dec 2026 08:00",
+        ),
+        (
+            "Europe/Berlin",
+            "từ 02/12/2026 18:30 đến 03/12/2026 02:00",
+            "from 2 Dec 2026 18:30 to 3 Dec 2026 02:00",
+        ),
+    ],
+)
+def test_times_are_written_in_the_events_zone_in_the_consoles_one_style(
+    time_zone: str, vi: str, en: str
+) -> None:
+    """vi 03/12/2026 08:00, en 3 Dec 2026 08:00 (antt/formats): the same style as every page, local to the event."""
+    start = 29_937_210  # minutes since 1970-01-01 00:00 UTC: 2026-12-02 17:30 UTC
+    text = render(
+        FindingKind.UNCOVERED,
+        Window(start, start + 450),
+        role="checkpoint",
+        post_ids=(1,),
+        site_ids=(),
+        officer_ids=(),
+        assignment_ids=(),
+        requirement_ids=(),
+        numbers={"shortfall": 1},
+        time_zone=time_zone,
+    )
+    assert vi in text["vi"]
+    assert en in text["en"]
