@@ -182,7 +182,10 @@ if DATABASE_URL:
             f"hoặc sqlite:///đường-dẫn."
         )
     try:
-        _db = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+        # 0 by default: under ASGI each request runs its ORM calls in a thread of its own, and a persistent
+        # connection per thread exhausted PostgreSQL's max_connections under field load ("too many clients",
+        # docs/field.md); Django's advice for async servers is to not keep them. Put PgBouncer in front to pool.
+        _db = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
     except ValueError as exc:
         raise ImproperlyConfigured(
             f"ANTT_DATABASE_URL cannot be parsed ({exc}). / Không phân tích được ANTT_DATABASE_URL ({exc})."
