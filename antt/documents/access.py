@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from antt.documents.models import Document, Grant
 from antt.forces.models import Officer, Unit
@@ -33,80 +34,67 @@ class Reader:
     own_unit_id: int | None = None
 
 
+# The reader's officer and the chain of units from theirs up to the top, in one query (a unit's parents are a
+# handful of rows found by primary key; the depth bound only guards against a cycle).
+_CHAIN_SQL = """
+WITH RECURSIVE chain(officer_id, unit_id, depth) AS (
+    SELECT o.id, o.unit_id, 0 FROM {officer} o WHERE o.event_id = %s AND o.user_id = %s
+    UNION ALL
+    SELECT c.officer_id, u.parent_id, c.depth + 1 FROM chain c JOIN {unit} u ON u.id = c.unit_id
+    WHERE u.parent_id IS NOT NULL AND c.depth < 64
+)
+SELECT officer_id, unit_id FROM chain ORDER BY depth
+"""
+
+
 def reader_for(user: Any, event: Any) -> Reader | None:
     membership = event.membership_for(user)
     if membership is None or not membership.is_active:
         return None
-    officer = Officer.objects.filter(event=event, user=user).values("pk", "unit_id").first()
-    if officer is None:
+    sql = _CHAIN_SQL.format(
+        officer=connection.ops.quote_name(Officer._meta.db_table),
+        unit=connection.ops.quote_name(Unit._meta.db_table),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [event.pk, user.pk])
+        rows = cursor.fetchall()
+    if not rows:
         return Reader(user.pk, membership.clearance)
-    parents = dict(Unit.objects.filter(event=event).values_list("pk", "parent_id"))
-    chain: list[int] = []
-    unit: int | None = officer["unit_id"]
-    while unit is not None and unit not in chain:
-        chain.append(unit)
-        unit = parents.get(unit)
-    return Reader(user.pk, membership.clearance, officer["pk"], frozenset(chain), officer["unit_id"])
+    chain = [unit for _officer, unit in rows if unit is not None]
+    own = chain[0] if chain else None
+    return Reader(user.pk, membership.clearance, rows[0][0], frozenset(chain), own)
 
 
 def grants_in_force(at: datetime) -> Q:
     return Q(state=Grant.State.ACTIVE, valid_from__lte=at, valid_until__gt=at)
 
 
-@dataclass(frozen=True)
-class Duty:
-    post_id: int
-    programme_item_id: int | None
-    starts_at: datetime
-    ends_at: datetime
-
-
 # A duty opens a duty grant's document from this long before the duty starts until it ends (the briefing).
 DUTY_LEAD = timedelta(hours=24)
 
 
-def duties_of(reader: Reader) -> list[Duty]:
-    """The reader's officer's published duties (one indexed query: an officer has a handful). Planned,
-    unpublished assignments give no access: whoever edits the roster must not grant themselves a document."""
-    if reader.officer_id is None:
-        return []
-    rows = Assignment.objects.filter(
-        officer_id=reader.officer_id, status=Assignment.Status.PUBLISHED
-    ).values_list("post_id", "requirement__programme_item_id", "starts_at", "ends_at")
-    return [Duty(*row) for row in rows]
-
-
-def _naming(reader: Reader, duties: list[Duty]) -> Q:
-    """Grants whose grantee could be this reader (the duty windows are checked after, in ``_holds``)."""
-    naming = Q(kind=Grant.Kind.PERSON, user_id=reader.user_id)
+def _holding(reader: Reader, at: datetime | None) -> Q:
+    """The grants (of any document, in force or not) that give ``reader`` access: naming them; their officer's
+    unit, or a unit above it when the grant includes sub-units; or a post or programme item where the roster
+    assigns their officer (published duties only: whoever edits the roster must not grant themselves a
+    document) at a time that overlaps the grant's window and — when ``at`` is given — is under way at ``at`` or
+    starts within ``DUTY_LEAD`` of it. A re-plan moves the duty, and the access with it."""
+    holding = Q(kind=Grant.Kind.PERSON, user_id=reader.user_id)
     if reader.unit_ids:
-        naming |= Q(kind=Grant.Kind.UNIT, include_subunits=True, unit_id__in=sorted(reader.unit_ids))
-        naming |= Q(kind=Grant.Kind.UNIT, include_subunits=False, unit_id=reader.own_unit_id)
-    posts = sorted({d.post_id for d in duties})
-    items = sorted({d.programme_item_id for d in duties if d.programme_item_id})
-    if posts:
-        naming |= Q(kind=Grant.Kind.DUTY, post_id__in=posts)
-    if items:
-        naming |= Q(kind=Grant.Kind.DUTY, programme_item_id__in=items)
-    return naming
-
-
-def _holds(grant: Grant, duties: list[Duty], at: datetime | None) -> bool:
-    """A person or unit grant found by ``_naming`` holds; a duty grant holds while one of the reader's duties
-    at its post or programme item is under way or starts within ``DUTY_LEAD``, inside the grant's window (a
-    re-plan moves the duty, and the access with it)."""
-    if grant.kind != Grant.Kind.DUTY:
-        return True
-    return any(
-        (
-            d.post_id == grant.post_id
-            or (grant.programme_item_id and d.programme_item_id == grant.programme_item_id)
+        holding |= Q(kind=Grant.Kind.UNIT, include_subunits=True, unit_id__in=sorted(reader.unit_ids))
+        holding |= Q(kind=Grant.Kind.UNIT, include_subunits=False, unit_id=reader.own_unit_id)
+    if reader.officer_id is not None:
+        duties = Assignment.objects.filter(
+            Q(post_id=OuterRef("post_id")) | Q(requirement__programme_item_id=OuterRef("programme_item_id")),
+            officer_id=reader.officer_id,
+            status=Assignment.Status.PUBLISHED,
+            starts_at__lt=OuterRef("valid_until"),
+            ends_at__gt=OuterRef("valid_from"),
         )
-        and d.starts_at < grant.valid_until
-        and d.ends_at > grant.valid_from
-        and (at is None or d.starts_at - DUTY_LEAD <= at < d.ends_at)
-        for d in duties
-    )
+        if at is not None:
+            duties = duties.filter(starts_at__lte=at + DUTY_LEAD, ends_at__gt=at)
+        holding |= Q(Exists(duties), kind=Grant.Kind.DUTY)
+    return holding
 
 
 def covers(grant: Grant, reader: Reader | None) -> bool:
@@ -114,15 +102,15 @@ def covers(grant: Grant, reader: Reader | None) -> bool:
     approve a grant that covers themselves: their person, their unit or a unit above it, or their duty.)"""
     if reader is None:
         return False
-    duties = duties_of(reader)
-    named = Grant.objects.filter(pk=grant.pk).filter(_naming(reader, duties)).exists()
-    return named and _holds(grant, duties, None)
+    return Grant.objects.filter(_holding(reader, None), pk=grant.pk).exists()
 
 
-GRANT_FIELDS = ("pk", "document_id", "kind", "post_id", "programme_item_id", "valid_from", "valid_until")
+def _open_to(reader: Reader) -> Q:
+    return Q(state=Document.State.ACTIVE, classification__lte=reader.clearance)
 
 
 def may_read(reader: Reader | None, document: Document, at: datetime) -> bool:
+    """One indexed query at most (the document's few grants), whatever the size of the event."""
     if (
         reader is None
         or document.state != Document.State.ACTIVE
@@ -131,26 +119,15 @@ def may_read(reader: Reader | None, document: Document, at: datetime) -> bool:
         return False
     if document.custodian_id == reader.user_id:
         return True
-    duties = duties_of(reader)
-    grants = document.grants.filter(grants_in_force(at), _naming(reader, duties)).only(*GRANT_FIELDS)
-    return any(_holds(g, duties, at) for g in grants)
+    return document.grants.filter(grants_in_force(at), _holding(reader, at)).exists()
 
 
 def readable(reader: Reader | None, event: Any, at: datetime) -> QuerySet[Document]:
-    """Every document of ``event`` that ``reader`` may read at ``at`` (three small queries, whatever the size
-    of the event: the grants are looked up by their grantee, never scanned)."""
+    """Every document of ``event`` that ``reader`` may read at ``at`` (the same rule as ``may_read``, as one
+    query: the custodian's documents and those with a grant holding for the reader now)."""
     if reader is None:
         return Document.objects.none()
-    base = Document.objects.filter(
-        event=event, state=Document.State.ACTIVE, classification__lte=reader.clearance
+    holding = Grant.objects.filter(grants_in_force(at), _holding(reader, at), document=OuterRef("pk"))
+    return Document.objects.filter(_open_to(reader), event=event).filter(
+        Q(custodian_id=reader.user_id) | Exists(holding)
     )
-    duties = duties_of(reader)
-    grants = Grant.objects.filter(
-        grants_in_force(at),
-        _naming(reader, duties),
-        document__event=event,
-        document__state=Document.State.ACTIVE,
-        document__classification__lte=reader.clearance,
-    ).only(*GRANT_FIELDS)
-    ids = {g.document_id for g in grants if _holds(g, duties, at)}
-    return base.filter(Q(pk__in=ids) | Q(custodian_id=reader.user_id))
