@@ -395,6 +395,7 @@ def main() -> None:
     parser.add_argument("--megabytes", type=int, default=20)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--no-compare", action="store_true", help="skip the pypdf comparison")
+    parser.add_argument("--profile", action="store_true", help="profile the access part only")
     parser.add_argument("--child-mark", choices=("pikepdf", "pypdf"), help=argparse.SUPPRESS)
     parser.add_argument("--document", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -407,6 +408,14 @@ def main() -> None:
     data = build(rng)
     load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
     print(f"{label}: design scale built in {time.perf_counter() - t0:.1f} s (load average: {load}, 2 cores)")
+    if args.profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.runcall(access_part, data, rng)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
+        return
     access_part(data, rng)
     file_part(data, args.megabytes, not args.no_compare)
     load = ", ".join(f"{v:.2f}" for v in os.getloadavg())

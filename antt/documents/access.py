@@ -16,11 +16,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from antt.documents.models import Document, Grant
 from antt.forces.models import Officer, Unit
-from antt.planning.models import Assignment
+from antt.planning.models import Assignment, Requirement
 
 
 @dataclass(frozen=True)
@@ -65,36 +66,64 @@ def reader_for(user: Any, event: Any) -> Reader | None:
     return Reader(user.pk, membership.clearance, rows[0][0], frozenset(chain), own)
 
 
-def grants_in_force(at: datetime) -> Q:
-    return Q(state=Grant.State.ACTIVE, valid_from__lte=at, valid_until__gt=at)
-
-
 # A duty opens a duty grant's document from this long before the duty starts until it ends (the briefing).
 DUTY_LEAD = timedelta(hours=24)
 
 
-def _holding(reader: Reader, at: datetime | None) -> Q:
-    """The grants (of any document, in force or not) that give ``reader`` access: naming them; their officer's
-    unit, or a unit above it when the grant includes sub-units; or a post or programme item where the roster
-    assigns their officer (published duties only: whoever edits the roster must not grant themselves a
-    document) at a time that overlaps the grant's window and — when ``at`` is given — is under way at ``at`` or
-    starts within ``DUTY_LEAD`` of it. A re-plan moves the duty, and the access with it."""
-    holding = Q(kind=Grant.Kind.PERSON, user_id=reader.user_id)
+def _table(model: Any) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _when(value: datetime) -> Any:
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _holding(reader: Reader, at: datetime | None) -> tuple[str, list[Any]]:
+    """THE condition, in SQL on the grant ``g``: the grants that give ``reader`` access at ``at`` — in force
+    and naming them; their officer's unit, or a unit above it when the grant includes sub-units; or a post or
+    programme item where the roster assigns their officer (published duties only: whoever edits the roster
+    must not grant themselves a document) at a time that overlaps the grant's window and is under way at
+    ``at`` or starts within ``DUTY_LEAD`` of it. A re-plan moves the duty, and the access with it.
+    ``at=None``: would hold at some time of the grant's window, whatever its state (for ``covers``).
+
+    Plain SQL, not the ORM: the decision runs on every page and download, and building this query with the
+    ORM cost more than the database's work (benchmarks/documents.py)."""
+    named = ["(g.kind = %s AND g.user_id = %s)"]
+    params: list[Any] = [Grant.Kind.PERSON.value, reader.user_id]
     if reader.unit_ids:
-        holding |= Q(kind=Grant.Kind.UNIT, include_subunits=True, unit_id__in=sorted(reader.unit_ids))
-        holding |= Q(kind=Grant.Kind.UNIT, include_subunits=False, unit_id=reader.own_unit_id)
-    if reader.officer_id is not None:
-        duties = Assignment.objects.filter(
-            Q(post_id=OuterRef("post_id")) | Q(requirement__programme_item_id=OuterRef("programme_item_id")),
-            officer_id=reader.officer_id,
-            status=Assignment.Status.PUBLISHED,
-            starts_at__lt=OuterRef("valid_until"),
-            ends_at__gt=OuterRef("valid_from"),
+        units = sorted(reader.unit_ids)
+        named.append(
+            f"(g.kind = %s AND g.include_subunits = %s AND g.unit_id IN ({', '.join(['%s'] * len(units))}))"
         )
+        params += [Grant.Kind.UNIT.value, True, *units]
+        named.append("(g.kind = %s AND g.include_subunits = %s AND g.unit_id = %s)")
+        params += [Grant.Kind.UNIT.value, False, reader.own_unit_id]
+    if reader.officer_id is not None:
+        now = ""
         if at is not None:
-            duties = duties.filter(starts_at__lte=at + DUTY_LEAD, ends_at__gt=at)
-        holding |= Q(Exists(duties), kind=Grant.Kind.DUTY)
-    return holding
+            now = "AND a.starts_at <= %s AND a.ends_at > %s"
+        named.append(  # only model table names and placeholders are put into the text; values are parameters
+            f"""(g.kind = %s AND EXISTS (
+                SELECT 1 FROM {_table(Assignment)} a
+                LEFT JOIN {_table(Requirement)} r ON r.id = a.requirement_id
+                WHERE a.officer_id = %s AND a.status = %s
+                  AND a.starts_at < g.valid_until AND a.ends_at > g.valid_from {now}
+                  AND (a.post_id = g.post_id OR r.programme_item_id = g.programme_item_id)))"""  # noqa: S608
+        )
+        params += [Grant.Kind.DUTY.value, reader.officer_id, Assignment.Status.PUBLISHED.value]
+        if at is not None:
+            params += [_when(at + DUTY_LEAD), _when(at)]
+    sql = f"({' OR '.join(named)})"
+    if at is not None:
+        sql = f"g.state = %s AND g.valid_from <= %s AND g.valid_until > %s AND {sql}"
+        params = [Grant.State.ACTIVE.value, _when(at), _when(at), *params]
+    return sql, params
+
+
+def _first_row(sql: str, params: list[Any]) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone() is not None
 
 
 def covers(grant: Grant, reader: Reader | None) -> bool:
@@ -102,7 +131,9 @@ def covers(grant: Grant, reader: Reader | None) -> bool:
     approve a grant that covers themselves: their person, their unit or a unit above it, or their duty.)"""
     if reader is None:
         return False
-    return Grant.objects.filter(_holding(reader, None), pk=grant.pk).exists()
+    holding, params = _holding(reader, None)
+    sql = f"SELECT 1 FROM {_table(Grant)} g WHERE g.id = %s AND {holding}"  # noqa: S608 - names, placeholders
+    return _first_row(sql, [grant.pk, *params])
 
 
 def _open_to(reader: Reader) -> Q:
@@ -119,7 +150,9 @@ def may_read(reader: Reader | None, document: Document, at: datetime) -> bool:
         return False
     if document.custodian_id == reader.user_id:
         return True
-    return document.grants.filter(grants_in_force(at), _holding(reader, at)).exists()
+    holding, params = _holding(reader, at)
+    sql = f"SELECT 1 FROM {_table(Grant)} g WHERE g.document_id = %s AND {holding} LIMIT 1"  # noqa: S608
+    return _first_row(sql, [document.pk, *params])
 
 
 def readable(reader: Reader | None, event: Any, at: datetime) -> QuerySet[Document]:
@@ -127,7 +160,8 @@ def readable(reader: Reader | None, event: Any, at: datetime) -> QuerySet[Docume
     query: the custodian's documents and those with a grant holding for the reader now)."""
     if reader is None:
         return Document.objects.none()
-    holding = Grant.objects.filter(grants_in_force(at), _holding(reader, at), document=OuterRef("pk"))
+    holding, params = _holding(reader, at)
+    granted = RawSQL(f"SELECT g.document_id FROM {_table(Grant)} g WHERE {holding}", params)  # noqa: S608, S611
     return Document.objects.filter(_open_to(reader), event=event).filter(
-        Q(custodian_id=reader.user_id) | Exists(holding)
+        Q(custodian_id=reader.user_id) | Q(pk__in=granted)
     )
