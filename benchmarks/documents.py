@@ -6,6 +6,8 @@ upload and marked download of a 20 MB PDF (time and peak memory).
 
 Design scale: 20,000 officers in 400 units, 2,000 posts, 40,000 duties, 1,000 documents, 5,000 grants (person,
 unit and duty). Goals: one decision ≤ 5 ms, a reader's list ≤ 100 ms. Prints figures; asserts nothing.
+Wall times follow the machine's load (printed); the CPU time of this process is the steadier figure. The
+marking runs in a fresh interpreter (``--child-mark``) so that its peak resident size is its own.
 """
 
 from __future__ import annotations

@@ -99,20 +99,23 @@ def _holding(reader: Reader, at: datetime | None) -> tuple[str, list[Any]]:
         named.append("(g.kind = %s AND g.include_subunits = %s AND g.unit_id = %s)")
         params += [Grant.Kind.UNIT.value, False, reader.own_unit_id]
     if reader.officer_id is not None:
-        now = ""
+        # The reader's duties first (a handful, by the officer index), then the duty grants at those posts or
+        # programme items (by their foreign-key indexes): an uncorrelated subquery the database runs once.
+        now = "AND a.starts_at <= %s AND a.ends_at > %s" if at is not None else ""
+        grant, requirement = _table(Grant), _table(Requirement)
+
+        def duty(join: str) -> str:
+            return f"""SELECT d.id FROM {_table(Assignment)} a {join}
+                WHERE d.kind = %s AND a.officer_id = %s AND a.status = %s
+                  AND a.starts_at < d.valid_until AND a.ends_at > d.valid_from {now}"""  # noqa: S608
+
+        at_post = f"JOIN {grant} d ON d.post_id = a.post_id"
+        on_item = f"JOIN {requirement} r ON r.id = a.requirement_id JOIN {grant} d ON d.programme_item_id = r.programme_item_id"
+        named.append(f"g.id IN ({duty(at_post)} UNION ALL {duty(on_item)})")
+        one = [Grant.Kind.DUTY.value, reader.officer_id, Assignment.Status.PUBLISHED.value]
         if at is not None:
-            now = "AND a.starts_at <= %s AND a.ends_at > %s"
-        named.append(  # only model table names and placeholders are put into the text; values are parameters
-            f"""(g.kind = %s AND EXISTS (
-                SELECT 1 FROM {_table(Assignment)} a
-                LEFT JOIN {_table(Requirement)} r ON r.id = a.requirement_id
-                WHERE a.officer_id = %s AND a.status = %s
-                  AND a.starts_at < g.valid_until AND a.ends_at > g.valid_from {now}
-                  AND (a.post_id = g.post_id OR r.programme_item_id = g.programme_item_id)))"""  # noqa: S608
-        )
-        params += [Grant.Kind.DUTY.value, reader.officer_id, Assignment.Status.PUBLISHED.value]
-        if at is not None:
-            params += [_when(at + DUTY_LEAD), _when(at)]
+            one += [_when(at + DUTY_LEAD), _when(at)]
+        params += one + one
     sql = f"({' OR '.join(named)})"
     if at is not None:
         sql = f"g.state = %s AND g.valid_from <= %s AND g.valid_until > %s AND {sql}"

@@ -3,7 +3,7 @@
 The file is cut into 64 KiB chunks, each sealed with AES-256-GCM under the data key; the nonce is the file's
 random 8-byte prefix and the chunk's index, and the associated data binds the version's id, the index and
 whether it is the last chunk, so chunks cannot be reordered, swapped between files or the file truncated.
-Any chunk can be opened alone, so a reader may seek (pypdf reads a PDF out of order) without holding the
+Any chunk can be opened alone, so a reader may seek (PDF parsers read a file out of order) without holding the
 whole file.
 
 Master keys come from ``ANTT_DOCUMENTS_KEYS`` ("id:base64key,id:base64key", the first one current; or the
