@@ -198,6 +198,8 @@ def access_part(data: dict[str, object], rng: random.Random) -> None:
     start: datetime = data["start"]  # type: ignore[assignment]
     decisions, lists, allowed, query_counts = [], [], 0, []
     cpu_decisions, cpu_lists, counts, cpu_warm = [], [], [], []
+    rule_only: list[float] = []
+    cpu_rule_only: list[float] = []
     for user, doc_id, at in _decision_samples(data, rng, 400):
         user.__dict__.pop("_antt_memberships", None)  # type: ignore[attr-defined]
         with CaptureQueriesContext(connection) as captured:
@@ -209,8 +211,13 @@ def access_part(data: dict[str, object], rng: random.Random) -> None:
         query_counts.append(len(captured))
         allowed += ok
         c0 = time.process_time()  # again, as in a request: the permission check has loaded the membership
-        access.may_read(access.reader_for(user, event), Document.objects.get(pk=doc_id), at)
+        document = Document.objects.get(pk=doc_id)
+        access.may_read(access.reader_for(user, event), document, at)
         cpu_warm.append((time.process_time() - c0) * 1000)
+        t0, c0 = time.perf_counter(), time.process_time()  # the rule alone: the view has the document already
+        access.may_read(access.reader_for(user, event), document, at)
+        rule_only.append((time.perf_counter() - t0) * 1000)
+        cpu_rule_only.append((time.process_time() - c0) * 1000)
     for _ in range(60):
         user = users[rng.randrange(len(users))]  # type: ignore[index]
         at = start + timedelta(hours=rng.randrange(0, 220))
@@ -227,6 +234,8 @@ def access_part(data: dict[str, object], rng: random.Random) -> None:
         f"      its CPU time in this process (SQLite's work included, PostgreSQL's not): {_ms(cpu_decisions)}"
     )
     print(f"      the same with the membership already loaded (as in a request), CPU: {_ms(cpu_warm)}")
+    print(f"      the rule alone (reader + may_read; membership and document loaded), wall: {_ms(rule_only)}")
+    print(f"      the rule alone, CPU:                                                  {_ms(cpu_rule_only)}")
     print(
         f"  a reader's list of documents, 60 samples:                             {_ms(lists)}   goal ≤ 100 ms"
         f" ({min(counts)} to {max(counts)} documents)"
