@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from antt.documents.models import Document, Grant
 from antt.forces.models import Officer, Unit
-from antt.planning.models import Assignment
+from antt.planning.models import Assignment, Requirement
 
 
 @dataclass(frozen=True)
@@ -33,80 +35,98 @@ class Reader:
     own_unit_id: int | None = None
 
 
+# The reader's officer and the chain of units from theirs up to the top, in one query (a unit's parents are a
+# handful of rows found by primary key; the depth bound only guards against a cycle).
+_CHAIN_SQL = """
+WITH RECURSIVE chain(officer_id, unit_id, depth) AS (
+    SELECT o.id, o.unit_id, 0 FROM {officer} o WHERE o.event_id = %s AND o.user_id = %s
+    UNION ALL
+    SELECT c.officer_id, u.parent_id, c.depth + 1 FROM chain c JOIN {unit} u ON u.id = c.unit_id
+    WHERE u.parent_id IS NOT NULL AND c.depth < 64
+)
+SELECT officer_id, unit_id FROM chain ORDER BY depth
+"""
+
+
 def reader_for(user: Any, event: Any) -> Reader | None:
     membership = event.membership_for(user)
     if membership is None or not membership.is_active:
         return None
-    officer = Officer.objects.filter(event=event, user=user).values("pk", "unit_id").first()
-    if officer is None:
+    sql = _CHAIN_SQL.format(
+        officer=connection.ops.quote_name(Officer._meta.db_table),
+        unit=connection.ops.quote_name(Unit._meta.db_table),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [event.pk, user.pk])
+        rows = cursor.fetchall()
+    if not rows:
         return Reader(user.pk, membership.clearance)
-    parents = dict(Unit.objects.filter(event=event).values_list("pk", "parent_id"))
-    chain: list[int] = []
-    unit: int | None = officer["unit_id"]
-    while unit is not None and unit not in chain:
-        chain.append(unit)
-        unit = parents.get(unit)
-    return Reader(user.pk, membership.clearance, officer["pk"], frozenset(chain), officer["unit_id"])
-
-
-def grants_in_force(at: datetime) -> Q:
-    return Q(state=Grant.State.ACTIVE, valid_from__lte=at, valid_until__gt=at)
-
-
-@dataclass(frozen=True)
-class Duty:
-    post_id: int
-    programme_item_id: int | None
-    starts_at: datetime
-    ends_at: datetime
+    chain = [unit for _officer, unit in rows if unit is not None]
+    own = chain[0] if chain else None
+    return Reader(user.pk, membership.clearance, rows[0][0], frozenset(chain), own)
 
 
 # A duty opens a duty grant's document from this long before the duty starts until it ends (the briefing).
 DUTY_LEAD = timedelta(hours=24)
 
 
-def duties_of(reader: Reader) -> list[Duty]:
-    """The reader's officer's published duties (one indexed query: an officer has a handful). Planned,
-    unpublished assignments give no access: whoever edits the roster must not grant themselves a document."""
-    if reader.officer_id is None:
-        return []
-    rows = Assignment.objects.filter(
-        officer_id=reader.officer_id, status=Assignment.Status.PUBLISHED
-    ).values_list("post_id", "requirement__programme_item_id", "starts_at", "ends_at")
-    return [Duty(*row) for row in rows]
+def _table(model: Any) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
 
 
-def _naming(reader: Reader, duties: list[Duty]) -> Q:
-    """Grants whose grantee could be this reader (the duty windows are checked after, in ``_holds``)."""
-    naming = Q(kind=Grant.Kind.PERSON, user_id=reader.user_id)
+def _when(value: datetime) -> Any:
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _holding(reader: Reader, at: datetime | None) -> tuple[str, list[Any]]:
+    """THE condition, in SQL on the grant ``g``: the grants that give ``reader`` access at ``at`` — in force
+    and naming them; their officer's unit, or a unit above it when the grant includes sub-units; or a post or
+    programme item where the roster assigns their officer (published duties only: whoever edits the roster
+    must not grant themselves a document) at a time that overlaps the grant's window and is under way at
+    ``at`` or starts within ``DUTY_LEAD`` of it. A re-plan moves the duty, and the access with it.
+    ``at=None``: would hold at some time of the grant's window, whatever its state (for ``covers``).
+
+    Plain SQL, not the ORM: the decision runs on every page and download, and building this query with the
+    ORM cost more than the database's work (benchmarks/documents.py)."""
+    named = ["(g.kind = %s AND g.user_id = %s)"]
+    params: list[Any] = [Grant.Kind.PERSON.value, reader.user_id]
     if reader.unit_ids:
-        naming |= Q(kind=Grant.Kind.UNIT, include_subunits=True, unit_id__in=sorted(reader.unit_ids))
-        naming |= Q(kind=Grant.Kind.UNIT, include_subunits=False, unit_id=reader.own_unit_id)
-    posts = sorted({d.post_id for d in duties})
-    items = sorted({d.programme_item_id for d in duties if d.programme_item_id})
-    if posts:
-        naming |= Q(kind=Grant.Kind.DUTY, post_id__in=posts)
-    if items:
-        naming |= Q(kind=Grant.Kind.DUTY, programme_item_id__in=items)
-    return naming
-
-
-def _holds(grant: Grant, duties: list[Duty], at: datetime | None) -> bool:
-    """A person or unit grant found by ``_naming`` holds; a duty grant holds while one of the reader's duties
-    at its post or programme item is under way or starts within ``DUTY_LEAD``, inside the grant's window (a
-    re-plan moves the duty, and the access with it)."""
-    if grant.kind != Grant.Kind.DUTY:
-        return True
-    return any(
-        (
-            d.post_id == grant.post_id
-            or (grant.programme_item_id and d.programme_item_id == grant.programme_item_id)
+        units = sorted(reader.unit_ids)
+        named.append(
+            f"(g.kind = %s AND g.include_subunits = %s AND g.unit_id IN ({', '.join(['%s'] * len(units))}))"
         )
-        and d.starts_at < grant.valid_until
-        and d.ends_at > grant.valid_from
-        and (at is None or d.starts_at - DUTY_LEAD <= at < d.ends_at)
-        for d in duties
-    )
+        params += [Grant.Kind.UNIT.value, True, *units]
+        named.append("(g.kind = %s AND g.include_subunits = %s AND g.unit_id = %s)")
+        params += [Grant.Kind.UNIT.value, False, reader.own_unit_id]
+    if reader.officer_id is not None:
+        # The reader's duties first (a handful, by the officer index), then the duty grants at those posts or
+        # programme items (by their foreign-key indexes): an uncorrelated subquery the database runs once.
+        now = "AND a.starts_at <= %s AND a.ends_at > %s" if at is not None else ""
+        grant, requirement = _table(Grant), _table(Requirement)
+
+        def duty(join: str) -> str:
+            return f"""SELECT d.id FROM {_table(Assignment)} a {join}
+                WHERE d.kind = %s AND a.officer_id = %s AND a.status = %s
+                  AND a.starts_at < d.valid_until AND a.ends_at > d.valid_from {now}"""  # noqa: S608
+
+        at_post = f"JOIN {grant} d ON d.post_id = a.post_id"
+        on_item = f"JOIN {requirement} r ON r.id = a.requirement_id JOIN {grant} d ON d.programme_item_id = r.programme_item_id"
+        named.append(f"g.id IN ({duty(at_post)} UNION ALL {duty(on_item)})")
+        one = [Grant.Kind.DUTY.value, reader.officer_id, Assignment.Status.PUBLISHED.value]
+        if at is not None:
+            one += [_when(at + DUTY_LEAD), _when(at)]
+        params += one + one
+    sql = f"({' OR '.join(named)})"
+    if at is not None:
+        sql = f"g.state = %s AND g.valid_from <= %s AND g.valid_until > %s AND {sql}"
+        params = [Grant.State.ACTIVE.value, _when(at), _when(at), *params]
+    return sql, params
+
+
+def _first_row(sql: str, params: list[Any]) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone() is not None
 
 
 def covers(grant: Grant, reader: Reader | None) -> bool:
@@ -114,15 +134,17 @@ def covers(grant: Grant, reader: Reader | None) -> bool:
     approve a grant that covers themselves: their person, their unit or a unit above it, or their duty.)"""
     if reader is None:
         return False
-    duties = duties_of(reader)
-    named = Grant.objects.filter(pk=grant.pk).filter(_naming(reader, duties)).exists()
-    return named and _holds(grant, duties, None)
+    holding, params = _holding(reader, None)
+    sql = f"SELECT 1 FROM {_table(Grant)} g WHERE g.id = %s AND {holding}"  # noqa: S608 - names, placeholders
+    return _first_row(sql, [grant.pk, *params])
 
 
-GRANT_FIELDS = ("pk", "document_id", "kind", "post_id", "programme_item_id", "valid_from", "valid_until")
+def _open_to(reader: Reader) -> Q:
+    return Q(state=Document.State.ACTIVE, classification__lte=reader.clearance)
 
 
 def may_read(reader: Reader | None, document: Document, at: datetime) -> bool:
+    """One indexed query at most (the document's few grants), whatever the size of the event."""
     if (
         reader is None
         or document.state != Document.State.ACTIVE
@@ -131,26 +153,18 @@ def may_read(reader: Reader | None, document: Document, at: datetime) -> bool:
         return False
     if document.custodian_id == reader.user_id:
         return True
-    duties = duties_of(reader)
-    grants = document.grants.filter(grants_in_force(at), _naming(reader, duties)).only(*GRANT_FIELDS)
-    return any(_holds(g, duties, at) for g in grants)
+    holding, params = _holding(reader, at)
+    sql = f"SELECT 1 FROM {_table(Grant)} g WHERE g.document_id = %s AND {holding} LIMIT 1"  # noqa: S608
+    return _first_row(sql, [document.pk, *params])
 
 
 def readable(reader: Reader | None, event: Any, at: datetime) -> QuerySet[Document]:
-    """Every document of ``event`` that ``reader`` may read at ``at`` (three small queries, whatever the size
-    of the event: the grants are looked up by their grantee, never scanned)."""
+    """Every document of ``event`` that ``reader`` may read at ``at`` (the same rule as ``may_read``, as one
+    query: the custodian's documents and those with a grant holding for the reader now)."""
     if reader is None:
         return Document.objects.none()
-    base = Document.objects.filter(
-        event=event, state=Document.State.ACTIVE, classification__lte=reader.clearance
+    holding, params = _holding(reader, at)
+    granted = RawSQL(f"SELECT g.document_id FROM {_table(Grant)} g WHERE {holding}", params)  # noqa: S608, S611
+    return Document.objects.filter(_open_to(reader), event=event).filter(
+        Q(custodian_id=reader.user_id) | Q(pk__in=granted)
     )
-    duties = duties_of(reader)
-    grants = Grant.objects.filter(
-        grants_in_force(at),
-        _naming(reader, duties),
-        document__event=event,
-        document__state=Document.State.ACTIVE,
-        document__classification__lte=reader.clearance,
-    ).only(*GRANT_FIELDS)
-    ids = {g.document_id for g in grants if _holds(g, duties, at)}
-    return base.filter(Q(pk__in=ids) | Q(custodian_id=reader.user_id))

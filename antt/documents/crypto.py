@@ -3,7 +3,7 @@
 The file is cut into 64 KiB chunks, each sealed with AES-256-GCM under the data key; the nonce is the file's
 random 8-byte prefix and the chunk's index, and the associated data binds the version's id, the index and
 whether it is the last chunk, so chunks cannot be reordered, swapped between files or the file truncated.
-Any chunk can be opened alone, so a reader may seek (pypdf reads a PDF out of order) without holding the
+Any chunk can be opened alone, so a reader may seek (PDF parsers read a file out of order) without holding the
 whole file.
 
 Master keys come from ``ANTT_DOCUMENTS_KEYS`` ("id:base64key,id:base64key", the first one current; or the
@@ -22,6 +22,7 @@ import struct
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -113,29 +114,89 @@ def _chunk_aad(uid: bytes, index: int, last: bool) -> bytes:
     return uid + struct.pack(">IB", index, 1 if last else 0)
 
 
+class SealingWriter:
+    """A write-only file that seals what is written to it into ``raw``: the header, then 64 KiB chunks, the
+    last one marked as last by ``finish`` (so a reader can tell a truncated file). Holds one chunk at most."""
+
+    def __init__(self, raw: Any, data_key: bytes, uid: bytes) -> None:
+        self._raw = raw
+        self._aead = AESGCM(data_key)
+        self._uid = uid
+        self._prefix = os.urandom(8)
+        self._buffer = bytearray()
+        self._pending: bytes | None = None
+        self._index = 0
+        self.size = 0
+        raw.write(MAGIC + self._prefix)
+
+    def writable(self) -> bool:
+        return True
+
+    def _seal(self, plain: bytes, last: bool) -> None:
+        nonce = self._prefix + struct.pack(">I", self._index)
+        self._raw.write(self._aead.encrypt(nonce, plain, _chunk_aad(self._uid, self._index, last)))
+        self._index += 1
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:
+        self._buffer += data
+        self.size += len(data)
+        while len(self._buffer) >= CHUNK:  # a full chunk waits: sealed "not last" once more follows
+            if self._pending is not None:
+                self._seal(self._pending, last=False)
+            self._pending = bytes(self._buffer[:CHUNK])
+            del self._buffer[:CHUNK]
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def seekable(self) -> bool:
+        return False
+
+    def tell(self) -> int:
+        return self.size
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        """Only to where it is (writers ask for their position this way): the chunks are sealed in order."""
+        target = {io.SEEK_SET: 0, io.SEEK_CUR: self.size, io.SEEK_END: self.size}[whence] + offset
+        if target != self.size:
+            raise io.UnsupportedOperation("a sealing writer only appends")
+        return self.size
+
+    def finish(self) -> int:
+        """Seal what is left (the last chunk, possibly empty); returns the plaintext size."""
+        if self._pending is not None and self._buffer:
+            self._seal(self._pending, last=False)
+            self._pending = bytes(self._buffer)
+        elif self._pending is None:
+            self._pending = bytes(self._buffer)
+        self._seal(self._pending, last=True)
+        self._pending = None
+        self._buffer.clear()
+        return self.size
+
+
+class _Pieces:
+    def __init__(self) -> None:
+        self.pieces: list[bytes] = []
+
+    def write(self, piece: bytes) -> None:
+        self.pieces.append(piece)
+
+    def take(self) -> list[bytes]:
+        taken, self.pieces = self.pieces, []
+        return taken
+
+
 def encrypt_stream(chunks: Iterable[bytes], data_key: bytes, uid: bytes) -> Iterator[bytes]:
     """Ciphertext pieces for the plaintext ``chunks`` (any sizes): header, then sealed 64 KiB chunks."""
-    prefix = os.urandom(8)
-    aead = AESGCM(data_key)
-    yield MAGIC + prefix
-    buffer = bytearray()
-    index = 0
-    pending: bytes | None = None
+    out = _Pieces()
+    writer = SealingWriter(out, data_key, uid)
     for piece in chunks:
-        buffer += piece
-        while len(buffer) >= CHUNK:
-            if pending is not None:
-                yield aead.encrypt(prefix + struct.pack(">I", index), pending, _chunk_aad(uid, index, False))
-                index += 1
-            pending = bytes(buffer[:CHUNK])
-            del buffer[:CHUNK]
-    if pending is not None and buffer:
-        yield aead.encrypt(prefix + struct.pack(">I", index), pending, _chunk_aad(uid, index, False))
-        index += 1
-        pending = bytes(buffer)
-    elif pending is None:
-        pending = bytes(buffer)
-    yield aead.encrypt(prefix + struct.pack(">I", index), pending, _chunk_aad(uid, index, True))
+        writer.write(piece)
+        yield from out.take()
+    writer.finish()
+    yield from out.take()
 
 
 class DecryptingReader(io.RawIOBase):

@@ -7,11 +7,12 @@ number but no visible mark (docs/documents.md says so).
 
 from __future__ import annotations
 
+import contextlib
 import io
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -85,26 +86,25 @@ def _overlay(width: float, height: float, mark: Mark) -> bytes:
     return out.getvalue()
 
 
-def mark_pdf(source: IO[bytes], mark: Mark, copy_id: str) -> IO[bytes]:
-    """The marked PDF, in memory (plaintext never touches the disk), rewound."""
-    from pypdf import PageObject, PdfReader, PdfWriter
+def mark_pdf(source: IO[bytes], mark: Mark, copy_id: str, out: Any) -> None:
+    """Write the marked PDF to ``out`` (a writable file). qpdf (through pikepdf) reads the source lazily and
+    copies each stream from it while writing, so neither the source nor the copy is held whole: memory
+    grows with the number of objects, not with the size of the scanned pages."""
+    import pikepdf
 
-    reader = PdfReader(source)
-    writer = PdfWriter()
-    overlays: dict[tuple[float, float], PageObject] = {}
-    for page in reader.pages:
-        box = page.mediabox
-        size = (float(box.width), float(box.height))
-        if size not in overlays:
-            overlays[size] = PdfReader(io.BytesIO(_overlay(size[0], size[1], mark))).pages[0]
-        added = writer.add_page(page)
-        added.merge_page(overlays[size])
-    writer.add_metadata({"/ANTTCopy": copy_id, "/ANTTReader": mark.reader})
-    # In memory, never on disk: the marked copy is plaintext. The response closes it.
-    out = io.BytesIO()
-    writer.write(out)
-    out.seek(0)
-    return out
+    with contextlib.ExitStack() as stack:
+        pdf = stack.enter_context(pikepdf.open(source))  # type: ignore[arg-type]
+        overlays: dict[tuple[float, float], pikepdf.Object] = {}
+        for page in pdf.pages:
+            box = page.mediabox
+            size = (float(box[2]) - float(box[0]), float(box[3]) - float(box[1]))
+            if size not in overlays:  # the stamp stays open: qpdf copies its streams when saving
+                stamp = stack.enter_context(pikepdf.open(io.BytesIO(_overlay(size[0], size[1], mark))))
+                overlays[size] = pdf.copy_foreign(stamp.pages[0].as_form_xobject())
+            page.add_overlay(overlays[size], pikepdf.Rectangle(*[float(v) for v in box]))
+        pdf.docinfo["/ANTTCopy"] = copy_id
+        pdf.docinfo["/ANTTReader"] = mark.reader
+        pdf.save(out)
 
 
 def mark_image(source: IO[bytes], mark: Mark, content_type: str) -> IO[bytes]:

@@ -427,7 +427,8 @@ def issue_copy(
     )
     if version.content_type == filetypes.PDF:
         with contextlib.closing(plain):
-            return version, copy, marking.mark_pdf(plain, mark, f"{document}-{copy.number}")
+            copy_id = f"{document}-{copy.number}"
+            return version, copy, storage.scratch(lambda out: marking.mark_pdf(plain, mark, copy_id, out))
     if version.content_type in (filetypes.PNG, filetypes.JPEG):
         with contextlib.closing(plain):
             return version, copy, marking.mark_image(plain, mark, version.content_type)

@@ -7,9 +7,9 @@ import contextlib
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 from django.core.files import File
 from django.core.files.storage import Storage, storages
@@ -67,6 +67,23 @@ def open_plain(*, storage_name: str, key_id: str, wrapped_key: bytes, uid: bytes
     raw = store().open(storage_name, "rb")
     # Its read(n) returns n bytes (or the rest), across chunk boundaries, as parsers expect.
     return crypto.DecryptingReader(raw, data_key, uid, size)  # type: ignore[arg-type, return-value]
+
+
+def scratch(write: Callable[[Any], None]) -> IO[bytes]:
+    """What ``write(out)`` writes, kept in an anonymous temporary file encrypted with a key that lives only in
+    this process (a marked copy is plaintext: it must not lie on the disk readable). Returns a seekable
+    plaintext reader over it, rewound; closing it removes the file."""
+    data_key, uid = os.urandom(32), os.urandom(16)
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - the returned reader owns and closes it
+    try:
+        sealing = crypto.SealingWriter(spool, data_key, uid)
+        write(sealing)
+        size = sealing.finish()
+        spool.flush()
+        return crypto.DecryptingReader(spool, data_key, uid, size)  # type: ignore[return-value]
+    except BaseException:
+        spool.close()
+        raise
 
 
 def delete(storage_name: str) -> None:
