@@ -92,6 +92,7 @@ PAGES: dict[str, Any] = {
     "documents:detail": lambda o: {"code": o.code, "document_id": o.document_id},
     "operations:field-app": lambda o: {"code": o.code},
     "operations:post-code": lambda o: {"code": o.code, "post_id": o.post_id},
+    "operations:post-proof": lambda o: {"code": o.code, "post_id": o.post_id},
     "operations:coverage-now": lambda o: {"code": o.code},
     "operations:board": lambda o: {"code": o.code},
     "operations:incident-list": lambda o: {"code": o.code},

@@ -58,6 +58,8 @@ AXE_RUN = """async () => {
 }"""
 TEXT = "() => document.body.innerText"
 WIDE = "() => document.documentElement.scrollWidth - window.innerWidth"
+# Two animation frames after a viewport change: the media queries of the new width have been applied.
+SETTLED = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 # A table that scrolls inside its box hides columns on a phone (the gap board's "Fix" column): cards instead.
 CLIPPED = """() => Array.from(document.querySelectorAll(".table-wrap"))
   .filter(el => el.scrollWidth - el.clientWidth > 1).map(el => (el.querySelector("table") || el).id || el.className)"""
@@ -253,6 +255,7 @@ def test_every_page_as_every_role_reads_right_fits_a_phone_and_passes_axe(
                             break
                         for size in (first, then):
                             tab.set_viewport_size(size)
+                            tab.evaluate(SETTLED)  # the resize reaches the page's layout (slow on a busy machine)
                             overflow = tab.evaluate(WIDE)
                             if overflow > 0:
                                 failures.append(f"{where} at {size['width']} px: {overflow} px too wide")
