@@ -255,7 +255,9 @@ def test_every_page_as_every_role_reads_right_fits_a_phone_and_passes_axe(
                             break
                         for size in (first, then):
                             tab.set_viewport_size(size)
-                            tab.evaluate(SETTLED)  # the resize reaches the page's layout (slow on a busy machine)
+                            tab.evaluate(
+                                SETTLED
+                            )  # the resize reaches the page's layout (slow on a busy machine)
                             overflow = tab.evaluate(WIDE)
                             if overflow > 0:
                                 failures.append(f"{where} at {size['width']} px: {overflow} px too wide")
