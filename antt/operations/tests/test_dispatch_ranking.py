@@ -93,7 +93,8 @@ def test_an_officer_must_hold_every_skill_the_category_needs(event: Any) -> None
         starts_at=start,
         ends_at=start + timedelta(hours=4),
     )
-    rows = dispatch_input.suggestions_for(IncidentFactory(event=event, category=needs_two), at=NOW)
+    incident: Any = IncidentFactory(event=event, category=needs_two)
+    rows = dispatch_input.suggestions_for(incident, at=NOW)
     assert [r.officer.pk for r in rows] == [day.officers[1].pk, day.officers[2].pk]
 
 
@@ -115,7 +116,8 @@ def test_a_fresh_position_from_the_phone_ranks_before_the_post(event: Any) -> No
     report(far, 30, 15.8802)  # too old: the plan still places them at their post
     report(far, 2, 15.8810)  # ~100 m from the incident
     report(near, 40, 15.8801)  # too old
-    rows = dispatch_input.suggestions_for(IncidentFactory(event=event, category=category(event)), at=NOW)
+    incident: Any = IncidentFactory(event=event, category=category(event))
+    rows = dispatch_input.suggestions_for(incident, at=NOW)
     assert [r.officer.pk for r in rows] == [far.pk, near.pk]
     first = rows[0].suggestion
     assert first.distance_m is not None
