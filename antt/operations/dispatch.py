@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import heapq
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 EARTH_RADIUS_M = 6_371_000.0
@@ -89,6 +91,31 @@ def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 def travel_seconds(metres: float) -> int:
     return round(metres * DETOUR_FACTOR / SPEED_M_PER_S)
+
+
+def within_reach(
+    target: tuple[float, float] | None,
+    positions: Mapping[int, tuple[float, float] | None],
+    limit: int,
+) -> list[int]:
+    """The officers (keys of ``positions``) who can be among the ``limit`` nearest of ``positions``: every one
+    nearer than the ``limit``-th nearest, and every one at that distance — among equals the ranking looks at
+    their posts' loads, which the caller then reads for these few only. One distance per point: the officers
+    at a post share its point. Everyone when fewer than ``limit`` have a position (the rest rank after them)."""
+    if target is None or len(positions) <= limit:
+        return list(positions)
+    counts = Counter(positions.values())
+    metres = {point: distance_m(point, target) for point in counts if point is not None}
+    cut = math.inf
+    seen = 0
+    for point, m in sorted(metres.items(), key=itemgetter(1)):
+        seen += counts[point]
+        if seen >= limit:
+            cut = m
+            break
+    if cut == math.inf:
+        return list(positions)
+    return [pk for pk, point in positions.items() if point is not None and metres[point] <= cut]
 
 
 def suggest(

@@ -9,16 +9,16 @@ officers on duty there and the headcount their requirements ask for now.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from antt.forces.models import Officer, OfficerSkill
+from antt.forces.models import Officer
 from antt.operations import presence
-from antt.operations.dispatch import Candidate, PostLoad, Suggestion, centroid, suggest
+from antt.operations.dispatch import Candidate, PostLoad, Suggestion, centroid, suggest, within_reach
 from antt.operations.models import Incident, Responder
 from antt.planning.models import Assignment, Post, Requirement
 
@@ -57,8 +57,9 @@ def post_loads(
         posts = list(posts)
         requirements = requirements.filter(post_id__in=posts)
         if duty is None:
+            # By post (a post is one event's): a few rows through the post index, not the event's window.
             duty = list(
-                Assignment.objects.filter(event=event, starts_at__lte=at, ends_at__gt=at, post_id__in=posts)
+                Assignment.objects.filter(post_id__in=posts, starts_at__lte=at, ends_at__gt=at)
                 .order_by()
                 .values_list("officer_id", "post_id")
             )
@@ -86,59 +87,63 @@ def incident_point(incident: Incident) -> tuple[float, float] | None:
     return None
 
 
-def _valid_skills(event: Any, skills: list[str], on: Any) -> Any:
-    return OfficerSkill.objects.filter(officer__event=event, skill__code__in=skills).filter(
-        Q(expires_on__isnull=True) | Q(expires_on__gte=on)
-    )
-
-
-def skill_holders(event: Any, skills: list[str], on: Any) -> dict[int, frozenset[str]]:
-    """Officer id → which of ``skills`` they hold, valid on the day ``on``."""
+def on_duty_holding(
+    event: Any, at: datetime, skills: list[str]
+) -> tuple[dict[int, int], dict[int, frozenset[str]]]:
+    """Officer → their post (the first assignment covering ``at`` wins), and officer → the ``skills`` they
+    hold, of the officers on duty holding every one of ``skills`` (everyone on duty without skills)."""
     if not skills:
-        return {}
-    holders: dict[int, set[str]] = {}
-    for officer_id, code in _valid_skills(event, skills, on).values_list("officer_id", "skill__code"):
-        holders.setdefault(officer_id, set()).add(code)
-    return {k: frozenset(v) for k, v in holders.items()}
-
-
-def duty_with_units(event: Any, at: datetime, skills: list[str]) -> list[tuple[int, int, int | None]]:
-    """(officer, post, unit) of every assignment covering ``at`` — with ``skills``, only of the officers
-    holding at least one of them (the ranking keeps those holding all): one query, a few rows per holder
-    instead of every officer on duty."""
-    rows = Assignment.objects.filter(event=event, starts_at__lte=at, ends_at__gt=at)
-    if skills:
-        holders = _valid_skills(event, skills, timezone.localdate(at)).values("officer_id")
-        rows = rows.filter(officer_id__in=holders)
-    return list(rows.order_by().values_list("officer_id", "post_id", "officer__unit_id"))
-
-
-def candidates(
-    event: Any, at: datetime, skills: list[str], *, duty: list[tuple[int, int, int | None]] | None = None
-) -> list[Candidate]:
-    """Officers on duty now who hold at least one of ``skills`` (everyone on duty without skills), with the
-    needed skills they hold and their position."""
-    duty = duty_with_units(event, at, skills) if duty is None else duty
-    pairs = [(officer_id, post_id) for officer_id, post_id, _ in duty]
-    positions = presence.last_positions(event, at, duty=pairs)
-    holders = skill_holders(event, skills, timezone.localdate(at)) if skills else {}
-    empty: frozenset[str] = frozenset()
-    seen: set[int] = set()
-    out = []
-    for officer_id, post_id, unit_id in duty:
-        if officer_id in seen:
-            continue
-        seen.add(officer_id)
-        out.append(
-            Candidate(
-                officer_id=officer_id,
-                unit_id=unit_id or 0,
-                skills=holders.get(officer_id, empty),
-                position=positions.get(officer_id),
-                post_id=post_id,
-            )
+        duty = (
+            Assignment.objects.filter(event=event, starts_at__lte=at, ends_at__gt=at)
+            .order_by()  # the model's ordering would sort every row for nothing
+            .values_list("officer_id", "post_id")
         )
-    return out
+        return dict(reversed(list(duty))), {}
+    # One query from the event's skills: their valid holders (a few), then each one's assignment covering
+    # ``at`` (through the officer index). The skill's event is the event; the assignment's is the officer's.
+    valid = Q(officer__skills__expires_on__isnull=True) | Q(
+        officer__skills__expires_on__gte=timezone.localdate(at)
+    )
+    rows = (
+        Assignment.objects.filter(starts_at__lte=at, ends_at__gt=at)
+        .filter(Q(officer__skills__skill__event=event, officer__skills__skill__code__in=skills) & valid)
+        .order_by()
+        .values_list("officer_id", "post_id", "officer__skills__skill__code")
+    )
+    post_of: dict[int, int] = {}
+    codes: dict[int, set[str]] = {}
+    for officer_id, post_id, code in rows:
+        post_of.setdefault(officer_id, post_id)
+        codes.setdefault(officer_id, set()).add(code)
+    needed = set(skills)
+    held = {pk: frozenset(c) for pk, c in codes.items() if needed <= c}
+    return {pk: post_of[pk] for pk in held}, held
+
+
+def positions_of(event: Any, at: datetime, post_of: dict[int, int]) -> dict[int, tuple[float, float] | None]:
+    """Officer → their last position: a fresh report from their phone, else their post's point (``None``
+    when neither is known)."""
+    posts = set(post_of.values())
+    # A few posts by id; beyond that, every post of the event in one read (no list of thousands of ids).
+    points = presence.post_points(event, posts=posts if len(posts) <= 500 else None)
+    positions = {pk: points.get(post_id) for pk, post_id in post_of.items()}
+    positions.update(
+        (pk, point) for pk, point in presence.fresh_positions(event, at).items() if pk in positions
+    )
+    return positions
+
+
+def candidates(event: Any, at: datetime, skills: list[str]) -> list[Candidate]:
+    """Every officer on duty now holding all of ``skills``, with their unit, skills, position and post (the
+    ranking's whole input; ``suggestions_for`` builds it only for the officers within reach)."""
+    post_of, held = on_duty_holding(event, at, skills)
+    positions = positions_of(event, at, post_of)
+    units = dict(Officer.objects.filter(event=event).values_list("pk", "unit_id"))
+    empty: frozenset[str] = frozenset()
+    return [
+        Candidate(pk, units.get(pk) or 0, held.get(pk, empty), positions[pk], post_id)
+        for pk, post_id in post_of.items()
+    ]
 
 
 @dataclass(frozen=True)
@@ -154,28 +159,41 @@ class SuggestionRow:
 
 
 def suggestions_for(incident: Incident, *, at: datetime | None = None, limit: int = 8) -> list[SuggestionRow]:
-    """The best responders for ``incident`` now, with their officer and post rows for display."""
+    """The best responders for ``incident`` now, with their officer and post rows for display.
+
+    Reads the officers on duty as (officer, post) pairs (the holders of a needed skill only), ranks their
+    points by distance, and reads the posts' loads, units and rows only for the few within reach."""
     at = at or timezone.now()
     event = incident.event
     committed = committed_officers(event)
     skills = list(incident.category.skill_codes or [])
-    duty = duty_with_units(event, at, skills)
-    found = candidates(event, at, skills, duty=duty)
-    # What each candidate's post loses: only their posts (every officer on duty there, not only holders).
-    where = {c.post_id for c in found if c.post_id is not None} if skills else None
-    every = None if skills else [(officer_id, post_id) for officer_id, post_id, _ in duty]
+    post_of, held = on_duty_holding(event, at, skills)
+    for pk in committed:
+        post_of.pop(pk, None)
+    positions = positions_of(event, at, post_of)
+    target = incident_point(incident)
+    empty: frozenset[str] = frozenset()
+    found = [
+        Candidate(pk, 0, held.get(pk, empty), positions[pk], post_of[pk])
+        for pk in within_reach(target, positions, limit)
+    ]
     ranked = suggest(
-        target=incident_point(incident),
+        target=target,
         skills=skills,
         candidates=found,
         committed=committed,
-        posts=post_loads(event, at, committed=committed, duty=every, posts=where),
+        # What each one's post loses, counted with every officer on duty there (not only holders).
+        posts=post_loads(event, at, committed=committed, posts={post_of[c.officer_id] for c in found}),
         limit=limit,
     )
     officers = Officer.objects.select_related("unit").in_bulk([s.officer_id for s in ranked])
     posts = Post.objects.in_bulk([s.post_id for s in ranked if s.post_id])
     return [
-        SuggestionRow(s, officers[s.officer_id], posts.get(s.post_id) if s.post_id else None)
+        SuggestionRow(
+            replace(s, unit_id=officers[s.officer_id].unit_id or 0),
+            officers[s.officer_id],
+            posts.get(s.post_id) if s.post_id else None,
+        )
         for s in ranked
         if s.officer_id in officers
     ]

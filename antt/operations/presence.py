@@ -81,7 +81,7 @@ def check_ins(event: Any, at: datetime) -> dict[int, datetime] | None:
 def post_points(event: Any, *, posts: Collection[int] | None = None) -> dict[int, tuple[float, float]]:
     """Post id → (lat, lon) of the post's geometry (its site's when the post has none); only ``posts`` when
     given. A site's geometry is read only for the posts without a point of their own."""
-    rows = Post.objects.filter(event=event)
+    rows = Post.objects.filter(event=event).order_by()
     if posts is not None:
         rows = rows.filter(pk__in=list(posts))
     points: dict[int, tuple[float, float]] = {}
@@ -105,21 +105,27 @@ def last_positions(
 ) -> dict[int, tuple[float, float]]:
     """Officer id → (lat, lon) of their last known position. Today: the geometry of the post they stand at
     (the plan). Wired: the newest ``PositionReport`` of each officer, falling back to the post."""
-    from antt.operations.models import PositionReport
-
     rows = duty if duty is not None else duty_posts(event, at)
     points = (
         post_points(event, posts={post_id for _, post_id in rows}) if duty is not None else post_points(event)
     )
     found = {officer_id: points[post_id] for officer_id, post_id in rows if post_id in points}
-    fresh = (
+    found.update(fresh_positions(event, at))
+    return found
+
+
+def fresh_positions(event: Any, at: datetime) -> dict[int, tuple[float, float]]:
+    """Officer id → (lat, lon) of the newest position their phone sent in the ``POSITION_FRESH`` before
+    ``at`` (officers without one are left out)."""
+    from antt.operations.models import PositionReport
+
+    rows = (
         PositionReport.objects.filter(event=event, device_time__gt=at - POSITION_FRESH, device_time__lte=at)
         .order_by("officer_id", "device_time")
         .values_list("officer_id", "lat", "lon")
     )
-    for officer_id, lat, lon in fresh:  # the newest of each officer comes last
-        found[officer_id] = (float(lat), float(lon))
-    return found
+    # The newest of each officer comes last and wins.
+    return {officer_id: (float(lat), float(lon)) for officer_id, lat, lon in rows}
 
 
 def open_sos(event: Any) -> list[dict[str, Any]]:

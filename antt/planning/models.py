@@ -279,7 +279,14 @@ class Assignment(TimeStampedModel):
                 violation_error_message=_("The end must be after the start."),
             ),
         ]
-        indexes = [models.Index(fields=["officer", "starts_at"], name="assignment_officer_start")]
+        indexes = [
+            models.Index(fields=["officer", "starts_at"], name="assignment_officer_start"),
+            # Who is on duty now (dispatch, the board): the assignments of an event covering an instant. The
+            # officer and post make it covering: the duty scans read (officer, post) from the index alone.
+            models.Index(
+                fields=["event", "starts_at", "ends_at", "officer", "post"], name="assignment_event_window"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.officer} @ {self.post}"
