@@ -5,6 +5,7 @@
     .venv/bin/python benchmarks/field.py positions --rate 167 --seconds 60 [--postgres …]   # then the ceiling
     .venv/bin/python benchmarks/field.py weight                                           # first-load bytes, gzip
     .venv/bin/python benchmarks/field.py crash --reports 1000                             # kill -9 while sending
+    .venv/bin/python benchmarks/field.py profile --reports 300 [--postgres …] [--top 25]  # in-process cost
 
 A real server (uvicorn, ``--workers`` processes, 2 by default as docs/operations.md deploys it) on 127.0.0.1, clients with keep-alive connections and an Idempotency-Key
 per request. Latency is what the client sees: request sent → 201 received. Prints figures; the crash mode
@@ -459,18 +460,87 @@ def cmd_crash(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+def cmd_profile(args: argparse.Namespace) -> None:
+    """In one process, no server: SQL statements and CPU per report and per position batch through the whole
+    stack (middleware, token, Idempotency-Key, service). CPU time is the process's own, so the load of the
+    machine changes it little; ``--top N`` prints cProfile's N costliest functions (cumulative)."""
+    import cProfile
+    import pstats
+
+    from django.db import connection
+    from django.test import Client as DjangoClient
+
+    label, _env = configure(args.postgres)
+    tokens = seed(16)
+    runs = {
+        "report": (f"/api/v1/events/{EVENT}/field/reports/", report_body),
+        "position batch": (f"/api/v1/events/{EVENT}/field/positions/", positions_body),
+    }
+    for name, (path, make) in runs.items():
+        clients = [DjangoClient(HTTP_AUTHORIZATION=f"Bearer {tok}") for tok in tokens]
+
+        def send(
+            i: int,
+            clients: list[DjangoClient] = clients,
+            path: str = path,
+            make: Any = make,
+            name: str = name,
+        ) -> None:
+            body = json.dumps(make())
+            response = clients[i % len(clients)].post(
+                path, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4())
+            )
+            if response.status_code != 201:
+                raise SystemExit(f"{name}: answer {response.status_code} {response.content[:300]!r}")
+
+        for i in range(20):  # warm-up (imports, caches, the event's audit chain heads)
+            send(i)
+        statements: list[str] = []
+
+        def count(execute: Any, sql: str, *rest: Any, statements: list[str] = statements) -> Any:
+            statements.append(sql)  # (CaptureQueriesContext loses them: each request resets the log)
+            return execute(sql, *rest)
+
+        with connection.execute_wrapper(count):
+            send(0)
+        if args.top:
+            for sql in statements:
+                print("   ", sql[:160])
+        profiler = cProfile.Profile(time.process_time) if args.top else None  # CPU, not waits
+        cpu, wall = time.process_time(), time.perf_counter()
+        if profiler:
+            profiler.enable()
+        for i in range(args.reports):
+            send(i)
+        if profiler:
+            profiler.disable()
+        cpu_ms = (time.process_time() - cpu) / args.reports * 1000
+        wall_ms = (time.perf_counter() - wall) / args.reports * 1000
+        print(
+            f"{name} on {label}, in-process ({load()}): {len(statements)} SQL statements, "
+            f"CPU {cpu_ms:.1f} ms (wall {wall_ms:.1f} ms) per {name}, mean of {args.reports}"
+            + (" [under cProfile: CPU inflated]" if profiler else "")
+        )
+        if profiler:
+            dump = Path(tempfile.gettempdir()) / f"field-profile-{name.replace(' ', '-')}.prof"
+            profiler.dump_stats(dump)
+            print(f"  (the whole profile: {dump}; python -m pstats {dump})")
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.top)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    for name in ("reports", "positions", "crash", "weight"):
+    for name in ("reports", "positions", "crash", "weight", "profile"):
         p = sub.add_parser(name)
         p.add_argument("--postgres", default=None)
         p.add_argument("--seconds", type=float, default=20)
         p.add_argument("--rate", type=float, default=100 if name == "reports" else 167)
         p.add_argument("--ramp", type=float, nargs="*", default=[])
-        p.add_argument("--reports", type=int, default=1000)
+        p.add_argument("--reports", type=int, default=300 if name == "profile" else 1000)
+        p.add_argument("--top", type=int, default=0, help="profile: print cProfile's N costliest functions")
         p.add_argument(
             "--workers", type=int, default=2, help="uvicorn processes (docs/operations.md: one per core)"
         )
@@ -483,6 +553,8 @@ def main() -> int:
         cmd_positions(args)
     elif args.command == "weight":
         cmd_weight(args)
+    elif args.command == "profile":
+        cmd_profile(args)
     else:
         return cmd_crash(args)
     return 0

@@ -12,14 +12,16 @@ from typing import Any
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers
+from rest_framework import permissions, serializers
 from rest_framework.parsers import BaseParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from antt.core.api import IdField, StrictCharField, StrictDateTimeField
+from antt.core.permissions import require
 from antt.events import queries as event_queries
+from antt.events.api_permissions import EventWritePermission
 from antt.operations import field_queries, field_services
 from antt.operations.idempotency import idempotent
 from antt.planning.models import Post
@@ -139,11 +141,28 @@ def _body(request: Request) -> bytes:
     return data if isinstance(data, bytes) else b""
 
 
+class FieldWritePermission(EventWritePermission):
+    """``EventWritePermission`` (404 for a non-member, 403 without the right) with the event looked up once
+    per request: the view's ``event()`` reuses it."""
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        code = getattr(view, "kwargs", {}).get("code")
+        if request.method in permissions.SAFE_METHODS or code is None:
+            return True
+        require(request.user, view.write_action, view.event(request, code))
+        return True
+
+
 class FieldView(APIView):
     write_action = WRITE
+    permission_classes = [permissions.IsAuthenticated, FieldWritePermission]
 
     def event(self, request: Request, code: str) -> Any:
-        return event_queries.get_event_for(request.user, code)
+        """The event (404 unless a member), once per request."""
+        found = getattr(self, "_event", None)
+        if found is None or found.code != code:
+            found = self._event = event_queries.get_event_for(request.user, code)
+        return found
 
     @staticmethod
     def valid(serializer_class: Any, request: Request) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from antt.audit import services as audit
 from antt.core.errors import Invalid
+from antt.core.permissions import require
 from antt.events.models import Event
 from antt.operations import field_input, field_queries, proofs
 from antt.operations.models import PositionBatch, PositionReport, PostProof
@@ -36,7 +37,7 @@ def record_positions(
 ) -> PositionResult:
     """Store a batch of positions — only those taken on duty (never off duty: the rest are dropped, not
     kept). One audit entry per batch with the SHA-256 of its points."""
-    officer = field_input.officer_for(actor, event)
+    require(actor, field_input.ACTION, event)
     if not points:
         raise Invalid(_("The batch has no positions."), field="points")
     if len(points) > MAX_BATCH:
@@ -46,16 +47,17 @@ def record_positions(
         field_input.check_position(p["lat"], p["lon"], p.get("accuracy_m"))
         field_input.device_time(p["device_time"], now)
     times = [p["device_time"] for p in points]
-    duties = field_queries.duties_between(officer, min(times), max(times))
-    radii = dict(
-        PostProof.objects.filter(post_id__in={d.post_id for d in duties}).values_list("post_id", "radius_m")
-    )
+    # the officer, their duties in the batch's span, the posts and their radii: one query
+    duties = field_queries.my_duties_between(actor, event, min(times), max(times))
+    officer = duties[0].officer if duties else field_input.officer_for(actor, event)
+    default_radius = PostProof._meta.get_field("radius_m").get_default()
+    radii = {d.post_id: _proof_radius(d, default_radius) for d in duties}
     rows: list[PositionReport] = []
     for p in points:
         duty = next((d for d in duties if d.starts_at <= p["device_time"] <= d.ends_at), None)
         if duty is None:
             continue
-        radius = radii.get(duty.post_id, 75)
+        radius = radii[duty.post_id]
         inside = proofs.distance_m(duty.post.geometry, p["lat"], p["lon"])
         rows.append(
             PositionReport(
@@ -90,6 +92,13 @@ def record_positions(
         changes={"count": [None, len(rows)], "digest": [None, digest]},
     )
     return PositionResult(batch=batch, stored=len(rows), off_duty=len(points) - len(rows))
+
+
+def _proof_radius(duty: Any, default: int) -> int:
+    try:
+        return int(duty.post.proof.radius_m)
+    except PostProof.DoesNotExist:  # the post's proof settings are not made yet
+        return default
 
 
 def purge_positions(*, now: datetime | None = None) -> int:

@@ -61,6 +61,38 @@ def duty_now(officer: Officer, at: datetime, *, grace: timedelta = DEFAULT_GRACE
     return _duties(officer).filter(starts_at__lte=at + grace, ends_at__gte=at).order_by("starts_at").first()
 
 
+def reporter_now(
+    user: Any, event: Event, at: datetime, *, grace: timedelta = DEFAULT_GRACE
+) -> tuple[Officer | None, Assignment | None]:
+    """The officer linked to ``user`` in ``event`` and their duty now (as ``duty_now``), with its post, site
+    and programme item: one query when on duty (a report's hot path), two when not."""
+    if not getattr(user, "is_authenticated", False):
+        return None, None
+    duty = (
+        Assignment.objects.filter(
+            officer__event=event, officer__user=user, starts_at__lte=at + grace, ends_at__gte=at
+        )
+        .select_related("officer", "post__site", "requirement__programme_item")
+        .order_by("starts_at")
+        .first()
+    )
+    if duty is not None:
+        return duty.officer, duty
+    return officer_of(user, event), None
+
+
+def my_duties_between(user: Any, event: Event, start: datetime, end: datetime) -> list[Assignment]:
+    """The duties of the officer linked to ``user`` in ``event`` that overlap ``start`` … ``end``, each with its
+    officer, post and the post's proof settings (``post.proof``, missing when not made yet): one query."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        Assignment.objects.filter(
+            officer__event=event, officer__user=user, starts_at__lte=end, ends_at__gte=start
+        ).select_related("officer", "post__proof")
+    )
+
+
 def duties_between(officer: Officer, start: datetime, end: datetime) -> list[Assignment]:
     return list(_duties(officer).filter(starts_at__lte=end, ends_at__gte=start))
 

@@ -2,7 +2,8 @@
 
 A report opens an incident (``opening.open_incident``) and keeps the report row with both clocks (the
 phone's and the server's); photos are JPEG only, at most 3 MB and 4 per report, their metadata (EXIF, GPS)
-removed before they are stored. One transaction and one audit entry per write.
+removed before they are stored. One transaction and one audit entry per write (a report's entry also
+records the opening of its incident).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +27,7 @@ from antt.core.permissions import require
 from antt.events.models import Event
 from antt.operations import field_input, field_queries
 from antt.operations.models import FieldReport, Incident, IncidentCategory, ReportPhoto
-from antt.operations.opening import ensure_categories, open_incident
+from antt.operations.opening import ensure_categories, open_unrecorded
 from antt.planning.models import Post
 
 MAX_PHOTOS = 4
@@ -49,9 +50,9 @@ def report_incident(
     device_time: datetime | None = None,
     received_at: datetime | None = None,
 ) -> FieldReport:
-    """A report from the field: opens an incident (``open_incident``) and keeps the report row."""
+    """A report from the field: opens an incident (``open_unrecorded``) and keeps the report row; one audit
+    entry names both (the report, and the incident with what its opening set)."""
     require(actor, field_input.ACTION, event)
-    officer = field_queries.officer_of(actor, event)
     writes.same_event(event, post=post)
     field_input.check_position(lat, lon, accuracy_m)
     text = (text or "").strip()
@@ -64,18 +65,16 @@ def report_incident(
     category = _category(event, str(category_code)[:40])
     if category is None:
         raise Invalid(_("Unknown incident category."), field="category")
-    if FieldReport.objects.filter(event=event, client_id=client_id).exists():
-        raise Conflict(_("This report was already received."), code="report_exists")
     now = received_at or timezone.now()
     device_time = field_input.device_time(device_time, now)
-    duty = field_queries.duty_now(officer, now) if officer else None
+    officer, duty = field_queries.reporter_now(actor, event, now)
     if post is None and duty is not None:
         post = duty.post
     programme_item = None
     if duty is not None and post is not None and duty.post_id == post.pk and duty.requirement_id:
         programme_item = field_queries.programme_item_of(duty)
     location = {"type": "Point", "coordinates": [lon, lat]} if lat is not None and lon is not None else None
-    incident = open_incident(
+    incident, opened = open_unrecorded(
         actor=actor,
         event=event,
         category=category,
@@ -89,7 +88,7 @@ def report_incident(
         programme_item=programme_item,
         reported_at=now,
     )
-    report = FieldReport.objects.create(
+    report = FieldReport(
         event=event,
         client_id=client_id,
         incident=incident,
@@ -105,6 +104,10 @@ def report_incident(
         device_time=device_time,
         received_at=now,
     )
+    try:
+        report.save(force_insert=True)
+    except IntegrityError as exc:  # (event, client_id) is unique: the whole report rolls back
+        raise Conflict(_("This report was already received."), code="report_exists") from exc
     audit.record(
         actor=actor,
         action="operations.field_report",
@@ -114,6 +117,8 @@ def report_incident(
             "incident": [None, incident.pk],
             "category": [None, category.code],
             "post": [None, post and post.pk],
+            # the opening of the incident, as ``open_incident`` records it in its own entry
+            **{f"incident.{name}": change for name, change in opened.items()},
         },
     )
     return report

@@ -12,12 +12,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from antt.audit import services as audit
 from antt.audit import writes
+from antt.core.errors import Conflict, Invalid
 from antt.core.permissions import require
 from antt.events.models import Event
 from antt.operations import live
@@ -51,6 +54,13 @@ def ensure_categories(event: Event) -> list[IncidentCategory]:
     return list(IncidentCategory.objects.filter(event=event, is_active=True))
 
 
+#: References the caller hands over as loaded records of this event (``same_event`` checks them): their
+#: existence is not looked up again (``full_clean`` would spend one SELECT on each).
+_GIVEN = ["event", "category", "site", "post", "programme_item", "reported_by", "merged_into"]
+#: What the audit entry of an opening records.
+AUDITED = ["number", "category", "priority", "source", "site", "post", "status"]
+
+
 @transaction.atomic
 def open_incident(
     *,
@@ -70,15 +80,52 @@ def open_incident(
 ) -> Incident:
     """Open an incident in ``event`` (permission ``operations.report``), with the first line of its timeline
     and one audit entry, in one transaction. ``reported_at`` is the server's time unless given."""
+    incident, changes = open_unrecorded(
+        actor=actor,
+        event=event,
+        category=category,
+        summary=summary,
+        priority=priority,
+        source=source,
+        details=details,
+        location=location,
+        site=site,
+        post=post,
+        programme_item=programme_item,
+        delegation=delegation,
+        reported_at=reported_at,
+    )
+    audit.record(
+        actor=actor, action="operations.open_incident", target=incident, event=event, changes=changes
+    )
+    return incident
+
+
+def open_unrecorded(
+    *,
+    actor: Any,
+    event: Event,
+    category: IncidentCategory,
+    summary: str,
+    priority: int | None = None,
+    source: str = Incident.Source.DISPATCHER,
+    details: str = "",
+    location: dict[str, Any] | None = None,
+    site: Any = None,
+    post: Any = None,
+    programme_item: Any = None,
+    delegation: str = "",
+    reported_at: datetime | None = None,
+) -> tuple[Incident, dict[str, list[Any]]]:
+    """``open_incident`` without its audit entry: the incident and the changes the caller **must** record in
+    its own entry, in the caller's transaction (a field report records the report and the incident it opens
+    in one entry). Checks, the number under the event's row lock, the incident, its first step, the board."""
     require(actor, "operations.report", event)
     writes.same_event(event, category=category, site=site, post=post, programme_item=programme_item)
-    # One number per event: the event row's lock serialises openings of one event.
-    Event.objects.select_for_update().filter(pk=event.pk).exists()
-    number = (Incident.objects.filter(event=event).aggregate(n=Max("number"))["n"] or 0) + 1
     at = reported_at or timezone.now()
     incident = Incident(
         event=event,
-        number=number,
+        number=0,  # given under the lock below
         category=category,
         priority=priority or category.default_priority,
         source=source,
@@ -92,24 +139,21 @@ def open_incident(
         reported_by=actor,
         reported_at=at,
     )
-    writes.full_clean(incident)
-    writes.save(incident)
+    _clean(incident)
+    # One number per event: the event row's lock serialises openings of one event (the unique constraint on
+    # (event, number) stands behind it).
+    Event.objects.select_for_update().filter(pk=event.pk).exists()
+    incident.number = (Incident.objects.filter(event=event).aggregate(n=Max("number"))["n"] or 0) + 1
+    try:
+        incident.save(force_insert=True)
+    except IntegrityError as exc:  # a race the lock should prevent; the caller's transaction rolls back
+        raise Conflict(_("This conflicts with another record; reload and try again.")) from exc
     IncidentStep.objects.create(
         incident=incident,
         kind=IncidentStep.Kind.STATUS,
         to_status=Incident.Status.REPORTED,
         actor=actor,
         at=at,
-    )
-    audit.record(
-        actor=actor,
-        action="operations.open_incident",
-        target=incident,
-        event=event,
-        changes=audit.diff(
-            {},
-            audit.snapshot(incident, ["number", "category", "priority", "source", "site", "post", "status"]),
-        ),
     )
     # On the live boards once the transaction commits (whichever door opened it).
     live.publish(
@@ -126,4 +170,14 @@ def open_incident(
             "new": True,
         },
     )
-    return incident
+    return incident, audit.diff({}, audit.snapshot(incident, AUDITED))
+
+
+def _clean(incident: Incident) -> None:
+    """The incident's own field rules (lengths, choices, the location's GeoJSON), messages translated; not
+    the references (given as loaded records) nor the number's uniqueness (given under the lock)."""
+    try:
+        incident.full_clean(exclude=_GIVEN, validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise Invalid(" ".join(messages), field=None if field == "__all__" else field) from exc
