@@ -120,9 +120,10 @@ def gap_board(request: HtmxHttpRequest, code: str) -> HttpResponse:
         unit_id = None
     keep = queries.unit_keep(event, unit_id) if unit_id is not None else None
     can_fix = assignability.may_assign(request.user, event)
+    lang = current_language()
     board = coverage_audit.gap_board(
         event,
-        lang=current_language(),
+        lang=lang,
         day=day,
         site_id=site_id,
         severity=severity,
@@ -136,7 +137,11 @@ def gap_board(request: HtmxHttpRequest, code: str) -> HttpResponse:
         "day": day,
         "site_id": site_id,
         "unit_id": unit_id,
-        "units": units,
+        # (id, label, chosen) of each unit, the language looked up once (hundreds of units at design scale)
+        "unit_options": [
+            (u.pk, f"{u.code} · {u.name_en if lang == 'en' else u.name_vi}", u.pk == unit_id) for u in units
+        ],
+        "site_options": [(pk, name, pk == site_id) for pk, name in board.sites],
         "severity": severity,
         "severities": list(SEVERITY_LABELS.items()),
         "can_fix": can_fix,
