@@ -166,7 +166,7 @@ def test_after_writes_the_board_and_the_api_show_what_a_fresh_process_shows(
     """What the board and the API keep from one plan version to the next for the findings a write did not
     touch (their places and sentences) gives the same pages as a process that starts afresh, also after
     a rename (the kept sentences named the old name)."""
-    other = RequirementFactory(event=event, headcount=3, starts_at=plan["requirement"].ends_at)
+    other: Any = RequirementFactory(event=event, headcount=3, starts_at=plan["requirement"].ends_at)
     client = as_user(planner)
 
     def pages() -> tuple[str, dict[str, Any]]:
