@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -318,21 +319,34 @@ class CoverageQuerySerializer(serializers.Serializer[Any]):
     offset = serializers.IntegerField(min_value=0, required=False, default=0)
 
 
-def _static_rows(snap: Any, lang: str) -> list[tuple[Any, ...]]:
-    """Each finding's response fields but its times, as plain values (built once per plan version and
-    language in each process: explaining 5,000 findings is the costly part)."""
+def _finding_rows(snap: Any, lang: str) -> list[dict[str, Any]]:
+    """Each finding as the response shows it, in the findings' order (built once per plan version, language
+    and time zone in each process, and after a write only for the findings the engine re-checked:
+    explaining 5,000 findings is the costly part). The dicts are shared: never change one."""
     label = snap.label(lang == "en")
-    return [
-        (
-            str(f.kind),
-            str(f.severity),
-            f.role,
-            {name: list(ids) for name, ids in f.objects().items()},
-            dict(f.numbers),
-            coverage.explain(f, lang, label),
-        )
-        for f in snap.findings
-    ]
+    moment = serializers.DateTimeField()
+    times: dict[int, Any] = {}
+
+    def at(minute: int) -> Any:
+        found = times.get(minute)
+        if found is None:
+            found = times[minute] = moment.to_representation(coverage.datetime_of(minute))
+        return found
+
+    def row(f: coverage.Finding) -> dict[str, Any]:
+        return {
+            "kind": str(f.kind),
+            "severity": str(f.severity),
+            "starts_at": at(f.window.start),
+            "ends_at": at(f.window.end),
+            "role": f.role,
+            "objects": {name: list(ids) for name, ids in f.objects().items()},
+            "numbers": dict(f.numbers),
+            "explanation": coverage.explain(f, lang, label),
+        }
+
+    rows: list[dict[str, Any]] = snap.per_finding(("api", lang, timezone.get_current_timezone_name()), row)
+    return rows
 
 
 class CoverageView(APIView):
@@ -357,38 +371,16 @@ class CoverageView(APIView):
         snap = coverage_audit.coverage_labelled(event)
         findings = snap.findings
         counts = snap.once("counts", lambda: dict(sorted(Counter(str(f.kind) for f in findings).items())))
-        lang = current_language()
-        rows = snap.once(("api", lang), lambda: _static_rows(snap, lang))
-        matching = [
-            i
-            for i, f in enumerate(findings)
-            if (not kind or f.kind == kind) and (not severity or f.severity == severity)
-        ]
-        page = matching[offset : offset + limit if limit is not None else None]
-        moment = serializers.DateTimeField()
-        times: dict[int, Any] = {}
-
-        def at(minute: int) -> Any:
-            found = times.get(minute)
-            if found is None:
-                found = times[minute] = moment.to_representation(coverage.datetime_of(minute))
-            return found
-
-        out = []
-        for i in page:
-            window, (kind_, severity_, role, objects, numbers, explanation) = findings[i].window, rows[i]
-            out.append(
-                {
-                    "kind": kind_,
-                    "severity": severity_,
-                    "starts_at": at(window.start),
-                    "ends_at": at(window.end),
-                    "role": role,
-                    "objects": objects,
-                    "numbers": numbers,
-                    "explanation": explanation,
-                }
-            )
+        rows = _finding_rows(snap, current_language())
+        if kind or severity:
+            matching = [
+                row
+                for f, row in zip(findings, rows, strict=True)
+                if (not kind or f.kind == kind) and (not severity or f.severity == severity)
+            ]
+        else:
+            matching = rows
+        out = matching[offset : offset + limit if limit is not None else None]
         return Response({"total": len(findings), "matched": len(matching), "counts": counts, "findings": out})
 
 

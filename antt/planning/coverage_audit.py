@@ -7,10 +7,13 @@ The plan comes from :mod:`antt.planning.coverage_input`; the rules are the engin
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from operator import itemgetter
 from typing import Any
+
+from django.utils import formats
 
 from antt.forces.models import Officer, Skill
 from antt.planning import coverage, coverage_cache, coverage_input, live_coverage
@@ -163,6 +166,8 @@ class BoardRow:
     officer_ids: tuple[int, ...]
     requirement_ids: tuple[int, ...] = ()
     assignment_ids: tuple[int, ...] = ()
+    when: str = ""  # local start and end times (the end's date too when it ends on another day)
+    fixes: tuple[tuple[str, str], ...] = ()  # (address, text) of each link to the editor (``links``)
 
 
 @dataclass
@@ -192,6 +197,17 @@ class GapBoard:
 BOARD_PAGE = 100
 
 
+def _span(starts_at: datetime, ends_at: datetime) -> str:
+    """A row's window in its local time, in the active language: the start and end times joined by an en
+    dash, the end's short date and time when it ends on another day."""
+    end = (
+        formats.date_format(ends_at, "SHORT_DATETIME_FORMAT")
+        if ends_at.date() != starts_at.date()
+        else formats.time_format(ends_at, "H:i")
+    )
+    return f"{formats.time_format(starts_at, 'H:i')}\u2013{end}"
+
+
 def gap_board(
     event: Any,
     *,
@@ -201,10 +217,12 @@ def gap_board(
     severity: str = "",
     keep: Any = None,
     page: int = 1,
+    links: Callable[[BoardRow], tuple[tuple[str, str], ...]] | None = None,
 ) -> GapBoard:
     """The coverage findings of ``event`` filtered and grouped by local day and site (a fixed number of
     queries, whatever the size of the plan). The counts cover every finding shown; the groups hold one
-    page of at most :data:`BOARD_PAGE` findings, in day, site and engine order (``page`` from 1)."""
+    page of at most :data:`BOARD_PAGE` findings, in day, site and engine order (``page`` from 1), each
+    row with its ``fixes`` from ``links`` (the view's links to the editor; none without it)."""
     from antt.planning.labels import KIND_LABELS, SEVERITY_LABELS
 
     snap = coverage_labelled(event)
@@ -212,19 +230,23 @@ def gap_board(
     english = lang == "en"
     site_names = {pk: name_en if english else name_vi for pk, name_vi, name_en in snap.sites or ()}
 
+    day_of: dict[int, date] = {}  # local day of a UTC minute (findings share few start minutes)
+
+    def place(finding: coverage.Finding) -> tuple[date, str]:
+        """The finding's local day and site names."""
+        start = finding.window.start
+        local_day = day_of.get(start)
+        if local_day is None:
+            local_day = day_of[start] = coverage.datetime_of(start, tz).date()
+        return local_day, ", ".join(site_names.get(pk, f"#{pk}") for pk in finding.site_ids) or "—"
+
     def board_order() -> list[tuple[date, str, coverage.Finding]]:
         """Every finding with its local day and site names, in day, site and engine order (once per plan
-        version, language and time zone in each process; the filters below keep this order)."""
-        day_of: dict[int, date] = {}  # local day of a UTC minute (findings share few start minutes)
-        rows = []
-        for finding in snap.findings:
-            start = finding.window.start
-            local_day = day_of.get(start)
-            if local_day is None:
-                local_day = day_of[start] = coverage.datetime_of(start, tz).date()
-            name = ", ".join(site_names.get(pk, f"#{pk}") for pk in finding.site_ids) or "—"
-            rows.append((local_day, name, finding))
-        rows.sort(key=lambda row: (row[0], row[1]))
+        version, language and time zone in each process; after a write only the findings the engine
+        re-checked are placed again; the filters below keep this order)."""
+        placed = snap.per_finding(("board place", english, event.time_zone), place)
+        rows = [(d, name, f) for (d, name), f in zip(placed, snap.findings, strict=True)]
+        rows.sort(key=itemgetter(0, 1))
         return rows
 
     ordered = [
@@ -240,24 +262,34 @@ def gap_board(
     page = min(max(1, page), pages)
     on_page = ordered[(page - 1) * BOARD_PAGE : page * BOARD_PAGE]
     label = snap.label(english)
+    kind_labels = {str(k): str(v) for k, v in KIND_LABELS.items()}  # each lazy label translated once
+    severity_labels = {str(k): str(v) for k, v in SEVERITY_LABELS.items()}
+    moments: dict[int, datetime] = {}
+    spans: dict[tuple[int, int], str] = {}
     grouped: dict[date, dict[str, list[BoardRow]]] = defaultdict(lambda: defaultdict(list))
     for local_day, name, finding in on_page:
-        kind = str(finding.kind)
-        grouped[local_day][name].append(
-            BoardRow(
-                kind=kind,
-                kind_label=str(KIND_LABELS.get(kind, kind)),
-                severity=str(finding.severity),
-                severity_label=str(SEVERITY_LABELS.get(str(finding.severity), finding.severity)),
-                starts_at=coverage.datetime_of(finding.window.start, tz),
-                ends_at=coverage.datetime_of(finding.window.end, tz),
-                explanation=coverage.explain(finding, lang, label),
-                post_ids=finding.post_ids,
-                officer_ids=finding.officer_ids,
-                requirement_ids=finding.requirement_ids,
-                assignment_ids=finding.assignment_ids,
-            )
+        kind, severity_ = str(finding.kind), str(finding.severity)
+        start, end = finding.window.start, finding.window.end
+        starts_at = moments.get(start) or moments.setdefault(start, coverage.datetime_of(start, tz))
+        ends_at = moments.get(end) or moments.setdefault(end, coverage.datetime_of(end, tz))
+        when = spans.get((start, end))
+        if when is None:
+            when = spans[start, end] = _span(starts_at, ends_at)
+        row = BoardRow(
+            kind=kind,
+            kind_label=kind_labels.get(kind, kind),
+            severity=severity_,
+            severity_label=severity_labels.get(severity_, severity_),
+            starts_at=starts_at,
+            ends_at=ends_at,
+            explanation=coverage.explain(finding, lang, label),
+            post_ids=finding.post_ids,
+            officer_ids=finding.officer_ids,
+            requirement_ids=finding.requirement_ids,
+            assignment_ids=finding.assignment_ids,
+            when=when,
         )
+        grouped[local_day][name].append(replace(row, fixes=links(row)) if links is not None else row)
     kinds = Counter(str(f.kind) for _d, f in shown)
     gaps = sum(n for k, n in kinds.items() if k in GAP_KINDS)
     conflicts = sum(n for k, n in kinds.items() if k in CONFLICT_KINDS)

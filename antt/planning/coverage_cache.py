@@ -32,10 +32,16 @@ class Snapshot:
     sites: list[tuple[int, str, str]] | None = None
     # per-process, never pickled: results derived from the findings once per language
     derived: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+    # per-process, never pickled, shared by the snapshots of one live index while its labels hold: what
+    # :meth:`per_finding` computed, by key, as ``id(finding) -> (finding, value)``
+    carry: dict[Any, dict[int, tuple[coverage.Finding, Any]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["derived"] = {}
+        state["carry"] = {}
         return state
 
     def label(self, english: bool) -> coverage.messages.Labeller:
@@ -46,6 +52,27 @@ class Snapshot:
             return found[index] if found is not None else f"#{object_id}"
 
         return label
+
+    def per_finding(self, key: Any, compute: Callable[[coverage.Finding], Any]) -> list[Any]:
+        """``compute(f)`` for every finding, in order, once per version; a value computed for the very same
+        finding object by an earlier version of the same live index is reused (after a write only the
+        findings the engine re-checked are computed again). ``compute`` may depend only on the finding,
+        ``key`` and the labels: the live index drops what was carried when labels may have changed."""
+
+        def build() -> list[Any]:
+            before = self.carry.get(key, {})
+            now: dict[int, tuple[coverage.Finding, Any]] = {}
+            values = []
+            for finding in self.findings:
+                held = before.get(id(finding))
+                value = held[1] if held is not None and held[0] is finding else compute(finding)
+                now[id(finding)] = (finding, value)
+                values.append(value)
+            self.carry[key] = now
+            return values
+
+        values: list[Any] = self.once(("per finding", key), build)
+        return values
 
     def once(self, key: Any, build: Callable[[], Any]) -> Any:
         """``build()`` computed once per process for this version (idempotent, so a race only repeats it)."""

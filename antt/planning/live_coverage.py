@@ -72,6 +72,8 @@ class LiveIndex:
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     snapshot: Snapshot | None = None
     size: int = 0  # assignments when built
+    # what the snapshots' per_finding() computed, handed from one version to the next until labels change
+    carry: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     @property
     def key(self) -> str:
@@ -85,6 +87,7 @@ class LiveIndex:
                 findings=self.index.findings(),
                 names=self.names,
                 sites=self.sites,
+                carry=self.carry,
             )
         return self.snapshot
 
@@ -246,6 +249,8 @@ def catch_up(event: Any, live: LiveIndex) -> bool:
                     added += _apply(index, "assignment", pk, found_a.get(pk))
         if wanted[versions.SITE]:
             live.sites = _sites(event)
+        if wanted[versions.POST] or wanted[versions.SITE] or wanted[versions.OFFICER]:
+            live.carry = {}  # a post, site or officer may have been renamed: what was carried may name it
         # labels: those of the objects that changed (renamed) and any the new findings name for the first time
         relabel = {
             "post": wanted[versions.POST],

@@ -7,6 +7,7 @@ the page (``HX-Trigger: coverage-changed``) so that a gap board listening for it
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -70,6 +72,38 @@ def day_bounds(event: Event, day: date) -> tuple[datetime, datetime]:
 # --- the gap board ---------------------------------------------------------------------------------------
 
 
+def fix_links(event: Event) -> Callable[[coverage_audit.BoardRow], tuple[tuple[str, str], ...]]:
+    """A gap board row's links to its fix in the editor, as ``(address, text)``: an uncovered window opens
+    its requirement with the window filled in; any other finding opens each assignment it names, or else
+    its requirement. The addresses are built from two reversed prefixes, not one ``reverse`` per link."""
+    requirement = _prefix("planning:editor-requirement", event.code)
+    assignment = _prefix("planning:editor-assignment", event.code)
+    assign, open_requirement, numbered = (
+        _("Assign an officer"),
+        _("Open the requirement"),
+        _("Assignment #%(id)s"),
+    )
+
+    def links(row: coverage_audit.BoardRow) -> tuple[tuple[str, str], ...]:
+        if row.kind == "uncovered" and row.requirement_ids:
+            window = f"start={row.starts_at:%Y-%m-%dT%H:%M}&end={row.ends_at:%Y-%m-%dT%H:%M}"
+            return ((f"{requirement}{row.requirement_ids[0]}/?{window}", assign),)
+        if row.assignment_ids:
+            return tuple((f"{assignment}{pk}/", numbered % {"id": pk}) for pk in row.assignment_ids)
+        if row.requirement_ids:
+            return ((f"{requirement}{row.requirement_ids[0]}/", open_requirement),)
+        return ()
+
+    return links
+
+
+def _prefix(name: str, code: str) -> str:
+    """The address of ``name`` for the event up to its trailing ``<id>/`` (reversed once)."""
+    address = reverse(name, args=[code, 0])
+    assert address.endswith("/0/"), address
+    return address[:-2]
+
+
 @login_required
 @require_GET
 def gap_board(request: HtmxHttpRequest, code: str) -> HttpResponse:
@@ -85,14 +119,17 @@ def gap_board(request: HtmxHttpRequest, code: str) -> HttpResponse:
     if unit_id is not None and unit_id not in {u.pk for u in units}:
         unit_id = None
     keep = queries.unit_keep(event, unit_id) if unit_id is not None else None
+    can_fix = assignability.may_assign(request.user, event)
+    lang = current_language()
     board = coverage_audit.gap_board(
         event,
-        lang=current_language(),
+        lang=lang,
         day=day,
         site_id=site_id,
         severity=severity,
         keep=keep,
         page=parse_int(request.GET.get("page", "")[:6]) or 1,
+        links=fix_links(event) if can_fix else None,
     )
     context = {
         "event": event,
@@ -100,10 +137,14 @@ def gap_board(request: HtmxHttpRequest, code: str) -> HttpResponse:
         "day": day,
         "site_id": site_id,
         "unit_id": unit_id,
-        "units": units,
+        # (id, label, chosen) of each unit, the language looked up once (hundreds of units at design scale)
+        "unit_options": [
+            (u.pk, f"{u.code} · {u.name_en if lang == 'en' else u.name_vi}", u.pk == unit_id) for u in units
+        ],
+        "site_options": [(pk, name, pk == site_id) for pk, name in board.sites],
         "severity": severity,
         "severities": list(SEVERITY_LABELS.items()),
-        "can_fix": assignability.may_assign(request.user, event),
+        "can_fix": can_fix,
     }
     template = "planning/gap_board.html#board" if request.htmx else "planning/gap_board.html"
     return render(request, template, context)

@@ -26,6 +26,7 @@ All arithmetic is on integer UTC minutes with sweeps over sorted endpoints; noth
 from __future__ import annotations
 
 import gc
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -430,8 +431,26 @@ class CoverageIndex(GroupRules, OfficerRules):
         removed = sorted((old - new).elements(), key=Finding.sort_key)
         added = sorted((new - old).elements(), key=Finding.sort_key)
         if removed or added:
-            self._all = None
+            self._merge(removed, added)
         return CoverageDelta(removed=tuple(removed), added=tuple(added))
+
+    def _merge(self, removed: list[Finding], added: list[Finding]) -> None:
+        """Keep the sorted list of every finding (when it was listed) up to date with a change: each removed
+        finding found by bisection and taken out, each added one put in its place, instead of sorting all
+        of them again at the next :meth:`findings`. Findings with equal sort keys are equal findings, so
+        where among them one goes does not change the list."""
+        everything = self._all
+        if everything is None:
+            return
+        key = Finding.sort_key
+        for finding in removed:
+            at = bisect_left(everything, finding.sort_key(), key=key)
+            if at == len(everything) or everything[at] != finding:  # not listed: cannot happen
+                self._all = None  # list everything again at the next findings(), to be safe
+                return
+            del everything[at]
+        for finding in added:
+            everything.insert(bisect_right(everything, finding.sort_key(), key=key), finding)
 
 
 def audit(plan: CoveragePlan) -> list[Finding]:

@@ -160,6 +160,37 @@ def test_a_renamed_post_is_relabelled(as_user: Any, planner: Any, event: Any, pl
     assert "Renamed gate" in finding["explanation"]
 
 
+def test_after_writes_the_board_and_the_api_show_what_a_fresh_process_shows(
+    as_user: Any, planner: Any, event: Any, plan: Any
+) -> None:
+    """What the board and the API keep from one plan version to the next for the findings a write did not
+    touch (their places and sentences) gives the same pages as a process that starts afresh, also after
+    a rename (the kept sentences named the old name)."""
+    other: Any = RequirementFactory(event=event, headcount=3, starts_at=plan["requirement"].ends_at)
+    client = as_user(planner)
+
+    def pages() -> tuple[str, dict[str, Any]]:
+        board = client.get(f"/events/{event.code}/gaps/", HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="en")
+        return board.content.decode(), _coverage(client, event)
+
+    def fresh() -> tuple[str, dict[str, Any]]:
+        live_coverage.forget()
+        return pages()
+
+    first = pages()
+    assert first == fresh()
+    assert first[1]["counts"] == {"uncovered": 2}
+    _assign_second(planner, event, plan)  # the first gap closes; the other one is not touched
+    after = pages()
+    assert after[1]["counts"] == {"uncovered": 1}
+    assert after == fresh()
+    services.update_post(actor=planner, post=other.post, name_en="Renamed gate")
+    renamed = pages()
+    assert "Renamed gate" in renamed[0]
+    assert "Renamed gate" in renamed[1]["findings"][0]["explanation"]
+    assert renamed == fresh()
+
+
 def test_a_counter_that_is_not_the_indexed_one_rebuilds(planner: Any, event: Any, plan: Any) -> None:
     coverage_audit.coverage_for(event)
     held = live_coverage.held(event.pk)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from antt.forces.tests.factories import OfficerFactory
+from antt.forces.tests.factories import OfficerFactory, UnitFactory
 from antt.planning.tests.factories import AssignmentFactory, PostFactory, RequirementFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +112,53 @@ def test_gap_board_queries_do_not_grow_with_the_plan(
     with django_assert_max_num_queries(22):
         response = client.get(f"/events/{event.code}/gaps/")
     assert response.context["board"].total >= 15
+
+
+def test_gap_board_rows_show_their_window_and_link_to_their_fix(
+    as_user: Any, planner: Any, event: Any
+) -> None:
+    """A window that ends on the next day shows the end's date; an uncovered window links to its
+    requirement with the window filled in; a double booking links to each of its two assignments."""
+    night = RequirementFactory(
+        event=event,
+        starts_at=event.starts_at + timedelta(hours=15),
+        ends_at=event.starts_at + timedelta(hours=23),
+    )
+    first = AssignmentFactory(event=event)
+    second = AssignmentFactory(
+        event=event,
+        officer=first.officer,
+        skill=first.skill,
+        starts_at=first.starts_at,
+        ends_at=first.ends_at,
+    )
+    client = as_user(planner)
+    english = client.get(f"/events/{event.code}/gaps/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    # the event starts at 07:00 in Ho Chi Minh City on 10 November 2026: the night runs 22:00 to 06:00
+    assert '<td data-label="When">22:00\u201311 Nov 2026 06:00</td>' in english
+    assert '<td data-label="When">15:00\u201319:00</td>' in english  # the double booking: the same day
+    assert (
+        f'<a class="fix-link" href="/events/{event.code}/editor/requirements/{night.pk}/'
+        '?start=2026-11-10T22:00&amp;end=2026-11-11T06:00">Assign an officer</a>'
+    ) in english
+    assert (
+        f'<a class="fix-link" href="/events/{event.code}/editor/assignments/{first.pk}/">Assignment #{first.pk}</a>'
+        f'<br><a class="fix-link" href="/events/{event.code}/editor/assignments/{second.pk}/">'
+        f"Assignment #{second.pk}</a>"
+    ) in english
+    vietnamese = client.get(f"/events/{event.code}/gaps/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert '<td data-label="Thời gian">22:00\u201311/11/2026 06:00</td>' in vietnamese
+    assert f"Phân công #{first.pk}</a>" in vietnamese
+
+
+def test_gap_board_filters_keep_the_chosen_site_and_unit(as_user: Any, planner: Any, event: Any) -> None:
+    gate, hotel = _plan(event)
+    unit = UnitFactory(event=event, code="U-7", name_en="Seventh unit", name_vi="Đơn vị bảy")
+    body = (
+        as_user(planner)
+        .get(f"/events/{event.code}/gaps/", {"site": hotel.pk, "unit": unit.pk}, HTTP_ACCEPT_LANGUAGE="en")
+        .content.decode()
+    )
+    assert f'<option value="{hotel.pk}" selected>Delegation hotel</option>' in body
+    assert f'<option value="{gate.pk}">Main venue</option>' in body
+    assert f'<option value="{unit.pk}" selected>U-7 · Seventh unit</option>' in body
