@@ -261,7 +261,7 @@ def open_loop(
             k += 1
             try:
                 status, took = client.post(path, make(), str(uuid.uuid4()))
-            except OSError:
+            except (OSError, http.client.HTTPException):
                 status, took = 0, 0.0
             with lock:
                 if 200 <= status < 300:
@@ -410,7 +410,8 @@ def cmd_crash(args: argparse.Namespace) -> int:
             for attempt in range(200):
                 try:
                     status, _took = client.post(path, body, key)
-                except OSError:
+                except (OSError, http.client.HTTPException):
+                    # the server died mid-answer too (IncompleteRead): the phone's outbox retries the same key
                     time.sleep(min(2.0, 0.05 * 2 ** min(attempt, 5)))
                     continue
                 with lock:
