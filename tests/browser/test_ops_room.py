@@ -36,7 +36,10 @@ def _day(event: Any, field_user: Any) -> Any:
     from antt.forces.tests.factories import OfficerFactory, UnitFactory
     from antt.planning.tests.factories import AssignmentFactory, PostFactory, RequirementFactory, SiteFactory
 
-    now = timezone.now()  # the browser's clock is real: the duty covers it
+    # Browser tests run on the real clock (Chromium's cookies; antt/core/pytest_env.py skips them under
+    # ANTT_TEST_WALL_CLOCK), and the board asks "who is on duty now" of the server in this process: the duty is
+    # placed around that same instant (2 h before to 4 h after), so the test holds at any hour and on DST nights.
+    now = timezone.now()
     unit = UnitFactory(event=event)
     site = SiteFactory(event=event)
     post = PostFactory(event=event, site=site, geometry={"type": "Point", "coordinates": [108.3380, 15.8900]})
