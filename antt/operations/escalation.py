@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -199,9 +199,12 @@ def run_loop(
     stop: threading.Event | None = None,
     clock: Callable[[], datetime] = timezone.now,
     ticks: int | None = None,
+    chores: Sequence[Callable[[datetime], object]] = (),
 ) -> int:
     """Tick every ``interval`` seconds until ``stop`` is set (or ``ticks`` passes); returns the passes run.
-    A pass that fails is logged and the loop goes on (the next pass derives everything again)."""
+    A pass that fails is logged and the loop goes on (the next pass derives everything again). ``chores``
+    run after each pass with the same "now" (each decides itself whether it is due; ``antt ops_timers``
+    passes the field's retention purge)."""
     from django.db import close_old_connections, connection
 
     stop = stop or threading.Event()
@@ -209,10 +212,16 @@ def run_loop(
     while not stop.is_set() and (ticks is None or passes < ticks):
         if not connection.in_atomic_block:  # a caller's transaction (a test's) keeps its connection
             close_old_connections()
+        now = clock()
         try:
-            tick(clock())
+            tick(now)
         except Exception:
             logger.exception("escalation pass failed")
+        for chore in chores:
+            try:
+                chore(now)
+            except Exception:
+                logger.exception("chore %r failed", chore)
         passes += 1
         stop.wait(interval)
     return passes

@@ -1,9 +1,9 @@
 """``antt field_purge [--every HOURS]``: delete the field's old positions and Idempotency-Key records.
 
 Positions go after the event's retention period (``ANTT_POSITION_RETENTION_DAYS``, 30), Idempotency-Key
-answers after three days. Run it daily from the scheduler (cron or a systemd timer:
-``30 3 * * * cd /srv/antt && .venv/bin/antt field_purge``), or ``antt field_purge --every 24`` under the
-service manager beside ``antt db_worker`` and ``antt ops_timers`` (as ``antt audit checkpoint --every``).
+answers after three days. ``antt ops_timers`` already does this every 24 hours; run this command by hand,
+from cron (``30 3 * * * cd /srv/antt && .venv/bin/antt field_purge``) where the timers run with
+``--purge-every 0``, or as ``antt field_purge --every 24`` under the service manager.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
-from antt.operations import field_positions, idempotency
+from antt.operations import retention
 
 
 class Command(BaseCommand):
@@ -28,8 +28,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         every = options.get("every")
         while True:
-            points = field_positions.purge_positions()
-            keys = idempotency.purge()
+            points, keys = retention.purge()
             self.stdout.write(
                 _("Deleted %(points)d position(s) and %(keys)d Idempotency-Key record(s).")
                 % {"points": points, "keys": keys}
