@@ -1,12 +1,15 @@
 """Audit actions and object types in words (the trail stores codes such as ``plans.edit_plan``).
 
 Strings only: ``audit`` sits below every app, so the names of the other apps' actions live here as text.
-A new action gets its words here; until then the page names its object type and says "Change".
+A new action gets its words here (``test_labels`` finds one that has none); until then the page names its
+object type (from the model's name when it is not listed here) and says "Change".
 """
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.utils.functional import Promise
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 ACTION_LABELS: dict[str, str | Promise] = {
@@ -23,6 +26,18 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "accounts.sign_in_failed": _("Failed sign-in"),
     "accounts.sign_in_locked_out": _("Sign-in locked out"),
     "accounts.two_factor_passed": _("Passed the second factor"),
+    "demo.shift_to_now": _("Moved the demo event to now"),
+    "documents.acknowledge": _("Acknowledged reading a document"),
+    "documents.add_version": _("Added a document version"),
+    "documents.approve_grant": _("Approved an access grant"),
+    "documents.attach_plans": _("Attached a document to plans"),
+    "documents.create": _("Created a document"),
+    "documents.destroy": _("Destroyed a document"),
+    "documents.grant": _("Granted access to a document"),
+    "documents.read": _("Read a document"),
+    "documents.reclassify": _("Changed a document's classification"),
+    "documents.revoke_grant": _("Revoked an access grant"),
+    "documents.withdraw": _("Withdrew a document"),
     "events.add_member": _("Added a member"),
     "events.change_member": _("Changed a member's role"),
     "events.change_status": _("Changed the event's status"),
@@ -35,6 +50,7 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "forces.create_unit": _("Added a unit"),
     "forces.delete_officer": _("Deleted an officer"),
     "forces.delete_unit": _("Deleted a unit"),
+    "forces.link_account": _("Linked an officer to an account"),
     "forces.read_contacts": _("Read contact details"),
     "forces.set_officer_skills": _("Set an officer's skills"),
     "forces.update_officer": _("Edited an officer"),
@@ -45,6 +61,34 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "interop.import_assignment_as_is": _("Imported an assignment as it was"),
     "interop.import_scenario": _("Imported a scenario"),
     "interop.import_forces": _("Imported the forces"),
+    "operations.accept_gap": _("Accepted a coverage gap"),
+    "operations.acknowledge_escalation": _("Acknowledged an escalation"),
+    "operations.acknowledge_incident": _("Acknowledged an incident"),
+    "operations.acknowledge_orders": _("Acknowledged the post orders"),
+    "operations.add_activity": _("Wrote in the activity log"),
+    "operations.add_responder": _("Sent a responder"),
+    "operations.cancel_incident": _("Cancelled an incident"),
+    "operations.cancel_sos": _("Cancelled an SOS"),
+    "operations.change_priority": _("Changed an incident's priority"),
+    "operations.check_in": _("Checked in, out or handed over at a post"),
+    "operations.close_incident": _("Closed an incident"),
+    "operations.configure": _("Changed the operations room's settings"),
+    "operations.dispatch": _("Dispatched to an incident"),
+    "operations.escalate": _("Escalated an incident"),
+    "operations.field_photo": _("Added a photo to a field report"),
+    "operations.field_report": _("Sent a field report"),
+    "operations.fill_gap": _("Filled a coverage gap"),
+    "operations.merge_incident": _("Merged an incident into another"),
+    "operations.move_responder": _("Changed a responder's status"),
+    "operations.note_incident": _("Added a note to an incident"),
+    "operations.on_scene_incident": _("Arrived on scene"),
+    "operations.open_incident": _("Opened an incident"),
+    "operations.positions": _("Sent positions (one batch)"),
+    "operations.post_proof": _("Changed what proves presence at a post"),
+    "operations.resolve_incident": _("Resolved an incident"),
+    "operations.responder_step": _("A responder's step on an incident"),
+    "operations.sos": _("Sent an SOS"),
+    "operations.sos_position": _("Sent an SOS position"),
     "planning.add_requirement_rule": _("Added a requirement rule"),
     "planning.assign_officer": _("Assigned an officer"),
     "planning.create_post": _("Added a post"),
@@ -59,6 +103,7 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "planning.derive_requirements": _("Derived the requirements"),
     "planning.link_demo_accounts": _("Linked the demo accounts"),
     "planning.publish_assignments": _("Published the roster"),
+    "planning.restore_assignment": _("Restored an assignment"),
     "planning.seed_demo": _("Loaded the demo data"),
     "planning.set_programme_item_sites": _("Set a programme item's sites"),
     "planning.set_rest_rules": _("Set the rest rules"),
@@ -73,9 +118,25 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "plans.edit_plan": _("Edited a plan"),
     "plans.return_plan": _("Returned a plan for changes"),
     "plans.submit_plan": _("Submitted a plan for approval"),
+    "plans.withdraw_plan": _("Withdrew a plan"),
+    "reports.approve_alert": _("Approved a public alert"),
+    "reports.approve_iap": _("Approved an Incident Action Plan"),
+    "reports.approve_sitrep": _("Approved a situation report"),
+    "reports.create_alert": _("Drafted a public alert"),
+    "reports.create_channel": _("Added a radio channel"),
+    "reports.create_feed": _("Created a duty calendar feed"),
+    "reports.create_period": _("Added an operational period"),
+    "reports.delete_channel": _("Deleted a radio channel"),
+    "reports.draft_sitrep": _("Drafted a situation report"),
+    "reports.edit_sitrep": _("Edited a situation report"),
+    "reports.publish_alert": _("Published a public alert"),
+    "reports.request_iap": _("Asked for a new version of an Incident Action Plan"),
+    "reports.revoke_feed": _("Revoked a duty calendar feed"),
+    "reports.update_channel": _("Edited a radio channel"),
     "rostering.apply_run": _("Applied a solver result"),
     "rostering.cancel_run": _("Cancelled a solver run"),
     "rostering.start_run": _("Started the solver"),
+    "rostering.undo_apply": _("Undid a solver result"),
 }
 
 OBJECT_LABELS: dict[str, str | Promise] = {
@@ -107,14 +168,34 @@ OBJECT_PAGES: dict[str, tuple[str, str]] = {
 }
 
 
+#: Entries written by Django's admin site: ``admin.<verb>.<app>.<model>`` (antt.audit.admin).
+ADMIN_LABELS: dict[str, str | Promise] = {
+    "add": _("Added in the admin site: %(object)s"),
+    "change": _("Changed in the admin site: %(object)s"),
+    "change_relations": _("Changed links in the admin site: %(object)s"),
+    "delete": _("Deleted in the admin site: %(object)s"),
+}
+
+
 def action_label(action: str, object_type: str = "") -> str:
     found = ACTION_LABELS.get(action)
     if found is not None:
         return str(found)
-    thing = OBJECT_LABELS.get(object_type)
-    return str(_("Change: %(object)s") % {"object": thing}) if thing else str(_("Change"))
+    parts = action.split(".", 2)
+    if len(parts) == 3 and parts[0] == "admin" and parts[1] in ADMIN_LABELS:
+        return str(ADMIN_LABELS[parts[1]]) % {"object": object_label(parts[2])}
+    if not object_type:
+        return str(_("Change"))
+    return str(_("Change: %(object)s") % {"object": object_label(object_type)})
 
 
 def object_label(object_type: str) -> str:
+    """The object type in words: from OBJECT_LABELS, else the model's own (translated) name, else "Record"."""
     found = OBJECT_LABELS.get(object_type)
-    return str(found) if found is not None else str(_("Record"))
+    if found is not None:
+        return str(found)
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return str(_("Record"))
+    return capfirst(str(model._meta.verbose_name))

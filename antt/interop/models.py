@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class PendingUpload(models.Model):
@@ -17,6 +18,8 @@ class PendingUpload(models.Model):
     created_at = models.DateTimeField(db_index=True)
 
     class Meta:
+        verbose_name = _("pending upload")
+        verbose_name_plural = _("pending uploads")
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
@@ -30,6 +33,8 @@ class PendingUploadFile(models.Model):
     content = models.BinaryField()
 
     class Meta:
+        verbose_name = _("pending upload file")
+        verbose_name_plural = _("pending upload files")
         ordering = ["upload", "position"]
         constraints = [
             models.UniqueConstraint(fields=["upload", "position"], name="pending_upload_file_once")

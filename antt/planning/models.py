@@ -169,6 +169,8 @@ class ProgrammeItemSite(models.Model):
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("stop of a programme item")
+        verbose_name_plural = _("stops of programme items")
         ordering = ["item", "position", "pk"]
         constraints = [models.UniqueConstraint(fields=["item", "site"], name="programme_item_site_once")]
 

@@ -256,6 +256,8 @@ class PositionBatch(models.Model):
     digest = models.CharField(max_length=64)
 
     class Meta:
+        verbose_name = _("batch of positions")
+        verbose_name_plural = _("batches of positions")
         indexes = [models.Index(fields=["event", "received_at"], name="position_batch_received")]
 
     def __str__(self) -> str:
@@ -284,6 +286,8 @@ class PositionReport(models.Model):
     inside = models.BooleanField(null=True)
 
     class Meta:
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
         ordering = ["device_time", "pk"]
         indexes = [
             models.Index(fields=["officer", "device_time"], name="position_officer_time"),
@@ -309,6 +313,8 @@ class IdempotencyRecord(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("Idempotency-Key record")
+        verbose_name_plural = _("Idempotency-Key records")
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user")
         ]

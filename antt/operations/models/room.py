@@ -63,6 +63,8 @@ class BoardUpdate(models.Model):
     at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("board update")
+        verbose_name_plural = _("board updates")
         ordering = ["event", "seq"]
         constraints = [models.UniqueConstraint(fields=["event", "seq"], name="board_update_seq_unique")]
 
