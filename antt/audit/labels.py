@@ -157,6 +157,20 @@ OBJECT_LABELS: dict[str, str | Promise] = {
     "rostering.solverrun": _("Solver run"),
 }
 
+#: Actions whose changes name the fields of another model than their target (a grant is recorded on its
+#: document, so the document's page lists it; its changes are the grant's fields).
+CHANGES_OF: dict[str, str] = {
+    "documents.grant": "documents.grant",
+    "documents.approve_grant": "documents.grant",
+    "documents.revoke_grant": "documents.grant",
+}
+
+#: Names of recorded changes that are not a model's field.
+CHANGE_NAMES: dict[str, str | Promise] = {
+    "grant": _("grant no."),
+    "valid": _("valid from, until"),
+}
+
 # The page of an object type: (URL name, its keyword argument for the object's id); the event's code is added.
 OBJECT_PAGES: dict[str, tuple[str, str]] = {
     "planning.site": ("planning:site-detail", "site_id"),

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from antt.audit import queries
-from antt.audit.labels import OBJECT_PAGES, action_label, object_label
+from antt.audit.labels import CHANGE_NAMES, CHANGES_OF, OBJECT_PAGES, action_label, object_label
 from antt.audit.models import AuditEntry
 from antt.core.htmx import HtmxHttpRequest
 from antt.core.permissions import Role
@@ -115,11 +115,14 @@ def _changes(entry: AuditEntry) -> list[tuple[str, str, str]]:
         return [("", "", entry.changes)]
     if not isinstance(data, dict):
         return [("", "", str(data))]
-    model = _model(entry.object_type)
+    model = _model(CHANGES_OF.get(entry.action, entry.object_type))
     rows = []
     for name, change in sorted(data.items()):
         field = _field(model, name)
-        label = str(field.verbose_name) if field is not None else name.replace("_", " ")
+        if field is not None:
+            label = str(field.verbose_name)
+        else:
+            label = str(CHANGE_NAMES.get(name, name.replace("_", " ")))
         if isinstance(change, list) and len(change) == 2:
             rows.append((label, _value(model, field, change[0]), _value(model, field, change[1])))
         else:

@@ -71,6 +71,35 @@ def test_a_site_entry_links_to_the_sites_page(as_user: Any, commander: Any, even
     assert "Edited a site" in page
 
 
+def test_a_grant_recorded_on_its_document_names_the_grants_fields(
+    as_user: Any, commander: Any, event: Any
+) -> None:
+    from antt.audit import services as audit
+
+    audit.record(
+        actor=commander,
+        action="documents.grant",
+        target=event,
+        object_type="documents.document",  # as documents.services records it: on the document
+        event=event,
+        changes={
+            "grant": [None, 7],
+            "kind": [None, "person"],
+            "user": [None, commander.pk],
+            "valid": [None, ["2026-11-01T00:00:00+00:00", "2026-12-01T00:00:00+00:00"]],
+        },
+    )
+    page = _page(as_user(commander), event)
+    assert "Granted access to a document" in page
+    assert (
+        '<th scope="row">kind</th><td>—</td><td>Person</td>' in page
+    )  # the grant's field and choice in words
+    assert '<th scope="row">person</th>' in page  # the grant's ``user`` field is named "person"
+    assert '<th scope="row">grant no.</th>' in page
+    assert '<th scope="row">valid from, until</th>' in page
+    assert '<th scope="row">user</th>' not in page
+
+
 def test_the_csv_export_is_formula_safe_filtered_and_recorded(
     as_user: Any, commander: Any, event: Any
 ) -> None:
