@@ -21,8 +21,9 @@ from antt.audit import writes
 from antt.core.errors import Conflict, Invalid, NotAllowed
 from antt.core.permissions import can, require
 from antt.forces.models import Officer, Unit
-from antt.operations import activity, dispatch_input, live, presence
+from antt.operations import activity, dispatch_input, live
 from antt.operations.models import CoverageGap, Incident, IncidentStep, Responder
+from antt.planning.models import Assignment
 
 S = Incident.Status
 OPEN = (S.REPORTED, S.ACKNOWLEDGED, S.DISPATCHED, S.ON_SCENE)
@@ -324,11 +325,17 @@ def _dispatch_data(incident: Incident, responder: Responder) -> dict[str, Any]:
 
 def _open_gap(incident: Incident, responder: Responder, officer: Officer, at: datetime) -> None:
     """The post the officer stands at now loses them: a coverage gap until filled, returned or accepted."""
-    duty = [post for who, post in presence.duty_posts(incident.event, at) if who == officer.pk]
-    if not duty:
+    # The officer's own duty now (by the officer index), and the load of that one post: not the event's
+    # whole duty list, which is tens of thousands of rows at design scale.
+    post_id = (
+        Assignment.objects.filter(event=incident.event, officer=officer, starts_at__lte=at, ends_at__gt=at)
+        .order_by("starts_at", "pk")
+        .values_list("post_id", flat=True)
+        .first()
+    )
+    if post_id is None:
         return
-    post_id = duty[0]
-    load = dispatch_input.post_loads(incident.event, at).get(post_id)
+    load = dispatch_input.post_loads(incident.event, at, posts=[post_id]).get(post_id)
     gap = CoverageGap.objects.create(
         event=incident.event,
         post_id=post_id,
