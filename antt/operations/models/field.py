@@ -292,6 +292,8 @@ class PositionReport(models.Model):
         indexes = [
             models.Index(fields=["officer", "device_time"], name="position_officer_time"),
             models.Index(fields=["event", "received_at"], name="position_received"),
+            # the board's fresh positions: one event's last minutes (presence.fresh_positions)
+            models.Index(fields=["event", "device_time"], name="position_event_time"),
         ]
 
     def __str__(self) -> str:
