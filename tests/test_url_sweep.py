@@ -88,6 +88,17 @@ def _document_grant(o: Objects) -> Any:
     return o.grant
 
 
+def _nfc_tag(o: Objects) -> Any:
+    """An NFC tag at the other event's post (made once per sweep)."""
+    if not hasattr(o, "nfc_tag"):
+        from antt.operations.models import NfcTag
+
+        o.nfc_tag = NfcTag.objects.create(
+            event=o.event, post=o.assignment.post, uid="04965A2A4F6E80", meta_key="0" * 32, file_key="1" * 32
+        )
+    return o.nfc_tag
+
+
 FILLERS: dict[str, Callable[[Objects], str]] = {
     "code": lambda o: o.event.code,
     "membership_id": lambda o: str(o.membership.pk),
@@ -120,6 +131,7 @@ FILLERS: dict[str, Callable[[Objects], str]] = {
     "responder_id": lambda o: str(o.ops.responder.pk),
     "gap_id": lambda o: str(o.ops.gap.pk),
     "escalation_id": lambda o: str(o.ops.escalation.pk),
+    "tag_id": lambda o: str(_nfc_tag(o).pk),
     # Django admin
     "app_label": lambda o: "events",
     "object_id": lambda o: str(o.event.pk),

@@ -84,6 +84,8 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "operations.on_scene_incident": _("Arrived on scene"),
     "operations.open_incident": _("Opened an incident"),
     "operations.positions": _("Sent positions (one batch)"),
+    "operations.register_tag": _("Registered an NFC tag at a post"),
+    "operations.retire_tag": _("Retired an NFC tag"),
     "operations.post_proof": _("Changed what proves presence at a post"),
     "operations.resolve_incident": _("Resolved an incident"),
     "operations.responder_step": _("A responder's step on an incident"),

@@ -17,3 +17,20 @@ class PostProofForm(forms.Form):
         label=_("Grace before and after the start (minutes)"), min_value=0, max_value=240
     )
     away_minutes = forms.IntegerField(label=_("Time allowed away (minutes)"), min_value=1, max_value=1440)
+
+
+class NfcTagForm(forms.Form):
+    """An NTAG 424 DNA tag at the post: its UID, and the two keys written to it (or none: made here)."""
+
+    uid = forms.CharField(
+        label=_("Tag UID"),
+        max_length=32,
+        help_text=_("7 bytes in hexadecimal, as the tag writer shows it, e.g. 04:96:5A:2A:4F:6E:80."),
+    )
+    meta_key = forms.CharField(
+        label=_("SDM meta read key"),
+        max_length=64,
+        required=False,
+        help_text=_("32 hexadecimal digits. Leave both keys empty to have ANTT make them."),
+    )
+    file_key = forms.CharField(label=_("SDM file read key"), max_length=64, required=False)

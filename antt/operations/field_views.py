@@ -15,14 +15,11 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
-from antt.core.errors import DomainError
 from antt.core.middleware import allow_features
 from antt.events import queries as event_queries
-from antt.operations import field_checkins, field_queries, field_services, proofs
-from antt.operations.field_forms import PostProofForm
-from antt.operations.models import NfcTag
+from antt.operations import field_queries, field_services, proofs
 from antt.operations.opening import ensure_categories
 
 APP_VERSION = "field-2"
@@ -235,36 +232,4 @@ def coverage_now(request: HttpRequest, code: str) -> HttpResponse:
             "checks": list(field_queries.unit_check_ins(request.user, event, limit=50)),
             "horizon": timedelta(hours=12),
         },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def post_proof_settings(request: HttpRequest, code: str, post_id: int) -> HttpResponse:
-    """What proves presence at one post (planners): the proofs required, radius, grace, time away; the
-    post's NFC tags with their last tap counter."""
-    event = event_queries.get_event_for(request.user, code, action="planning.change")
-    post = field_queries.get_post_for_settings(event, post_id)
-    row = field_checkins.post_proof(post)
-    fields = ("needs_position", "needs_code", "needs_nfc", "radius_m", "grace_minutes", "away_minutes")
-    form = PostProofForm(request.POST or None, initial={name: getattr(row, name) for name in fields})
-    status, saved = 200, False
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                row = field_checkins.configure_proof(
-                    actor=request.user, event=event, post=post, **form.cleaned_data
-                )
-                saved = True
-            except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
-                status = 400
-        else:
-            status = 400
-    tags = NfcTag.objects.filter(post=post).order_by("-is_active", "uid")
-    return render(
-        request,
-        "operations/field/proof.html",
-        {"event": event, "post": post, "form": form, "saved": saved, "tags": tags},
-        status=status,
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from antt.operations import field_views, views, views_log
+from antt.operations import field_views, views, views_log, views_proof
 
 app_name = "operations"
 
@@ -10,7 +10,13 @@ urlpatterns = [
     path("<slug:code>/field/sw.js", field_views.service_worker, name="field-sw"),
     path("<slug:code>/field/photos/<int:photo_id>/", field_views.photo, name="field-photo"),
     path("<slug:code>/posts/<int:post_id>/code/", field_views.post_code, name="post-code"),
-    path("<slug:code>/posts/<int:post_id>/proof/", field_views.post_proof_settings, name="post-proof"),
+    path("<slug:code>/posts/<int:post_id>/proof/", views_proof.post_proof_settings, name="post-proof"),
+    path("<slug:code>/posts/<int:post_id>/proof/tags/", views_proof.nfc_tag_add, name="nfc-tag-add"),
+    path(
+        "<slug:code>/posts/<int:post_id>/proof/tags/<int:tag_id>/retire/",
+        views_proof.nfc_tag_retire,
+        name="nfc-tag-retire",
+    ),
     path("<slug:code>/gaps/now/", field_views.coverage_now, name="coverage-now"),
     path("<slug:code>/ops/", views.board_page, name="board"),
     path("<slug:code>/ops/live/", views.board_live, name="board-live"),

@@ -168,6 +168,8 @@ NOT_PAGES: set[str] = {
     "operations:incidents-geojson",
     "operations:log-add",
     "operations:log-csv",
+    "operations:nfc-tag-add",
+    "operations:nfc-tag-retire",
     "operations:responder-move",
     "planning:requirement-delete",
     "planning:rule-add",
