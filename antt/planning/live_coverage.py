@@ -146,9 +146,27 @@ def snapshot(event: Any) -> Snapshot | None:
         with live.lock:
             if live.version == version or catch_up(event, live):
                 return live.current_snapshot()
-    live = _install(event)
+    with _building_lock(event.pk):
+        # a request that waited here while another thread (the worker's warming, an earlier request) built
+        # the index takes that one, caught up to this version, instead of building a second
+        with _live_lock:
+            live = _live.get(event.pk)
+        if live is not None and live.token == token:
+            with live.lock:
+                if live.version == version or catch_up(event, live):
+                    return live.current_snapshot()
+        live = _install(event)
     with live.lock:
         return live.current_snapshot()
+
+
+_building: dict[int, threading.Lock] = {}
+
+
+def _building_lock(event_id: int) -> threading.Lock:
+    """The lock a thread holds while it builds the event's index: one build per event at a time."""
+    with _live_lock:
+        return _building.setdefault(event_id, threading.Lock())
 
 
 def _install(event: Any) -> LiveIndex:
