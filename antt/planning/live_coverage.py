@@ -15,8 +15,10 @@ is exactly that of a fresh audit of the changed plan, so all workers answer alik
 read transaction on SQLite — so the index never mixes two versions.
 
 One index per event (at most :data:`EVENTS` events per process, least recently used dropped); a lock per
-event serialises its catch-up (the engine is not thread-safe); readers get a :class:`Snapshot` whose
-findings list is their own.
+event serialises its catch-up (the engine is not thread-safe), another its build: a request that arrives
+while the index is being built (by the worker's warming at start, :mod:`antt.planning.warming`, or by an
+earlier request) waits for that build and catches up from it, never building a second one; readers get a
+:class:`Snapshot` whose findings list is their own.
 """
 
 from __future__ import annotations

@@ -87,7 +87,12 @@ def test_the_asgi_startup_starts_warming_once(settings: Any, monkeypatch: Any) -
 
     settings.COVERAGE_WARM_AT_START = True
     warmed: list[str] = []
-    monkeypatch.setattr(warming, "warm", lambda: warmed.append("warmed") or [])
+
+    def warm() -> list[str]:
+        warmed.append("warmed")
+        return []
+
+    monkeypatch.setattr(warming, "warm", warm)
 
     async def lifespan() -> None:
         messages = [{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}]
