@@ -101,9 +101,11 @@ def warm(events: list[Any] | None = None) -> list[str]:
     chosen = events_to_warm() if events is None else events
     for event in reversed(chosen):  # the first one last: the most recently used of the process's indexes
         snap = coverage_audit.coverage_labelled(event)
-        for lang in LANGUAGES:
+        for lang in LANGUAGES:  # the board's order first (cheap), then the API's rows (explained, encoded)
             with translation.override(lang):
                 coverage_audit.gap_board(event, lang=lang)
+        for lang in LANGUAGES:
+            with translation.override(lang):
                 api.finding_json(snap, lang, JSONRenderer())
     return [event.code for event in chosen]
 
