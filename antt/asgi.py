@@ -2,7 +2,9 @@
 dispatches) through Channels with the session's user, from this site's own origins only.
 
 Django has no lifespan support: uvicorn would log "ASGI 'lifespan' protocol appears unsupported" at every
-start. ``application`` answers the lifespan messages itself (nothing to set up or tear down).
+start. ``application`` answers the lifespan messages itself; at startup it starts warming the worker's live
+coverage index in a background thread (:mod:`antt.planning.warming`; ``ANTT_WARM_COVERAGE=0`` turns it off),
+and reports the startup complete at once: the worker serves while it warms.
 """
 
 import os
@@ -20,6 +22,7 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from antt.core.startup import refuse_unsafe_start  # noqa: E402
 from antt.operations.routing import websocket_urlpatterns  # noqa: E402
+from antt.planning import warming  # noqa: E402
 
 refuse_unsafe_start()
 
@@ -36,6 +39,7 @@ async def application(scope: dict[str, Any], receive: Any, send: Any) -> None:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
+                warming.start()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 await send({"type": "lifespan.shutdown.complete"})

@@ -451,6 +451,9 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 if (env("TASKS_BACKEND", "database" if DEMO else "immediate") or "immediate") == "database":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 SOLVER_THREAD = env_bool("SOLVER_THREAD", default=DEBUG)
+# A server worker builds the live coverage index of the open events in a background thread when it starts
+# (the ASGI lifespan's startup; docs/gap-board.md), so its first gap board does not wait for it.
+COVERAGE_WARM_AT_START = env_bool("WARM_COVERAGE", default=True)
 
 # --- Audit ------------------------------------------------------------------------------------------------------
 AUDIT_KEY = env("AUDIT_KEY", "") or ""

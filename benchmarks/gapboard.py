@@ -1,33 +1,45 @@
 """The gap board after a write, at design scale (prints figures; not a test).
 
     .venv/bin/python benchmarks/gapboard.py --postgres postgres://postgres@127.0.0.1:5432/h_perf \\
-        --sqlite /tmp/gapboard.sqlite3 [--small] [--writes 100] [--fresh]
+        --sqlite /tmp/gapboard.sqlite3 [--small] [--writes 100] [--cold-runs 1] [--warm-runs 10] [--fresh]
 
 For each database (one child process each, run one after the other in this one run): the design-scale plan
 of ``benchmarks/coverage.py`` (20,000 officers, ~198,000 assignments; ``--small``: a tenth) is loaded once
 with bulk inserts (kept for the next run unless ``--fresh``), then, as a verified planner through Django's
 test client (server time, rendering included):
 
-* **cold start**: this worker's live index dropped, then one request (reads the plan, builds the index);
+* **cold start (index dropped)**: this process's live index dropped, then one request (reads the plan,
+  builds the index);
+* **cold start of a new worker** (``--cold-runs`` times each; ``--no-server`` leaves it out): a real server
+  process (``uvicorn antt.asgi:application``, one worker) started, its first answers timed from the moment
+  it was started: without warming (``ANTT_WARM_COVERAGE=0``: the first request builds the index), with
+  warming and the first request sent as soon as the server listens (it waits for the warming's build), and
+  with warming and the first request sent once the worker logged "coverage warmed";
 * **warm**: a request with no write before it;
 * **after a write**: ``--writes`` times, one audited planning write through the services (an assignment
   moved by 30 minutes, back and forth; another officer's duty removed and put back), then one request:
   median, p99 (nearest rank) and the worst, for the gap board page, its htmx partial and the coverage API.
 
-Goal (issue 12): first request after a single write <= 300 ms p99 on PostgreSQL at design scale.
+Goal (issue 12): first request after a single write <= 300 ms p99 on PostgreSQL at design scale. The plan is
+loaded once and kept in the database for the next run (``--fresh`` loads it again).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
+import http.client
 import importlib.util
 import json
 import math
 import os
+import socket
 import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -99,6 +111,106 @@ def _summary(values: list[float]) -> dict[str, float]:
     }
 
 
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+PYCACHE = Path(tempfile.gettempdir()) / "antt-benchmark-pycache"
+
+
+def _server_env() -> dict[str, str]:
+    """The environment of a server process: compiled modules kept in a cache of their own (an installed
+    server has its bytecode; without it, compiling every module a worker imports takes seconds more)."""
+    env = {**os.environ, "PYTHONPYCACHEPREFIX": str(PYCACHE)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def fill_bytecode_cache() -> None:
+    """Import what a server imports once, untimed, so that the workers below find it compiled."""
+    code = "import django; django.setup(); import antt.asgi, antt.urls"
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=_server_env(), check=True)
+
+
+def new_worker(
+    pages: dict[str, tuple[str, dict[str, str]]], cookie: str, *, warm: bool, wait: bool
+) -> dict[str, Any]:
+    """Start a server process (uvicorn, one worker, warming on or off) and time its first answer to each page,
+    in order, from the moment it was started; with ``wait``, the first request goes once the worker logged
+    that it warmed, otherwise as soon as it listens."""
+    port = _free_port()
+    env = {
+        **_server_env(),
+        "ANTT_WARM_COVERAGE": "1" if warm else "0",
+        "ANTT_LOG_LEVEL": "INFO",
+        "ANTT_ALLOWED_HOSTS": "127.0.0.1",
+    }
+    started = time.perf_counter()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "antt.asgi:application", "--host", "127.0.0.1", "--port", str(port),
+         "--no-access-log", "--log-level", "warning"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    warmed: dict[str, float] = {}
+    tail: list[str] = []
+
+    def read_log() -> None:
+        assert server.stderr is not None
+        for line in server.stderr:
+            tail[:] = [*tail[-20:], line]
+            if "coverage warmed" in line and "at" not in warmed:
+                warmed["at"] = time.perf_counter() - started
+                with contextlib.suppress(ValueError):
+                    warmed["took"] = float(json.loads(line).get("seconds", 0.0))
+
+    reader = threading.Thread(target=read_log, daemon=True)
+    reader.start()
+    out: dict[str, Any] = {"warm": warm, "wait": wait}
+    try:
+        deadline = time.perf_counter() + 600
+        while True:
+            if server.poll() is not None:
+                raise RuntimeError("the server ended: " + "".join(tail))
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if time.perf_counter() > deadline:
+                    raise
+                time.sleep(0.05)
+        out["listening"] = time.perf_counter() - started
+        if wait:
+            while "at" not in warmed:
+                if server.poll() is not None or time.perf_counter() > deadline:
+                    raise RuntimeError("the server never warmed: " + "".join(tail))
+                time.sleep(0.05)
+        answers = {}
+        for name, (path, headers) in pages.items():
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+            sent = time.perf_counter()
+            conn.request("GET", path, headers={"Cookie": cookie, **headers})
+            response = conn.getresponse()
+            response.read()
+            done = time.perf_counter()
+            conn.close()
+            assert response.status == 200, (name, response.status, "".join(tail))
+            answers[name] = {"request": done - sent, "since_start": done - started}
+        out["answers"] = answers
+        out["warmed"] = warmed.get("at")
+        out["warming_took"] = warmed.get("took")
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    return out
+
+
 def child(args: argparse.Namespace) -> dict[str, Any]:
     """Load (if needed) and measure on one database; return the figures."""
     _configure(args.db, fresh=args.fresh)
@@ -142,7 +254,22 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
         assert response.status_code == 200, (path, response.status_code)
         return took
 
-    # cold start: a worker's first request (read the plan, build the live index)
+    # cold start of a new server process, without and with warming
+    if not args.no_server:
+        from django.conf import settings
+
+        cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+        http_pages = {
+            name: (path, {"HX-Request": "true"} if headers else {}) for name, (path, headers) in pages.items()
+        }
+        fill_bytecode_cache()
+        workers = []
+        for _ in range(args.cold_runs):
+            for warm, wait in ((False, False), (True, False), (True, True)):
+                workers.append(new_worker(http_pages, cookie, warm=warm, wait=wait))
+        out["workers"] = workers
+
+    # cold start: the live index dropped in this process, then one request (read the plan, build the index)
     cold: dict[str, Any] = {}
     for name in pages:
         times, builds = [], []
@@ -234,6 +361,30 @@ def report(name: str, figures: dict[str, Any]) -> None:
     )
     stats = figures["stats"]
     print(f"  live index: {stats['builds']} builds (cold starts), {stats['catch_ups']} catch-ups")
+    if figures.get("workers"):
+        print(
+            "  cold start of a new worker (uvicorn, one worker, its bytecode compiled beforehand), seconds from "
+            "its start:"
+        )
+        for worker in figures["workers"]:
+            how = (
+                "no warming (ANTT_WARM_COVERAGE=0)"
+                if not worker["warm"]
+                else "warming, first request once warmed"
+                if worker["wait"]
+                else "warming, first request at once"
+            )
+            answers = worker["answers"]
+            first = next(iter(answers.values()))
+            parts = ", ".join(
+                f"{name}: {a['request'] * 1000:.0f} ms (at {a['since_start']:.1f} s)"
+                for name, a in answers.items()
+            )
+            warmed = f"; warmed at {worker['warmed']:.1f} s" if worker.get("warmed") else ""
+            print(
+                f"    {how:<38} listening at {worker['listening']:.1f} s{warmed}; first answer at "
+                f"{first['since_start']:.1f} s; each request: {parts}"
+            )
 
 
 def main() -> None:
@@ -252,6 +403,9 @@ def main() -> None:
     parser.add_argument("--cold-runs", type=int, default=3)
     parser.add_argument("--warm-runs", type=int, default=20)
     parser.add_argument("--fresh", action="store_true", help="load the plan again")
+    parser.add_argument(
+        "--no-server", action="store_true", help="leave out the cold start of a new server process"
+    )
     parser.add_argument("--db", help=argparse.SUPPRESS)  # the child's database
     args = parser.parse_args()
     if args.db:

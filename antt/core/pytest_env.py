@@ -29,6 +29,7 @@ os.environ.setdefault(
     "ANTT_DB_CONN_MAX_AGE", "0"
 )  # threads (live server, parallel writers) must not keep connections
 os.environ.setdefault("ANTT_LOG_LEVEL", "WARNING")
+os.environ.setdefault("ANTT_WARM_COVERAGE", "0")  # servers a test starts do not warm (a test asks for it)
 
 
 # --- The wall clock for the whole run (ANTT_TEST_WALL_CLOCK) -------------------------------------------

@@ -15,8 +15,10 @@ is exactly that of a fresh audit of the changed plan, so all workers answer alik
 read transaction on SQLite — so the index never mixes two versions.
 
 One index per event (at most :data:`EVENTS` events per process, least recently used dropped); a lock per
-event serialises its catch-up (the engine is not thread-safe); readers get a :class:`Snapshot` whose
-findings list is their own.
+event serialises its catch-up (the engine is not thread-safe), another its build: a request that arrives
+while the index is being built (by the worker's warming at start, :mod:`antt.planning.warming`, or by an
+earlier request) waits for that build and catches up from it, never building a second one; readers get a
+:class:`Snapshot` whose findings list is their own.
 """
 
 from __future__ import annotations
@@ -146,9 +148,27 @@ def snapshot(event: Any) -> Snapshot | None:
         with live.lock:
             if live.version == version or catch_up(event, live):
                 return live.current_snapshot()
-    live = _install(event)
+    with _building_lock(event.pk):
+        # a request that waited here while another thread (the worker's warming, an earlier request) built
+        # the index takes that one, caught up to this version, instead of building a second
+        with _live_lock:
+            live = _live.get(event.pk)
+        if live is not None and live.token == token:
+            with live.lock:
+                if live.version == version or catch_up(event, live):
+                    return live.current_snapshot()
+        live = _install(event)
     with live.lock:
         return live.current_snapshot()
+
+
+_building: dict[int, threading.Lock] = {}
+
+
+def _building_lock(event_id: int) -> threading.Lock:
+    """The lock a thread holds while it builds the event's index: one build per event at a time."""
+    with _live_lock:
+        return _building.setdefault(event_id, threading.Lock())
 
 
 def _install(event: Any) -> LiveIndex:
