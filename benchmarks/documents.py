@@ -226,6 +226,10 @@ def _page_part(data: dict[str, object], samples: list[tuple[object, int, datetim
         client = clients.get(user.pk)  # type: ignore[attr-defined]
         if client is None:
             client = clients[user.pk] = verified_client(user, Client(HTTP_HOST="localhost"))  # type: ignore[attr-defined]
+            with time_machine.travel(
+                at, tick=False
+            ):  # untimed: the process's first page loads templates etc.
+                client.get(f"/events/{event.code}/documents/{doc_id}/")  # type: ignore[attr-defined]
         with time_machine.travel(at, tick=False), CaptureQueriesContext(connection) as captured:
             t0 = time.perf_counter()
             status = client.get(f"/events/{event.code}/documents/{doc_id}/").status_code  # type: ignore[attr-defined]
