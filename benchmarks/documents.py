@@ -246,6 +246,28 @@ def _page_part(data: dict[str, object], samples: list[tuple[object, int, datetim
             )
 
 
+def _database_part(data: dict[str, object], samples: list[tuple[object, int, datetime]]) -> None:
+    """PostgreSQL's own time for the one statement (EXPLAIN ANALYZE: planning and execution), apart from the
+    round trip and from waiting for a CPU on a loaded machine."""
+    from django.db import connection
+
+    from antt.documents import access
+
+    planning, execution, jit = [], [], 0
+    with connection.cursor() as cursor:
+        for user, doc_id, at in samples:
+            sql, params = access.decide_sql(user, data["event"], doc_id, at)
+            cursor.execute(f"EXPLAIN (ANALYZE, SUMMARY) {sql}", params)
+            lines = [row[0] for row in cursor.fetchall()]
+            planning += [float(line.split()[2]) for line in lines if line.startswith("Planning Time")]
+            execution += [float(line.split()[2]) for line in lines if line.startswith("Execution Time")]
+            jit += any(line.startswith("JIT") for line in lines)
+    print(
+        f"      in PostgreSQL (EXPLAIN ANALYZE, {len(samples)} samples): planning {_ms(planning)};"
+        f" execution {_ms(execution)}; JIT in {jit}"
+    )
+
+
 def access_part(data: dict[str, object], rng: random.Random) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -309,6 +331,8 @@ def access_part(data: dict[str, object], rng: random.Random) -> None:
         f"      the viewer's path (get_document_for: the document with its decision; membership loaded by the"
         f" permission check), {min(view_counts)} to {max(view_counts)} queries: {_ms(viewer)}"
     )
+    if connection.vendor == "postgresql":
+        _database_part(data, samples[:100])
     _page_part(data, samples[1:160:2] + samples[0:40:2])
     print(
         f"  a reader's list of documents, 60 samples:                             {_ms(lists)}   goal ≤ 100 ms"

@@ -219,15 +219,19 @@ def decision_sql(user: Any, event: Any, at: datetime, document: str) -> tuple[st
     return sql, [event.pk, user.pk, event.pk, user.pk, True, Document.State.ACTIVE.value, user.pk, *params]
 
 
+def decide_sql(user: Any, event: Any, document_id: int, at: datetime) -> tuple[str, list[Any]]:
+    """The statement ``decide`` runs (the benchmark reads its plan)."""
+    decision, params = decision_sql(user, event, at, "d")
+    return f"SELECT {decision} FROM {_table(Document)} d WHERE d.id = %s", [*params, document_id]  # noqa: S608
+
+
 def decide(user: Any, event: Any, document_id: int, at: datetime) -> bool:
     """May ``user`` read the document ``document_id`` of ``event`` at ``at``? One statement, one round trip
     (for a service that has the document already, or needs no more of it)."""
     if not getattr(user, "is_authenticated", False):
         return False
-    decision, params = decision_sql(user, event, at, "d")
-    sql = f"SELECT {decision} FROM {_table(Document)} d WHERE d.id = %s"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, document_id])
+        cursor.execute(*decide_sql(user, event, document_id, at))
         row = cursor.fetchone()
     return bool(row and row[0])
 
