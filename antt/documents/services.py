@@ -12,8 +12,9 @@ from datetime import datetime
 from typing import IO, Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Max
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -63,8 +64,7 @@ def may_manage(user: Any, document: Document) -> bool:
 def _require_manage(actor: Any, document: Document) -> None:
     require(actor, "documents.view", document.event)
     if not may_manage(actor, document):
-        reader = access.reader_for(actor, document.event)
-        if not access.may_read(reader, document, timezone.now()):
+        if not access.decide(actor, document.event, document.pk, timezone.now()):
             raise not_found()
         raise NotAllowed(_("Only the document's custodian or its owner unit's commander may do this."))
 
@@ -390,11 +390,15 @@ def issue_copy(
     at = at or timezone.now()
     require(actor, "documents.view", event)
     with transaction.atomic():
+        table = connection.ops.quote_name(Document._meta.db_table)
+        decision, params = access.decision_sql(actor, event, at, table)
         document = (
-            Document.objects.select_for_update().filter(event=event, pk=id_or_not_found(document_id)).first()
+            Document.objects.select_for_update()
+            .filter(event=event, pk=id_or_not_found(document_id))
+            .annotate(antt_reads=RawSQL(decision, params))  # noqa: S611 - names and placeholders only
+            .first()
         )
-        reader = access.reader_for(actor, event)
-        if document is None or not access.may_read(reader, document, at):
+        if document is None or not document.antt_reads:
             raise not_found()
         versions = document.versions.all()
         if version_number not in (None, ""):
@@ -437,10 +441,9 @@ def issue_copy(
 
 @transaction.atomic
 def acknowledge(*, actor: Any, event: Event, document: Document, version: DocumentVersion) -> Acknowledgement:
-    reader = access.reader_for(actor, event)
     if document.event_id != event.pk or version.document_id != document.pk:
         raise not_found()
-    if not access.may_read(reader, document, timezone.now()):
+    if not access.decide(actor, event, document.pk, timezone.now()):
         raise not_found()
     ack, created = Acknowledgement.objects.get_or_create(
         version=version, reader=actor, defaults={"at": timezone.now()}
