@@ -27,7 +27,6 @@ from antt.documents import access, crypto, filetypes, marking, storage
 from antt.documents.models import Acknowledgement, Copy, Document, DocumentVersion, Grant
 from antt.events.models import Event
 from antt.forces.models import Officer, Unit
-from antt.forces.queries import commanded_unit_ids
 from antt.planning.models import Post, ProgrammeItem
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -54,11 +53,37 @@ def _record(actor: Any, action: str, document: Document, **changes: Any) -> None
     )
 
 
+# The owner unit and the units above it, and whether ``user`` commands one of them (through their officer): a
+# handful of rows by primary key, not the event's every unit (the depth bound only guards against a cycle).
+_COMMANDS_SQL = """
+WITH RECURSIVE up(id, depth) AS (
+    SELECT u.id, 0 FROM {unit} u WHERE u.id = %s AND u.event_id = %s
+    UNION ALL
+    SELECT p.parent_id, up.depth + 1 FROM up JOIN {unit} p ON p.id = up.id
+    WHERE p.parent_id IS NOT NULL AND up.depth < 64
+)
+SELECT 1 FROM up JOIN {unit} u ON u.id = up.id JOIN {officer} o ON o.id = u.commander_id
+WHERE o.user_id = %s LIMIT 1
+"""
+
+
 def may_manage(user: Any, document: Document) -> bool:
-    """The custodian of the document, or the commander of its owner unit (through their officer)."""
-    if document.custodian_id == getattr(user, "pk", None):
+    """The custodian of the document, or the commander of its owner unit or of a unit above it (through
+    their officer) — the same as ``document.owner_unit_id in commanded_unit_ids(user, event)``."""
+    user_id = getattr(user, "pk", None)
+    if user_id is None or not getattr(user, "is_authenticated", False):
+        return False
+    if document.custodian_id == user_id:
         return True
-    return bool(document.owner_unit_id and document.owner_unit_id in commanded_unit_ids(user, document.event))
+    if not document.owner_unit_id:
+        return False
+    sql = _COMMANDS_SQL.format(
+        unit=connection.ops.quote_name(Unit._meta.db_table),
+        officer=connection.ops.quote_name(Officer._meta.db_table),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [document.owner_unit_id, document.event_id, user_id])
+        return cursor.fetchone() is not None
 
 
 def _require_manage(actor: Any, document: Document) -> None:
