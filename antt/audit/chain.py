@@ -303,10 +303,12 @@ def range_sql(table: str, vendor: str, *, in_database: bool, placeholder: str = 
 
 def fast_sql(table: str, vendor: str, *, placeholder: str = "%s") -> str:
     """The query ``check_fast`` reads a range with: ``(seq, alg, hash, body)`` in seq order, the body built by
-    the database (``body_sql``)."""
+    the database (``body_sql``) as UTF-8 bytes (on PostgreSQL a ``bytea``, which a binary cursor hands over
+    as it is: measured, about a third less client time per row than text)."""
     p = placeholder
+    body = body_sql(vendor) if vendor == "sqlite" else f"convert_to({body_sql(vendor)}, 'UTF8')"
     return (
-        f"SELECT seq, alg, hash, {_escape(body_sql(vendor), placeholder)} FROM {table} "  # noqa: S608
+        f"SELECT seq, alg, hash, {_escape(body, placeholder)} FROM {table} "  # noqa: S608
         f"WHERE chain = {p} AND seq >= {p} AND seq <= {p} ORDER BY seq"
     )
 
@@ -434,7 +436,7 @@ def check_fast(chunks: Iterable[list[Any]], *, chain: int, lo: int, hi: int, mac
     digest = mac.digest
     for rows in chunks:
         n = len(rows)
-        seqs, algs, hashes, bodies = zip(*rows)
+        seqs, algs, hashes, bodies = zip(*rows, strict=True)
         if isinstance(bodies[0], str):  # PostgreSQL hands the body over as text
             bodies = tuple(map(str.encode, bodies))
         if algs.count(ALG_BLAKE2) != n or seqs != tuple(range(expected, expected + n)):

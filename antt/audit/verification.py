@@ -15,7 +15,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 
 from antt.audit import chain as hashing
@@ -158,23 +158,27 @@ def _check_here(task: tuple[int, int, int], plan: _Plan) -> hashing.Run:
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             return _check_with(cursor, task, plan, connection.cursor)
-    with connection.cursor() as setup:
-        setup.execute(_NO_SORT)
-    try:
-        cursors = []
+    # in a transaction of its own (a savepoint when the caller has one), so the server-side cursors read the
+    # range as they go (in autocommit they are WITH HOLD: the whole range is materialised first)
+    with transaction.atomic(), connection.cursor() as setup:
+        setup.execute(_NO_SORT.replace("SET", "SET LOCAL"))  # undone when the transaction ends
+        cursors: list[Any] = []
+        chain_id, lo, _hi = task
+        raw = connection.connection
 
         def reopen() -> Any:
             cursors.append(connection.chunked_cursor())
             return cursors[-1]
 
         try:
-            return _check_with(reopen(), task, plan, reopen)
+            # the fast query on a binary cursor: the body arrives as bytes, the numbers unparsed
+            cursors.append(raw.cursor(name=f"audit_verify_{chain_id}_{lo}", binary=True))
+            return _check_with(cursors[-1], task, plan, reopen)
         finally:
             for cursor in cursors:
                 cursor.close()
-    finally:
-        with suppress(DatabaseError), connection.cursor() as setup:  # an aborted transaction undoes it too
-            setup.execute("RESET enable_sort")
+            with suppress(DatabaseError):  # inside a caller's transaction SET LOCAL would outlive this
+                setup.execute("RESET enable_sort")
 
 
 # In a worker process: a connection of its own, opened after the fork (the parent's is never touched).
@@ -185,12 +189,13 @@ def _check_in_worker(task: tuple[int, int, int]) -> hashing.Run:
     raw = _worker.get("connection")
     if raw is None:
         raw = _worker["connection"] = connection.get_new_connection(connection.get_connection_params())
-    chain_id, lo, hi = task
+    chain_id, lo, _hi = task
     cursors: list[Any] = []
 
     def reopen() -> Any:
-        if connection.vendor == "postgresql":
-            cursors.append(raw.cursor(name=f"audit_verify_{chain_id}_{lo}_{len(cursors)}"))
+        if connection.vendor == "postgresql":  # the first, for the fast query, binary (see _check_here)
+            name = f"audit_verify_{chain_id}_{lo}_{len(cursors)}"
+            cursors.append(raw.cursor(name=name, binary=not cursors))
         else:
             cursors.append(raw.cursor())
         return cursors[-1]
