@@ -384,15 +384,19 @@ def check_run(
         elif prev is not None and prev_hash != prev:
             kind = LINK
         elif alg == ALG_BLAKE2:
-            body = row[5] if in_database else body_v2(prev_hash, *row[5:]).encode()
+            body = row[5] if in_database else _built(body_v2, prev_hash, row)
             if macs.v2 is None:
                 kind = NEEDS_KEY
             elif body is None or macs.v2.hexdigest(bytes(body)) != stored:
                 kind = EDITED
         elif alg in (ALG_HMAC, ALG_SHA256):
-            message = row[5] if in_database else prev_hash + canonical_entry(*row[5:])
-            inner = sha256(message.encode()).digest() if isinstance(message, str) else bytes(message)
-            if alg == ALG_HMAC:
+            message = row[5] if in_database else _built(canonical_entry, prev_hash, row)
+            inner = b""
+            if message is not None:
+                inner = sha256(message.encode()).digest() if isinstance(message, str) else bytes(message)
+            if message is None:
+                kind = EDITED
+            elif alg == ALG_HMAC:
                 if macs.v1 is None:
                     kind = NEEDS_KEY
                 elif macs.v1.hexdigest(inner) != stored:
@@ -418,6 +422,17 @@ def check_run(
         prev = run.last_hash = stored
         expected += 1
     return run
+
+
+def _built(build: Any, prev_hash: str, row: tuple[Any, ...]) -> Any:
+    """The message of a row read as raw columns (``body_v2`` as bytes, or ``prev_hash`` + canonical JSON);
+    None when a column holds what the format cannot (a null where the table allows none): not intact."""
+    try:
+        if build is body_v2:
+            return body_v2(prev_hash, *row[5:]).encode()
+        return prev_hash + canonical_entry(*row[5:])
+    except (TypeError, ValueError):
+        return None
 
 
 _hexdigest = methodcaller("hexdigest")
