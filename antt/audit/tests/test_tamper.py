@@ -128,7 +128,16 @@ def test_new_entries_are_keyed_and_the_key_is_not_in_the_database(
             str(commander.pk),
             commander.username,
         ]
-        texts += [str(event.pk), "test.write", "test.thing", "0", "", entry.changes, "", ""]
+        texts += [
+            str(event.pk),
+            "test.write",
+            "test.thing",
+            "0",
+            "",
+            entry.changes,
+            entry.ip,
+            entry.request_id,
+        ]
         body = "\uffff".join(texts).encode()
         assert body == hashing.body_v2(entry.prev_hash, *fields).encode()
         assert entry.hash == hashlib.blake2b(body, key=key, digest_size=32).hexdigest()
