@@ -114,8 +114,11 @@ def raw_append(count: int, chain: int = 999) -> float:
             digest = mac.hexdigest(hashing.body_v2(prev, *values).encode())
         else:
             digest = hashing.seal(prev + hashing.canonical_entry(*values), None)
+        stored = connection.ops.adapt_datetimefield_value(values[2])  # the time as Django stores it
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(sql, [prev, digest, hashing.ALG_BLAKE2 if mac else 0, *values])
+            cursor.execute(
+                sql, [prev, digest, hashing.ALG_BLAKE2 if mac else 0, *values[:2], stored, *values[3:]]
+            )
         prev = digest
     _raw_seq.update(next=first + count, prev=prev)
     return count / (time.perf_counter() - started)
