@@ -102,8 +102,7 @@ def raw_append(count: int, chain: int = 999) -> float:
     from antt.audit import chain as hashing
     from antt.audit import services
 
-    key = services.entry_key()
-    mac = hashing.EntryMac(key) if key is not None else None
+    mac = services.entry_macs().v2
     columns = ["prev_hash", "hash", "alg", *hashing.HASHED_FIELDS]
     sql = f"INSERT INTO audit_auditentry ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
     prev = _raw_seq.get("prev", services.GENESIS)
@@ -111,9 +110,15 @@ def raw_append(count: int, chain: int = 999) -> float:
     started = time.perf_counter()
     for seq in range(first, first + count):
         values = (chain, seq, datetime.now(UTC), None, "", chain, "bench.raw", "", str(seq), "", "", "", "")
-        digest = hashing.seal(prev + hashing.canonical_entry(*values), mac)
+        if mac is not None:  # the format of new entries (alg 2)
+            digest = mac.hexdigest(hashing.body_v2(prev, *values).encode())
+        else:
+            digest = hashing.seal(prev + hashing.canonical_entry(*values), None)
+        stored = connection.ops.adapt_datetimefield_value(values[2])  # the time as Django stores it
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(sql, [prev, digest, hashing.ALG_HMAC if mac else 0, *values])
+            cursor.execute(
+                sql, [prev, digest, hashing.ALG_BLAKE2 if mac else 0, *values[:2], stored, *values[3:]]
+            )
         prev = digest
     _raw_seq.update(next=first + count, prev=prev)
     return count / (time.perf_counter() - started)
@@ -127,7 +132,7 @@ def fill(chain: int, count: int) -> None:
     from antt.audit.models import AuditChainHead, AuditEntry
 
     prev = services.GENESIS
-    key = services.entry_key()
+    key = services.entry_key_v2()
     start = datetime(2026, 11, 23, tzinfo=UTC)
     batch: list[AuditEntry] = []
     with transaction.atomic():
@@ -147,8 +152,8 @@ def fill(chain: int, count: int) -> None:
                 "ip": "10.0.0.1",
                 "request_id": "r" * 32,
             }
-            digest = services.entry_digest(prev, values, key=key)
-            batch.append(AuditEntry(prev_hash=prev, hash=digest, alg=services.ALG_HMAC, **values))
+            digest = services.entry_digest(prev, values, key=key, alg=services.ALG_BLAKE2)
+            batch.append(AuditEntry(prev_hash=prev, hash=digest, alg=services.ALG_BLAKE2, **values))
             prev = digest
             if len(batch) == 10_000:
                 AuditEntry.objects.bulk_create(batch)
@@ -176,11 +181,11 @@ def main() -> None:
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (shared machine)")
     # side by side: raw, record() with one writer, record() with 8 writers, in rounds, so that the load of
     # the machine falls on all three alike; the ratios are of the medians
-    raws, ones, eights = [], [], []
-    raw_cpu, one_cpu = (
-        [],
-        [],
-    )  # this process's CPU seconds per entry (what the load of the machine hides least)
+    from antt.audit import services
+
+    raws, ones, eights, olds = [], [], [], []
+    # this process's CPU seconds per entry (what the load of the machine hides least)
+    raw_cpu, one_cpu, old_cpu = [], [], []
     per_round = max(8, args.appends // args.rounds)
     for _ in range(args.rounds):
         cpu = time.process_time()
@@ -189,6 +194,11 @@ def main() -> None:
         cpu = time.process_time()
         ones.append(append(1, per_round))
         one_cpu.append((time.process_time() - cpu) / per_round)
+        services.ENTRY_ALG = services.ALG_HMAC  # before issue 12: the entries as alg 1 wrote them
+        cpu = time.process_time()
+        olds.append(append(1, per_round))
+        old_cpu.append((time.process_time() - cpu) / per_round)
+        services.ENTRY_ALG = services.ALG_BLAKE2
         eights.append(append(8, max(1, per_round // 8)))
     raw, one, eight = (statistics.median(x) for x in (raws, ones, eights))
     print(f"{args.rounds} rounds of {per_round} entries each; medians (entries/s):")
@@ -197,10 +207,15 @@ def main() -> None:
         f"record(), 1 writer          : {one:8.0f}   rounds: {' '.join(f'{x:.0f}' for x in ones)}\n"
         f"  = {100 * one / raw:.0f} % of the raw chained INSERT (goal >= 70 %)"
     )
-    rc, oc = statistics.median(raw_cpu), statistics.median(one_cpu)
+    old = statistics.median(olds)
+    print(
+        f"record(), 1 writer, alg 1   : {old:8.0f}   rounds: {' '.join(f'{x:.0f}' for x in olds)}\n"
+        f"  (entries as written before issue 12; alg 2 above = {100 * one / old:.0f} % of it)"
+    )
+    rc, oc, lc = (statistics.median(x) for x in (raw_cpu, one_cpu, old_cpu))
     print(
         f"CPU of this process per entry (medians): raw {rc * 1e6:.0f} us, record() {oc * 1e6:.0f} us"
-        f" = {100 * rc / oc:.0f} % of the raw throughput by CPU"
+        f" = {100 * rc / oc:.0f} % of the raw throughput by CPU; record() alg 1 {lc * 1e6:.0f} us"
         + (" (the database server's own CPU is not in it)" if label == "PostgreSQL" else "")
     )
     print(

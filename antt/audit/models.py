@@ -1,10 +1,20 @@
 """The tamper-evident audit trail: hash chains per event — its main chain (chain = the event id; 0 for actions
 outside any event) and lanes beside it for concurrent writers, anchored in the main chain (``services``).
 
-``hash = HMAC-SHA256(entry key, SHA-256(prev_hash + canonical JSON of the entry))``, the key derived from
-``ANTT_AUDIT_KEY`` and never stored in the database (``alg = 1``); entries written before the key was
-introduced keep their plain ``SHA-256(prev_hash + canonical JSON)`` (``alg = 0``) and are verified as
-before. See ``antt.audit.chain``. Rows are append-only: database triggers
+Each entry's ``hash`` covers its ``prev_hash`` (the hash of the entry before it in its chain) and the
+thirteen fields in ``chain.HASHED_FIELDS``, in the format its ``alg`` names:
+
+* ``alg = 2`` (every keyed entry written since issue 12): ``hex(BLAKE2b-256(key = K2, body))``, the body the
+  UTF-8 of ``prev_hash`` and the fields as text joined by U+FFFF (``chain.body_v2``; integers in decimal, a
+  null one as nothing; the time as ``YYYY-MM-DD HH:MM:SS.ffffff`` in UTC; text as stored, ``record()``
+  storing U+FFFF as U+FFFD), ``K2 = HMAC-SHA256(ANTT_AUDIT_KEY, "antt.audit.entry-key.v2")``;
+* ``alg = 1`` (keyed entries written before it): ``HMAC-SHA256(K1, SHA-256(prev_hash + canonical JSON))``,
+  ``K1 = HMAC-SHA256(ANTT_AUDIT_KEY, "antt.audit.entry-key.v1")``;
+* ``alg = 0`` (entries written before the key, or without one): plain ``SHA-256(prev_hash + canonical JSON)``.
+
+The keys are never stored in the database. A chain may go on from one format into the next; no unkeyed
+entry may follow a keyed one. The full definition, for an independent verifier: docs/operations.md,
+"Entry formats"; the code: ``antt.audit.chain``. Rows are append-only: database triggers
 (see ``antt.audit.db``) refuse UPDATE and DELETE. ``AuditChainHead`` only serialises appends; it is
 never trusted by ``verify``.
 """
@@ -35,7 +45,10 @@ class AuditEntry(models.Model):
     alg = models.PositiveSmallIntegerField(
         _("hash algorithm"),
         default=0,
-        help_text=_("0: SHA-256 (entries written before the key); 1: HMAC-SHA256 with the audit key."),
+        help_text=_(
+            "0: SHA-256 (entries written before the key); 1: HMAC-SHA256 with the audit key; "
+            "2: keyed BLAKE2b-256 (entries written since issue 12)."
+        ),
     )
 
     class Meta:

@@ -19,11 +19,15 @@ from django.db.models.base import ModelState
 from django.utils import timezone
 
 from antt.audit import chain as hashing
-from antt.audit.chain import ALG_HMAC, ALG_SHA256, GENESIS, HASHED_FIELDS, canonical_entry
+from antt.audit.chain import ALG_BLAKE2, ALG_HMAC, ALG_SHA256, GENESIS, HASHED_FIELDS, canonical_entry
 from antt.audit.models import AuditChainHead, AuditEntry
 from antt.core import context
 
-__all__ = ["ALG_HMAC", "ALG_SHA256", "GENESIS", "HASHED_FIELDS", "canonical_entry"]
+__all__ = ["ALG_BLAKE2", "ALG_HMAC", "ALG_SHA256", "GENESIS", "HASHED_FIELDS", "canonical_entry"]
+
+#: The format of new keyed entries: ``alg = 2`` (issue 12). Tests set 1 to write a trail as it was before;
+#: without ``ANTT_AUDIT_KEY`` entries are unkeyed ``alg = 0`` whatever this says.
+ENTRY_ALG = ALG_BLAKE2
 
 
 def _json_value(value: Any) -> Any:
@@ -86,26 +90,42 @@ def entry_key() -> bytes | None:
     return hashing.derive_entry_key(str(settings.AUDIT_KEY)) if settings.AUDIT_KEY else None
 
 
-_macs: dict[str, tuple[bytes, hashing.EntryMac]] = {}
+_macs: dict[str, hashing.Macs] = {}
 
 
-def _entry_mac() -> hashing.EntryMac | None:
-    """The MAC of new entries, its pads hashed once per key (``record()`` runs at field rates)."""
+def entry_macs() -> hashing.Macs:
+    """The MACs of keyed entries (``alg`` 1 and 2) for the configured key, made once per key (``record()``
+    runs at field rates); both None without ``ANTT_AUDIT_KEY``."""
     audit_key = settings.AUDIT_KEY
     if not audit_key:
-        return None
+        return hashing.Macs()
     found = _macs.get(str(audit_key))
     if found is None:
-        key = hashing.derive_entry_key(str(audit_key))
-        found = _macs[str(audit_key)] = (key, hashing.EntryMac(key))
-    return found[1]
+        found = _macs[str(audit_key)] = hashing.Macs(
+            v1=hashing.EntryMac(hashing.derive_entry_key(str(audit_key))),
+            v2=hashing.EntryMac2(hashing.derive_entry_key_v2(str(audit_key))),
+        )
+    return found
 
 
-def entry_digest(prev_hash: str, values: Mapping[str, Any], *, key: bytes | None = None) -> str:
-    """The ``hash`` of an entry given as a field → value map: plain SHA-256 of ``prev_hash + canonical
-    JSON`` without a key (entries from before the key), ``HMAC-SHA256(key, that SHA-256)`` with one."""
-    body = canonical_entry(*(values[name] for name in HASHED_FIELDS))
+def entry_digest(
+    prev_hash: str, values: Mapping[str, Any], *, key: bytes | None = None, alg: int = ALG_HMAC
+) -> str:
+    """The ``hash`` of an entry given as a field → value map. ``alg`` 0 and 1: plain SHA-256 of
+    ``prev_hash + canonical JSON`` without a key (entries from before the key), ``HMAC-SHA256(key, that
+    SHA-256)`` with one (``entry_key()``). ``alg = 2``: keyed BLAKE2b of the body (``key``: the v2 key,
+    ``entry_key_v2()``)."""
+    fields = [values[name] for name in HASHED_FIELDS]
+    if alg == ALG_BLAKE2:
+        assert key is not None, "alg 2 entries are keyed"
+        return hashing.EntryMac2(key).hexdigest(hashing.body_v2(prev_hash, *fields).encode())
+    body = canonical_entry(*fields)
     return hashing.seal(prev_hash + body, hashing.EntryMac(key) if key is not None else None)
+
+
+def entry_key_v2() -> bytes | None:
+    """The key ``alg = 2`` entries are MACed with (derived from ``ANTT_AUDIT_KEY``); None without one."""
+    return hashing.derive_entry_key_v2(str(settings.AUDIT_KEY)) if settings.AUDIT_KEY else None
 
 
 # --- chains and lanes -------------------------------------------------------------------------------------
@@ -281,9 +301,21 @@ def _append(cursor: Any, chain: int, seq: int, prev_hash: str, **fields: Any) ->
         "ip": context.client_ip.get() or "",
         "request_id": context.request_id.get(),
     }
-    mac = _entry_mac()
-    digest = hashing.seal(prev_hash + canonical_entry(*(values[name] for name in HASHED_FIELDS)), mac)
-    alg = ALG_SHA256 if mac is None else ALG_HMAC
+    macs = entry_macs()
+    if macs.v2 is None:  # no key: unkeyed, as before the key
+        alg = ALG_SHA256
+        digest = hashing.seal(prev_hash + canonical_entry(*(values[name] for name in HASHED_FIELDS)), None)
+    elif ENTRY_ALG == ALG_BLAKE2:
+        alg = ALG_BLAKE2
+        body = hashing.body_v2(prev_hash, *(values[name] for name in HASHED_FIELDS))
+        if body.count(hashing.SEP) != len(HASHED_FIELDS):  # a field holds the separator: store U+FFFD
+            for name in hashing.TEXT_FIELDS:
+                values[name] = hashing.without_sep(values[name])
+            body = hashing.body_v2(prev_hash, *(values[name] for name in HASHED_FIELDS))
+        digest = macs.v2.hexdigest(body.encode())
+    else:
+        alg = ALG_HMAC
+        digest = hashing.seal(prev_hash + canonical_entry(*(values[name] for name in HASHED_FIELDS)), macs.v1)
     db = cursor.db
     params = [prev_hash, digest, alg, *(values[name] for name in HASHED_FIELDS)]
     params[5] = db.ops.adapt_datetimefield_value(values["created_at"])  # created_at

@@ -15,13 +15,13 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 
 from antt.audit import chain as hashing
 from antt.audit.chain import GENESIS
 from antt.audit.models import AuditEntry
-from antt.audit.services import ANCHOR_ACTION, base_of, chain_ids, entry_key, lane_of
+from antt.audit.services import ANCHOR_ACTION, base_of, chain_ids, entry_macs, lane_of
 from antt.core.errors import Invalid
 
 
@@ -106,6 +106,21 @@ def _run_rows(cursor: Any, sql: str, params: list[Any], chunk: int = 20_000) -> 
         yield from rows
 
 
+def _chunks(cursor: Any, sql: str, params: list[Any]) -> Iterator[list[Any]]:
+    """The rows of a range a chunk at a time; the first chunk small, so a range of older entries (which
+    ``check_fast`` does not take) is handed to ``check_run`` after reading little of it."""
+    cursor.execute(sql, params)
+    size = FIRST_CHUNK
+    while rows := cursor.fetchmany(size):
+        yield rows
+        size = CHUNK
+
+
+#: Rows per fetch of ``check_fast`` (the first: FIRST_CHUNK).
+CHUNK = 20_000
+FIRST_CHUNK = 1_000
+
+
 #: PostgreSQL plans a range as a scan of the ``chain`` index and a sort by seq (it spilled to disk on a
 #: 50k-row range); the ``(chain, seq)`` unique index hands the rows over in order without it. Measured on
 #: 50k-row ranges (EXPLAIN ANALYZE, 1M entries): about a fifth less server time. A planner setting: what is
@@ -113,23 +128,57 @@ def _run_rows(cursor: Any, sql: str, params: list[Any], chunk: int = 20_000) -> 
 _NO_SORT = "SET enable_sort = off"
 
 
-def _check_here(
-    task: tuple[int, int, int], sql: str, mac: hashing.EntryMac | None, in_database: bool
-) -> hashing.Run:
+@dataclass
+class _Plan:
+    """How ranges are read and checked: the full query (``check_run``), the fast one (``check_fast``, for
+    ranges of ``alg = 2`` entries when the database builds the bodies), and the MACs."""
+
+    sql: str
+    fast: str | None
+    macs: hashing.Macs
+    in_database: bool
+
+
+def _check_with(cursor: Any, task: tuple[int, int, int], plan: _Plan, reopen: Any) -> hashing.Run:
+    """Check one range: with ``check_fast`` when the plan has its query and every row is an intact
+    ``alg = 2`` entry, else (or then) with ``check_run`` on a fresh cursor from ``reopen()``."""
     chain_id, lo, hi = task
+    if plan.fast is not None and plan.macs.v2 is not None:
+        run = hashing.check_fast(
+            _chunks(cursor, plan.fast, [chain_id, lo, hi]), chain=chain_id, lo=lo, hi=hi, mac=plan.macs.v2
+        )
+        if run is not None:
+            return run
+        cursor = reopen()
+    rows = _run_rows(cursor, plan.sql, [chain_id, lo, hi])
+    return hashing.check_run(rows, chain=chain_id, lo=lo, hi=hi, macs=plan.macs, in_database=plan.in_database)
+
+
+def _check_here(task: tuple[int, int, int], plan: _Plan) -> hashing.Run:
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
-            rows = _run_rows(cursor, sql, [chain_id, lo, hi])
-            return hashing.check_run(rows, chain=chain_id, lo=lo, hi=hi, mac=mac, in_database=in_database)
-    with connection.cursor() as setup:
-        setup.execute(_NO_SORT)
-    try:
-        with connection.chunked_cursor() as cursor:
-            rows = _run_rows(cursor, sql, [chain_id, lo, hi])
-            return hashing.check_run(rows, chain=chain_id, lo=lo, hi=hi, mac=mac, in_database=in_database)
-    finally:
-        with suppress(DatabaseError), connection.cursor() as setup:  # an aborted transaction undoes it too
-            setup.execute("RESET enable_sort")
+            return _check_with(cursor, task, plan, connection.cursor)
+    # in a transaction of its own (a savepoint when the caller has one), so the server-side cursors read the
+    # range as they go (in autocommit they are WITH HOLD: the whole range is materialised first)
+    with transaction.atomic(), connection.cursor() as setup:
+        setup.execute(_NO_SORT.replace("SET", "SET LOCAL"))  # undone when the transaction ends
+        cursors: list[Any] = []
+        chain_id, lo, _hi = task
+        raw = connection.connection
+
+        def reopen() -> Any:
+            cursors.append(connection.chunked_cursor())
+            return cursors[-1]
+
+        try:
+            # the fast query on a binary cursor: the body arrives as bytes, the numbers unparsed
+            cursors.append(raw.cursor(name=f"audit_verify_{chain_id}_{lo}", binary=True))
+            return _check_with(cursors[-1], task, plan, reopen)
+        finally:
+            for cursor in cursors:
+                cursor.close()
+            with suppress(DatabaseError):  # inside a caller's transaction SET LOCAL would outlive this
+                setup.execute("RESET enable_sort")
 
 
 # In a worker process: a connection of its own, opened after the fork (the parent's is never touched).
@@ -140,32 +189,50 @@ def _check_in_worker(task: tuple[int, int, int]) -> hashing.Run:
     raw = _worker.get("connection")
     if raw is None:
         raw = _worker["connection"] = connection.get_new_connection(connection.get_connection_params())
-    chain_id, lo, hi = task
+    chain_id, lo, _hi = task
+    cursors: list[Any] = []
+
+    def reopen() -> Any:
+        if connection.vendor == "postgresql":  # the first, for the fast query, binary (see _check_here)
+            name = f"audit_verify_{chain_id}_{lo}_{len(cursors)}"
+            cursors.append(raw.cursor(name=name, binary=not cursors))
+        else:
+            cursors.append(raw.cursor())
+        return cursors[-1]
+
     if connection.vendor == "postgresql":
         raw.execute(_NO_SORT.replace("SET", "SET LOCAL"))  # undone by the rollback below
-        cursor = raw.cursor(name=f"audit_verify_{chain_id}_{lo}")
-    else:
-        cursor = raw.cursor()
     try:
-        rows = _run_rows(cursor, _worker["sql"], [chain_id, lo, hi])
-        return hashing.check_run(
-            rows, chain=chain_id, lo=lo, hi=hi, mac=_worker["mac"], in_database=_worker["in_database"]
-        )
+        return _check_with(reopen(), task, _worker["plan"], reopen)
     finally:
-        cursor.close()
+        for cursor in cursors:
+            cursor.close()
         if connection.vendor == "postgresql":
             raw.rollback()
 
 
-def _init_worker(sql: str, mac: hashing.EntryMac | None, in_database: bool) -> None:
-    _worker.update(sql=sql, mac=mac, in_database=in_database, connection=None)
+def _init_worker(plan: _Plan) -> None:
+    _worker.update(plan=plan, connection=None)
 
 
 def _default_workers() -> int:
-    """Measured on the shared 2-core machine (benchmarks/audit_verify.py, 1M entries): on PostgreSQL two
-    processes beat one (the server builds and hashes the text of each range in its own backend); on SQLite,
-    where all the work is in this process, they did not. ``--workers N`` / ``workers=`` overrides."""
-    return min(2, os.cpu_count() or 1) if connection.vendor == "postgresql" else 1
+    """Two processes where there are two cores, on both databases. Measured (benchmarks/audit_verify.py, 1M
+    entries, issue 12): two processes spend the same CPU seconds as one (no range is read twice; what
+    crosses between processes is a task and a small ``Run``), so on two free cores they take half the wall
+    time. On the shared test machine two processes were at times slower than one: a busy-loop test there
+    got 0.50 of a core for one process and 0.40 in all for two — the other helpers held the cores.
+    ``--workers N`` / ``workers=`` overrides."""
+    return min(2, os.cpu_count() or 1)
+
+
+def _plan(vendor: str, in_database: bool, macs: hashing.Macs, placeholder: str = "%s") -> _Plan:
+    table = AuditEntry._meta.db_table
+    return _Plan(
+        sql=hashing.range_sql(table, vendor, in_database=in_database, placeholder=placeholder),
+        fast=hashing.fast_sql(table, vendor, placeholder=placeholder) if in_database else None,
+        macs=macs,
+        in_database=in_database,
+    )
 
 
 def verify(
@@ -187,8 +254,7 @@ def verify(
     """
     if in_database is None:
         in_database = True
-    key = entry_key()
-    mac = hashing.EntryMac(key) if key is not None else None
+    macs = entry_macs()
     since = {int(k): int(v[0]) for k, v in checkpoint["chains"].items()} if checkpoint and not full else {}
     sizes = _chain_sizes(chain)
     tasks: list[tuple[int, int, int]] = []
@@ -200,7 +266,6 @@ def verify(
         tasks.extend(
             (chain_id, lo, min(lo + RANGE_ROWS - 1, top)) for lo in range(start, top + 1, RANGE_ROWS)
         )
-    table = AuditEntry._meta.db_table
     rows_to_check = sum(hi - lo + 1 for _c, lo, hi in tasks)
     workers = _default_workers() if workers is None else workers
     if (
@@ -210,18 +275,18 @@ def verify(
         and len(tasks) > 1
     ):
         placeholder = "?" if connection.vendor == "sqlite" else "%s"
-        sql = hashing.range_sql(table, connection.vendor, in_database=in_database, placeholder=placeholder)
+        plan = _plan(connection.vendor, in_database, macs, placeholder)
         context_ = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(
             max_workers=min(workers, len(tasks)),
             mp_context=context_,
             initializer=_init_worker,
-            initargs=(sql, mac, in_database),
+            initargs=(plan,),
         ) as pool:
             runs = list(pool.map(_check_in_worker, tasks))
     else:
-        sql = hashing.range_sql(table, connection.vendor, in_database=in_database)
-        runs = [_check_here(task, sql, mac, in_database) for task in tasks]
+        plan = _plan(connection.vendor, in_database, macs)
+        runs = [_check_here(task, plan) for task in tasks]
     result = VerifyResult(ok=True, since_checkpoint=bool(since))
     problems: list[hashing.Problem] = []
     by_chain: dict[int, list[hashing.Run]] = {}
@@ -241,7 +306,14 @@ def verify(
         first = min(problems, key=hashing.Problem.key)
         if first.kind == hashing.NEEDS_KEY:
             raise Invalid(_("ANTT_AUDIT_KEY is not set: keyed audit entries cannot be verified without it."))
-        _fail(result, first.chain, first.seq, first.entry_id, _reason(first))
+        entry_id = first.entry_id
+        if entry_id is None:  # found at a range's edge, whose rows check_fast read without their ids
+            entry_id = (
+                AuditEntry.objects.filter(chain=first.chain, seq=first.seq)
+                .values_list("id", flat=True)
+                .first()
+            )
+        _fail(result, first.chain, first.seq, entry_id, _reason(first))
         return result
     if checkpoint is not None:
         _check_against_checkpoint(result, checkpoint, only_chain=chain)

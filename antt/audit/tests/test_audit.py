@@ -20,6 +20,14 @@ from antt.core.errors import Invalid
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True, params=[audit.ALG_HMAC, audit.ALG_BLAKE2], ids=["alg1", "alg2"])
+def entry_alg(request: Any, monkeypatch: Any) -> int:
+    """Every case for both keyed formats: entries as they were written before issue 12 (``alg = 1``, which
+    must keep verifying exactly as before) and as they are written now (``alg = 2``)."""
+    monkeypatch.setattr(audit, "ENTRY_ALG", request.param)
+    return int(request.param)
+
+
 def _fill(event: Any, actor: Any, n: int = 5) -> list[AuditEntry]:
     return [
         audit.record(
@@ -116,7 +124,8 @@ def test_rehashing_an_edited_entry_still_breaks_the_next_link(
     forged = {f: getattr(entries[1], f) for f in audit.HASHED_FIELDS}
     forged["action"] = "test.forged"
     # even someone who holds the audit key and re-hashes the edited entry breaks the next link
-    digest = audit.entry_digest(entries[1].prev_hash, forged, key=audit.entry_key())
+    key = audit.entry_key() if entries[1].alg == audit.ALG_HMAC else audit.entry_key_v2()
+    digest = audit.entry_digest(entries[1].prev_hash, forged, key=key, alg=entries[1].alg)
     _raw(
         "UPDATE audit_auditentry SET action = %s, hash = %s WHERE id = %s",
         ["test.forged", digest, entries[1].pk],

@@ -29,6 +29,14 @@ pytestmark = pytest.mark.django_db
 T0 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
 
+@pytest.fixture(autouse=True, params=[audit.ALG_HMAC, audit.ALG_BLAKE2], ids=["alg1", "alg2"])
+def entry_alg(request: Any, monkeypatch: Any) -> int:
+    """Every tamper case for both keyed formats: entries as they were written before issue 12 (``alg = 1``,
+    which must keep verifying exactly as before) and as they are written now (``alg = 2``)."""
+    monkeypatch.setattr(audit, "ENTRY_ALG", request.param)
+    return int(request.param)
+
+
 def _fill(event: Any, actor: Any, n: int = 5, start: int = 0) -> list[AuditEntry]:
     return [
         audit.record(
@@ -73,20 +81,24 @@ def _cli_verify(*args: str) -> CommandError:
     return info.value
 
 
-def _plain_sha256(prev: str, entry: AuditEntry, **changed: Any) -> str:
-    """What an attacker without the key can compute: the unkeyed hash of the (edited) entry."""
+def _plain_sha256(prev: str, entry: AuditEntry, alg: int = audit.ALG_SHA256, **changed: Any) -> str:
+    """What an attacker without the key can compute for the (edited) entry: the unkeyed hash of its format
+    (plain SHA-256 of the canonical JSON for ``alg`` 0 and 1; for ``alg = 2``, BLAKE2b-256 of the body
+    without the key, or with a key of their own: neither verifies)."""
     values = {f: getattr(entry, f) for f in audit.HASHED_FIELDS} | changed
-    return hashlib.sha256(
-        (prev + audit.canonical_entry(*(values[f] for f in audit.HASHED_FIELDS))).encode()
-    ).hexdigest()
+    fields = [values[f] for f in audit.HASHED_FIELDS]
+    if alg == audit.ALG_BLAKE2:
+        return hashlib.blake2b(hashing.body_v2(prev, *fields).encode(), digest_size=32).hexdigest()
+    return hashlib.sha256((prev + audit.canonical_entry(*fields)).encode()).hexdigest()
 
 
 def _rehash_from(entries: list[AuditEntry], index: int, *, alg: int | None = None, **changed: Any) -> None:
-    """Edit ``entries[index]`` and re-chain it and every entry after it with plain SHA-256."""
+    """Edit ``entries[index]`` and re-chain it and every entry after it without the key (``_plain_sha256``;
+    as ``alg`` when given, else each entry's own format)."""
     prev = entries[index].prev_hash
     for i, entry in enumerate(entries[index:]):
         edit = changed if i == 0 else {}
-        digest = _plain_sha256(prev, entry, **edit)
+        digest = _plain_sha256(prev, entry, entry.alg if alg is None else alg, **edit)
         sets = ", ".join([*(f"{k} = %s" for k in edit), "prev_hash = %s", "hash = %s"])
         params = [*edit.values(), prev, digest]
         if alg is not None:
@@ -99,11 +111,40 @@ def _rehash_from(entries: list[AuditEntry], index: int, *, alg: int | None = Non
 # --- keyed entries ----------------------------------------------------------------------------------------
 
 
-def test_new_entries_are_keyed_and_the_key_is_not_in_the_database(event: Any, commander: Any) -> None:
+def test_new_entries_are_keyed_and_the_key_is_not_in_the_database(
+    event: Any, commander: Any, entry_alg: int
+) -> None:
     entry = _fill(event, commander, 1)[0]
-    assert entry.alg == audit.ALG_HMAC
-    body = entry.prev_hash + audit.canonical_entry(*(getattr(entry, f) for f in audit.HASHED_FIELDS))
-    inner = hashlib.sha256(body.encode()).digest()
+    assert entry.alg == entry_alg
+    fields = [getattr(entry, f) for f in audit.HASHED_FIELDS]
+    if entry_alg == audit.ALG_BLAKE2:  # as docs/operations.md defines it, with the standard library alone
+        key = hmac.new(b"test-only-audit-key", b"antt.audit.entry-key.v2", hashlib.sha256).digest()
+        stamp = entry.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        texts = [
+            entry.prev_hash,
+            str(entry.chain),
+            str(entry.seq),
+            stamp,
+            str(commander.pk),
+            commander.username,
+        ]
+        texts += [
+            str(event.pk),
+            "test.write",
+            "test.thing",
+            "0",
+            "",
+            entry.changes,
+            entry.ip,
+            entry.request_id,
+        ]
+        body = "\uffff".join(texts).encode()
+        assert body == hashing.body_v2(entry.prev_hash, *fields).encode()
+        assert entry.hash == hashlib.blake2b(body, key=key, digest_size=32).hexdigest()
+        assert entry.hash != hashlib.blake2b(body, digest_size=32).hexdigest()
+        return
+    body_text = entry.prev_hash + audit.canonical_entry(*fields)
+    inner = hashlib.sha256(body_text.encode()).digest()
     key = hmac.new(b"test-only-audit-key", b"antt.audit.entry-key.v1", hashlib.sha256).digest()
     assert entry.hash == hmac.new(key, inner, hashlib.sha256).hexdigest()
     assert entry.hash != inner.hex()
@@ -166,10 +207,15 @@ def test_a_forged_unkeyed_chain_after_the_checkpoint_is_caught(
 def test_appending_a_forged_entry_is_caught(event: Any, commander: Any, verify: Any) -> None:
     entries = _fill(event, commander, 3)
     last = entries[-1]
-    for alg, reason in [(audit.ALG_HMAC, "edited"), (audit.ALG_SHA256, "unkeyed entry after keyed ones")]:
+    cases = [
+        (audit.ALG_HMAC, "edited"),
+        (audit.ALG_BLAKE2, "edited"),
+        (audit.ALG_SHA256, "unkeyed entry after keyed ones"),
+    ]
+    for alg, reason in cases:
         values = {f: getattr(last, f) for f in audit.HASHED_FIELDS} | {"seq": 4, "action": "test.forged"}
         AuditEntry.objects.create(
-            prev_hash=last.hash, hash=_plain_sha256(last.hash, last, **values), alg=alg, **values
+            prev_hash=last.hash, hash=_plain_sha256(last.hash, last, alg, **values), alg=alg, **values
         )
         result = verify()
         assert not result.ok
@@ -181,7 +227,7 @@ def test_appending_a_forged_entry_is_caught(event: Any, commander: Any, verify: 
 
 
 def test_old_unkeyed_entries_still_verify_and_the_switch_is_recorded(
-    event: Any, commander: Any, settings: Any, store: Path, verify: Any
+    event: Any, commander: Any, settings: Any, store: Path, verify: Any, entry_alg: int
 ) -> None:
     key = settings.AUDIT_KEY
     settings.AUDIT_KEY = ""
@@ -189,7 +235,7 @@ def test_old_unkeyed_entries_still_verify_and_the_switch_is_recorded(
     assert {e.alg for e in old} == {audit.ALG_SHA256}
     settings.AUDIT_KEY = key
     new = _fill(event, commander, 2, start=3)
-    assert {e.alg for e in new} == {audit.ALG_HMAC}
+    assert {e.alg for e in new} == {entry_alg}
     assert new[0].prev_hash == old[-1].hash
     result = verify()
     assert result.ok, result.summary()
