@@ -395,6 +395,10 @@ WHITENOISE_USE_FINDERS = DEBUG or DEMO or not env_bool("STATIC_MANIFEST", defaul
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- API -------------------------------------------------------------------------------------------------
+# Seconds a server process keeps an API token's sign-in (token, user, event, membership) before reading it
+# again (antt/core/shortcache.py): a revoked token or an ended membership stops working within them. 0: never.
+SIGNIN_CACHE_SECONDS = float(env("SIGNIN_CACHE_SECONDS", "5") or 5)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "antt.accounts.authentication.TokenAuthentication",
