@@ -192,6 +192,14 @@ if DATABASE_URL:
         ) from exc
     if _db["ENGINE"].endswith("postgresql"):
         _db["CONN_HEALTH_CHECKS"] = True
+        # ANTT_DB_POOL=N: a pool of at most N connections per server process (psycopg_pool, Django's "pool"
+        # option): a request borrows one and gives it back, whatever thread ASGI ran it in, instead of
+        # opening a connection (a PostgreSQL backend started on the same cores) per request. 0: no pool.
+        _pool = env_int("DB_POOL", 0)
+        if _pool > 0:
+            _db["CONN_MAX_AGE"] = 0  # the pool keeps them; Django refuses both
+            _db["CONN_HEALTH_CHECKS"] = False
+            _db.setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": _pool, "timeout": 10}
 else:
     SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
     _db = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(SQLITE_PATH)}
