@@ -36,6 +36,17 @@ def django_db_modify_db_settings(
         db.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("sqlite") / "test.sqlite3")
 
 
+@pytest.fixture(autouse=True)
+def _forget_sign_ins() -> Iterator[None]:
+    """What a server process keeps of API sign-ins (``core.shortcache``) never outlives a test: the next one
+    rolls the database back and makes its event with the same code again."""
+    from antt.core.shortcache import clear_all
+
+    clear_all()
+    yield
+    clear_all()
+
+
 @pytest.fixture
 def event(db: Any) -> Any:
     return EventFactory(

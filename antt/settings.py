@@ -192,6 +192,14 @@ if DATABASE_URL:
         ) from exc
     if _db["ENGINE"].endswith("postgresql"):
         _db["CONN_HEALTH_CHECKS"] = True
+        # ANTT_DB_POOL=N: a pool of at most N connections per server process (psycopg_pool, Django's "pool"
+        # option): a request borrows one and gives it back, whatever thread ASGI ran it in, instead of
+        # opening a connection (a PostgreSQL backend started on the same cores) per request. 0: no pool.
+        _pool = env_int("DB_POOL", 0)
+        if _pool > 0:
+            _db["CONN_MAX_AGE"] = 0  # the pool keeps them; Django refuses both
+            _db["CONN_HEALTH_CHECKS"] = False
+            _db.setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": _pool, "timeout": 10}
 else:
     SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
     _db = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(SQLITE_PATH)}
@@ -395,6 +403,10 @@ WHITENOISE_USE_FINDERS = DEBUG or DEMO or not env_bool("STATIC_MANIFEST", defaul
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- API -------------------------------------------------------------------------------------------------
+# Seconds a server process keeps an API token's sign-in (token, user, event, membership) before reading it
+# again (antt/core/shortcache.py): a revoked token or an ended membership stops working within them. 0: never.
+SIGNIN_CACHE_SECONDS = float(env("SIGNIN_CACHE_SECONDS", "5") or 5)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "antt.accounts.authentication.TokenAuthentication",

@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+import copy
 import hmac
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
 from antt.accounts.models import TOKEN_PREFIX, ApiToken, hash_token
+from antt.core.shortcache import MISSING, ShortCache
+
+# The token and its user, kept a few seconds per process (``core.shortcache``): most API requests read no row
+# to sign in. A token revoked or a user deactivated in another process stops working within these seconds;
+# in this process at once (the models' signals clear it).
+TOKENS = ShortCache(settings.SIGNIN_CACHE_SECONDS)
+
+
+def _copy(token: ApiToken) -> ApiToken:
+    """A token and user of its own for each request (a request may set attributes on its user)."""
+    copied = copy.copy(token)
+    copied.user = copy.copy(token.user)
+    return copied
 
 
 class TokenAuthentication(authentication.BaseAuthentication):
@@ -29,7 +44,13 @@ class TokenAuthentication(authentication.BaseAuthentication):
             )
         key = header[1]
         prefix = key[len(TOKEN_PREFIX) :].split("_", 1)[0]
-        token = ApiToken.objects.select_related("user").filter(prefix=prefix).first()
+        kept = TOKENS.get(prefix)
+        if kept is MISSING:
+            kept = ApiToken.objects.select_related("user").filter(prefix=prefix).order_by("pk").first()
+            if kept is not None:  # (an unknown prefix is not kept: a token made meanwhile works at once)
+                TOKENS.put(prefix, _copy(kept))
+        token = None if kept is None else _copy(kept)
+        # the key, its expiry, its revocation and the user's state are checked on every request, kept or not
         if token is None or not hmac.compare_digest(token.key_hash, hash_token(key)):
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         if not token.is_usable or not token.user.is_active:
@@ -37,6 +58,7 @@ class TokenAuthentication(authentication.BaseAuthentication):
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+            kept.last_used_at = now
         token.user.antt_api_token = token  # type: ignore[attr-defined]  # services.signed_in_with_token
         return token.user, token
 

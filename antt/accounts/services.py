@@ -18,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from antt.accounts.models import ApiToken, User
 from antt.audit import services as audit
+from antt.core import shortcache
 from antt.core.errors import Invalid, NotAllowed, NotFound
 from antt.core.lookups import id_or_not_found, not_found
 
@@ -241,6 +242,7 @@ def revoke_all_tokens(*, actor: Actor, user: User, reason: str) -> int:
     if not tokens:
         return 0
     ApiToken.objects.filter(pk__in=[t.pk for t in tokens]).update(revoked_at=timezone.now())
+    shortcache.forget()  # (``update`` sends no signal) the sign-ins this process keeps; other processes: within seconds
     audit.record(
         actor=actor,
         action="accounts.revoke_all_tokens",

@@ -109,7 +109,10 @@ class Event(Named, SearchableMixin, TimeStampedModel):
             return None
         cache: dict[int, Membership | None] = user.__dict__.setdefault("_antt_memberships", {})
         if self.pk not in cache:
-            cache[self.pk] = Membership.objects.filter(event=self, user=cast("User", user)).first()
+            # one row at most (unique): no ordering, so no join for the model's ordering by username
+            cache[self.pk] = (
+                Membership.objects.filter(event=self, user=cast("User", user)).order_by("pk").first()
+            )
         return cache[self.pk]
 
 

@@ -127,7 +127,7 @@ def report_incident(
 def _category(event: Event, code: str) -> IncidentCategory | None:
     """The event's active category ``code``; the default categories are made only when it is missing
     (one query on the usual path instead of three)."""
-    found = IncidentCategory.objects.filter(event=event, code=code, is_active=True).first()
+    found = IncidentCategory.objects.filter(event=event, code=code, is_active=True).order_by("pk").first()
     if found is None:
         found = next((c for c in ensure_categories(event) if c.code == code), None)
     return found

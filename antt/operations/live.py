@@ -44,13 +44,24 @@ def message(update: BoardUpdate) -> dict[str, Any]:
     return {"seq": update.seq, "kind": update.kind, "data": update.data, "at": update.at.isoformat()}
 
 
-def publish(*, event_id: int, kind: str, data: dict[str, Any]) -> BoardUpdate:
-    """Number one update of the event's board now; send it once the surrounding transaction commits."""
+def publish(*, event_id: int, kind: str, data: dict[str, Any], event_locked: bool = False) -> BoardUpdate:
+    """Number one update of the event's board now; send it once the surrounding transaction commits.
+
+    ``event_locked``: the caller holds the event's row lock already, in the transaction this runs in (an
+    incident's opening takes it for its number): the number is taken under that lock, without a savepoint
+    and a second lock (3 statements fewer on a field report's path)."""
+    if event_locked:
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("publish(event_locked=True) outside the transaction that holds the lock")
+        return _numbered(event_id, kind, data, last_seq(event_id))
     with transaction.atomic():
-        last = _last_seq_locked(event_id)
-        update = BoardUpdate.objects.create(
-            event_id=event_id, seq=last + 1, kind=kind, data=data, at=timezone.now()
-        )
+        return _numbered(event_id, kind, data, _last_seq_locked(event_id))
+
+
+def _numbered(event_id: int, kind: str, data: dict[str, Any], last: int) -> BoardUpdate:
+    update = BoardUpdate.objects.create(
+        event_id=event_id, seq=last + 1, kind=kind, data=data, at=timezone.now()
+    )
     payload = message(update)
     # Encoded once here, not once per connected board: every board's socket sends the same text.
     text = json.dumps({"type": "update", **payload})
@@ -66,7 +77,7 @@ def _last_seq_locked(event_id: int) -> int:
     from antt.events.models import Event
 
     Event.objects.select_for_update().filter(pk=event_id).exists()
-    return BoardUpdate.objects.filter(event_id=event_id).aggregate(n=Max("seq"))["n"] or 0
+    return last_seq(event_id)
 
 
 def to_officer(*, officer_id: int, kind: str, data: dict[str, Any]) -> None:

@@ -155,8 +155,10 @@ def open_unrecorded(
         actor=actor,
         at=at,
     )
-    # On the live boards once the transaction commits (whichever door opened it).
+    # On the live boards once the transaction commits (whichever door opened it); numbered under the event's
+    # lock taken above for the incident's number.
     live.publish(
+        event_locked=True,
         event_id=event.pk,
         kind="incident",
         data={
