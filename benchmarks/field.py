@@ -16,6 +16,7 @@ exits non-zero when a report that got a 2xx is missing or stored twice, or the a
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import http.client
 import json
@@ -166,9 +167,26 @@ WORKERS = 1
 CORES = os.cpu_count() or 1
 
 
+_STARTED: list[subprocess.Popen[bytes]] = []
+
+
+def _stop_started() -> None:
+    """At exit (also after ``timeout``'s SIGTERM): the servers this run started do not outlive it (each runs
+    in its own session, so nothing else would stop them)."""
+    for proc in _STARTED:
+        if proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+
+
+atexit.register(_stop_started)
+
+
 def start_server(
     port: int, env: dict[str, str], app: str = "antt.asgi:application"
 ) -> subprocess.Popen[bytes]:
+    if not _STARTED and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda *_args: sys.exit(143))  # so that atexit runs
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -187,6 +205,7 @@ def start_server(
         env={**os.environ, **env},
         start_new_session=True,  # its own process group: a kill reaches the workers too
     )
+    _STARTED.append(proc)
     deadline = time.monotonic() + 240  # a busy machine starts Django slowly
     while time.monotonic() < deadline:
         try:
