@@ -48,7 +48,10 @@ class SessionLimitsMiddleware:
                     return JsonResponse({"detail": message, "code": "session_expired"}, status=401)
                 messages.info(request, message)
                 return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.get_full_path()}")
-            request.session[SESSION_AUTH_AT] = auth_at
+            # written only when it changes: assigning marks the session modified, and a modified session is
+            # saved (one UPDATE and a transaction) at the end of the request
+            if SESSION_AUTH_AT not in request.session:
+                request.session[SESSION_AUTH_AT] = auth_at
             if now - seen_at >= 30 or SESSION_SEEN_AT not in request.session:
                 request.session[SESSION_SEEN_AT] = now
         return self.get_response(request)

@@ -153,6 +153,30 @@ def test_session_ends_after_idle_time(
     assert "_auth_user_id" not in client.session
 
 
+def test_a_request_saves_the_session_only_when_its_times_change(
+    as_user: Any, planner: Any, event: Any, time_machine: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    time_machine.move_to(SIGNED_IN_AT, tick=False)
+    client = as_user(planner)
+    assert client.get(f"/events/{event.code}/").status_code == 200
+    auth_at = client.session[SESSION_AUTH_AT]
+
+    def session_writes() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/events/{event.code}/").status_code == 200
+        return sum('UPDATE "django_session"' in q["sql"] for q in queries.captured_queries)
+
+    time_machine.shift(10)
+    assert session_writes() == 0  # within 30 s nothing of the session changed: no UPDATE
+    time_machine.shift(31)
+    assert session_writes() == 1  # the last-seen time moved on
+    assert client.session[SESSION_SEEN_AT] == int(SIGNED_IN_AT.timestamp()) + 41
+    assert client.session[SESSION_AUTH_AT] == auth_at  # the sign-in time never moves
+
+
 def test_session_ends_after_absolute_limit_even_when_active(
     as_user: Any, planner: Any, event: Any, settings: Any, time_machine: Any
 ) -> None:
