@@ -6,6 +6,7 @@ The plan comes from :mod:`antt.planning.coverage_input`; the rules are the engin
 
 from __future__ import annotations
 
+from bisect import insort
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -208,6 +209,17 @@ def _span(starts_at: datetime, ends_at: datetime) -> str:
     return f"{formats.time_format(starts_at, 'H:i')}\u2013{end}"
 
 
+def _board_key(row: tuple[date, str, coverage.Finding]) -> tuple[Any, ...]:
+    """The gap board's order: local day, site names, then the engine's order."""
+    return (row[0], row[1], row[2].sort_key())
+
+
+#: ``_span`` of ``(language, time zone, start minute, end minute)``, kept by the process: findings of every
+#: version share a few hundred windows, and formatting one costs ~0.1 ms (emptied when it grows past the bound)
+_SPANS: dict[tuple[str, str, int, int], str] = {}
+_SPANS_BOUND = 50_000
+
+
 def gap_board(
     event: Any,
     *,
@@ -227,6 +239,7 @@ def gap_board(
 
     snap = coverage_labelled(event)
     tz = event.tz
+    unfiltered = day is None and site_id is None and not severity and keep is None
     english = lang == "en"
     site_names = {pk: name_en if english else name_vi for pk, name_vi, name_en in snap.sites or ()}
 
@@ -242,22 +255,38 @@ def gap_board(
 
     def board_order() -> list[tuple[date, str, coverage.Finding]]:
         """Every finding with its local day and site names, in day, site and engine order (once per plan
-        version, language and time zone in each process; after a write only the findings the engine
-        re-checked are placed again; the filters below keep this order)."""
-        placed = snap.per_finding(("board place", english, event.time_zone), place)
-        rows = [(d, name, f) for (d, name), f in zip(placed, snap.findings, strict=True)]
-        rows.sort(key=itemgetter(0, 1))
+        version, language and time zone in each process). The engine keeps its findings sorted by
+        ``Finding.sort_key`` and keeps the very same objects for what a write did not re-check, so the
+        order of the live index's previous version is patched: what left is dropped, what the engine
+        re-checked is placed and inserted (a new list: another request may be reading the old one)."""
+        carried = snap.carry.setdefault(("board rows", english, event.time_zone), {})
+        before = carried.get("rows")
+        if before is None:
+            rows = [(*place(f), f) for f in snap.findings]
+            rows.sort(key=itemgetter(0, 1))  # stable: the engine's order within a day and site
+        else:
+            now = {id(f): f for f in snap.findings}
+            rows = [row for row in before if now.get(id(row[2])) is row[2]]
+            if len(rows) != len(now):
+                kept = {id(row[2]) for row in rows}
+                for finding in snap.findings:
+                    if id(finding) not in kept:
+                        insort(rows, (*place(finding), finding), key=_board_key)
+        carried["rows"] = rows
         return rows
 
-    ordered = [
-        row
-        for row in snap.once(("board", english, event.time_zone), board_order)
-        if (day is None or row[0] == day)
-        and (site_id is None or site_id in row[2].site_ids)
-        and (not severity or row[2].severity == severity)
-        and (keep is None or keep(row[2]))
-    ]
-    shown = [(d, f) for d, _s, f in ordered]
+    every = snap.once(("board", english, event.time_zone), board_order)
+    if unfiltered:
+        ordered = every
+    else:
+        ordered = [
+            row
+            for row in every
+            if (day is None or row[0] == day)
+            and (site_id is None or site_id in row[2].site_ids)
+            and (not severity or row[2].severity == severity)
+            and (keep is None or keep(row[2]))
+        ]
     pages = max(1, -(-len(ordered) // BOARD_PAGE))
     page = min(max(1, page), pages)
     on_page = ordered[(page - 1) * BOARD_PAGE : page * BOARD_PAGE]
@@ -265,16 +294,17 @@ def gap_board(
     kind_labels = {str(k): str(v) for k, v in KIND_LABELS.items()}  # each lazy label translated once
     severity_labels = {str(k): str(v) for k, v in SEVERITY_LABELS.items()}
     moments: dict[int, datetime] = {}
-    spans: dict[tuple[int, int], str] = {}
+    if len(_SPANS) > _SPANS_BOUND:
+        _SPANS.clear()
     grouped: dict[date, dict[str, list[BoardRow]]] = defaultdict(lambda: defaultdict(list))
     for local_day, name, finding in on_page:
         kind, severity_ = str(finding.kind), str(finding.severity)
         start, end = finding.window.start, finding.window.end
         starts_at = moments.get(start) or moments.setdefault(start, coverage.datetime_of(start, tz))
         ends_at = moments.get(end) or moments.setdefault(end, coverage.datetime_of(end, tz))
-        when = spans.get((start, end))
+        when = _SPANS.get((lang, event.time_zone, start, end))
         if when is None:
-            when = spans[start, end] = _span(starts_at, ends_at)
+            when = _SPANS[lang, event.time_zone, start, end] = _span(starts_at, ends_at)
         row = BoardRow(
             kind=kind,
             kind_label=kind_labels.get(kind, kind),
@@ -290,18 +320,22 @@ def gap_board(
             when=when,
         )
         grouped[local_day][name].append(replace(row, fixes=links(row)) if links is not None else row)
-    kinds = Counter(str(f.kind) for _d, f in shown)
+    kinds = (
+        snap.once("kinds", lambda: Counter(str(f.kind) for f in snap.findings))  # once per version
+        if unfiltered
+        else Counter(str(row[2].kind) for row in ordered)
+    )
     gaps = sum(n for k, n in kinds.items() if k in GAP_KINDS)
     conflicts = sum(n for k, n in kinds.items() if k in CONFLICT_KINDS)
     first = event.starts_at.astimezone(tz).date()
     last = (event.ends_at - timedelta(microseconds=1)).astimezone(tz).date()
     return GapBoard(
-        counts={"gaps": gaps, "conflicts": conflicts, "other": len(shown) - gaps - conflicts},
+        counts={"gaps": gaps, "conflicts": conflicts, "other": len(ordered) - gaps - conflicts},
         by_kind=[(str(KIND_LABELS.get(k, k)), kinds[k]) for k in sorted(kinds)],
         days=[first + timedelta(days=n) for n in range((last - first).days + 1)],
         sites=list(site_names.items()),
         groups=[(d, sorted(grouped[d].items(), key=lambda pair: pair[0])) for d in sorted(grouped)],
-        total=len(shown),
+        total=len(ordered),
         page=page,
         pages=pages,
         first=(page - 1) * BOARD_PAGE + 1 if on_page else 0,

@@ -33,10 +33,9 @@ class Snapshot:
     # per-process, never pickled: results derived from the findings once per language
     derived: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
     # per-process, never pickled, shared by the snapshots of one live index while its labels hold: what
-    # :meth:`per_finding` computed, by key, as ``id(finding) -> (finding, value)``
-    carry: dict[Any, dict[int, tuple[coverage.Finding, Any]]] = field(
-        default_factory=dict, repr=False, compare=False
-    )
+    # :meth:`per_finding` computed, by key, as ``id(finding) -> (finding, value)``, and what a caller keeps
+    # from one version to the next under a key of its own (the gap board's order)
+    carry: dict[Any, dict[Any, Any]] = field(default_factory=dict, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)

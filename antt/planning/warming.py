@@ -96,7 +96,7 @@ def warm(events: list[Any] | None = None) -> list[str]:
     for lang in LANGUAGES:
         with translation.override(lang):
             _reverse_ready(resolver)
-    for name in ("base.html", "planning/gap_board.html"):
+    for name in ("base.html", "planning/gap_board.html", "planning/_gap_row.html"):
         get_template(name)  # compiled once per process
     chosen = events_to_warm() if events is None else events
     for event in reversed(chosen):  # the first one last: the most recently used of the process's indexes

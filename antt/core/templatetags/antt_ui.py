@@ -59,3 +59,18 @@ def span(starts_at: Any, ends_at: Any) -> str:
     if date_filter(starts_at, "Ymd") == date_filter(ends_at, "Ymd"):
         return f"{start}\N{EN DASH}{time_filter(ends_at, 'H:i')}"
     return f"{start} \N{EN DASH} {date_filter(ends_at, 'SHORT_DATETIME_FORMAT')}"
+
+
+@register.simple_tag
+def options(choices: Any) -> str:
+    """The ``<option>`` elements of ``(value, label, chosen)`` triples, values and labels escaped: one join
+    in Python instead of a template loop (hundreds of units on a filter at design scale)."""
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    return mark_safe(  # noqa: S308 — every value and label is escaped here
+        "".join(
+            f'<option value="{escape(value)}"{" selected" if chosen else ""}>{escape(label)}</option>'
+            for value, label, chosen in choices
+        )
+    )
