@@ -206,7 +206,7 @@ else:
 if _db["ENGINE"].endswith("sqlite3") and env("DB_CONN_MAX_AGE") in (None, ""):
     # SQLite keeps its connections (a thread's, for 10 minutes): opening one (the file, the pragmas below,
     # Django's SQL functions) cost ≈ 2 to 4 ms of CPU, a sixth of a field report (docs/field.md "Figures"). Under
-    # uvicorn the request threads are reused and bounded (ANTT_REQUEST_THREADS), so are the connections.
+    # uvicorn the request threads are reused; at most ANTT_REQUEST_THREADS idle ones (and connections) are kept.
     _db["CONN_MAX_AGE"] = 600
 if _db["ENGINE"].endswith("sqlite3"):
     # IMMEDIATE: every transaction takes the write lock at BEGIN, so concurrent writers queue instead of
@@ -220,8 +220,8 @@ if _db["ENGINE"].endswith("sqlite3"):
 DATABASES = {"default": _db}
 
 # Under ASGI (uvicorn), each request's synchronous work (middleware, view, ORM) runs on one of at most this
-# many reused threads per server process (antt.core.asgi_handler); a request that finds them all busy waits
-# for one. It also bounds the database connections a process holds at once.
+# many places per server process (antt.core.asgi_handler, reused threads); a request that finds them all busy
+# waits for one. Reading the body and sending the answer take no place: a slow client holds up no one.
 REQUEST_THREADS = env_int("REQUEST_THREADS", 16, minimum=1)
 
 # --- Cache: Redis when configured, local memory otherwise ------------------------------------------

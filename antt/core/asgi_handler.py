@@ -13,9 +13,10 @@ Django's own handler (``get_asgi_application``) costs ≈ 3 ms of CPU per reques
 Here the middleware is loaded in sync mode and the whole chain with the view runs in one ``sync_to_async``
 call; the request's thread-sensitive calls (the ``request_started`` signal, the chain, the response's close
 and its ``request_finished`` signal) run on one thread lent from a per-process set of ``ANTT_REQUEST_THREADS``
-threads (a one-thread executor each, so "one request, one thread" holds as in Django's handler). A request
-that finds all of them busy waits in the event loop for one. The set also bounds the database connections a
-process holds at once.
+threads (a one-thread executor each, so "one request, one thread" holds as in Django's handler). At most
+``ANTT_REQUEST_THREADS`` requests run their middleware and view at once; one that finds them all busy waits in
+the event loop. Reading the request's body and sending its answer take no place: a slow client never holds
+up another request.
 """
 
 from __future__ import annotations
@@ -33,7 +34,13 @@ from django.http import HttpRequest, HttpResponseBase
 
 
 class RequestThreads:
-    """At most ``size`` request threads at once per event loop (uvicorn runs one loop per process), reused."""
+    """Reused request threads, and at most ``size`` requests doing their synchronous work at once per event
+    loop (uvicorn runs one loop per process).
+
+    A request holds its thread from its first to its last thread-sensitive call (so "one request, one
+    thread" holds, as in Django's handler), but a place among the ``size`` only while its middleware and
+    view run (:meth:`slot`): a client that sends its body or reads its answer slowly never keeps another
+    request from running. At most ``size`` idle threads are kept for the next requests."""
 
     def __init__(self, size: int) -> None:
         self.size = max(1, size)
@@ -43,7 +50,8 @@ class RequestThreads:
             weakref.WeakKeyDictionary()
         )
 
-    def _slot(self) -> asyncio.Semaphore:
+    def slot(self) -> asyncio.Semaphore:
+        """The event loop's places for requests doing their synchronous work (``async with``)."""
         loop = asyncio.get_running_loop()
         slot = self._slots.get(loop)
         if slot is None:
@@ -58,29 +66,37 @@ class RequestThreads:
 
     def _give_back(self, executor: ThreadPoolExecutor) -> None:
         with self._lock:
-            self._idle.append(executor)
+            if len(self._idle) < self.size:
+                self._idle.append(executor)
+                return
+        executor.shutdown(wait=False)  # more requests than places were open at once: let this thread end
 
     async def run(self, call: Any, *args: Any) -> None:
         """Await ``call(*args)`` with the thread-sensitive work inside it on one lent thread."""
-        async with self._slot():
-            executor = self._take()
-            try:
-                async with ThreadSensitiveContext(executor=executor):
-                    await call(*args)
-            finally:
-                self._give_back(executor)
+        executor = self._take()
+        try:
+            async with ThreadSensitiveContext(executor=executor):
+                await call(*args)
+        finally:
+            self._give_back(executor)
 
 
 class SyncChainASGIHandler(ASGIHandler):
-    """``ASGIHandler`` with the middleware loaded in sync mode: one hand-off runs the chain and the view."""
+    """``ASGIHandler`` with the middleware loaded in sync mode: one hand-off runs the chain and the view,
+    inside one of ``threads``' places (none given: no bound)."""
 
-    def __init__(self) -> None:
+    def __init__(self, threads: RequestThreads | None = None) -> None:
         BaseHandler.__init__(self)  # not ASGIHandler's: it loads the middleware in async mode
         self.load_middleware(is_async=False)
+        self.threads = threads
 
     async def get_response_async(self, request: HttpRequest) -> HttpResponseBase:
         # BaseHandler.get_response: the URL conf, the chain, the request's closers, the error log.
-        return await sync_to_async(self.get_response, thread_sensitive=True)(request)
+        respond = sync_to_async(self.get_response, thread_sensitive=True)
+        if self.threads is None:
+            return await respond(request)
+        async with self.threads.slot():
+            return await respond(request)
 
 
 def application() -> Any:
@@ -89,8 +105,8 @@ def application() -> Any:
     from django.conf import settings
 
     django.setup(set_prefix=False)
-    handler = SyncChainASGIHandler()
     pool = RequestThreads(settings.REQUEST_THREADS)
+    handler = SyncChainASGIHandler(pool)
 
     async def http(scope: dict[str, Any], receive: Any, send: Any) -> None:
         await pool.run(handler, scope, receive, send)

@@ -66,8 +66,8 @@ def _get(app: Any, url: str) -> tuple[int, bytes]:
 @pytest.fixture
 def app(settings: Any) -> Any:
     settings.ROOT_URLCONF = __name__
-    handler = SyncChainASGIHandler()
     pool = RequestThreads(4)
+    handler = SyncChainASGIHandler(pool)
 
     async def application(scope: dict[str, Any], receive: Any, send: Any) -> None:
         await pool.run(handler, scope, receive, send)
@@ -121,11 +121,73 @@ def test_at_most_size_requests_run_at_once() -> None:
             active[0] -= 1
 
     async def request() -> None:
-        await sync_to_async(work, thread_sensitive=True)()
+        async with pool.slot():
+            await sync_to_async(work, thread_sensitive=True)()
 
     async def many() -> None:
         await asyncio.gather(*(pool.run(request) for _ in range(8)))
 
     asyncio.run(many())
     assert most[0] <= 2
-    assert 1 <= len(threads) <= 2
+    assert 1 <= len(threads) <= 8
+    assert len(pool._idle) <= 2  # no more idle threads are kept than places
+
+
+def _scope(url: str, method: str = "GET") -> dict[str, Any]:
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": url,
+        "raw_path": url.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"testserver"), (b"content-length", b"1000")],
+        "client": ("127.0.0.1", 5000),
+        "server": ("testserver", 80),
+    }
+
+
+def test_a_client_that_sends_its_body_slowly_does_not_hold_up_the_others(settings: Any) -> None:
+    """With one place, a request whose body never finishes arriving (a slow or hostile client) must not keep
+    the next request from being answered: reading a body takes no place."""
+    settings.ROOT_URLCONF = __name__
+    pool = RequestThreads(1)
+    handler = SyncChainASGIHandler(pool)
+    answered: list[int] = []
+
+    gone = asyncio.Event()
+
+    async def stalled_receive() -> dict[str, Any]:
+        await gone.wait()  # the body does not come; then the client goes away
+        return {"type": "http.disconnect"}
+
+    sent = [False]
+
+    async def quick_receive() -> dict[str, Any]:
+        if not sent[0]:
+            sent[0] = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await asyncio.Event().wait()  # no disconnect: the request ends by itself
+        return {}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            answered.append(message["status"])
+
+    async def both() -> None:
+        stalled = asyncio.ensure_future(pool.run(handler, _scope("/probe/", "POST"), stalled_receive, send))
+        await asyncio.sleep(0.05)  # the stalled request is waiting for its body
+        await asyncio.wait_for(
+            pool.run(
+                handler, {**_scope("/probe/"), "headers": [(b"host", b"testserver")]}, quick_receive, send
+            ),
+            10,
+        )
+        gone.set()
+        await asyncio.wait_for(stalled, 10)
+
+    asyncio.run(both())
+    assert answered == [200]
