@@ -10,11 +10,12 @@ and reports the startup complete at once: the worker serves while it warms.
 import os
 from typing import Any
 
-from django.core.asgi import get_asgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "antt.settings")
 
-django_application = get_asgi_application()
+from antt.core import asgi_handler  # imports Django's handlers only; sets nothing up
+
+# Django's handler; each request's synchronous work in one hand-off to a reused thread.
+django_application = asgi_handler.application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs the app registry)
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402

@@ -203,6 +203,11 @@ if DATABASE_URL:
 else:
     SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
     _db = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(SQLITE_PATH)}
+if _db["ENGINE"].endswith("sqlite3") and env("DB_CONN_MAX_AGE") in (None, ""):
+    # SQLite keeps its connections (a thread's, for 10 minutes): opening one (the file, the pragmas below,
+    # Django's SQL functions) cost ≈ 2 to 4 ms of CPU, a sixth of a field report (docs/field.md "Figures"). Under
+    # uvicorn the request threads are reused; at most ANTT_REQUEST_THREADS idle ones (and connections) are kept.
+    _db["CONN_MAX_AGE"] = 600
 if _db["ENGINE"].endswith("sqlite3"):
     # IMMEDIATE: every transaction takes the write lock at BEGIN, so concurrent writers queue instead of
     # failing on lock upgrade; WAL lets readers go on; foreign keys are on in Django's SQLite backend.
@@ -213,6 +218,11 @@ if _db["ENGINE"].endswith("sqlite3"):
     }
     _db.setdefault("TEST", {})
 DATABASES = {"default": _db}
+
+# Under ASGI (uvicorn), each request's synchronous work (middleware, view, ORM) runs on one of at most this
+# many places per server process (antt.core.asgi_handler, reused threads); a request that finds them all busy
+# waits for one. Reading the body and sending the answer take no place: a slow client holds up no one.
+REQUEST_THREADS = env_int("REQUEST_THREADS", 16, minimum=1)
 
 # --- Cache: Redis when configured, local memory otherwise ------------------------------------------
 REDIS_URL = env("REDIS_URL", "") or ""
