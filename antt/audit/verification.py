@@ -116,6 +116,22 @@ def _chunks(cursor: Any, sql: str, params: list[Any]) -> Iterator[list[Any]]:
         size = CHUNK
 
 
+def fast_cursor(raw: Any, name: str) -> Any:
+    """A cursor of the driver's connection ``raw`` for ``fast_sql``. On PostgreSQL a server-side cursor
+    ``name`` in binary format whose text values are loaded as their UTF-8 bytes: ``check_fast`` hashes and
+    compares bytes, so nothing is decoded to ``str`` and encoded again (measured, issue 12: a tenth less
+    client time per row than bytea through ``convert_to``, and less server time). On SQLite a plain
+    cursor: the query casts hash and body to blobs."""
+    if connection.vendor != "postgresql":
+        return raw.cursor()
+    from psycopg.types.string import ByteaBinaryLoader
+
+    cursor = raw.cursor(name=name, binary=True)
+    for type_name in ("text", "varchar"):
+        cursor.adapters.register_loader(type_name, ByteaBinaryLoader)
+    return cursor
+
+
 #: Rows per fetch of ``check_fast`` (the first: FIRST_CHUNK).
 CHUNK = 20_000
 FIRST_CHUNK = 1_000
@@ -140,8 +156,9 @@ class _Plan:
 
 
 def _check_with(cursor: Any, task: tuple[int, int, int], plan: _Plan, reopen: Any) -> hashing.Run:
-    """Check one range: with ``check_fast`` when the plan has its query and every row is an intact
-    ``alg = 2`` entry, else (or then) with ``check_run`` on a fresh cursor from ``reopen()``."""
+    """Check one range: with ``check_fast`` on ``cursor`` (a ``fast_cursor``) when the plan has its query and
+    every row is an intact ``alg = 2`` entry, else (or then) with ``check_run`` on a fresh cursor from
+    ``reopen()``."""
     chain_id, lo, hi = task
     if plan.fast is not None and plan.macs.v2 is not None:
         run = hashing.check_fast(
@@ -149,8 +166,7 @@ def _check_with(cursor: Any, task: tuple[int, int, int], plan: _Plan, reopen: An
         )
         if run is not None:
             return run
-        cursor = reopen()
-    rows = _run_rows(cursor, plan.sql, [chain_id, lo, hi])
+    rows = _run_rows(reopen(), plan.sql, [chain_id, lo, hi])  # not the fast query's cursor (bytes, binary)
     return hashing.check_run(rows, chain=chain_id, lo=lo, hi=hi, macs=plan.macs, in_database=plan.in_database)
 
 
@@ -171,8 +187,7 @@ def _check_here(task: tuple[int, int, int], plan: _Plan) -> hashing.Run:
             return cursors[-1]
 
         try:
-            # the fast query on a binary cursor: the body arrives as bytes, the numbers unparsed
-            cursors.append(raw.cursor(name=f"audit_verify_{chain_id}_{lo}", binary=True))
+            cursors.append(fast_cursor(raw, f"audit_verify_{chain_id}_{lo}"))
             return _check_with(cursors[-1], task, plan, reopen)
         finally:
             for cursor in cursors:
@@ -193,9 +208,11 @@ def _check_in_worker(task: tuple[int, int, int]) -> hashing.Run:
     cursors: list[Any] = []
 
     def reopen() -> Any:
-        if connection.vendor == "postgresql":  # the first, for the fast query, binary (see _check_here)
-            name = f"audit_verify_{chain_id}_{lo}_{len(cursors)}"
-            cursors.append(raw.cursor(name=name, binary=not cursors))
+        name = f"audit_verify_{chain_id}_{lo}_{len(cursors)}"
+        if not cursors:  # the first, for the fast query
+            cursors.append(fast_cursor(raw, name))
+        elif connection.vendor == "postgresql":
+            cursors.append(raw.cursor(name=name))
         else:
             cursors.append(raw.cursor())
         return cursors[-1]

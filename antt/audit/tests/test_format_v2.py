@@ -105,8 +105,11 @@ def test_the_fast_check_catches_tampering_at_a_chunk_edge(
     elif tamper == "null":
         _raw("ALTER TABLE audit_auditentry ALTER COLUMN ip DROP NOT NULL")
         _raw("UPDATE audit_auditentry SET ip = NULL WHERE id = %s", [by_seq[3].pk])
-    sql = hashing.fast_sql("audit_auditentry", connection.vendor)
-    with connection.cursor() as cursor:
+    placeholder = "?" if connection.vendor == "sqlite" else "%s"  # the driver's own cursor
+    sql = hashing.fast_sql("audit_auditentry", connection.vendor, placeholder=placeholder)
+    connection.ensure_connection()
+    cursor = verification.fast_cursor(connection.connection, "test_fast")
+    try:
         run = hashing.check_fast(
             verification._chunks(cursor, sql, [event.pk, 1, 6]),
             chain=event.pk,
@@ -114,6 +117,8 @@ def test_the_fast_check_catches_tampering_at_a_chunk_edge(
             hi=6,
             mac=audit.entry_macs().v2,  # type: ignore[arg-type]
         )
+    finally:
+        cursor.close()
     if tamper == "none":
         assert run is not None
         assert (run.count, run.first_seq, run.last_seq, run.last_hash) == (6, 1, 6, by_seq[6].hash)
