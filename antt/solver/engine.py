@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from ortools.sat.python import cp_model
+from ortools.sat.python import cp_model, cp_model_helper
 
 __all__ = [
     "Progress",
@@ -120,8 +120,12 @@ def run_cp_sat(
     time_limit: float | None = None,
     assumptions: Sequence[cp_model.IntVar] = (),
     absolute_gap: float | None = None,
+    tune: Callable[[cp_model_helper.SatParameters], None] | None = None,
 ) -> CpSatRun:
-    """Solve ``model`` with the options; never raises for infeasible or interrupted searches."""
+    """Solve ``model`` with the options; never raises for infeasible or interrupted searches.
+
+    ``tune`` may set further CP-SAT parameters (e.g. the workers' strategies) before the search.
+    """
     solver = cp_model.CpSolver()
     params = solver.parameters
     params.max_time_in_seconds = max(0.01, options.time_limit if time_limit is None else time_limit)
@@ -134,6 +138,8 @@ def run_cp_sat(
         params.max_time_in_seconds = 3 * params.max_time_in_seconds + 5
     if absolute_gap is not None:
         params.absolute_gap_limit = absolute_gap
+    if tune is not None:
+        tune(params)
     if assumptions:
         model.clear_assumptions()
         model.add_assumptions(list(assumptions))

@@ -1,10 +1,13 @@
 """Large-neighbourhood search over one day x shift CP-SAT model.
 
-The model is built once. Each step copies its proto, fixes every employee x day cell outside a
-neighbourhood to the incumbent roster, hints the incumbent (a complete hint, so a hinted step
-never returns worse) and re-solves for a short time. Three neighbourhoods, relaxing groups of
-employees and windows of days, chosen adaptively by their recent success (the kind of search by
-which the best published results on the Curtois & Qu instances were reached):
+The model is built once, as a tight integer-programming formulation (its LP bound is close to the
+optimum on the Curtois & Qu instances), so that a neighbourhood of a few hundred free cells is
+usually solved to optimality in well under a second by one CP-SAT worker with the full LP
+(``linearization_level`` 2). Each step copies the proto, fixes every employee x day cell outside
+a neighbourhood to the incumbent roster, hints the incumbent (a complete hint, so a step never
+returns worse) and re-solves for a short time. Three neighbourhoods, relaxing groups of employees
+and windows of days, chosen adaptively by the improvement they bought per second (the kind of
+search by which the best published results on these instances were reached):
 
 * ``employees`` — a few employees over the whole horizon, half of them among those who could most
   change the cover penalty (their schedules trade work);
@@ -13,41 +16,43 @@ which the best published results on the Curtois & Qu instances were reached):
 * ``block`` — costly and random employees on a wider window.
 
 Each kind keeps its own size (free cells) and step time: the size grows while its steps are
-solved to optimality and shrinks when they time out without gain; a step stopped by the clock
-while still improving gets more time. Some steps run without the hint, so an equally good roster
-elsewhere can be taken (a sideways move off a plateau). The search stops at the deadline, on
-cancellation, or when the incumbent meets the bound.
+solved to optimality and shrinks when they time out without gain. Steps run in as many threads as
+there are workers (CP-SAT releases the interpreter lock while it searches, so two threads keep two
+cores busy); a step that finishes after the incumbent changed is merged into the new incumbent —
+its free cells copied over — and kept only if the merged roster is valid and better. The search
+stops at the deadline, on cancellation, or when the incumbent meets the bound.
 """
 
 from __future__ import annotations
 
 import math
 import random
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from ortools.sat.python import cp_model
+from ortools.linear_solver import pywraplp
+from ortools.sat.python import cp_model, cp_model_helper
 
 from antt.solver.engine import Progress, SolveOptions, SolveStatus, run_cp_sat
 
 __all__ = ["Costs", "LnsState", "complete", "grid_of", "improve", "with_hint"]
 
-NEIGHBOURHOODS = ("employees", "days", "block")
-# Starting size of a neighbourhood in free employee x day cells, and its bounds.
-START_CELLS = 160
+NEIGHBOURHOODS = ("employees", "days", "block", "lp")
+# Smallest neighbourhood in free employee x day cells.
 MIN_CELLS = 40
 # Size change after a step solved to optimality (grow) or stopped by its time limit (shrink).
-GROW = 1.2
-SHRINK = 0.85
+GROW = 1.15
+SHRINK = 0.9
 # Time given to one step at first, and its bounds.
-STEP_SECONDS = 0.6
-MIN_STEP_SECONDS = 0.3
-MAX_STEP_SECONDS = 1.5
-# At most this many CP-SAT workers per step (the steps follow each other; two workers race on the
-# same small model, which uses both cores of the benchmark machine).
-STEP_WORKERS = 2
-# Share of steps run without the incumbent as hint.
-UNHINTED_SHARE = 0.3
+STEP_SECONDS = 1.0
+MIN_STEP_SECONDS = 0.5
+MAX_STEP_SECONDS = 3.0
+# At most this many steps in parallel (one CP-SAT worker each).
+STEP_THREADS = 2
+# Weight of the last step in a neighbourhood's score, and the floor that keeps every kind tried.
+SCORE_MEMORY = 0.7
+SCORE_FLOOR = 0.01
 
 
 @dataclass
@@ -59,7 +64,8 @@ class LnsState:
     bound: float
     steps: int = 0
     improvements: int = 0
-    weights: dict[str, float] = field(default_factory=lambda: dict.fromkeys(NEIGHBOURHOODS, 1.0))
+    weights: dict[str, float] = field(default_factory=lambda: dict.fromkeys(NEIGHBOURHOODS, 0.1))
+    version: int = 0
 
 
 @dataclass(frozen=True)
@@ -122,9 +128,24 @@ def _neighbourhood(
     grid: _Grid,
     free_cells: int,
     costs: Costs,
+    disagree: Sequence[tuple[int, int]] = (),
 ) -> set[tuple[int, int]]:
     """The (employee, day) cells left free for one step."""
     employees, horizon = grid.employees, grid.horizon
+    if kind == "lp" and disagree:
+        # Where the LP optimum and the incumbent differ (relaxation-induced neighbourhood): all of
+        # them when they fit, else those inside a window of days, plus their neighbours in time.
+        cells = list(disagree)
+        if len(cells) > free_cells:
+            width = max(2, round(horizon * free_cells / len(cells)))
+            days = _window(rng, horizon, width, costs.days)
+            cells = [cell for cell in cells if cell[1] in days]
+        chosen = set(cells)
+        for e, d in cells:
+            chosen.update((e, day) for day in (d - 1, d + 1) if 0 <= day < horizon)
+        return chosen
+    if kind == "lp":
+        kind = "block"
     if kind == "employees":
         count = max(2, min(employees, round(free_cells / horizon)))
         return {(e, d) for e in _some_costly(rng, costs, employees, count) for d in range(horizon)}
@@ -139,7 +160,7 @@ def _neighbourhood(
 
 
 def _step_model(
-    base: cp_model.CpModel, grid: _Grid, state: LnsState, free: set[tuple[int, int]], hinted: bool = True
+    base: cp_model.CpModel, grid: _Grid, values: Sequence[int], free: set[tuple[int, int]]
 ) -> cp_model.CpModel:
     model = cp_model.CpModel()
     proto = model.Proto()
@@ -150,13 +171,11 @@ def _step_model(
         for index in indexes:
             domain = proto.variables[index].domain
             domain.clear()
-            value = state.values[index]
+            value = values[index]
             domain.extend((value, value))
     proto.clear_solution_hint()
-    if hinted:
-        hint = proto.solution_hint
-        hint.vars.extend(range(len(state.values)))
-        hint.values.extend(state.values)
+    proto.solution_hint.vars.extend(range(len(values)))
+    proto.solution_hint.values.extend(values)
     return model
 
 
@@ -190,6 +209,56 @@ def complete(
     return list(run.solver.response_proto.solution), round(run.objective)
 
 
+def lp_relaxation(base: cp_model.CpModel) -> list[float] | None:
+    """The optimum of the model's LP relaxation (GLOP), one value per variable, or ``None``.
+
+    The model holds only linear, at-most-one, exactly-one and clause constraints without
+    enforcement; anything else makes this return ``None`` (the LNS then goes without it).
+    """
+    proto = base.Proto()
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    if solver is None:
+        return None
+    last = lambda domain: domain[len(domain) - 1]  # noqa: E731 - the proto list has no [-1]
+    columns = [solver.NumVar(var.domain[0], last(var.domain), "") for var in proto.variables]
+
+    def literal(ref: int) -> pywraplp.LinearExpr:
+        return columns[ref] if ref >= 0 else 1 - columns[-ref - 1]
+
+    for constraint in proto.constraints:
+        if len(constraint.enforcement_literal):
+            return None
+        if constraint.has_linear():
+            linear = constraint.linear
+            expr = solver.Sum([c * columns[v] for v, c in zip(linear.vars, linear.coeffs, strict=True)])
+            low, high = linear.domain[0], last(linear.domain)
+            if low > -(2**62):
+                solver.Add(expr >= low)
+            if high < 2**62:
+                solver.Add(expr <= high)
+        elif constraint.has_at_most_one():
+            solver.Add(solver.Sum([literal(r) for r in constraint.at_most_one.literals]) <= 1)
+        elif constraint.has_exactly_one():
+            solver.Add(solver.Sum([literal(r) for r in constraint.exactly_one.literals]) == 1)
+        elif constraint.has_bool_or():
+            solver.Add(solver.Sum([literal(r) for r in constraint.bool_or.literals]) >= 1)
+        else:
+            return None
+    objective = proto.objective
+    solver.Minimize(
+        solver.Sum([c * columns[v] for v, c in zip(objective.vars, objective.coeffs, strict=True)])
+    )
+    if solver.Solve() != pywraplp.Solver.OPTIMAL:
+        return None
+    return [column.solution_value() for column in columns]
+
+
+def _full_lp(params: cp_model_helper.SatParameters) -> None:
+    """One worker with every constraint in the LP: the tight formulation then closes a
+    neighbourhood by its bound instead of by search."""
+    params.linearization_level = 2
+
+
 def improve(
     base: cp_model.CpModel,
     grid: _Grid,
@@ -200,52 +269,118 @@ def improve(
     started: float,
 ) -> LnsState:
     """Improve ``state`` by LNS steps on ``base`` until ``deadline``; returns the final state."""
-    rng = random.Random(options.seed)  # noqa: S311 - search diversification, not security
     total_cells = max(1, len(grid.cells))
-    # Two employees over the horizon, five days of everyone, and a block in between, to start.
+    # Three employees over the horizon, five days of everyone, a quarter of the cells as a block.
     sizes = {
-        "employees": float(min(total_cells, 2 * grid.horizon)),
+        "employees": float(min(total_cells, 3 * grid.horizon)),
         "days": float(min(total_cells, 5 * grid.employees)),
-        "block": float(min(START_CELLS, total_cells)),
+        "block": float(min(total_cells, max(160, total_cells // 4))),
     }
     seconds = dict.fromkeys(NEIGHBOURHOODS, STEP_SECONDS)
-    quiet = replace(options, progress=None, workers=min(STEP_WORKERS, options.workers))
-    costs: Costs | None = None
-    while not options.cancelled():
-        left = deadline - options.now()
-        if left < 0.2 or state.objective <= math.ceil(state.bound - 1e-6):
-            break
-        kind = _pick(rng, state.weights)
-        if costs is None:
-            costs = costly(state.values)
-        free = _neighbourhood(kind, rng, grid, int(sizes[kind]), costs)
-        # Now and then a step without the hint: CP-SAT may land on another roster of equal cost,
-        # which is kept (a sideways move out of a plateau the hinted steps cannot leave).
-        hinted = rng.random() >= UNHINTED_SHARE
-        model = _step_model(base, grid, state, free, hinted)
-        run = run_cp_sat(model, quiet, time_limit=min(left, seconds[kind]))
-        state.steps += 1
-        reward = 0.0
-        if run.has_solution and not hinted and round(run.objective) == state.objective:
-            state.values = list(run.solver.response_proto.solution)
-            costs = None
-        elif run.has_solution and round(run.objective) < state.objective:
-            state.values = list(run.solver.response_proto.solution)
-            state.objective = round(run.objective)
+    sizes["lp"] = float(min(total_cells, max(160, total_cells // 3)))
+    count = max(1, min(STEP_THREADS, options.workers))
+    differ: list[tuple[int, int]] = []
+    step_options = replace(options, progress=None, workers=1)
+    lock = threading.Lock()
+    cached: dict[int, Costs] = {}
+    x_indexes = [index for indexes in grid.cells.values() for index in indexes]
+    relaxed: list[list[float]] = []
+
+    def disagreement(values: Sequence[int]) -> list[tuple[int, int]]:
+        if not relaxed:
+            return []
+        lp = relaxed[0]
+        return [
+            cell
+            for cell, indexes in grid.cells.items()
+            if any(abs(lp[index] - values[index]) > 0.05 for index in indexes)
+        ]
+
+    def finished() -> bool:
+        return (
+            options.cancelled()
+            or deadline - options.now() < 0.1
+            or state.objective <= math.ceil(state.bound - 1e-6)
+        )
+
+    def accept(values: list[int], objective: int) -> None:
+        better = objective < state.objective
+        state.values, state.objective = values, objective
+        state.version += 1
+        if better:
             state.improvements += 1
-            costs = None
-            reward = 1.0
             if options.progress is not None:
-                options.progress(Progress(float(state.objective), state.bound, options.now() - started, 0))
-        if run.status is SolveStatus.OPTIMAL:
-            # Solved to the end: a larger neighbourhood next time.
-            sizes[kind] = min(total_cells, sizes[kind] * GROW)
-            reward = max(reward, 0.1)
-        elif reward:
-            # Stopped by the clock while still improving: the same size deserves more time.
-            seconds[kind] = min(MAX_STEP_SECONDS, seconds[kind] * GROW)
-        else:
-            sizes[kind] = max(MIN_CELLS, sizes[kind] * SHRINK)
-            seconds[kind] = max(MIN_STEP_SECONDS, seconds[kind] * 0.95)
-        state.weights[kind] = 0.8 * state.weights[kind] + 0.2 * (0.05 + reward)
+                options.progress(Progress(float(objective), state.bound, options.now() - started, 0))
+
+    def without_lp_weights() -> dict[str, float]:
+        return {kind: weight for kind, weight in state.weights.items() if kind != "lp"}
+
+    def worker(number: int) -> None:
+        rng = random.Random(options.seed * 7919 + number)  # noqa: S311 - search diversification
+        if number == 1 or count == 1:
+            # The LP optimum once, for the relaxation-induced neighbourhood.
+            optimum = lp_relaxation(base)
+            if optimum is not None:
+                with lock:
+                    relaxed.append(optimum)
+        while True:
+            with lock:
+                if finished():
+                    return
+                kind = _pick(rng, state.weights if relaxed else without_lp_weights())
+                values, objective, version = state.values, state.objective, state.version
+                costs = cached.get(version)
+                if costs is None:
+                    cached.clear()
+                    costs = cached[version] = costly(values)
+                    differ[:] = disagreement(values)
+                size, limit = int(sizes[kind]), seconds[kind]
+                disagree = list(differ)
+            free = _neighbourhood(kind, rng, grid, size, costs, disagree)
+            model = _step_model(base, grid, values, free)
+            left = deadline - options.now()
+            run = run_cp_sat(model, step_options, time_limit=max(0.05, min(left, limit)), tune=_full_lp)
+            gain = 0.0
+            merged: list[int] | None = None
+            with lock:
+                state.steps += 1
+                if run.has_solution:
+                    found = round(run.objective)
+                    solution = list(run.solver.response_proto.solution)
+                    if state.version == version and found <= state.objective:
+                        gain = objective - found
+                        accept(solution, found)
+                    elif found < objective:
+                        # The incumbent moved meanwhile: carry this step's free cells over to it.
+                        merged = list(state.values)
+                        for cell in free:
+                            for index in grid.cells.get(cell, ()):
+                                merged[index] = solution[index]
+                        version = state.version
+            if merged is not None:
+                checked = complete(base, {index: merged[index] for index in x_indexes}, step_options)
+                with lock:
+                    if checked is not None and state.version == version and checked[1] < state.objective:
+                        gain = state.objective - checked[1]
+                        accept(*checked)
+            with lock:
+                if run.status is SolveStatus.OPTIMAL:
+                    sizes[kind] = min(total_cells, sizes[kind] * GROW)
+                elif gain > 0:
+                    seconds[kind] = min(MAX_STEP_SECONDS, seconds[kind] * GROW)
+                else:
+                    sizes[kind] = max(MIN_CELLS, sizes[kind] * SHRINK)
+                    seconds[kind] = max(MIN_STEP_SECONDS, seconds[kind] * SHRINK)
+                # Score: share of the objective gained per second of the step.
+                rate = gain / max(1.0, objective) / max(0.05, run.wall_time)
+                state.weights[kind] = SCORE_MEMORY * state.weights[kind] + (1 - SCORE_MEMORY) * (
+                    SCORE_FLOOR + rate
+                )
+
+    threads = [threading.Thread(target=worker, args=(number,), daemon=True) for number in range(1, count)]
+    for thread in threads:
+        thread.start()
+    worker(0)
+    for thread in threads:
+        thread.join()
     return state
