@@ -211,6 +211,9 @@ if _db["ENGINE"].endswith("sqlite3") and env("DB_CONN_MAX_AGE") in (None, ""):
 if _db["ENGINE"].endswith("sqlite3"):
     # IMMEDIATE: every transaction takes the write lock at BEGIN, so concurrent writers queue instead of
     # failing on lock upgrade; WAL lets readers go on; foreign keys are on in Django's SQLite backend.
+    # antt.core.db.sqlite3: Django's backend, with one process's threads queueing for the write lock and woken
+    # when it is freed (SQLite's busy handler sleeps up to 100 ms between tries).
+    _db["ENGINE"] = "antt.core.db.sqlite3"
     _db["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20),

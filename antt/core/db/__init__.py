@@ -1,0 +1,1 @@
+"""Database backends of ANTT (Django's, with what the field load taught us)."""
