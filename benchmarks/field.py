@@ -557,6 +557,50 @@ def cmd_crash(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+def lock_hold(connection: Any, send: Any, count: int) -> tuple[float, float, float] | None:
+    """On SQLite: the wall and CPU time per request between BEGIN IMMEDIATE and COMMIT or ROLLBACK, summed over
+    its write transactions, and how many there were (the write lock is the file's; its hold time caps the rate)."""
+    if connection.vendor != "sqlite":
+        return None
+    from django.db import connections
+
+    wrapper = connections["default"]
+    spans: list[float] = []
+    cpu: list[float] = []
+    began: list[tuple[float, float]] = []
+    start, commit, rollback = (
+        wrapper._start_transaction_under_autocommit,
+        wrapper._commit,
+        wrapper._rollback,
+    )
+
+    def begin() -> None:
+        start()
+        began.append((time.perf_counter(), time.thread_time()))
+
+    def end(real: Any) -> Any:
+        def ended() -> None:
+            real()
+            if began:
+                wall, thread = began.pop()
+                spans.append(time.perf_counter() - wall)
+                cpu.append(time.thread_time() - thread)
+
+        return ended
+
+    wrapper._start_transaction_under_autocommit, wrapper._commit, wrapper._rollback = (
+        begin,
+        end(commit),
+        end(rollback),
+    )
+    try:
+        for i in range(count):
+            send(i)
+    finally:
+        del wrapper._start_transaction_under_autocommit, wrapper._commit, wrapper._rollback
+    return sum(spans) / count * 1000, sum(cpu) / count * 1000, len(spans) / count
+
+
 def cmd_profile(args: argparse.Namespace) -> None:
     """In one process, no server: SQL statements and CPU per report and per position batch through the whole
     stack (middleware, token, Idempotency-Key, service). CPU time is the process's own, so the load of the
@@ -600,6 +644,7 @@ def cmd_profile(args: argparse.Namespace) -> None:
 
         with connection.execute_wrapper(count):
             send(0)
+        held = lock_hold(connection, send, 50)
         if args.top:
             for sql in statements:
                 print("   ", sql[:160])
@@ -625,6 +670,11 @@ def cmd_profile(args: argparse.Namespace) -> None:
             f"CPU {cpu_ms:.1f} ms (quietest of {rounds} rounds {best:.1f} ms; wall {wall_ms:.1f} ms) per {name}, "
             f"mean of {done}" + (" [under cProfile: CPU inflated]" if profiler else "")
         )
+        if held is not None:
+            print(
+                f"  write lock held {held[0]:.1f} ms wall, {held[1]:.1f} ms CPU per {name} in {held[2]:.1f} write "
+                "transactions (BEGIN IMMEDIATE to COMMIT, mean of 50): one SQLite file takes at most 1000 / that a second"
+            )
         # Python function calls per request: the same on a busy machine as on an idle one (CPU time is not),
         # so it tells levers apart where the CPU figures drown in the other helpers' load.
         counter = cProfile.Profile()

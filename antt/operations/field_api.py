@@ -22,7 +22,7 @@ from antt.core.api import IdField, StrictCharField, StrictDateTimeField
 from antt.core.permissions import require
 from antt.events import queries as event_queries
 from antt.events.api_permissions import EventWritePermission
-from antt.operations import field_queries, field_services
+from antt.operations import field_positions, field_queries, field_reports, field_services
 from antt.operations.idempotency import idempotent
 from antt.planning.models import Post
 
@@ -261,17 +261,11 @@ class CheckInView(FieldView):
 
 
 class ReportView(FieldView):
-    @extend_schema(
-        summary="Report an incident",
-        request=ReportInput,
-        parameters=[IDEMPOTENCY_KEY],
-        responses=_answers(ReportOutput),
-    )
-    @idempotent
-    def post(self, request: Request, code: str) -> Response:
+    def checks(self, request: Request, code: str) -> field_reports.CheckedReport:
+        """Everything but the writes, before the write's transaction (``idempotent``)."""
         event = self.event(request, code)
         data = self.valid(ReportInput, request)
-        report = field_services.report_incident(
+        return field_reports.check_report(
             actor=request.user,
             event=event,
             client_id=data["client_id"],
@@ -284,6 +278,16 @@ class ReportView(FieldView):
             accuracy_m=data.get("accuracy_m"),
             device_time=data.get("device_time"),
         )
+
+    @extend_schema(
+        summary="Report an incident",
+        request=ReportInput,
+        parameters=[IDEMPOTENCY_KEY],
+        responses=_answers(ReportOutput),
+    )
+    @idempotent(checks=checks)
+    def post(self, request: Request, code: str, checked: field_reports.CheckedReport) -> Response:
+        report = field_reports.save_report(checked)
         return Response(ReportOutput(report).data, status=201)
 
 
@@ -381,6 +385,14 @@ class SosCancelView(FieldView):
 
 
 class PositionsView(FieldView):
+    def checks(self, request: Request, code: str) -> field_positions.CheckedPositions:
+        """Everything but the writes, before the write's transaction (``idempotent``)."""
+        event = self.event(request, code)
+        data = self.valid(PositionsInput, request)
+        return field_positions.check_positions(
+            actor=request.user, event=event, points=[dict(p) for p in data["points"]]
+        )
+
     @extend_schema(
         summary="Send a batch of positions (kept only when on duty)",
         request=PositionsInput,
@@ -392,13 +404,9 @@ class PositionsView(FieldView):
             )
         ),
     )
-    @idempotent
-    def post(self, request: Request, code: str) -> Response:
-        event = self.event(request, code)
-        data = self.valid(PositionsInput, request)
-        result = field_services.record_positions(
-            actor=request.user, event=event, points=[dict(p) for p in data["points"]]
-        )
+    @idempotent(checks=checks)
+    def post(self, request: Request, code: str, checked: field_positions.CheckedPositions) -> Response:
+        result = field_positions.save_positions(checked)
         return Response({"stored": result.stored, "off_duty": result.off_duty}, status=201)
 
 

@@ -31,12 +31,35 @@ class PositionResult:
     off_duty: int
 
 
+@dataclass(frozen=True)
+class CheckedPositions:
+    """A batch that passed the checks (``check_positions``): the rows to store, unsaved, and their digest."""
+
+    actor: Any
+    event: Event
+    officer: Any
+    received_at: datetime
+    points: int
+    rows: list[PositionReport]
+    digest: str
+
+
 @transaction.atomic
 def record_positions(
     *, actor: Any, event: Event, points: list[dict[str, Any]], received_at: datetime | None = None
 ) -> PositionResult:
     """Store a batch of positions — only those taken on duty (never off duty: the rest are dropped, not
-    kept). One audit entry per batch with the SHA-256 of its points."""
+    kept). One audit entry per batch with the SHA-256 of its points. ``check_positions`` then
+    ``save_positions``, in one transaction."""
+    return save_positions(check_positions(actor=actor, event=event, points=points, received_at=received_at))
+
+
+def check_positions(
+    *, actor: Any, event: Event, points: list[dict[str, Any]], received_at: datetime | None = None
+) -> CheckedPositions:
+    """Every check of a batch and every read it needs (permission, ranges, the officer's duties in the
+    batch's span, their posts and radii); the rows to store, unsaved. Writes nothing: the field API runs it
+    before the write's transaction (see ``field_reports.check_report`` on what may change meanwhile)."""
     require(actor, field_input.ACTION, event)
     if not points:
         raise Invalid(_("The batch has no positions."), field="points")
@@ -73,25 +96,45 @@ def record_positions(
                 inside=None if inside is None else inside <= radius,
             )
         )
-    if not rows:
-        return PositionResult(batch=None, stored=0, off_duty=len(points))
     digest = hashlib.sha256(
         json.dumps([[r.device_time.isoformat(), r.lat, r.lon, r.accuracy_m] for r in rows]).encode()
     ).hexdigest()
+    return CheckedPositions(
+        actor=actor,
+        event=event,
+        officer=officer,
+        received_at=now,
+        points=len(points),
+        rows=rows,
+        digest=digest,
+    )
+
+
+@transaction.atomic(savepoint=False)
+def save_positions(checked: CheckedPositions) -> PositionResult:
+    """Write a checked batch: its row, its points and one audit entry, in one transaction (nothing when no
+    point was taken on duty)."""
+    rows, digest = checked.rows, checked.digest
+    if not rows:
+        return PositionResult(batch=None, stored=0, off_duty=checked.points)
     batch = PositionBatch.objects.create(
-        event=event, officer=officer, received_at=now, count=len(rows), digest=digest
+        event=checked.event,
+        officer=checked.officer,
+        received_at=checked.received_at,
+        count=len(rows),
+        digest=digest,
     )
     for row in rows:
         row.batch = batch
     PositionReport.objects.bulk_create(rows)
     audit.record(
-        actor=actor,
+        actor=checked.actor,
         action="operations.positions",
         target=batch,
-        event=event,
+        event=checked.event,
         changes={"count": [None, len(rows)], "digest": [None, digest]},
     )
-    return PositionResult(batch=batch, stored=len(rows), off_duty=len(points) - len(rows))
+    return PositionResult(batch=batch, stored=len(rows), off_duty=checked.points - len(rows))
 
 
 def _proof_radius(duty: Any, default: int) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -25,13 +26,33 @@ from antt.core.errors import Conflict, Invalid
 from antt.core.lookups import not_found
 from antt.core.permissions import require
 from antt.events.models import Event
+from antt.forces.models import Officer
 from antt.operations import field_input, field_queries
 from antt.operations.models import FieldReport, Incident, IncidentCategory, ReportPhoto
-from antt.operations.opening import ensure_categories, open_unrecorded
+from antt.operations.opening import ensure_categories, incident_draft, insert_incident
 from antt.planning.models import Post
 
 MAX_PHOTOS = 4
 MAX_PHOTO_BYTES = 3 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class CheckedReport:
+    """A report that passed every check (``check_report``), with what was read for it; nothing written yet."""
+
+    actor: Any
+    event: Event
+    client_id: uuid.UUID
+    category: IncidentCategory
+    text: str
+    post: Post | None
+    officer: Officer | None
+    lat: float | None
+    lon: float | None
+    accuracy_m: float | None
+    device_time: datetime | None
+    received_at: datetime
+    incident: Incident  # the unsaved incident it opens (``opening.incident_draft``)
 
 
 @transaction.atomic
@@ -50,8 +71,49 @@ def report_incident(
     device_time: datetime | None = None,
     received_at: datetime | None = None,
 ) -> FieldReport:
-    """A report from the field: opens an incident (``open_unrecorded``) and keeps the report row; one audit
-    entry names both (the report, and the incident with what its opening set)."""
+    """A report from the field: opens an incident and keeps the report row; one audit entry names both (the
+    report, and the incident with what its opening set). ``check_report`` then ``save_report``, in one
+    transaction."""
+    return save_report(
+        check_report(
+            actor=actor,
+            event=event,
+            client_id=client_id,
+            category_code=category_code,
+            text=text,
+            priority=priority,
+            post=post,
+            lat=lat,
+            lon=lon,
+            accuracy_m=accuracy_m,
+            device_time=device_time,
+            received_at=received_at,
+        )
+    )
+
+
+def check_report(
+    *,
+    actor: Any,
+    event: Event,
+    client_id: uuid.UUID,
+    category_code: str,
+    text: str,
+    priority: int | None = None,
+    post: Post | None = None,
+    lat: float | None = None,
+    lon: float | None = None,
+    accuracy_m: float | None = None,
+    device_time: datetime | None = None,
+    received_at: datetime | None = None,
+) -> CheckedReport:
+    """Every check of a report and every read it needs (permission, the text, priority and category, the
+    reporter's duty now, its post and programme item, the incident's own rules); writes nothing.
+
+    The field API runs it before the write's transaction: on SQLite that transaction holds the database's
+    one write lock, so reads done here do not hold up the other writers. What was read may change before
+    ``save_report`` (a category switched off, a duty moved) as it may under PostgreSQL's read committed;
+    the report then stands as it was checked, like one that came a moment earlier."""
     require(actor, field_input.ACTION, event)
     writes.same_event(event, post=post)
     field_input.check_position(lat, lon, accuracy_m)
@@ -74,7 +136,7 @@ def report_incident(
     if duty is not None and post is not None and duty.post_id == post.pk and duty.requirement_id:
         programme_item = field_queries.programme_item_of(duty)
     location = {"type": "Point", "coordinates": [lon, lat]} if lat is not None and lon is not None else None
-    incident, opened = open_unrecorded(
+    incident = incident_draft(
         actor=actor,
         event=event,
         category=category,
@@ -88,21 +150,46 @@ def report_incident(
         programme_item=programme_item,
         reported_at=now,
     )
-    report = FieldReport(
+    return CheckedReport(
+        actor=actor,
         event=event,
         client_id=client_id,
-        incident=incident,
-        officer=officer,
-        user=actor,
         category=category,
-        priority=incident.priority,
         text=text,
         post=post,
+        officer=officer,
         lat=lat,
         lon=lon,
         accuracy_m=accuracy_m,
         device_time=device_time,
         received_at=now,
+        incident=incident,
+    )
+
+
+# No savepoint of its own: a failure rolls back the caller's whole transaction (the claim of the key stays
+# apart), which is what a report needs.
+@transaction.atomic(savepoint=False)
+def save_report(checked: CheckedReport) -> FieldReport:
+    """Write a checked report: the incident it opens (numbered under the event's lock), the report row and
+    one audit entry, in one transaction. A second report with the same ``client_id`` rolls back whole."""
+    actor, event, post, category = checked.actor, checked.event, checked.post, checked.category
+    incident, opened = insert_incident(checked.incident)
+    report = FieldReport(
+        event=event,
+        client_id=checked.client_id,
+        incident=incident,
+        officer=checked.officer,
+        user=actor,
+        category=category,
+        priority=incident.priority,
+        text=checked.text,
+        post=post,
+        lat=checked.lat,
+        lon=checked.lon,
+        accuracy_m=checked.accuracy_m,
+        device_time=checked.device_time,
+        received_at=checked.received_at,
     )
     try:
         report.save(force_insert=True)

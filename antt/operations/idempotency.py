@@ -104,41 +104,54 @@ def _store(record: IdempotencyRecord, response: Response) -> None:
     )
 
 
-def idempotent(method: Callable[..., Response]) -> Callable[..., Response]:
+def idempotent(
+    method: Callable[..., Response] | None = None, *, checks: Callable[..., Any] | None = None
+) -> Any:
     """Wrap an APIView's ``post``: claim the key, run the write, store its answer in the write's
-    transaction."""
+    transaction.
 
-    @wraps(method)
-    def wrapper(view: Any, request: Request, *args: Any, **kwargs: Any) -> Response:
-        raw = request.headers.get(HEADER, "")
-        match = KEY_RE.match(raw.strip())
-        if not match:
-            return _problem(
-                400,
-                "idempotency_key_missing",
-                _("Send an Idempotency-Key header (a UUID) with every write."),
-            )
-        key = match.group(1)
-        claimed = _claim(request.user, key, request, fingerprint(request))
-        if isinstance(claimed, Response):
-            return claimed
-        try:
-            with transaction.atomic():
-                response = method(view, request, *args, **kwargs)
-                if response.status_code < 500:
-                    _store(claimed, response)
-            return response
-        except Exception as exc:
-            final = view.handle_exception(exc) if _is_final(exc) else None
-            if final is None or final.status_code >= 500:
-                IdempotencyRecord.objects.filter(pk=claimed.pk, status_code__isnull=True).delete()
-                raise
-            with transaction.atomic():
-                _store(claimed, final)
-            final.exception = False  # already handled: DRF must not handle it again
-            return final
+    ``checks`` (optional), a function of the same arguments as ``post``, runs after the claim and before the
+    write's transaction: the reads and checks that need no lock. Its result reaches ``post`` as ``checked``,
+    and an error it raises is answered (and stored) like one from ``post``. On SQLite the write's
+    transaction holds the database's single write lock from its first statement, so every read moved into
+    ``checks`` is time the other writers need not wait."""
 
-    return wrapper
+    def decorate(method: Callable[..., Response]) -> Callable[..., Response]:
+        @wraps(method)
+        def wrapper(view: Any, request: Request, *args: Any, **kwargs: Any) -> Response:
+            raw = request.headers.get(HEADER, "")
+            match = KEY_RE.match(raw.strip())
+            if not match:
+                return _problem(
+                    400,
+                    "idempotency_key_missing",
+                    _("Send an Idempotency-Key header (a UUID) with every write."),
+                )
+            key = match.group(1)
+            claimed = _claim(request.user, key, request, fingerprint(request))
+            if isinstance(claimed, Response):
+                return claimed
+            try:
+                if checks is not None:
+                    kwargs["checked"] = checks(view, request, *args, **kwargs)
+                with transaction.atomic():
+                    response = method(view, request, *args, **kwargs)
+                    if response.status_code < 500:
+                        _store(claimed, response)
+                return response
+            except Exception as exc:
+                final = view.handle_exception(exc) if _is_final(exc) else None
+                if final is None or final.status_code >= 500:
+                    IdempotencyRecord.objects.filter(pk=claimed.pk, status_code__isnull=True).delete()
+                    raise
+                with transaction.atomic():
+                    _store(claimed, final)
+                final.exception = False  # already handled: DRF must not handle it again
+                return final
+
+        return wrapper
+
+    return decorate(method) if method is not None else decorate
 
 
 def _is_final(exc: Exception) -> bool:

@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -117,9 +116,46 @@ def open_unrecorded(
     delegation: str = "",
     reported_at: datetime | None = None,
 ) -> tuple[Incident, dict[str, list[Any]]]:
-    """``open_incident`` without its audit entry: the incident and the changes the caller **must** record in
-    its own entry, in the caller's transaction (a field report records the report and the incident it opens
-    in one entry). Checks, the number under the event's row lock, the incident, its first step, the board."""
+    """``open_unrecorded``: the incident and the changes the caller **must** record in its own entry, in the
+    caller's transaction (a field report records the report and the incident it opens in one entry). Checks,
+    the number under the event's row lock, the incident, its first step, the board."""
+    draft = incident_draft(
+        actor=actor,
+        event=event,
+        category=category,
+        summary=summary,
+        priority=priority,
+        source=source,
+        details=details,
+        location=location,
+        site=site,
+        post=post,
+        programme_item=programme_item,
+        delegation=delegation,
+        reported_at=reported_at,
+    )
+    return insert_incident(draft)
+
+
+def incident_draft(
+    *,
+    actor: Any,
+    event: Event,
+    category: IncidentCategory,
+    summary: str,
+    priority: int | None = None,
+    source: str = Incident.Source.DISPATCHER,
+    details: str = "",
+    location: dict[str, Any] | None = None,
+    site: Any = None,
+    post: Any = None,
+    programme_item: Any = None,
+    delegation: str = "",
+    reported_at: datetime | None = None,
+) -> Incident:
+    """The checks of an opening (permission, one event, the incident's own field rules) and the unsaved
+    incident, numbered 0: no write, so a caller may run them before its write transaction
+    (``insert_incident`` then takes the lock)."""
     require(actor, "operations.report", event)
     writes.same_event(event, category=category, site=site, post=post, programme_item=programme_item)
     at = reported_at or timezone.now()
@@ -140,10 +176,20 @@ def open_unrecorded(
         reported_at=at,
     )
     _clean(incident)
+    return incident
+
+
+def insert_incident(incident: Incident) -> tuple[Incident, dict[str, list[Any]]]:
+    """Save a checked ``incident_draft`` inside the caller's transaction: its number under the event's row
+    lock, the first step of its timeline, the boards told once the transaction commits. Returns the incident
+    and the changes for the caller's audit entry."""
+    event, actor, at = incident.event, incident.reported_by, incident.reported_at
     # One number per event: the event row's lock serialises openings of one event (the unique constraint on
-    # (event, number) stands behind it).
-    Event.objects.select_for_update().filter(pk=event.pk).exists()
-    incident.number = (Incident.objects.filter(event=event).aggregate(n=Max("number"))["n"] or 0) + 1
+    # (event, number) stands behind it). On SQLite the transaction holds the database's write lock already.
+    if connection.features.has_select_for_update:
+        Event.objects.select_for_update().filter(pk=event.pk).exists()
+    last_number, last_seq = _last_numbers(event.pk)
+    incident.number = last_number + 1
     try:
         incident.save(force_insert=True)
     except IntegrityError as exc:  # a race the lock should prevent; the caller's transaction rolls back
@@ -159,6 +205,7 @@ def open_unrecorded(
     # lock taken above for the incident's number.
     live.publish(
         event_locked=True,
+        after=last_seq,
         event_id=event.pk,
         kind="incident",
         data={
@@ -173,6 +220,21 @@ def open_unrecorded(
         },
     )
     return incident, audit.diff({}, audit.snapshot(incident, AUDITED))
+
+
+def _last_numbers(event_id: int) -> tuple[int, int]:
+    """The event's last incident number and last board update number, in one statement (read under the
+    event's lock: the caller's)."""
+    from antt.operations.models import BoardUpdate
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT MAX(number) FROM {Incident._meta.db_table} WHERE event_id = %s), "  # noqa: S608
+            f"(SELECT MAX(seq) FROM {BoardUpdate._meta.db_table} WHERE event_id = %s)",
+            [event_id, event_id],
+        )
+        number, seq = cursor.fetchone()
+    return number or 0, seq or 0
 
 
 def _clean(incident: Incident) -> None:

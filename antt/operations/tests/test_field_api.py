@@ -428,3 +428,51 @@ def test_a_planner_chooses_what_proves_presence_at_a_post_and_others_cannot(
         assert as_user(user).get(url).status_code in (403, 404)
         assert as_user(user).post(url, form).status_code in (403, 404)
     assert as_user(planner).get(f"/events/{event.code}/posts/999999/proof/").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["reports/", "positions/"])
+def test_a_report_and_a_batch_are_checked_before_the_write_transaction_and_saved_in_it(
+    as_user: Any, field_officer: Any, event: Any, duty: Any, monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:
+    """The reads and checks run outside the transaction that writes (on SQLite it holds the database's one
+    write lock); the write, its audit entry and the stored answer inside it."""
+    from django.db import connection
+
+    from antt.operations import field_positions, field_reports
+
+    module, check, save = (
+        (field_reports, "check_report", "save_report")
+        if path == "reports/"
+        else (field_positions, "check_positions", "save_positions")
+    )
+    depth: dict[str, int] = {}
+
+    def spy(name: str, real: Any) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            depth[name] = len(connection.atomic_blocks)
+            return real(*args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(module, check, spy("check", getattr(module, check)))
+    monkeypatch.setattr(module, save, spy("save", getattr(module, save)))
+    base = len(connection.atomic_blocks)  # the test's own transaction
+    point = {"lat": INSIDE[0], "lon": INSIDE[1], "accuracy_m": 5, "device_time": at(duty, 4).isoformat()}
+    body = report_body() if path == "reports/" else {"points": [point]}
+    assert post(as_user(field_officer), api(event, path), body).status_code == 201
+    assert depth == {"check": base, "save": base + 1}
+    assert IdempotencyRecord.objects.get().status_code == 201
+
+
+def test_a_refusal_by_the_checks_before_the_write_is_stored_and_replayed(
+    as_user: Any, field_officer: Any, event: Any, duty: Any
+) -> None:
+    client = as_user(field_officer)
+    key, body = str(uuid.uuid4()), report_body(category="no-such-category")
+    first = post(client, api(event, "reports/"), body, key=key)
+    assert first.status_code == 400
+    assert first.json()["field"] == "category"
+    again = post(client, api(event, "reports/"), body, key=key)
+    assert (again.status_code, again.json()) == (400, first.json())
+    assert again["Idempotent-Replayed"] == "true"
+    assert (FieldReport.objects.count(), Incident.objects.count()) == (0, 0)
