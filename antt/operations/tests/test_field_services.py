@@ -403,3 +403,33 @@ def test_the_purge_command_deletes_old_positions_and_idempotency_records_and_kee
     assert "1 position(s) and 1 Idempotency-Key record(s)" in out.getvalue()
     assert PositionReport.objects.count() == 0
     assert list(IdempotencyRecord.objects.all()) == [fresh_key]
+
+
+def test_a_category_switched_off_is_refused_at_once_though_reports_keep_categories_a_few_seconds(
+    event: Any, field_officer: Any, duty: Any, time_machine: Any
+) -> None:
+    from antt.operations.models import IncidentCategory
+
+    def report(code: str) -> Any:
+        return fs.report_incident(
+            actor=field_officer, event=event, client_id=uuid.uuid4(), category_code=code, text="a"
+        )
+
+    assert report("traffic").category.code == "traffic"
+    traffic = IncidentCategory.objects.get(event=event, code="traffic")
+    # switched off in another process (no signal here): still kept for the few seconds …
+    IncidentCategory.objects.filter(pk=traffic.pk).update(is_active=False)
+    assert report("traffic").category == traffic
+    # … and refused once they are over
+    time_machine.shift(timedelta(seconds=6))
+    with pytest.raises(Invalid) as refused:
+        report("traffic")
+    assert refused.value.field == "category"
+    # switched on and off again in this process: refused at once (its save forgets what was kept)
+    traffic.is_active = True
+    traffic.save()
+    assert report("traffic").category == traffic
+    traffic.is_active = False
+    traffic.save()
+    with pytest.raises(Invalid):
+        report("traffic")
