@@ -85,7 +85,7 @@ class EntryMac2:
         that holds the key. Measured (callgrind, 50k entries): 8,250 instructions per entry against 10,550
         for ``digest(body)``, whose keyword arguments (``key``, ``digest_size``) are parsed on every call."""
         copy = self._keyed.copy
-        out = []
+        out: list[bytes] = []
         append = out.append
         for body in bodies:
             h = copy()
