@@ -490,7 +490,9 @@ def check_fast(chunks: Iterable[list[Any]], *, chain: int, lo: int, hi: int, mac
             return None
         try:  # a null body (not an alg 2 entry, or a null in a column that allows none) or a null hash
             hexes = hexlify(digests(bodies))
-            if hexes != b"".join(hashes):
+            # joined, and none longer than 64: each stored hash is the 64 digits of its own entry (a hash split
+            # over two rows, 128 digits and none, would join the same)
+            if hexes != b"".join(hashes) or max(map(len, hashes)) != 64:
                 return None
         except TypeError:
             return None
