@@ -476,8 +476,8 @@ def check_fast(chunks: Iterable[list[Any]], *, chain: int, lo: int, hi: int, mac
     """Check a range read by ``fast_sql`` — rows ``(seq, hash, body)``, the hash and body as bytes, a chunk
     at a time — if every row is an intact ``alg = 2`` entry: the same checks as ``check_run`` (consecutive
     seqs from ``lo``, each hash recomputed, each body's prev hash equal to the hash before it), done a chunk
-    at a time by C code (``map``, one hex encoding and one comparison of the joined digests) instead of a
-    Python step per row. None as soon as a row is not: the caller re-reads the range with ``check_run``,
+    at a time: a short Python step per row to hash its body (``EntryMac2.digests``), then C code (one hex
+    encoding and one comparison of the digests and of the stored hashes, each joined by newlines). None as soon as a row is not: the caller re-reads the range with ``check_run``,
     which names the row and what is wrong with it."""
     run = Run(chain=chain, lo=lo, hi=hi)
     expected = lo
@@ -489,15 +489,15 @@ def check_fast(chunks: Iterable[list[Any]], *, chain: int, lo: int, hi: int, mac
         if seqs != tuple(range(expected, expected + n)):
             return None
         try:  # a null body (not an alg 2 entry, or a null in a column that allows none) or a null hash
-            hexes = hexlify(digests(bodies))
-            # joined, and none longer than 64: each stored hash is the 64 digits of its own entry (a hash split
-            # over two rows, 128 digits and none, would join the same)
-            if hexes != b"".join(hashes) or max(map(len, hashes)) != 64:
+            # joined by newlines, so each stored hash must be the 64 digits of its own entry (joined without,
+            # a hash split over two rows, 128 digits and none, would compare equal)
+            hexes = hexlify(digests(bodies), b"\n", 32)
+            if hexes != b"\n".join(hashes):
                 return None
         except TypeError:
             return None
-        prevs = b"".join(map(_prev_of, bodies))
-        if prevs[64:] != hexes[:-64] or (last and prevs[:64] != last):
+        prevs = b"\n".join(map(_prev_of, bodies))
+        if prevs[65:] != hexes[:-65] or (last and prevs[:64] != last):
             return None
         if not last:
             run.first_seq, run.first_prev = lo, prevs[:64].decode()
