@@ -237,22 +237,10 @@ def without_sep(value: str) -> str:
     return value.replace(SEP, "\ufffd") if SEP in value else value
 
 
-#: The time of an ``alg = 2`` body in PostgreSQL: ``YYYY-MM-DD HH24:MI:SS.US`` in UTC.
-PG_TIME_V2 = "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
-#: The same text for ``fast_sql``, at about 0.65 µs less server time per entry (EXPLAIN ANALYZE, 50k entries):
-#: the timestamp's own text output, the fraction padded to six digits. Only with ``DateStyle`` ISO (the fast
-#: check sets it: ``verification.FAST_SESSION``); it differs from ``PG_TIME_V2`` only for a year beyond 9999 or
-#: BC, where neither has the form of an honest entry's time, so the fast check then gives up (the full check
-#: uses ``PG_TIME_V2``) and never passes a row that the full check fails.
-_PG_TIME_TEXT = "(created_at AT TIME ZONE 'UTC')::text"
-PG_TIME_V2_ISO = f"{_PG_TIME_TEXT} || substr('.000000', length({_PG_TIME_TEXT}) - 18)"
-
-
-def body_sql(vendor: str, *, pg_time: str = PG_TIME_V2) -> str:
+def body_sql(vendor: str) -> str:
     """``body_v2`` written in SQL for ``vendor`` (UTF-8 bytes on SQLite, text on PostgreSQL): one call over the
     row's columns. A null where the table allows none (only a schema edit can put one there) gives a null
-    body, which matches no hash. ``pg_time``: how PostgreSQL writes the time (``PG_TIME_V2_ISO`` for
-    ``fast_sql``)."""
+    body, which matches no hash."""
     if vendor == "sqlite":
         strict = ", ".join(["prev_hash", *_NOT_NULL])
         # printf() writes a null as nothing: min() of the columns that must not be null is null if one is
@@ -260,8 +248,9 @@ def body_sql(vendor: str, *, pg_time: str = PG_TIME_V2) -> str:
             f"CASE WHEN min({strict}) IS NULL THEN NULL ELSE "
             f"CAST(printf('{SEP.join(['%s'] * 14)}', prev_hash, {', '.join(_sqlite_args())}) AS BLOB) END"
         )
+    time = "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
     args = [
-        pg_time if name == "created_at" else f"coalesce({name}::text, '')" if name in _NULLABLE else name
+        time if name == "created_at" else f"coalesce({name}::text, '')" if name in _NULLABLE else name
         for name in HASHED_FIELDS
     ]
     # concat_ws() leaves out a null (and its separator): the body then has too few fields to match
@@ -353,8 +342,7 @@ def fast_sql(table: str, vendor: str, *, placeholder: str = "%s") -> str:
             f"WHERE chain = {p} AND seq >= {p} AND seq <= {p} ORDER BY seq"
         )
     return (
-        f"SELECT seq, hash, CASE WHEN alg = {ALG_BLAKE2} THEN "  # noqa: S608
-        f"{_escape(body_sql(vendor, pg_time=PG_TIME_V2_ISO), placeholder)} END "
+        f"SELECT seq, hash, CASE WHEN alg = {ALG_BLAKE2} THEN {_escape(body_sql(vendor), placeholder)} END "  # noqa: S608
         f"FROM {table} WHERE chain = {p} AND seq >= {p} AND seq <= {p} ORDER BY seq"
     )
 

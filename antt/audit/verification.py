@@ -141,9 +141,8 @@ FIRST_CHUNK = 1_000
 #: PostgreSQL plans a range as a scan of the ``chain`` index and a sort by seq (it spilled to disk on a
 #: 50k-row range); the ``(chain, seq)`` unique index hands the rows over in order without it. Measured on
 #: 50k-row ranges (EXPLAIN ANALYZE, 1M entries): about a fifth less server time. A planner setting: what is
-#: read and checked is the same. And ``DateStyle`` ISO, which ``fast_sql``'s time (``PG_TIME_V2_ISO``) needs:
-#: under another style the fast check would give up on every range. Both for the transaction only.
-FAST_SESSION = "SELECT set_config('enable_sort', 'off', true), set_config('DateStyle', 'ISO, MDY', true)"
+#: read and checked is the same.
+_NO_SORT = "SET enable_sort = off"
 
 
 @dataclass
@@ -199,9 +198,7 @@ def _check_here(task: tuple[int, int, int], plan: _Plan) -> hashing.Run:
     # in a transaction of its own (a savepoint when the caller has one), so the server-side cursors read the
     # range as they go (in autocommit they are WITH HOLD: the whole range is materialised first)
     with transaction.atomic(), connection.cursor() as setup:
-        setup.execute("SELECT current_setting('enable_sort'), current_setting('DateStyle')")
-        before = list(setup.fetchone())
-        setup.execute(FAST_SESSION)  # undone when the transaction ends
+        setup.execute(_NO_SORT.replace("SET", "SET LOCAL"))  # undone when the transaction ends
         cursors: list[Any] = []
         chain_id, lo, _hi = task
         raw = connection.connection
@@ -217,9 +214,7 @@ def _check_here(task: tuple[int, int, int], plan: _Plan) -> hashing.Run:
             for cursor in cursors:
                 cursor.close()
             with suppress(DatabaseError):  # inside a caller's transaction SET LOCAL would outlive this
-                setup.execute(
-                    "SELECT set_config('enable_sort', %s, true), set_config('DateStyle', %s, true)", before
-                )
+                setup.execute("RESET enable_sort")
 
 
 # In a worker process: a connection of its own, opened after the fork (the parent's is never touched).
@@ -244,7 +239,7 @@ def _check_in_worker(task: tuple[int, int, int]) -> hashing.Run:
         return cursors[-1]
 
     if connection.vendor == "postgresql":
-        raw.execute(FAST_SESSION)  # undone by the rollback below
+        raw.execute(_NO_SORT.replace("SET", "SET LOCAL"))  # undone by the rollback below
     try:
         return _check_with(reopen(), task, _worker["plan"], reopen)
     finally:
