@@ -7,11 +7,12 @@ How a run of rows is checked and stitched: ``chain``. Lanes and anchors: ``servi
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -155,10 +156,30 @@ class _Plan:
     in_database: bool
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a range is checked (nests). Reading a range makes three
+    objects per row (a tuple, its hash and its body) and no reference cycles, but each 700 allocations start a
+    collection and, as they add up, full ones over every object of the process (Django's included).
+    Measured (issue 12 §3, 1M entries, SQLite): 7.4 µs CPU per entry with the collector, 5.5 µs without."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def _check_with(cursor: Any, task: tuple[int, int, int], plan: _Plan, reopen: Any) -> hashing.Run:
     """Check one range: with ``check_fast`` on ``cursor`` (a ``fast_cursor``) when the plan has its query and
     every row is an intact ``alg = 2`` entry, else (or then) with ``check_run`` on a fresh cursor from
     ``reopen()``."""
+    with _collector_paused():
+        return _check_range(cursor, task, plan, reopen)
+
+
+def _check_range(cursor: Any, task: tuple[int, int, int], plan: _Plan, reopen: Any) -> hashing.Run:
     chain_id, lo, hi = task
     if plan.fast is not None and plan.macs.v2 is not None:
         run = hashing.check_fast(
