@@ -111,6 +111,8 @@ class CpSatRun:
     bound: float
     wall_time: float
     has_solution: bool
+    # CP-SAT's deterministic time of the search (work done, about independent of machine load).
+    deterministic_time: float = 0.0
 
 
 def run_cp_sat(
@@ -121,10 +123,13 @@ def run_cp_sat(
     assumptions: Sequence[cp_model.IntVar] = (),
     absolute_gap: float | None = None,
     tune: Callable[[cp_model_helper.SatParameters], None] | None = None,
+    work_limit: float | None = None,
 ) -> CpSatRun:
     """Solve ``model`` with the options; never raises for infeasible or interrupted searches.
 
     ``tune`` may set further CP-SAT parameters (e.g. the workers' strategies) before the search.
+    ``work_limit`` also caps the search by CP-SAT's deterministic time (a count of work, so the
+    same on a loaded machine as on an idle one); ``time_limit`` then stays as a safety net.
     """
     solver = cp_model.CpSolver()
     params = solver.parameters
@@ -136,6 +141,8 @@ def run_cp_sat(
         params.interleave_search = True
         params.max_deterministic_time = params.max_time_in_seconds
         params.max_time_in_seconds = 3 * params.max_time_in_seconds + 5
+    if work_limit is not None:
+        params.max_deterministic_time = max(0.001, work_limit)
     if absolute_gap is not None:
         params.absolute_gap_limit = absolute_gap
     if tune is not None:
@@ -179,7 +186,15 @@ def run_cp_sat(
         status = SolveStatus.UNKNOWN
     objective = solver.objective_value if has_solution else 0.0
     bound = solver.best_objective_bound if has_solution else 0.0
-    return CpSatRun(solver, status, objective, bound, time.monotonic() - started, has_solution)
+    return CpSatRun(
+        solver,
+        status,
+        objective,
+        bound,
+        time.monotonic() - started,
+        has_solution,
+        solver.response_proto.deterministic_time,
+    )
 
 
 def forbid_pattern(

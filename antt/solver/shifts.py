@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from ortools.sat.python import cp_model, cp_model_helper
 
 from antt.solver.engine import Progress, SolveOptions, SolveStatus, run_cp_sat
-from antt.solver.shift_lns import Costs, LnsState, grid_of, improve
+from antt.solver.shift_lns import Costs, LnsState, complete, grid_of, improve, with_hint
 
 __all__ = [
     "Cover",
@@ -369,6 +369,8 @@ DIRECT_SHARE = 0.05
 DIRECT_SECONDS = 5.0
 SMALL_CELLS = 600
 DIRECT_SHARE_SMALL = 0.5
+# Deterministic time the portfolio does per second of two cores on the Curtois & Qu models.
+PORTFOLIO_WORK = 1.0
 # If that first search found no roster, a second one may take up to this share of the time.
 FIRST_SHARE = 0.3
 # Largest neighbourhood (employee x day x shift cells) re-solved in one LNS step.
@@ -420,9 +422,24 @@ def _solve_direct(problem: ShiftProblem, options: SolveOptions, started: float) 
     deadline = started + options.time_limit
     # The whole model first, CP-SAT's own portfolio with the full LP: it proves optimality on small
     # problems and gives the LNS its start and the LP bound it stops at.
-    share = DIRECT_SHARE_SMALL if len(built.x) <= SMALL_CELLS else DIRECT_SHARE
+    small = len(built.x) <= SMALL_CELLS
+    share = DIRECT_SHARE_SMALL if small else DIRECT_SHARE
     search_limit = max(0.5, min(options.time_limit * share, DIRECT_SECONDS))
-    run = run_cp_sat(built.model, options, time_limit=search_limit, tune=_portfolio)
+    model = built.model
+    start = None if small else _constructed(problem, built, options, started, deadline)
+    if start is not None:
+        # The portfolio starts from the roster built employee by employee (far better than its own
+        # first solutions on the larger instances).
+        model = with_hint(built.model, start[0])
+    # Capped by work (CP-SAT's deterministic time, about a unit per second of two cores on these
+    # models) as well, so that a loaded machine does not cut the search short.
+    run = run_cp_sat(
+        model,
+        options,
+        time_limit=max(search_limit, deadline - options.now()),
+        tune=_portfolio,
+        work_limit=search_limit * PORTFOLIO_WORK * max(1, options.workers) / 2,
+    )
     if not run.has_solution and run.status is not SolveStatus.INFEASIBLE and not options.cancelled():
         run = run_cp_sat(
             built.model,
@@ -440,6 +457,8 @@ def _solve_direct(problem: ShiftProblem, options: SolveOptions, started: float) 
             problem, _read_rows(problem, built, run.solver, everyone), run.status, run.bound, started
         )
     state = LnsState(list(run.solver.response_proto.solution), round(run.objective), run.bound)
+    if start is not None and start[1] < state.objective:
+        state.values, state.objective = start
     grid = grid_of(built.x, len(problem.employees), problem.horizon)
     state = improve(built.model, grid, state, options, deadline, _costly_ranking(problem, built), started)
     rows = _rows_from_values(problem, built, state.values)
@@ -449,6 +468,19 @@ def _solve_direct(problem: ShiftProblem, options: SolveOptions, started: float) 
     else:
         status = SolveStatus.OPTIMAL if proved else SolveStatus.FEASIBLE
     return _solution(problem, rows, status, state.bound, started)
+
+
+def _constructed(
+    problem: ShiftProblem, built: _Built, options: SolveOptions, started: float, deadline: float
+) -> tuple[list[int], int] | None:
+    """Every model variable's value and the objective of the roster :func:`_construct` builds, or
+    ``None`` when it builds none in a tenth of the time."""
+    quiet = replace(options, progress=None)
+    rows = _construct(problem, quiet, started, min(deadline, started + options.time_limit * 0.1))
+    if isinstance(rows, ShiftSolution):
+        return None
+    fixed = {var.Index(): int(rows[e][d] == t) for (e, d, t), var in built.x.items()}
+    return complete(built.model, fixed, quiet)
 
 
 def _portfolio(params: cp_model_helper.SatParameters) -> None:

@@ -7,8 +7,15 @@ from pathlib import Path
 import pytest
 
 from antt.solver.benchmark import read_benchmark, roster_csv
-from antt.solver.engine import SolveOptions, SolveStatus
-from antt.solver.shifts import solve_shifts
+from antt.solver.engine import SolveOptions, SolveStatus, run_cp_sat
+from antt.solver.shifts import (
+    SMALL_CELLS,
+    _build,
+    _constructed,
+    _rows_from_values,
+    _solution,
+    solve_shifts,
+)
 from antt.solver.tests.curtois_check import check
 
 DATA = Path(__file__).resolve().parents[3] / "benchmarks" / "data" / "curtois"
@@ -69,3 +76,32 @@ def test_the_time_limit_is_measured_on_the_given_clock() -> None:
     assert checked.violations == []
     assert checked.objective == solution.objective
     assert 0 < len(readings) < 100
+
+
+def test_the_constructed_start_is_a_valid_roster_with_the_evaluators_objective() -> None:
+    # Instance 5 is above SMALL_CELLS: the search starts from the roster built employee by employee.
+    path = DATA / "Instance5.txt"
+    problem = read_benchmark(path)
+    everyone = list(range(len(problem.employees)))
+    built = _build(problem, everyone, {})
+    assert len(built.x) > SMALL_CELLS
+    options = SolveOptions(time_limit=20, seed=1)
+    start = _constructed(problem, built, options, options.now(), options.now() + options.time_limit)
+    assert start is not None
+    values, objective = start
+    roster = _solution(
+        problem, _rows_from_values(problem, built, values), SolveStatus.FEASIBLE, None, 0.0
+    ).roster
+    checked = check(path.read_text(encoding="utf-8"), roster_csv(problem, roster))
+    assert checked.violations == []
+    assert checked.objective == objective
+
+
+def test_a_step_is_capped_by_work_not_only_by_seconds() -> None:
+    # With a minute of wall time but a tiny deterministic-time budget, CP-SAT must stop on the
+    # work cap (Instance 5 is not solved to optimality in that little work).
+    problem = read_benchmark(DATA / "Instance5.txt")
+    built = _build(problem, list(range(len(problem.employees))), {})
+    run = run_cp_sat(built.model, SolveOptions(seed=1, workers=1), time_limit=60, work_limit=0.05)
+    assert run.status is not SolveStatus.OPTIMAL
+    assert 0 < run.deterministic_time < 1.0
