@@ -317,7 +317,8 @@ def cmd_reports(args: argparse.Namespace) -> None:
         cpu_ms = (group_cpu(server.pid) - cpu) / max(1, len(lat)) * 1000
         client_ms = (time.process_time() - client) / max(1, len(lat)) * 1000
         print(
-            f"reports on {label} ({WORKERS} workers, {load()}): offered {args.rate}/s for {args.seconds}s → "
+            f"reports on {label} ({WORKERS} workers x {os.environ.get('ANTT_REQUEST_THREADS', '16')} request threads, "
+            f"{load()}): offered {args.rate}/s for {args.seconds}s → "
             f"{len(lat) / elapsed:.0f}/s accepted, p50 {pct(lat, 0.5):.1f} ms, p99 {pct(lat, 0.99):.1f} ms, "
             f"max {max(lat) * 1000:.1f} ms, errors {errors}; server CPU {cpu_ms:.1f} ms per report "
             f"(ceiling on {CORES} idle cores ≈ {CORES * 1000 / cpu_ms:.0f}/s), client CPU {client_ms:.1f} ms"
@@ -358,7 +359,7 @@ def cmd_positions(args: argparse.Namespace) -> None:
             )
             cpu_ms = (group_cpu(server.pid) - cpu) / max(1, len(lat)) * 1000
             print(
-                f"positions on {label} ({WORKERS} workers, {load()}): offered {rate} batches/s (4 points each) "
+                f"positions on {label} ({WORKERS} workers x {os.environ.get('ANTT_REQUEST_THREADS', '16')} request threads, {load()}): offered {rate} batches/s (4 points each) "
                 f"for {args.seconds}s → {len(lat) / elapsed:.0f}/s stored, p50 {pct(lat, 0.5):.1f} ms, "
                 f"p99 {pct(lat, 0.99):.1f} ms, errors {errors}; server CPU {cpu_ms:.1f} ms per batch "
                 f"(ceiling on {CORES} idle cores ≈ {CORES * 1000 / cpu_ms:.0f}/s)"

@@ -147,3 +147,28 @@ def test_an_in_memory_database_keeps_djangos_behaviour() -> None:
     assert wrapper._writer is None
     wrapper.rollback()
     wrapper.set_autocommit(True)
+
+
+def test_other_processes_see_the_turn_taken_while_a_transaction_writes(database: Path) -> None:
+    """Between processes the turn is a lock on ``<database>-turn`` (an ``flock`` from another open file stands
+    for another process): held from BEGIN to COMMIT, free again after."""
+    import fcntl
+    import os
+
+    def free() -> bool:
+        fd = os.open(str(database) + "-turn", os.O_RDWR | os.O_CREAT)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        finally:
+            os.close(fd)  # closing the file gives a lock it took back
+        return True
+
+    first = base.DatabaseWrapper(_settings(database, 5), alias="first")
+    _begin(first)
+    assert not free()
+    first.commit()
+    first.set_autocommit(True)
+    assert free()
+    first.close()
