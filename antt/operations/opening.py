@@ -79,62 +79,27 @@ def open_incident(
 ) -> Incident:
     """Open an incident in ``event`` (permission ``operations.report``), with the first line of its timeline
     and one audit entry, in one transaction. ``reported_at`` is the server's time unless given."""
-    incident, changes = open_unrecorded(
-        actor=actor,
-        event=event,
-        category=category,
-        summary=summary,
-        priority=priority,
-        source=source,
-        details=details,
-        location=location,
-        site=site,
-        post=post,
-        programme_item=programme_item,
-        delegation=delegation,
-        reported_at=reported_at,
+    incident, changes = insert_incident(
+        incident_draft(
+            actor=actor,
+            event=event,
+            category=category,
+            summary=summary,
+            priority=priority,
+            source=source,
+            details=details,
+            location=location,
+            site=site,
+            post=post,
+            programme_item=programme_item,
+            delegation=delegation,
+            reported_at=reported_at,
+        )
     )
     audit.record(
         actor=actor, action="operations.open_incident", target=incident, event=event, changes=changes
     )
     return incident
-
-
-def open_unrecorded(
-    *,
-    actor: Any,
-    event: Event,
-    category: IncidentCategory,
-    summary: str,
-    priority: int | None = None,
-    source: str = Incident.Source.DISPATCHER,
-    details: str = "",
-    location: dict[str, Any] | None = None,
-    site: Any = None,
-    post: Any = None,
-    programme_item: Any = None,
-    delegation: str = "",
-    reported_at: datetime | None = None,
-) -> tuple[Incident, dict[str, list[Any]]]:
-    """``open_unrecorded``: the incident and the changes the caller **must** record in its own entry, in the
-    caller's transaction (a field report records the report and the incident it opens in one entry). Checks,
-    the number under the event's row lock, the incident, its first step, the board."""
-    draft = incident_draft(
-        actor=actor,
-        event=event,
-        category=category,
-        summary=summary,
-        priority=priority,
-        source=source,
-        details=details,
-        location=location,
-        site=site,
-        post=post,
-        programme_item=programme_item,
-        delegation=delegation,
-        reported_at=reported_at,
-    )
-    return insert_incident(draft)
 
 
 def incident_draft(

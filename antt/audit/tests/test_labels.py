@@ -13,7 +13,7 @@ from antt.audit.labels import ACTION_LABELS, action_label, object_label
 from antt.operations.incident_services import TRANSITIONS
 
 ROOT = Path(__file__).resolve().parents[2]  # the antt package
-RECORDING = {"record", "_record", "record_entry", "open_unrecorded"}
+RECORDING = {"record", "_record", "record_entry"}
 
 
 def _recorded_actions() -> dict[str, str]:
