@@ -419,6 +419,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Seconds a server process keeps an API token's sign-in (token, user, event, membership) before reading it
 # again (antt/core/shortcache.py): a revoked token or an ended membership stops working within them. 0: never.
 SIGNIN_CACHE_SECONDS = float(env("SIGNIN_CACHE_SECONDS", "5") or 5)
+# Seconds a server process keeps an officer's duties for their position batches, while the plan's version
+# stays the same (antt/operations/field_queries.py): a post's radius changed elsewhere applies within them.
+DUTY_CACHE_SECONDS = float(env("DUTY_CACHE_SECONDS", "120") or 0)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/field.py reports --rate 100 --seconds 20                  # SQLite
     .venv/bin/python benchmarks/field.py reports --rate 500 --seconds 20 --postgres postgres://postgres@127.0.0.1:5432/h_field
-    .venv/bin/python benchmarks/field.py positions --rate 167 --seconds 60 [--postgres …]   # then the ceiling
+    .venv/bin/python benchmarks/field.py positions --rate 167 --seconds 60 [--postgres …]   # 5,000 phones, every 30 s
     .venv/bin/python benchmarks/field.py weight                                           # first-load bytes, gzip
     .venv/bin/python benchmarks/field.py crash --reports 1000                             # kill -9 while sending
     .venv/bin/python benchmarks/field.py profile --reports 300 [--postgres …] [--top 25]  # in-process cost
@@ -103,30 +103,85 @@ def seed(officers: int) -> list[str]:
         name_en="Centre",
         geometry={"type": "Point", "coordinates": [108.338, 15.88]},
     )
-    tokens = []
-    for n in range(officers):
-        user = User.objects.create_user(username=f"bench-{n}", password=None)
-        Membership.objects.create(event=event, user=user, role=Role.FIELD_OFFICER)
-        officer = Officer.objects.create(
-            event=event, code=f"CA{n:05d}", full_name=f"Officer {n}", unit=unit, user=user
+    if officers <= 256:
+        tokens = []
+        for n in range(officers):
+            user = User.objects.create_user(username=f"bench-{n}", password=None)
+            Membership.objects.create(event=event, user=user, role=Role.FIELD_OFFICER)
+            officer = Officer.objects.create(
+                event=event, code=f"CA{n:05d}", full_name=f"Officer {n}", unit=unit, user=user
+            )
+            post = Post.objects.create(
+                event=event,
+                site=site,
+                code=f"P{n:04d}",
+                name_vi=f"Chốt {n}",
+                name_en=f"Post {n}",
+                geometry={"type": "Point", "coordinates": [108.338, 15.88]},
+            )
+            Assignment.objects.create(
+                event=event,
+                officer=officer,
+                post=post,
+                skill=skill,
+                starts_at=now - timedelta(hours=1),
+                ends_at=now + timedelta(days=1),
+            )
+            tokens.append(create_token(actor=user, name="bench")[1])
+        return tokens
+    # thousands of phones: the same rows, written in bulk (a seed, not the service path being measured)
+    from antt.accounts.models import ApiToken
+
+    users = [User(username=f"bench-{n}") for n in range(officers)]
+    for u in users:
+        u.set_unusable_password()
+    users = User.objects.bulk_create(users, batch_size=500)
+    Membership.objects.bulk_create(
+        [Membership(event=event, user=u, role=Role.FIELD_OFFICER) for u in users], batch_size=500
+    )
+    staff = Officer.objects.bulk_create(
+        [
+            Officer(event=event, code=f"CA{n:05d}", full_name=f"Officer {n}", unit=unit, user=u)
+            for n, u in enumerate(users)
+        ],
+        batch_size=500,
+    )
+    posts = Post.objects.bulk_create(
+        [
+            Post(
+                event=event,
+                site=site,
+                code=f"P{n:05d}",
+                name_vi=f"Chốt {n}",
+                name_en=f"Post {n}",
+                geometry={"type": "Point", "coordinates": [108.338, 15.88]},
+            )
+            for n in range(officers)
+        ],
+        batch_size=500,
+    )
+    Assignment.objects.bulk_create(
+        [
+            Assignment(
+                event=event,
+                officer=o,
+                post=p,
+                skill=skill,
+                starts_at=now - timedelta(hours=1),
+                ends_at=now + timedelta(days=1),
+            )
+            for o, p in zip(staff, posts, strict=True)
+        ],
+        batch_size=500,
+    )
+    tokens, rows = [], []
+    for u in users:
+        key, prefix, digest = ApiToken.generate()
+        rows.append(
+            ApiToken(user=u, name="bench", prefix=prefix, key_hash=digest, expires_at=now + timedelta(days=2))
         )
-        post = Post.objects.create(
-            event=event,
-            site=site,
-            code=f"P{n:04d}",
-            name_vi=f"Chốt {n}",
-            name_en=f"Post {n}",
-            geometry={"type": "Point", "coordinates": [108.338, 15.88]},
-        )
-        Assignment.objects.create(
-            event=event,
-            officer=officer,
-            post=post,
-            skill=skill,
-            starts_at=now - timedelta(hours=1),
-            ends_at=now + timedelta(days=1),
-        )
-        tokens.append(create_token(actor=user, name="bench")[1])
+        tokens.append(key)
+    ApiToken.objects.bulk_create(rows, batch_size=500)
     return tokens
 
 
@@ -256,10 +311,18 @@ def report_body() -> dict[str, Any]:
 
 
 def open_loop(
-    port: int, tokens: list[str], rate: float, seconds: float, make: Any, path: str, threads: int = 16
+    port: int,
+    tokens: list[str],
+    rate: float,
+    seconds: float,
+    make: Any,
+    path: str,
+    threads: int = 16,
+    rotate: bool = False,
 ) -> tuple[list[float], dict[int, int], float]:
     """Send ``rate`` requests a second for ``seconds`` (scheduled, not closed-loop); latencies of the 2xx,
-    the other answers by status."""
+    the other answers by status. ``rotate``: request *i* is sent as phone ``tokens[i % len]`` over its
+    thread's connection (thousands of phones, each sending every ``len / rate`` seconds)."""
     total = int(rate * seconds)
     start = time.perf_counter() + 0.5
     latencies: list[float] = []
@@ -268,7 +331,11 @@ def open_loop(
     counter = iter(range(total))
 
     def work(t: int) -> None:
-        clients = [Client(port, tok) for tok in tokens[t::threads]] or [Client(port, tokens[t % len(tokens)])]
+        clients = (
+            [Client(port, tokens[t % len(tokens)])]
+            if rotate
+            else [Client(port, tok) for tok in tokens[t::threads]] or [Client(port, tokens[t % len(tokens)])]
+        )
         k = 0
         while True:
             with lock:
@@ -281,6 +348,8 @@ def open_loop(
                 time.sleep(delay)
             client = clients[k % len(clients)]
             k += 1
+            if rotate:
+                client.token = tokens[i % len(tokens)]
             try:
                 status, took = client.post(path, make(), str(uuid.uuid4()))
             except (OSError, http.client.HTTPException):
@@ -346,20 +415,26 @@ def positions_body() -> dict[str, Any]:
 
 def cmd_positions(args: argparse.Namespace) -> None:
     label, env = configure(args.postgres)
-    tokens = seed(64)
+    started = time.perf_counter()
+    phones = args.phones or 5000
+    tokens = seed(phones)
+    print(
+        f"seeded {phones} phones (officers on duty, one post each) in {time.perf_counter() - started:.0f} s"
+    )
     port = free_port()
     server = start_server(port, env)
     try:
         path = f"/api/v1/events/{EVENT}/field/positions/"
-        open_loop(port, tokens, 20, 1, positions_body, path)
+        open_loop(port, tokens[:64], 20, 1, positions_body, path)
         for rate in [args.rate, *args.ramp]:
             cpu = group_cpu(server.pid)
             lat, errors, elapsed = open_loop(
-                port, tokens, rate, args.seconds, positions_body, path, threads=32
+                port, tokens, rate, args.seconds, positions_body, path, threads=32, rotate=True
             )
             cpu_ms = (group_cpu(server.pid) - cpu) / max(1, len(lat)) * 1000
             print(
-                f"positions on {label} ({WORKERS} workers x {os.environ.get('ANTT_REQUEST_THREADS', '16')} request threads, {load()}): offered {rate} batches/s (4 points each) "
+                f"positions on {label} ({WORKERS} workers x {os.environ.get('ANTT_REQUEST_THREADS', '16')} request threads, {load()}): "
+                f"{len(tokens)} phones, each every {len(tokens) / rate:.0f} s: offered {rate} batches/s (4 points each) "
                 f"for {args.seconds}s → {len(lat) / elapsed:.0f}/s stored, p50 {pct(lat, 0.5):.1f} ms, "
                 f"p99 {pct(lat, 0.99):.1f} ms, errors {errors}; server CPU {cpu_ms:.1f} ms per batch "
                 f"(ceiling on {CORES} idle cores ≈ {CORES * 1000 / cpu_ms:.0f}/s)"
@@ -613,24 +688,24 @@ def cmd_profile(args: argparse.Namespace) -> None:
     from django.test import Client as DjangoClient
 
     label, _env = configure(args.postgres)
-    tokens = seed(16)
+    tokens = seed(args.phones or 16)  # 5000: every request a phone this process has not seen for seconds
     runs = {
         "report": (f"/api/v1/events/{EVENT}/field/reports/", report_body),
         "position batch": (f"/api/v1/events/{EVENT}/field/positions/", positions_body),
     }
     for name, (path, make) in runs.items():
-        clients = [DjangoClient(HTTP_AUTHORIZATION=f"Bearer {tok}") for tok in tokens]
+        client = DjangoClient()  # one handler, as in a server process; each request signs in as phone i
 
         def send(
-            i: int,
-            clients: list[DjangoClient] = clients,
-            path: str = path,
-            make: Any = make,
-            name: str = name,
+            i: int, client: DjangoClient = client, path: str = path, make: Any = make, name: str = name
         ) -> None:
             body = json.dumps(make())
-            response = clients[i % len(clients)].post(
-                path, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4())
+            response = client.post(
+                path,
+                body,
+                content_type="application/json",
+                HTTP_AUTHORIZATION=f"Bearer {tokens[i % len(tokens)]}",
+                HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),
             )
             if response.status_code != 201:
                 raise SystemExit(f"{name}: answer {response.status_code} {response.content[:300]!r}")
@@ -706,6 +781,12 @@ def main() -> int:
         p.add_argument("--reports", type=int, default=300 if name == "profile" else 1000)
         p.add_argument("--top", type=int, default=0, help="profile: print cProfile's N costliest functions")
         p.add_argument("--tree", default=None, help="run another checkout's code (e.g. /work/main: before)")
+        p.add_argument(
+            "--phones",
+            type=int,
+            default=None,
+            help="phones (tokens): positions 5000 (each sends every phones / rate s), profile 16",
+        )
         p.add_argument(
             "--workers", type=int, default=2, help="uvicorn processes (docs/operations.md: one per core)"
         )

@@ -11,8 +11,12 @@ class OperationsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from antt.core.shortcache import forget
-        from antt.operations.models import IncidentCategory
+        from antt.forces.models import Officer
+        from antt.operations.models import IncidentCategory, PostProof
 
-        # A category saved here: the categories this process keeps for reports are forgotten (core.shortcache).
-        post_save.connect(forget, sender=IncidentCategory, dispatch_uid="forget-categories")
-        post_delete.connect(forget, sender=IncidentCategory, dispatch_uid="forget-categories-d")
+        # Saved here: what this process keeps for the field API is forgotten (core.shortcache) — a category
+        # (reports), a post's proof settings (its radius) or an officer (their link to an account) for the
+        # duties kept for position batches (``field_queries.DUTY_WINDOWS``).
+        for model, uid in ((IncidentCategory, "categories"), (PostProof, "proofs"), (Officer, "officers")):
+            post_save.connect(forget, sender=model, dispatch_uid=f"forget-{uid}")
+            post_delete.connect(forget, sender=model, dispatch_uid=f"forget-{uid}-d")

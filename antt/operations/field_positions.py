@@ -19,7 +19,7 @@ from antt.core.errors import Invalid
 from antt.core.permissions import require
 from antt.events.models import Event
 from antt.operations import field_input, field_queries, proofs
-from antt.operations.models import PositionBatch, PositionReport, PostProof
+from antt.operations.models import PositionBatch, PositionReport
 
 MAX_BATCH = 120
 
@@ -37,7 +37,7 @@ class CheckedPositions:
 
     actor: Any
     event: Event
-    officer: Any
+    officer_id: int
     received_at: datetime
     points: int
     rows: list[PositionReport]
@@ -69,31 +69,30 @@ def check_positions(
     for p in points:
         field_input.check_position(p["lat"], p["lon"], p.get("accuracy_m"))
         field_input.device_time(p["device_time"], now)
-    times = [p["device_time"] for p in points]
-    # the officer, their duties in the batch's span, the posts and their radii: one query
-    duties = field_queries.my_duties_between(actor, event, min(times), max(times))
-    officer = duties[0].officer if duties else field_input.officer_for(actor, event)
-    default_radius = PostProof._meta.get_field("radius_m").get_default()
-    radii = {d.post_id: _proof_radius(d, default_radius) for d in duties}
+    # the officer and their duties with each post's geometry and radius: kept per process while the plan's
+    # version stays the same (``field_queries.my_duty_windows``), so one small query on the usual path
+    officer_id, duties = field_queries.my_duty_windows(actor, event)
+    if officer_id is None:  # refused, with the message for an account linked to no officer
+        officer_id = field_input.officer_for(actor, event).pk
     rows: list[PositionReport] = []
     for p in points:
-        duty = next((d for d in duties if d.starts_at <= p["device_time"] <= d.ends_at), None)
+        at = p["device_time"]
+        duty = next((d for d in duties if d.starts_at <= at <= d.ends_at), None)
         if duty is None:
             continue
-        radius = radii[duty.post_id]
-        inside = proofs.distance_m(duty.post.geometry, p["lat"], p["lon"])
+        inside = proofs.distance_m(duty.geometry, p["lat"], p["lon"])
         rows.append(
             PositionReport(
                 event=event,
-                officer=officer,
-                assignment=duty,
-                post=duty.post,
-                device_time=p["device_time"],
+                officer_id=officer_id,
+                assignment_id=duty.assignment_id,
+                post_id=duty.post_id,
+                device_time=at,
                 received_at=now,
                 lat=p["lat"],
                 lon=p["lon"],
                 accuracy_m=p.get("accuracy_m"),
-                inside=None if inside is None else inside <= radius,
+                inside=None if inside is None else inside <= duty.radius_m,
             )
         )
     digest = hashlib.sha256(
@@ -102,7 +101,7 @@ def check_positions(
     return CheckedPositions(
         actor=actor,
         event=event,
-        officer=officer,
+        officer_id=officer_id,
         received_at=now,
         points=len(points),
         rows=rows,
@@ -119,7 +118,7 @@ def save_positions(checked: CheckedPositions) -> PositionResult:
         return PositionResult(batch=None, stored=0, off_duty=checked.points)
     batch = PositionBatch.objects.create(
         event=checked.event,
-        officer=checked.officer,
+        officer_id=checked.officer_id,
         received_at=checked.received_at,
         count=len(rows),
         digest=digest,
@@ -135,13 +134,6 @@ def save_positions(checked: CheckedPositions) -> PositionResult:
         changes={"count": [None, len(rows)], "digest": [None, digest]},
     )
     return PositionResult(batch=batch, stored=len(rows), off_duty=checked.points - len(rows))
-
-
-def _proof_radius(duty: Any, default: int) -> int:
-    try:
-        return int(duty.post.proof.radius_m)
-    except PostProof.DoesNotExist:  # the post's proof settings are not made yet
-        return default
 
 
 def purge_positions(*, now: datetime | None = None) -> int:

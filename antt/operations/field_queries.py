@@ -11,11 +11,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Max, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from antt.core.lookups import id_or_not_found, not_found
 from antt.core.permissions import Role, can, require
+from antt.core.shortcache import MISSING, ShortCache
+from antt.events import plan_versions
 from antt.events.models import Event
 from antt.forces.models import Officer
 from antt.forces.queries import commanded_unit_ids
@@ -96,6 +99,59 @@ def reporter_now(
     if duty is not None:
         return duty.officer, duty
     return officer_of(user, event), None
+
+
+@dataclass(frozen=True)
+class DutyWindow:
+    """One duty of an officer as a position batch needs it: ids, window, the post's geometry and radius."""
+
+    assignment_id: int
+    post_id: int
+    starts_at: datetime
+    ends_at: datetime
+    geometry: dict[str, Any] | None
+    radius_m: int
+
+
+# Each officer's duties, kept per process for position batches while the event's plan version is the one
+# they were read at: a phone sends a batch every 30 s, and its duties change only with the plan (every
+# service that changes an assignment, a post or an officer moves the version on). What the version does not
+# follow — a post's check-in radius, an officer's link to an account — is forgotten at once when saved in
+# this process (the app's signals) and within ``DUTY_CACHE_SECONDS`` elsewhere.
+DUTY_WINDOWS = ShortCache(settings.DUTY_CACHE_SECONDS, size=20_000)
+
+
+def my_duty_windows(user: Any, event: Event) -> tuple[int | None, tuple[DutyWindow, ...]]:
+    """The id of the officer linked to ``user`` in ``event`` (None when there is none) and all their duties
+    in the event, by start: one indexed query of the plan's version when this process read them at that
+    version, two or three queries when not."""
+    if not getattr(user, "is_authenticated", False):
+        return None, ()
+    version = plan_versions.identity(event)
+    key = (event.pk, user.pk)
+    found = DUTY_WINDOWS.get(key)
+    if found is not MISSING and found[0] == version:
+        return found[1]
+    default_radius = PostProof._meta.get_field("radius_m").get_default()
+    rows = list(
+        Assignment.objects.filter(officer__event=event, officer__user=user)
+        .order_by("starts_at", "pk")
+        .values_list(
+            "officer_id", "pk", "post_id", "starts_at", "ends_at", "post__geometry", "post__proof__radius_m"
+        )
+    )
+    windows = tuple(
+        DutyWindow(pk, post_id, starts, ends, geometry, default_radius if radius is None else int(radius))
+        for _officer, pk, post_id, starts, ends, geometry, radius in rows
+    )
+    officer_id = (
+        rows[0][0]
+        if windows
+        else Officer.objects.filter(event=event, user=user).values_list("pk", flat=True).first()
+    )
+    value = (officer_id, windows)
+    DUTY_WINDOWS.put(key, (version, value))
+    return value
 
 
 def my_duties_between(user: Any, event: Event, start: datetime, end: datetime) -> list[Assignment]:

@@ -77,3 +77,23 @@ def test_revoking_all_of_a_users_tokens_stops_them_at_once(
     assert client.get(url).status_code == 200
     account_services.revoke_all_tokens(actor=commander, user=field_officer, reason="phone lost")
     assert client.get(url).status_code == 401
+
+
+def test_last_used_is_written_once_in_five_minutes_not_on_every_request(
+    phone: Any, time_machine: Any
+) -> None:
+    from antt.core import shortcache
+
+    client, url, token = phone
+    assert client.get(url).status_code == 200
+    first = ApiToken.objects.get(pk=token.pk).last_used_at
+    assert first is not None
+    for _ in range(9):  # a phone every 30 s, for 4.5 minutes, its sign-in forgotten each time (5,000 phones)
+        time_machine.shift(timedelta(seconds=30))
+        shortcache.clear_all()
+        assert client.get(url).status_code == 200
+    assert ApiToken.objects.get(pk=token.pk).last_used_at == first
+    time_machine.shift(timedelta(seconds=30))
+    shortcache.clear_all()
+    assert client.get(url).status_code == 200
+    assert ApiToken.objects.get(pk=token.pk).last_used_at == first + timedelta(minutes=5)

@@ -24,6 +24,7 @@ from antt.operations.models import (
     OrdersAcknowledgement,
     PositionBatch,
     PositionReport,
+    PostProof,
     ReportPhoto,
     Sos,
 )
@@ -349,6 +350,43 @@ def test_positions_are_kept_only_on_duty_audited_per_batch_and_deleted_after_ret
     assert fs.purge_positions(now=at(duty, 60 * 24 * 31)) == 3
     assert PositionReport.objects.count() == 0
     assert PositionBatch.objects.count() == 0
+
+
+def test_position_batches_keep_the_duties_until_the_plan_or_the_post_changes(
+    event: Any, field_officer: Any, planner: Any, duty: Any, time_machine: Any, settings: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from antt.planning import assignment_services
+
+    def send(*minutes: float, lat: float = FAR[0]) -> tuple[int, int]:
+        points = [
+            {"lat": lat, "lon": INSIDE[1], "accuracy_m": 5, "device_time": at(duty, m)} for m in minutes
+        ]
+        result = fs.record_positions(actor=field_officer, event=event, points=points)
+        return result.stored, result.off_duty
+
+    assert send(1) == (1, 0)
+    with CaptureQueriesContext(connection) as read:  # the next batch: the duties are kept, not read again
+        assert send(2) == (1, 0)
+    assert not any("planning_assignment" in q["sql"] for q in read.captured_queries)
+    # the plan changes (the duty now ends at minute 3): the next batch sees it at once
+    assignment_services.update_assignment(actor=planner, assignment=duty.assignment, ends_at=at(duty, 3))
+    assert send(2.5, 4) == (1, 1)
+    # the post's radius saved in this process: the next point is judged with it at once
+    proof = PostProof.objects.get(post=duty.post)
+    proof.radius_m = 2_000
+    proof.save()
+    assert send(2.6) == (1, 0)
+    assert PositionReport.objects.latest("pk").inside is True
+    # ... and changed by another process (no signal here): within DUTY_CACHE_SECONDS
+    PostProof.objects.filter(pk=proof.pk).update(radius_m=10)
+    send(2.7)
+    assert PositionReport.objects.latest("pk").inside is True
+    time_machine.shift(settings.DUTY_CACHE_SECONDS + 1)
+    send(2.8)
+    assert PositionReport.objects.latest("pk").inside is False
 
 
 def test_field_writes_do_not_touch_planning_rows(event: Any, field_officer: Any, duty: Any) -> None:

@@ -40,10 +40,15 @@ pytestmark = pytest.mark.django_db
 # incident, first step, the board's update; the report; the audit entry (2); the answer stored with its key.
 REPORT_SERVICE = 12
 REPORT_REQUEST = 18
-POSITIONS_REQUEST = 13
+# A position batch: the sign-in (as above), the key's claim, the plan's version and the officer's duties with
+# their posts and radii (one query each) before the write's transaction; the batch, its points, the audit entry
+# (2), the answer stored with its key.
+POSITIONS_REQUEST = 14
 # Statements a request signed in with a token saves when the same server process saw that token within
 # ``SIGNIN_CACHE_SECONDS``: the token with its user, the membership with its event.
 SIGN_IN_KEPT = 2
+# A position batch from an officer whose duties this process read at the plan's current version: their query.
+DUTIES_KEPT = 1
 
 
 @pytest.fixture
@@ -152,7 +157,8 @@ def test_a_report_and_a_position_batch_over_the_api_stay_within_their_statements
     later = [{**point, "device_time": at(duty, m).isoformat()} for m in (5, 6)]
     with statements() as sent:
         assert _send(client, base + "positions/", {"points": later}).json() == {"stored": 2, "off_duty": 0}
-    assert len(sent) <= POSITIONS_REQUEST - SIGN_IN_KEPT, "\n".join(sent)
+    assert len(sent) <= POSITIONS_REQUEST - SIGN_IN_KEPT - DUTIES_KEPT, "\n".join(sent)
+    assert not any("planning_assignment" in sql for sql in sent), "\n".join(sent)
     # what the statements wrote: the report, its incident, the answer stored with its key
     assert FieldReport.objects.filter(client_id=report["client_id"], incident__number=2).exists()
     assert Incident.objects.count() == 3
