@@ -97,7 +97,7 @@ async def main(mode: str, n: int, label: str, tokens: list[str]) -> None:
 
 if __name__ == "__main__":
     label, env = bench.configure(os.environ.get("PROBE_POSTGRES"))
-    tokens = bench.seed(16)
+    tokens = bench.seed(int(os.environ.get("PHONES", "16")))  # 5000: every sign-in read afresh
     os.environ.update(env)
     mode = sys.argv[1] if len(sys.argv) > 1 else "report"
     asyncio.run(main(mode, int(sys.argv[2]) if len(sys.argv) > 2 else 300, label, tokens))
