@@ -378,10 +378,10 @@ def _chains() -> dict[int, int]:
     """This thread's ``base -> chain``: the chain of event ``base`` it last wrote to, tried first next time,
     so concurrent writers each keep to a chain of their own and their guesses hold."""
     try:
-        return _local.chains  # type: ignore[no-any-return]
+        return _local.chains
     except AttributeError:
         _local.chains = {}
-        return _local.chains  # type: ignore[no-any-return]
+        return _local.chains
 
 
 def _guess_sql(n: int) -> str:
