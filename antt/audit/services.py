@@ -164,7 +164,8 @@ def chain_ids(base: int) -> list[int]:
 
 
 def _lane_candidates(base: int) -> list[int]:
-    """The chains a new entry of ``base`` may go to, in order of preference (the first free one is taken)."""
+    """The chains a new entry of ``base`` may go to, in order of preference (the first free one is taken):
+    in ascending chain id, as lanes are numbered, which the one-statement append orders by (``_guess_sql``)."""
     return chain_ids(base)
 
 
@@ -267,7 +268,7 @@ def record(
 def _record_in(db: Any, base: int, fields: dict[str, Any]) -> AuditEntry:
     with db.cursor() as cursor:
         entry, claimed = None, None
-        if db.vendor == "postgresql":
+        if db.vendor == "postgresql":  # one statement if the head is where this process left it
             entry, claimed = _append_at_guess(cursor, base, fields)
         if entry is None:
             chain, seq, prev_hash = claimed or _claim(cursor, base)
