@@ -8,6 +8,7 @@ Verifying the trail: ``verification``. Signed checkpoints kept outside the datab
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -163,7 +164,8 @@ def chain_ids(base: int) -> list[int]:
 
 
 def _lane_candidates(base: int) -> list[int]:
-    """The chains a new entry of ``base`` may go to, in order of preference (the first free one is taken)."""
+    """The chains a new entry of ``base`` may go to, in order of preference (the first free one is taken):
+    in ascending chain id, as lanes are numbered, which the one-statement append orders by (``_guess_sql``)."""
     return chain_ids(base)
 
 
@@ -265,9 +267,15 @@ def record(
 
 def _record_in(db: Any, base: int, fields: dict[str, Any]) -> AuditEntry:
     with db.cursor() as cursor:
-        chain, seq, prev_hash = _claim(cursor, base)
-        entry = _append(cursor, chain, seq, prev_hash, **fields)
-        if chain != base and (seq == 1 or seq % ANCHOR_EVERY == 0):
+        entry, claimed = None, None
+        if db.vendor == "postgresql":  # one statement if the head is where this process left it
+            entry, claimed = _append_at_guess(cursor, base, fields)
+        if entry is None:
+            chain, seq, prev_hash = claimed or _claim(cursor, base)
+            entry = _append(cursor, chain, seq, prev_hash, **fields)
+            if db.vendor == "postgresql":
+                _chains()[base] = chain
+        if entry.chain != base and (entry.seq == 1 or entry.seq % ANCHOR_EVERY == 0):
             _anchor(cursor, base, entry)
     return entry
 
@@ -291,8 +299,10 @@ def _anchor(cursor: Any, base: int, entry: AuditEntry) -> None:
     )
 
 
-def _append(cursor: Any, chain: int, seq: int, prev_hash: str, **fields: Any) -> AuditEntry:
-    """Insert the entry ``seq`` of ``chain`` after ``prev_hash`` (the head's hash follows by trigger)."""
+def _sealed(
+    chain: int, seq: int, prev_hash: str, fields: Mapping[str, Any]
+) -> tuple[dict[str, Any], int, str]:
+    """The entry ``seq`` of ``chain`` after ``prev_hash`` as it will be stored: its values, ``alg`` and hash."""
     values: dict[str, Any] = {
         "chain": chain,
         "seq": seq,
@@ -316,15 +326,30 @@ def _append(cursor: Any, chain: int, seq: int, prev_hash: str, **fields: Any) ->
     else:
         alg = ALG_HMAC
         digest = hashing.seal(prev_hash + canonical_entry(*(values[name] for name in HASHED_FIELDS)), macs.v1)
+    return values, alg, digest
+
+
+def _append(cursor: Any, chain: int, seq: int, prev_hash: str, **fields: Any) -> AuditEntry:
+    """Insert the entry ``seq`` of ``chain`` after ``prev_hash`` (the head's hash follows by trigger)."""
+    values, alg, digest = _sealed(chain, seq, prev_hash, fields)
     db = cursor.db
     params = [prev_hash, digest, alg, *(values[name] for name in HASHED_FIELDS)]
     params[5] = db.ops.adapt_datetimefield_value(values["created_at"])  # created_at
     cursor.execute(_insert_sql(db), params)
-    # the model instance as the database now holds it, built without Model.__init__'s per-field work
+    return _written(db, values, cursor.fetchone()[0], prev_hash, digest, alg)
+
+
+def _written(
+    db: Any, values: dict[str, Any], entry_id: int, prev_hash: str, digest: str, alg: int
+) -> AuditEntry:
+    """The model instance as the database now holds it, built without Model.__init__'s per-field work; and
+    the chain's new head kept as this process's guess of it (``_append_at_guess``)."""
     entry = AuditEntry.__new__(AuditEntry)
-    entry.__dict__.update(values, id=cursor.fetchone()[0], prev_hash=prev_hash, hash=digest, alg=alg)
+    entry.__dict__.update(values, id=entry_id, prev_hash=prev_hash, hash=digest, alg=alg)
     entry._state = ModelState()
     entry._state.adding, entry._state.db = False, db.alias
+    if db.vendor == "postgresql":
+        _seen[entry.chain] = (entry.seq, digest)
     return entry
 
 
@@ -340,6 +365,77 @@ def _insert_sql(db: Any) -> str:
         marks = ", ".join(["%s"] * len(_INSERT_FIELDS))
         found = _insert[db.vendor] = f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING id"  # noqa: S608
     return found
+
+
+# --- PostgreSQL: claim and insert in one statement when the head is as this process last left it -----------
+
+#: ``chain -> (seq, hash)``: the newest entry of each chain this process wrote (it may since have been rolled
+#: back, or another process may have written after it: then it is only a wrong guess, see below).
+_seen: dict[int, tuple[int, str]] = {}
+_local = threading.local()
+
+
+def _chains() -> dict[int, int]:
+    """This thread's ``base -> chain``: the chain of event ``base`` it last wrote to, tried first next time,
+    so concurrent writers each keep to a chain of their own and their guesses hold."""
+    try:
+        return _local.chains
+    except AttributeError:
+        _local.chains = {}
+        return _local.chains
+
+
+def _guess_sql(n: int) -> str:
+    """Claim the first free of ``n`` candidate chains (the guessed one first, then in order) as ``_claim``
+    does, and, in the same statement, insert the entry sealed for the guessed head only if the claimed head
+    is that one: ``(chain, seq, prev hash, id or null)``, no row when every candidate is held."""
+    found = _guess.get(n)
+    if found is None:
+        table, quote = AuditEntry._meta.db_table, connections[DEFAULT_DB_ALIAS].ops.quote_name
+        columns = ", ".join(quote(name) for name in _INSERT_FIELDS)
+        rest = ", ".join(["%s"] * (len(HASHED_FIELDS) - 2))  # the fields after chain and seq
+        found = _guess[n] = (
+            f"WITH c AS (UPDATE {_HEADS} SET seq = seq + 1 WHERE chain = ("  # noqa: S608 - names from the models
+            f"SELECT chain FROM {_HEADS} WHERE chain IN ({', '.join(['%s'] * n)}) "
+            "ORDER BY chain <> %s, chain LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING chain, seq, hash), "
+            f"e AS (INSERT INTO {table} ({columns}) "
+            f"SELECT c.hash, %s, %s, c.chain, c.seq, {rest} FROM c "
+            "WHERE c.chain = %s AND c.seq = %s AND c.hash = %s RETURNING id) "
+            "SELECT chain, seq, hash, (SELECT id FROM e) FROM c"
+        )
+    return found
+
+
+_guess: dict[int, str] = {}
+
+
+def _append_at_guess(
+    cursor: Any, base: int, fields: dict[str, Any]
+) -> tuple[AuditEntry | None, tuple[int, int, str] | None]:
+    """Append with one statement instead of two: the entry is sealed (hashed) for the head this process
+    last left the guessed chain at, and inserted in the statement that claims a chain only if the claimed
+    head is exactly that one (chain, seq and hash, compared under the row lock), so it links to the entry
+    before it as ``_claim`` then ``_append`` would. Otherwise nothing is inserted and the claimed head, if
+    any, is returned for ``_append``. ``(entry, None)``, ``(None, claimed head)`` or ``(None, None)``."""
+    chain = _chains().get(base, base)
+    head = _seen.get(chain)
+    candidates = _lane_candidates(base)
+    if head is None or chain not in candidates:
+        return None, None
+    seq, prev_hash = head[0] + 1, head[1]
+    values, alg, digest = _sealed(chain, seq, prev_hash, fields)
+    db = cursor.db
+    rest = [values[name] for name in HASHED_FIELDS[2:]]
+    rest[0] = db.ops.adapt_datetimefield_value(values["created_at"])
+    cursor.execute(
+        _guess_sql(len(candidates)), [*candidates, chain, digest, alg, *rest, chain, seq, prev_hash]
+    )
+    row = cursor.fetchone()
+    if row is None:  # every candidate held: _claim waits for the main chain
+        return None, None
+    if row[3] is None:  # another head than the guessed one: claimed, not written
+        return None, (int(row[0]), int(row[1]), str(row[2]))
+    return _written(db, values, row[3], prev_hash, digest, alg), None
 
 
 def chain_head(chain: int) -> tuple[int, str] | None:
