@@ -272,12 +272,27 @@ def _sqlite_args() -> list[str]:
 
 
 def _sqlite_length() -> str:
-    """The byte length of the ``alg = 2`` body of a SQLite row, counted from the stored values: SQLite's
-    ``printf`` copies a text only up to its first NUL, so a field with a NUL and anything after it would give
-    the body of the field as it was; the body then falls short of this length (``check_fast``, ``check_run``).
-    PostgreSQL text cannot hold a NUL."""
-    lengths = " + ".join(f"length(CAST({arg} AS BLOB))" for arg in ["prev_hash", *_sqlite_args()])
+    """The byte length of the ``alg = 2`` body of a SQLite row less the digits of its chain and seq (which
+    ``check_fast`` and ``check_run`` add: the query reads both from the ``(chain, seq)`` index, as integers),
+    counted from the stored values: SQLite's ``printf`` copies a text only up to its first NUL, so a field
+    with a NUL and anything after it would give the body of the field as it was; the body then falls short
+    of this length. PostgreSQL text cannot hold a NUL."""
+    args = [arg for name, arg in zip(HASHED_FIELDS, _sqlite_args(), strict=True) if name not in _KEYS]
+    lengths = " + ".join(f"length(CAST({arg} AS BLOB))" for arg in ["prev_hash", *args])
     return f"{3 * (len(HASHED_FIELDS))} + {lengths}"
+
+
+_KEYS = ("chain", "seq")
+
+
+def _digits(lo: int, hi: int) -> int:
+    """``sum(len(str(s)) for s in range(lo, hi))`` for ``0 <= lo``, without the loop."""
+    total, start, width = 0, lo, len(str(lo))
+    while start < hi:
+        end = min(hi, 10**width)
+        total += (end - start) * width
+        start, width = end, width + 1
+    return total
 
 
 _SQLITE_TIME = (
@@ -428,7 +443,12 @@ def check_run(
             kind = LINK
         elif alg == ALG_BLAKE2:
             body = row[5] if in_database else _built(body_v2, prev_hash, row)
-            if in_database and len(row) > 6 and body is not None and len(body) != row[6]:
+            if (
+                in_database
+                and len(row) > 6
+                and body is not None
+                and len(body) != _sqlite_body_length(row[6], chain, seq)
+            ):
                 body = None  # SQLite: a field held a NUL, and printf() left out what came after it
             if macs.v2 is None:
                 kind = NEEDS_KEY
@@ -469,6 +489,11 @@ def check_run(
     return run
 
 
+def _sqlite_body_length(rest: int | None, chain: int, seq: int) -> int | None:
+    """The length an ``alg = 2`` body must have, from ``_sqlite_length`` (None: a null column)."""
+    return None if rest is None else rest + len(str(chain)) + len(str(seq))
+
+
 def _built(build: Any, prev_hash: str, row: tuple[Any, ...]) -> Any:
     """The message of a row read as raw columns (``body_v2`` as bytes, or ``prev_hash`` + canonical JSON);
     None when a column holds what the format cannot (a null where the table allows none): not intact."""
@@ -503,7 +528,9 @@ def check_fast(chunks: Iterable[list[Any]], *, chain: int, lo: int, hi: int, mac
         try:  # a null body (not an alg 2 entry, or a null in a column that allows none) or a null hash
             # SQLite: each body as long as its stored fields (none held a NUL that printf() stopped at);
             # no body is longer than that, so the sums are equal only if each is
-            if len(columns) > 3 and sum(map(len, bodies)) != sum(columns[3]):
+            if len(columns) > 3 and sum(map(len, bodies)) != sum(columns[3]) + n * len(str(chain)) + _digits(
+                expected, expected + n
+            ):
                 return None
             # joined by newlines, so each stored hash must be the 64 digits of its own entry (joined without,
             # a hash split over two rows, 128 digits and none, would compare equal)
