@@ -262,16 +262,37 @@ _NOT_NULL = tuple(name for name in HASHED_FIELDS if name not in _NULLABLE)
 
 
 def _sqlite_args() -> list[str]:
-    """The thirteen fields as SQLite's ``printf`` takes them for ``body_v2``."""
+    """The thirteen fields as SQLite's ``printf`` takes them for ``body_v2``: a nullable integer as it is
+    stored (not cast: ``CAST('7x' AS INTEGER)`` is 7, so a text written over an id would still verify)."""
     time = "CASE WHEN length(created_at) = 19 THEN created_at || '.000000' ELSE created_at END"
     return [
-        time
-        if name == "created_at"
-        else f"ifnull(CAST({name} AS INTEGER), '')"
-        if name in _NULLABLE
-        else name
+        time if name == "created_at" else f"ifnull({name}, '')" if name in _NULLABLE else name
         for name in HASHED_FIELDS
     ]
+
+
+def _sqlite_length() -> str:
+    """The byte length of the ``alg = 2`` body of a SQLite row less the digits of its chain and seq (which
+    ``check_fast`` and ``check_run`` add: the query reads both from the ``(chain, seq)`` index, as integers),
+    counted from the stored values: SQLite's ``printf`` copies a text only up to its first NUL, so a field
+    with a NUL and anything after it would give the body of the field as it was; the body then falls short
+    of this length. PostgreSQL text cannot hold a NUL."""
+    args = [arg for name, arg in zip(HASHED_FIELDS, _sqlite_args(), strict=True) if name not in _KEYS]
+    lengths = " + ".join(f"length(CAST({arg} AS BLOB))" for arg in ["prev_hash", *args])
+    return f"{3 * (len(HASHED_FIELDS))} + {lengths}"
+
+
+_KEYS = ("chain", "seq")
+
+
+def _digits(lo: int, hi: int) -> int:
+    """``sum(len(str(s)) for s in range(lo, hi))`` for ``0 <= lo``, without the loop."""
+    total, start, width = 0, lo, len(str(lo))
+    while start < hi:
+        end = min(hi, 10**width)
+        total += (end - start) * width
+        start, width = end, width + 1
+    return total
 
 
 _SQLITE_TIME = (
@@ -315,8 +336,11 @@ def range_sql(table: str, vendor: str, *, in_database: bool, placeholder: str = 
     elif vendor == "postgresql":  # the plain SHA-256 of the message, computed where the rows are
         legacy = f"sha256(convert_to({_message_sql(vendor)}, 'UTF8'))".replace("%", "%%")  # format()'s
         tail = f"CASE WHEN alg = {ALG_BLAKE2} THEN convert_to({body_sql(vendor)}, 'UTF8') ELSE {legacy} END"
-    else:
-        tail = f"CASE WHEN alg = {ALG_BLAKE2} THEN {_escape(body_sql(vendor), placeholder)} ELSE {_message_sql(vendor)} END"
+    else:  # and the length the body must have (``_sqlite_length``)
+        tail = (
+            f"CASE WHEN alg = {ALG_BLAKE2} THEN {_escape(body_sql(vendor), placeholder)} "
+            f"ELSE {_message_sql(vendor)} END, {_sqlite_length()}"
+        )
     p = placeholder
     return (
         f"SELECT id, seq, alg, prev_hash, hash, {tail} FROM {table} "  # noqa: S608 - names from the model
@@ -325,20 +349,20 @@ def range_sql(table: str, vendor: str, *, in_database: bool, placeholder: str = 
 
 
 def fast_sql(table: str, vendor: str, *, placeholder: str = "%s") -> str:
-    """The query ``check_fast`` reads a range with: ``(seq, hash, body)`` in seq order, the hash and the body
+    """The query ``check_fast`` reads a range with: ``(seq, hash, body)`` in seq order (on SQLite also the
+    length the body must have, ``_sqlite_length``), the hash and the body
     as UTF-8 bytes (SQLite: cast to a blob; PostgreSQL: text, which ``fast_cursor`` loads as bytes), the body
-    built by the database (``body_sql``) and null unless the row is an ``alg = 2`` entry with no null where
-    the table allows none. Measured (issue 12, 1M entries): reading ``alg`` and decoding text to ``str``
-    cost more than testing ``alg`` in SQL and comparing bytes; on SQLite, ``IS NOT NULL`` tests cost less
-    than ``min()`` over the columns."""
+    built by the database (``body_sql``) and null unless the row is an ``alg = 2`` entry (on PostgreSQL,
+    with no null where the table allows none; on SQLite such a null makes the length null instead, which
+    ``check_fast`` takes as not intact). Measured (issue 12, 1M entries): reading ``alg`` and decoding text
+    to ``str`` cost more than testing ``alg`` in SQL and comparing bytes."""
     p = placeholder
     if vendor == "sqlite":
         fields = ", ".join(_sqlite_args())
-        strict = " AND ".join(f"{n} IS NOT NULL" for n in ("prev_hash", *_NOT_NULL))
         body = f"CAST(printf('{SEP.join(['%s'] * 14)}', prev_hash, {fields}) AS BLOB)"
         return (
-            f"SELECT seq, CAST(hash AS BLOB), CASE WHEN alg = {ALG_BLAKE2} AND {strict} THEN "  # noqa: S608
-            f"{_escape(body, placeholder)} END FROM {table} "
+            f"SELECT seq, CAST(hash AS BLOB), CASE WHEN alg = {ALG_BLAKE2} THEN "  # noqa: S608
+            f"{_escape(body, placeholder)} END, {_sqlite_length()} FROM {table} "
             f"WHERE chain = {p} AND seq >= {p} AND seq <= {p} ORDER BY seq"
         )
     return (
@@ -419,6 +443,13 @@ def check_run(
             kind = LINK
         elif alg == ALG_BLAKE2:
             body = row[5] if in_database else _built(body_v2, prev_hash, row)
+            if (
+                in_database
+                and len(row) > 6
+                and body is not None
+                and len(body) != _sqlite_body_length(row[6], chain, seq)
+            ):
+                body = None  # SQLite: a field held a NUL, and printf() left out what came after it
             if macs.v2 is None:
                 kind = NEEDS_KEY
             elif body is None or macs.v2.hexdigest(bytes(body)) != stored:
@@ -458,6 +489,11 @@ def check_run(
     return run
 
 
+def _sqlite_body_length(rest: int | None, chain: int, seq: int) -> int | None:
+    """The length an ``alg = 2`` body must have, from ``_sqlite_length`` (None: a null column)."""
+    return None if rest is None else rest + len(str(chain)) + len(str(seq))
+
+
 def _built(build: Any, prev_hash: str, row: tuple[Any, ...]) -> Any:
     """The message of a row read as raw columns (``body_v2`` as bytes, or ``prev_hash`` + canonical JSON);
     None when a column holds what the format cannot (a null where the table allows none): not intact."""
@@ -485,10 +521,17 @@ def check_fast(chunks: Iterable[list[Any]], *, chain: int, lo: int, hi: int, mac
     digests = mac.digests
     for rows in chunks:
         n = len(rows)
-        seqs, hashes, bodies = zip(*rows, strict=True)
+        columns = tuple(zip(*rows, strict=True))
+        seqs, hashes, bodies = columns[:3]
         if seqs != tuple(range(expected, expected + n)):
             return None
         try:  # a null body (not an alg 2 entry, or a null in a column that allows none) or a null hash
+            # SQLite: each body as long as its stored fields (none held a NUL that printf() stopped at);
+            # no body is longer than that, so the sums are equal only if each is
+            if len(columns) > 3 and sum(map(len, bodies)) != sum(columns[3]) + n * len(str(chain)) + _digits(
+                expected, expected + n
+            ):
+                return None
             # joined by newlines, so each stored hash must be the 64 digits of its own entry (joined without,
             # a hash split over two rows, 128 digits and none, would compare equal)
             hexes = hexlify(digests(bodies), b"\n", 32)

@@ -168,6 +168,32 @@ def test_editing_an_entry_and_rehashing_the_rest_without_the_key_is_caught(
     assert "edited" in result.reason
 
 
+@pytest.mark.parametrize(
+    ("column", "written"),
+    [
+        ("object_repr", "object_repr || char(0) || ' (forged)'"),
+        ("changes", "changes || char(0) || '{}'"),
+        ("prev_hash", "prev_hash || char(0)"),
+        ("actor_id", "CAST(actor_id AS TEXT) || char(0) || '9'"),
+        ("actor_id", "CAST(actor_id AS TEXT) || ' (forged)'"),
+    ],
+    ids=["nul-text", "nul-changes", "nul-prev", "nul-id", "text-id"],
+)
+def test_text_hidden_behind_a_nul_or_written_over_an_id_is_caught(
+    event: Any, commander: Any, verify: Any, column: str, written: str
+) -> None:
+    """SQLite only (PostgreSQL text cannot hold a NUL, nor an integer column text): its ``printf`` stops at
+    a NUL and ``CAST('7x' AS INTEGER)`` is 7, so a body built from such a row was the entry's old body."""
+    if connection.vendor != "sqlite":
+        pytest.skip("only SQLite stores a NUL inside a text, or a text in an integer column")
+    entries = _fill(event, commander)
+    audit_db.drop_triggers(connection)
+    _raw(f"UPDATE audit_auditentry SET {column} = {written} WHERE id = %s", [entries[2].pk])
+    result = verify()
+    assert not result.ok
+    assert (result.seq, result.entry_id) == (3, entries[2].pk), result.summary()
+
+
 def test_rehashing_the_rest_as_unkeyed_entries_is_caught(event: Any, commander: Any, verify: Any) -> None:
     entries = _fill(event, commander)
     audit_db.drop_triggers(connection)
