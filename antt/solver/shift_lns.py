@@ -5,15 +5,23 @@ optimum on the Curtois & Qu instances), so that a neighbourhood of a few hundred
 usually solved to optimality in well under a second by one CP-SAT worker with the full LP
 (``linearization_level`` 2). Each step copies the proto, fixes every employee x day cell outside
 a neighbourhood to the incumbent roster, hints the incumbent (a complete hint, so a step never
-returns worse) and re-solves for a short time. Three neighbourhoods, relaxing groups of employees
-and windows of days, chosen adaptively by the improvement they bought per second (the kind of
-search by which the best published results on these instances were reached):
+returns worse) and re-solves for a short time. Five neighbourhoods, relaxing groups of employees
+and windows of days (and the cells where the LP optimum differs), chosen adaptively by the
+improvement they bought per unit of work (the kind of search by which the best published results
+on these instances were reached):
 
 * ``employees`` — a few employees over the whole horizon, half of them among those who could most
   change the cover penalty (their schedules trade work);
 * ``days`` — every employee on a window of consecutive days, half the time around a costly day
   (cover is traded day by day);
-* ``block`` — costly and random employees on a wider window.
+* ``block`` — costly and random employees on a wider window;
+* ``mixed`` — every employee on a window of days plus a few whole employees (covering a short day
+  often needs someone to drop a shift elsewhere to stay within their totals).
+
+When the search stalls (``STALL_STEPS`` steps in a row without gain) the next step is escalated: a
+``mixed`` neighbourhood larger by ``ESCALATE`` for each escalation in a row, with more work, until
+a step gains again — a local optimum of the small neighbourhoods is left through a larger one
+rather than by luck of the draw.
 
 Each kind keeps its own size (free cells) and step time: the size grows while its steps are
 solved to optimality and shrinks when they time out without gain. Steps run in as many threads as
@@ -38,7 +46,7 @@ from antt.solver.engine import Progress, SolveOptions, SolveStatus, run_cp_sat
 
 __all__ = ["Costs", "LnsState", "complete", "grid_of", "improve", "with_hint"]
 
-NEIGHBOURHOODS = ("employees", "days", "block", "lp")
+NEIGHBOURHOODS = ("employees", "days", "block", "mixed", "lp")
 # Smallest neighbourhood in free employee x day cells.
 MIN_CELLS = 40
 # Size change after a step solved to optimality (grow) or stopped by its time limit (shrink).
@@ -57,6 +65,14 @@ STEP_THREADS = 2
 # and the floor that keeps every kind tried.
 SCORE_MEMORY = 0.9
 SCORE_FLOOR = 0.01
+# Whole employees added to the day window of a ``mixed`` neighbourhood.
+MIXED_EMPLOYEES = 2
+# A stall: this many steps in a row without gain. The next step is then escalated — a day window
+# (with a few whole employees) ESCALATE times larger per escalation in a row, given ESCALATE times
+# the work, up to MAX_ESCALATED_WORK — until a step gains again.
+STALL_STEPS = 30
+ESCALATE = 1.6
+MAX_ESCALATED_WORK = 4.0
 
 
 @dataclass
@@ -70,6 +86,10 @@ class LnsState:
     improvements: int = 0
     weights: dict[str, float] = field(default_factory=lambda: dict.fromkeys(NEIGHBOURHOODS, 0.1))
     version: int = 0
+    # Steps in a row without gain, escalated steps done and escalations in a row since the last gain.
+    stalled: int = 0
+    escalations: int = 0
+    level: int = 0
     # One record per step, for profiling: (elapsed, kind, free cells, status, gain, wall s, work).
     trace: list[tuple[float, str, int, str, float, float, float]] = field(default_factory=list)
 
@@ -158,11 +178,26 @@ def _neighbourhood(
     if kind == "days":
         days = _window(rng, horizon, max(2, round(free_cells / employees)), costs.days)
         return {(e, d) for e in range(employees) for d in days}
+    if kind == "mixed":
+        # Every employee on a window of days, and a few employees over the whole horizon: moving
+        # cover within the window often needs a change of someone's totals outside it.
+        count = min(employees, MIXED_EMPLOYEES)
+        width = max(2, round(max(0, free_cells - count * horizon) / employees))
+        days = _window(rng, horizon, width, costs.days)
+        chosen = {(e, d) for e in range(employees) for d in days}
+        chosen.update((e, d) for e in _some_costly(rng, costs, employees, count) for d in range(horizon))
+        return chosen
     days = _window(
         rng, horizon, max(3, min(horizon, 7 * math.ceil(free_cells / (employees * 7) * 2))), costs.days
     )
     count = max(2, min(employees, round(free_cells / max(1, len(days)))))
     return {(e, d) for e in _some_costly(rng, costs, employees, count) for d in days}
+
+
+def _escalated(size: int, work: float, level: int, total_cells: int) -> tuple[int, float]:
+    """Free cells and work of the ``level``-th escalated step in a row (level 1 is the first)."""
+    factor = ESCALATE ** max(1, level)
+    return min(total_cells, round(size * factor)), min(MAX_ESCALATED_WORK, max(work, MAX_STEP_WORK) * factor)
 
 
 def _step_model(
@@ -284,6 +319,7 @@ def improve(
     }
     work = dict.fromkeys(NEIGHBOURHOODS, STEP_WORK)
     sizes["lp"] = float(min(total_cells, max(160, total_cells // 3)))
+    sizes["mixed"] = float(min(total_cells, sizes["days"] + MIXED_EMPLOYEES * grid.horizon))
     count = max(1, min(STEP_THREADS, options.workers))
     differ: list[tuple[int, int]] = []
     step_options = replace(options, progress=None, workers=1)
@@ -333,7 +369,15 @@ def improve(
             with lock:
                 if finished():
                     return
-                kind = _pick(rng, state.weights if relaxed else without_lp_weights())
+                escalated = state.stalled >= STALL_STEPS
+                if escalated:
+                    # A stall: a larger day window with a few whole employees and more work.
+                    kind = "mixed"
+                    state.stalled = 0
+                    state.level += 1
+                    state.escalations += 1
+                else:
+                    kind = _pick(rng, state.weights if relaxed else without_lp_weights())
                 values, objective, version = state.values, state.objective, state.version
                 costs = cached.get(version)
                 if costs is None:
@@ -341,6 +385,8 @@ def improve(
                     costs = cached[version] = costly(values)
                     differ[:] = disagreement(values)
                 size, limit = int(sizes[kind]), work[kind]
+                if escalated:
+                    size, limit = _escalated(size, limit, state.level, total_cells)
                 disagree = list(differ)
             free = _neighbourhood(kind, rng, grid, size, costs, disagree)
             model = _step_model(base, grid, values, free)
@@ -370,7 +416,14 @@ def improve(
                         gain = state.objective - checked[1]
                         accept(*checked)
             with lock:
-                if run.status is SolveStatus.OPTIMAL:
+                if gain > 0:
+                    state.stalled = state.level = 0
+                else:
+                    state.stalled += 1
+                # An escalated step says nothing of the kind's own size, work and score.
+                if escalated:
+                    pass
+                elif run.status is SolveStatus.OPTIMAL:
                     sizes[kind] = min(total_cells, sizes[kind] * GROW)
                 elif gain > 0:
                     work[kind] = min(MAX_STEP_WORK, work[kind] * GROW)
@@ -380,7 +433,7 @@ def improve(
                 state.trace.append(
                     (
                         options.now() - started,
-                        kind,
+                        f"{kind}+" if escalated else kind,
                         len(free),
                         run.status.value,
                         gain,
@@ -388,11 +441,12 @@ def improve(
                         run.deterministic_time,
                     )
                 )
-                # Score: share of the objective gained per unit of the step's work.
-                rate = gain / max(1.0, objective) / max(0.02, run.deterministic_time)
-                state.weights[kind] = SCORE_MEMORY * state.weights[kind] + (1 - SCORE_MEMORY) * (
-                    SCORE_FLOOR + rate
-                )
+                if not escalated:
+                    # Score: share of the objective gained per unit of the step's work.
+                    rate = gain / max(1.0, objective) / max(0.02, run.deterministic_time)
+                    state.weights[kind] = SCORE_MEMORY * state.weights[kind] + (1 - SCORE_MEMORY) * (
+                        SCORE_FLOOR + rate
+                    )
 
     threads = [threading.Thread(target=worker, args=(number,), daemon=True) for number in range(1, count)]
     for thread in threads:
