@@ -79,8 +79,7 @@ def seed(officers: int) -> list[str]:
     """An event running now with ``officers`` field officers on duty at one post each; their API tokens."""
     from django.utils import timezone
 
-    from antt.accounts.models import User
-    from antt.accounts.services import create_token
+    from antt.accounts.models import ApiToken, User
     from antt.core.permissions import Role
     from antt.events.models import Event, Membership
     from antt.forces.models import Officer, Skill, Unit
@@ -103,34 +102,7 @@ def seed(officers: int) -> list[str]:
         name_en="Centre",
         geometry={"type": "Point", "coordinates": [108.338, 15.88]},
     )
-    if officers <= 256:
-        tokens = []
-        for n in range(officers):
-            user = User.objects.create_user(username=f"bench-{n}", password=None)
-            Membership.objects.create(event=event, user=user, role=Role.FIELD_OFFICER)
-            officer = Officer.objects.create(
-                event=event, code=f"CA{n:05d}", full_name=f"Officer {n}", unit=unit, user=user
-            )
-            post = Post.objects.create(
-                event=event,
-                site=site,
-                code=f"P{n:04d}",
-                name_vi=f"Chốt {n}",
-                name_en=f"Post {n}",
-                geometry={"type": "Point", "coordinates": [108.338, 15.88]},
-            )
-            Assignment.objects.create(
-                event=event,
-                officer=officer,
-                post=post,
-                skill=skill,
-                starts_at=now - timedelta(hours=1),
-                ends_at=now + timedelta(days=1),
-            )
-            tokens.append(create_token(actor=user, name="bench")[1])
-        return tokens
-    # thousands of phones: the same rows, written in bulk (a seed, not the service path being measured)
-    from antt.accounts.models import ApiToken
+    # written in bulk, thousands of phones included (a seed, not the service path being measured)
 
     users = [User(username=f"bench-{n}") for n in range(officers)]
     for u in users:
