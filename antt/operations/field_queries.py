@@ -154,18 +154,6 @@ def my_duty_windows(user: Any, event: Event) -> tuple[int | None, tuple[DutyWind
     return value
 
 
-def my_duties_between(user: Any, event: Event, start: datetime, end: datetime) -> list[Assignment]:
-    """The duties of the officer linked to ``user`` in ``event`` that overlap ``start`` … ``end``, each with its
-    officer, post and the post's proof settings (``post.proof``, missing when not made yet): one query."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    return list(
-        Assignment.objects.filter(
-            officer__event=event, officer__user=user, starts_at__lte=end, ends_at__gte=start
-        ).select_related("officer", "post__proof")
-    )
-
-
 def duties_between(officer: Officer, start: datetime, end: datetime) -> list[Assignment]:
     return list(_duties(officer).filter(starts_at__lte=end, ends_at__gte=start))
 
