@@ -421,15 +421,14 @@ def improve(
                 else:
                     state.stalled += 1
                 # An escalated step says nothing of the kind's own size, work and score.
-                if escalated:
-                    pass
-                elif run.status is SolveStatus.OPTIMAL:
-                    sizes[kind] = min(total_cells, sizes[kind] * GROW)
-                elif gain > 0:
-                    work[kind] = min(MAX_STEP_WORK, work[kind] * GROW)
-                else:
-                    sizes[kind] = max(MIN_CELLS, sizes[kind] * SHRINK)
-                    work[kind] = max(MIN_STEP_WORK, work[kind] * SHRINK)
+                if not escalated:
+                    if run.status is SolveStatus.OPTIMAL:
+                        sizes[kind] = min(total_cells, sizes[kind] * GROW)
+                    elif gain > 0:
+                        work[kind] = min(MAX_STEP_WORK, work[kind] * GROW)
+                    else:
+                        sizes[kind] = max(MIN_CELLS, sizes[kind] * SHRINK)
+                        work[kind] = max(MIN_STEP_WORK, work[kind] * SHRINK)
                 state.trace.append(
                     (
                         options.now() - started,
