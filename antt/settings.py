@@ -206,7 +206,7 @@ else:
 if _db["ENGINE"].endswith("sqlite3") and env("DB_CONN_MAX_AGE") in (None, ""):
     # SQLite keeps its connections (a thread's, for 10 minutes): opening one (the file, the pragmas below,
     # Django's SQL functions) cost ≈ 2 to 4 ms of CPU, a sixth of a field report (docs/field.md "Figures"). Under
-    # uvicorn the request threads are reused; at most ANTT_REQUEST_THREADS idle ones (and connections) are kept.
+    # uvicorn the request threads are reused; up to 64 idle ones (and their connections) are kept (asgi_handler).
     _db["CONN_MAX_AGE"] = 600
 if _db["ENGINE"].endswith("sqlite3"):
     # IMMEDIATE: every transaction takes the write lock at BEGIN, so concurrent writers queue instead of
