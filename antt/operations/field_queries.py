@@ -31,7 +31,7 @@ from antt.operations.models import (
     PostProof,
     ReportPhoto,
 )
-from antt.planning.models import Assignment, Post, ProgrammeItem
+from antt.planning.models import Assignment, Post, ProgrammeItem, Requirement, Site
 
 DEFAULT_GRACE = timedelta(minutes=15)
 DEFAULT_AWAY = timedelta(minutes=10)
@@ -64,46 +64,62 @@ def duty_now(officer: Officer, at: datetime, *, grace: timedelta = DEFAULT_GRACE
     return _duties(officer).filter(starts_at__lte=at + grace, ends_at__gte=at).order_by("starts_at").first()
 
 
-REPORTER_FIELDS = (
-    "officer__event_id",
-    "officer__user_id",
-    "post__event_id",
-    "post__site_id",
-    "post__site__event_id",
-    "requirement__programme_item_id",
-    "requirement__programme_item__event_id",
-    "event_id",
-    "starts_at",
-    "ends_at",
-)
+def _instance(model: Any, db: str, **values: Any) -> Any:
+    """``model`` as the ORM makes it from a row holding only ``values`` (the other fields deferred: loaded on
+    first use, as with ``only``)."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]  # from_db's order
+    return model.from_db(db, names, [values[name] for name in names])
 
 
 def reporter_now(
     user: Any, event: Event, at: datetime, *, grace: timedelta = DEFAULT_GRACE
 ) -> tuple[Officer | None, Assignment | None]:
     """The officer linked to ``user`` in ``event`` and their duty now (as ``duty_now``), with its post, site
-    and programme item: one query when on duty (a report's hot path), two when not."""
-    if not getattr(user, "is_authenticated", False):
+    and programme item, from the officer's duties kept for the plan's version (``my_duty_windows``): on a
+    phone's usual path one indexed query. Only the ids and each one's event (``writes.same_event``) are
+    there; any other field is read on first use.
+
+    Building the SQL of one query joining the duty, its post, site, requirement and programme item cost a
+    report a quarter of its CPU (docs/field.md "Sixth round"), and a phone on duty sends a position batch every
+    30 s, which keeps its duties in the process anyway."""
+    officer_id, windows = my_duty_windows(user, event)
+    if officer_id is None:
         return None, None
-    duty = (
-        Assignment.objects.filter(
-            officer__event=event, officer__user=user, starts_at__lte=at + grace, ends_at__gte=at
-        )
-        .select_related("officer", "post__site", "requirement__programme_item")
-        # only what a report uses (the ids, and the event of each: ``writes.same_event``): a fifth of the
-        # columns, and of the work to read them (a report's costliest query otherwise)
-        .only(*REPORTER_FIELDS)
-        .order_by("starts_at")
-        .first()
+    db = Assignment.objects.db
+    officer = _instance(Officer, db, id=officer_id, event_id=event.pk, user_id=user.pk)
+    window = next((w for w in windows if w.starts_at <= at + grace and w.ends_at >= at), None)
+    if window is None:
+        return officer, None
+    site = _instance(Site, db, id=window.site_id, event_id=window.site_event_id)
+    post = _instance(Post, db, id=window.post_id, event_id=window.post_event_id, site_id=window.site_id)
+    post.site = site
+    duty = _instance(
+        Assignment,
+        db,
+        id=window.assignment_id,
+        event_id=window.event_id,
+        officer_id=officer_id,
+        post_id=window.post_id,
+        requirement_id=window.requirement_id,
+        starts_at=window.starts_at,
+        ends_at=window.ends_at,
     )
-    if duty is not None:
-        return duty.officer, duty
-    return officer_of(user, event), None
+    duty.officer, duty.post = officer, post
+    if window.requirement_id is not None:
+        item_id = window.programme_item_id
+        requirement = _instance(Requirement, db, id=window.requirement_id, programme_item_id=item_id)
+        if item_id is not None:
+            requirement.programme_item = _instance(
+                ProgrammeItem, db, id=item_id, event_id=window.item_event_id
+            )
+        duty.requirement = requirement
+    return officer, duty
 
 
 @dataclass(frozen=True)
 class DutyWindow:
-    """One duty of an officer as a position batch needs it: ids, window, the post's geometry and radius."""
+    """One duty of an officer as a position batch and a report need it: ids, window, the post's geometry and
+    radius, and the event of the duty, its post, site and programme item."""
 
     assignment_id: int
     post_id: int
@@ -111,14 +127,38 @@ class DutyWindow:
     ends_at: datetime
     geometry: dict[str, Any] | None
     radius_m: int
+    event_id: int
+    post_event_id: int
+    site_id: int
+    site_event_id: int
+    requirement_id: int | None
+    programme_item_id: int | None
+    item_event_id: int | None
 
 
-# Each officer's duties, kept per process for position batches while the event's plan version is the one
-# they were read at: a phone sends a batch every 30 s, and its duties change only with the plan (every
+# Each officer's duties, kept per process for position batches and reports while the event's plan version is
+# the one they were read at: a phone sends a batch every 30 s, and its duties change only with the plan (every
 # service that changes an assignment, a post or an officer moves the version on). What the version does not
 # follow — a post's check-in radius, an officer's link to an account — is forgotten at once when saved in
 # this process (the app's signals) and within ``DUTY_CACHE_SECONDS`` elsewhere.
 DUTY_WINDOWS = ShortCache(settings.DUTY_CACHE_SECONDS, size=20_000)
+
+_WINDOW_COLUMNS = (
+    "officer_id",
+    "pk",
+    "post_id",
+    "starts_at",
+    "ends_at",
+    "post__geometry",
+    "post__proof__radius_m",
+    "event_id",
+    "post__event_id",
+    "post__site_id",
+    "post__site__event_id",
+    "requirement_id",
+    "requirement__programme_item_id",
+    "requirement__programme_item__event_id",
+)
 
 
 def my_duty_windows(user: Any, event: Event) -> tuple[int | None, tuple[DutyWindow, ...]]:
@@ -136,13 +176,19 @@ def my_duty_windows(user: Any, event: Event) -> tuple[int | None, tuple[DutyWind
     rows = list(
         Assignment.objects.filter(officer__event=event, officer__user=user)
         .order_by("starts_at", "pk")
-        .values_list(
-            "officer_id", "pk", "post_id", "starts_at", "ends_at", "post__geometry", "post__proof__radius_m"
-        )
+        .values_list(*_WINDOW_COLUMNS)
     )
     windows = tuple(
-        DutyWindow(pk, post_id, starts, ends, geometry, default_radius if radius is None else int(radius))
-        for _officer, pk, post_id, starts, ends, geometry, radius in rows
+        DutyWindow(
+            pk,
+            post_id,
+            starts,
+            ends,
+            geometry,
+            default_radius if radius is None else int(radius),
+            *rest,
+        )
+        for _officer, pk, post_id, starts, ends, geometry, radius, *rest in rows
     )
     officer_id = (
         rows[0][0]

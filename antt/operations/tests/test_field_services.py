@@ -389,6 +389,41 @@ def test_position_batches_keep_the_duties_until_the_plan_or_the_post_changes(
     assert PositionReport.objects.latest("pk").inside is False
 
 
+def test_reports_take_the_duty_from_the_kept_duties_and_see_a_plan_change_at_once(
+    event: Any, field_officer: Any, planner: Any, duty: Any, time_machine: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from antt.planning import assignment_services
+
+    def report() -> Any:
+        return fs.report_incident(
+            actor=field_officer, event=event, client_id=uuid.uuid4(), category_code="crowd", text="Đông"
+        )
+
+    first = report()
+    assert (first.officer, first.post, first.incident.site) == (duty.officer, duty.post, duty.post.site)
+    with CaptureQueriesContext(connection) as read:  # the officer's duties are kept: not read again
+        second = report()
+    assert not any("planning_assignment" in q["sql"] for q in read.captured_queries)
+    assert (second.officer, second.post) == (duty.officer, duty.post)
+    # the planner moves the duty to another post: the next report is linked to it at once
+    other = PostFactory(event=event)
+    assignment_services.update_assignment(actor=planner, assignment=duty.assignment, post=other)
+    third = report()
+    assert (third.officer, third.post, third.incident.post, third.incident.site) == (
+        duty.officer,
+        other,
+        other,
+        other.site,
+    )
+    # the duty ends before now: the officer still reports, with no post
+    assignment_services.update_assignment(actor=planner, assignment=duty.assignment, ends_at=at(duty, 2))
+    fourth = report()
+    assert (fourth.officer, fourth.post, fourth.incident.post) == (duty.officer, None, None)
+
+
 def test_field_writes_do_not_touch_planning_rows(event: Any, field_officer: Any, duty: Any) -> None:
     from antt.planning.models import Assignment, Post
 
