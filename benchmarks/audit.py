@@ -109,7 +109,23 @@ def raw_append(count: int, chain: int = 999) -> float:
     first = _raw_seq["next"]
     started = time.perf_counter()
     for seq in range(first, first + count):
-        values = (chain, seq, datetime.now(UTC), None, "", chain, "bench.raw", "", str(seq), "", "", "", "")
+        # the row record() writes in append() (its changes as canonical JSON), in the raw chain
+        changes = f'{{"value":[{seq},{seq + 1}]}}'
+        values = (
+            chain,
+            seq,
+            datetime.now(UTC),
+            None,
+            "",
+            chain,
+            "bench.append",
+            "",
+            str(seq),
+            "",
+            changes,
+            "",
+            "",
+        )
         if mac is not None:  # the format of new entries (alg 2)
             digest = mac.hexdigest(hashing.body_v2(prev, *values).encode())
         else:
