@@ -20,6 +20,7 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse, urlunparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -62,6 +63,25 @@ def configure(postgres: str | None, *, sqlite_path: str | None = None, reuse: bo
     return label
 
 
+def server_cpu() -> float | None:
+    """CPU seconds of this thread's PostgreSQL backend so far (from /proc: a server on this machine), or None."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    connection.ensure_connection()
+    try:
+        stat = Path(f"/proc/{connection.connection.info.backend_pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+#: the server CPU per entry of the last run of ``append`` with one writer, and of ``raw_append``
+_server: dict[str, float | None] = {}
+
+
 def append(writers: int, per_writer: int) -> float:
     from django.db import connections, transaction
 
@@ -71,6 +91,7 @@ def append(writers: int, per_writer: int) -> float:
 
     def work() -> None:
         barrier.wait()
+        before = server_cpu() if writers == 1 else None
         for i in range(per_writer):
             with transaction.atomic():
                 services.record(
@@ -80,6 +101,9 @@ def append(writers: int, per_writer: int) -> float:
                     object_id=str(i),
                     changes={"value": [i, i + 1]},
                 )
+        if before is not None:
+            after = server_cpu()
+            _server["record"] = None if after is None else (after - before) / per_writer
         connections.close_all()
 
     threads = [threading.Thread(target=work) for _ in range(writers)]
@@ -91,7 +115,7 @@ def append(writers: int, per_writer: int) -> float:
     return writers * per_writer / (time.perf_counter() - started)
 
 
-_raw_seq = {"next": 1}
+_raw_seq: dict[str, Any] = {"next": 1}
 
 
 def raw_append(count: int, chain: int = 999) -> float:
@@ -107,9 +131,26 @@ def raw_append(count: int, chain: int = 999) -> float:
     sql = f"INSERT INTO audit_auditentry ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
     prev = _raw_seq.get("prev", services.GENESIS)
     first = _raw_seq["next"]
+    before = server_cpu()
     started = time.perf_counter()
     for seq in range(first, first + count):
-        values = (chain, seq, datetime.now(UTC), None, "", chain, "bench.raw", "", str(seq), "", "", "", "")
+        # the row record() writes in append() (its changes as canonical JSON), in the raw chain
+        changes = f'{{"value":[{seq},{seq + 1}]}}'
+        values = (
+            chain,
+            seq,
+            datetime.now(UTC),
+            None,
+            "",
+            chain,
+            "bench.append",
+            "",
+            str(seq),
+            "",
+            changes,
+            "",
+            "",
+        )
         if mac is not None:  # the format of new entries (alg 2)
             digest = mac.hexdigest(hashing.body_v2(prev, *values).encode())
         else:
@@ -120,8 +161,11 @@ def raw_append(count: int, chain: int = 999) -> float:
                 sql, [prev, digest, hashing.ALG_BLAKE2 if mac else 0, *values[:2], stored, *values[3:]]
             )
         prev = digest
+    rate = count / (time.perf_counter() - started)
+    after = server_cpu()
+    _server["raw"] = None if before is None or after is None else (after - before) / count
     _raw_seq.update(next=first + count, prev=prev)
-    return count / (time.perf_counter() - started)
+    return rate
 
 
 def fill(chain: int, count: int) -> None:
@@ -186,6 +230,8 @@ def main() -> None:
     raws, ones, eights, olds = [], [], [], []
     # this process's CPU seconds per entry (what the load of the machine hides least)
     raw_cpu, one_cpu, old_cpu = [], [], []
+    raw_server: list[float] = []  # the PostgreSQL backend's CPU per entry (a server on this machine)
+    one_server: list[float] = []
     per_round = max(8, args.appends // args.rounds)
     for _ in range(args.rounds):
         cpu = time.process_time()
@@ -194,6 +240,10 @@ def main() -> None:
         cpu = time.process_time()
         ones.append(append(1, per_round))
         one_cpu.append((time.process_time() - cpu) / per_round)
+        raw_s, one_s = _server.get("raw"), _server.get("record")
+        if raw_s is not None and one_s is not None:
+            raw_server.append(raw_s)
+            one_server.append(one_s)
         services.ENTRY_ALG = services.ALG_HMAC  # before issue 12: the entries as alg 1 wrote them
         cpu = time.process_time()
         olds.append(append(1, per_round))
@@ -218,6 +268,13 @@ def main() -> None:
         f" = {100 * rc / oc:.0f} % of the raw throughput by CPU; record() alg 1 {lc * 1e6:.0f} us"
         + (" (the database server's own CPU is not in it)" if label == "PostgreSQL" else "")
     )
+    if raw_server:
+        rs, os_ = statistics.median(raw_server), statistics.median(one_server)
+        print(
+            f"CPU of the PostgreSQL backend per entry (medians): raw {rs * 1e6:.0f} us, record() "
+            f"{os_ * 1e6:.0f} us; client + server: raw {(rc + rs) * 1e6:.0f} us, record() "
+            f"{(oc + os_) * 1e6:.0f} us = {100 * (rc + rs) / (oc + os_):.0f} %"
+        )
     print(
         f"record(), 8 writers         : {eight:8.0f}   rounds: {' '.join(f'{x:.0f}' for x in eights)}\n"
         f"  = {eight / one:.2f} x one writer (goal on PostgreSQL >= 2 x)"

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from django.conf import settings
@@ -74,14 +75,18 @@ def _json_default(value: Any) -> Any:
     return converted
 
 
+# one encoder for every call: json.dumps with these arguments makes a new JSONEncoder each time
+_encode = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_json_default
+).encode
+
+
 def canonical_json(value: Any) -> str:
     """Sorted keys, no spaces, UTF-8 kept; datetimes in UTC ISO form, decimals as text, records by id, sets
     sorted (``_json_value``). Plain JSON values go straight to the encoder (``record()`` runs at field rates);
     anything else (e.g. a dict with keys that are not text) through ``_json_value`` first."""
     try:
-        return json.dumps(
-            value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_json_default
-        )
+        return _encode(value)
     except TypeError:
         return json.dumps(_json_value(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
@@ -165,10 +170,19 @@ def chain_ids(base: int) -> list[int]:
 
 def _lane_candidates(base: int) -> list[int]:
     """The chains a new entry of ``base`` may go to, in order of preference (the first free one is taken):
-    in ascending chain id, as lanes are numbered, which the one-statement append orders by (``_guess_sql``)."""
-    return chain_ids(base)
+    in ascending chain id, as lanes are numbered, which the one-call append orders by (``db.APPEND_FUNCTION``).
+    Made once per event (the caller must not change the list)."""
+    found = _candidates.get(base)
+    if found is None:
+        found = _candidates[base] = chain_ids(base)
+    return found
 
 
+_candidates: dict[int, list[int]] = {}
+
+
+#: an entry's values of the fields in ``HASHED_FIELDS``, in that order
+_hashed = itemgetter(*HASHED_FIELDS)
 _HEADS = AuditChainHead._meta.db_table
 _LAST = f"SELECT seq, hash FROM {AuditEntry._meta.db_table} WHERE chain = %s ORDER BY seq DESC LIMIT 1"  # noqa: S608
 _BUMP = f"UPDATE {_HEADS} SET seq = seq + 1 WHERE chain = %s RETURNING chain, seq, hash"  # noqa: S608
@@ -267,9 +281,11 @@ def record(
 
 def _record_in(db: Any, base: int, fields: dict[str, Any]) -> AuditEntry:
     with db.cursor() as cursor:
-        entry, claimed = None, None
-        if db.vendor == "postgresql":  # one statement if the head is where this process left it
+        # one statement if the head is where this process left it
+        if db.vendor == "postgresql":
             entry, claimed = _append_at_guess(cursor, base, fields)
+        else:
+            entry, claimed = _append_at_guess_sqlite(cursor, base, fields), None
         if entry is None:
             chain, seq, prev_hash = claimed or _claim(cursor, base)
             entry = _append(cursor, chain, seq, prev_hash, **fields)
@@ -314,18 +330,18 @@ def _sealed(
     macs = entry_macs()
     if macs.v2 is None:  # no key: unkeyed, as before the key
         alg = ALG_SHA256
-        digest = hashing.seal(prev_hash + canonical_entry(*(values[name] for name in HASHED_FIELDS)), None)
+        digest = hashing.seal(prev_hash + canonical_entry(*_hashed(values)), None)
     elif ENTRY_ALG == ALG_BLAKE2:
         alg = ALG_BLAKE2
-        body = hashing.body_v2(prev_hash, *(values[name] for name in HASHED_FIELDS))
+        body = hashing.body_v2(prev_hash, *_hashed(values))
         if body.count(hashing.SEP) != len(HASHED_FIELDS):  # a field holds the separator: store U+FFFD
             for name in hashing.TEXT_FIELDS:
                 values[name] = hashing.without_sep(values[name])
-            body = hashing.body_v2(prev_hash, *(values[name] for name in HASHED_FIELDS))
+            body = hashing.body_v2(prev_hash, *_hashed(values))
         digest = macs.v2.hexdigest(body.encode())
     else:
         alg = ALG_HMAC
-        digest = hashing.seal(prev_hash + canonical_entry(*(values[name] for name in HASHED_FIELDS)), macs.v1)
+        digest = hashing.seal(prev_hash + canonical_entry(*_hashed(values)), macs.v1)
     return values, alg, digest
 
 
@@ -333,7 +349,7 @@ def _append(cursor: Any, chain: int, seq: int, prev_hash: str, **fields: Any) ->
     """Insert the entry ``seq`` of ``chain`` after ``prev_hash`` (the head's hash follows by trigger)."""
     values, alg, digest = _sealed(chain, seq, prev_hash, fields)
     db = cursor.db
-    params = [prev_hash, digest, alg, *(values[name] for name in HASHED_FIELDS)]
+    params = [prev_hash, digest, alg, *_hashed(values)]
     params[5] = db.ops.adapt_datetimefield_value(values["created_at"])  # created_at
     cursor.execute(_insert_sql(db), params)
     return _written(db, values, cursor.fetchone()[0], prev_hash, digest, alg)
@@ -348,8 +364,7 @@ def _written(
     entry.__dict__.update(values, id=entry_id, prev_hash=prev_hash, hash=digest, alg=alg)
     entry._state = ModelState()
     entry._state.adding, entry._state.db = False, db.alias
-    if db.vendor == "postgresql":
-        _seen[entry.chain] = (entry.seq, digest)
+    _seen[entry.chain] = (entry.seq, digest)
     return entry
 
 
@@ -385,28 +400,11 @@ def _chains() -> dict[int, int]:
         return _local.chains
 
 
-def _guess_sql(n: int) -> str:
-    """Claim the first free of ``n`` candidate chains (the guessed one first, then in order) as ``_claim``
-    does, and, in the same statement, insert the entry sealed for the guessed head only if the claimed head
-    is that one: ``(chain, seq, prev hash, id or null)``, no row when every candidate is held."""
-    found = _guess.get(n)
-    if found is None:
-        table, quote = AuditEntry._meta.db_table, connections[DEFAULT_DB_ALIAS].ops.quote_name
-        columns = ", ".join(quote(name) for name in _INSERT_FIELDS)
-        rest = ", ".join(["%s"] * (len(HASHED_FIELDS) - 2))  # the fields after chain and seq
-        found = _guess[n] = (
-            f"WITH c AS (UPDATE {_HEADS} SET seq = seq + 1 WHERE chain = ("  # noqa: S608 - names from the models
-            f"SELECT chain FROM {_HEADS} WHERE chain IN ({', '.join(['%s'] * n)}) "
-            "ORDER BY chain <> %s, chain LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING chain, seq, hash), "
-            f"e AS (INSERT INTO {table} ({columns}) "
-            f"SELECT c.hash, %s, %s, c.chain, c.seq, {rest} FROM c "
-            "WHERE c.chain = %s AND c.seq = %s AND c.hash = %s RETURNING id) "
-            "SELECT chain, seq, hash, (SELECT id FROM e) FROM c"
-        )
-    return found
-
-
-_guess: dict[int, str] = {}
+#: ``antt.audit.db.APPEND_FUNCTION`` (migration 0006): claim, compare with the guess, insert, move the head.
+_APPEND_CALL = (
+    "SELECT o_chain, o_seq, o_hash, o_id FROM audit_append(%s::bigint[], %s, %s, %s, %s, %s, "
+    "%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+)
 
 
 def _append_at_guess(
@@ -425,13 +423,14 @@ def _append_at_guess(
     seq, prev_hash = head[0] + 1, head[1]
     values, alg, digest = _sealed(chain, seq, prev_hash, fields)
     db = cursor.db
-    rest = [values[name] for name in HASHED_FIELDS[2:]]
+    rest = list(_hashed(values)[2:])
     rest[0] = db.ops.adapt_datetimefield_value(values["created_at"])
-    cursor.execute(
-        _guess_sql(len(candidates)), [*candidates, chain, digest, alg, *rest, chain, seq, prev_hash]
-    )
+    # the candidates as one array literal in text: psycopg's adaptation of a list of ints cost the client
+    # more than the rest of the parameters together (cProfile)
+    chains = "{" + ",".join(map(str, candidates)) + "}"
+    cursor.execute(_APPEND_CALL, [chains, chain, seq, prev_hash, digest, alg, *rest])
     row = cursor.fetchone()
-    if row is None:  # every candidate held: _claim waits for the main chain
+    if row[0] is None:  # every candidate held: _claim waits for the main chain
         return None, None
     if row[3] is None:  # another head than the guessed one: claimed, not written
         return None, (int(row[0]), int(row[1]), str(row[2]))
@@ -441,3 +440,32 @@ def _append_at_guess(
 def chain_head(chain: int) -> tuple[int, str] | None:
     """``(seq, hash)`` of the last entry of ``chain`` (one indexed query), None when it is empty."""
     return AuditEntry.objects.filter(chain=chain).order_by("-seq").values_list("seq", "hash").first()
+
+
+# --- SQLite: the same, with the newest entry of the chain as its head ----------------------------------------
+
+_SQLITE_GUESS = (
+    f"INSERT INTO {AuditEntry._meta.db_table} ({', '.join(_INSERT_FIELDS)}) "  # noqa: S608 - names from the model
+    f"SELECT {', '.join(['%s'] * len(_INSERT_FIELDS))} "
+    f"WHERE (SELECT seq, hash FROM {AuditEntry._meta.db_table} WHERE chain = %s ORDER BY seq DESC LIMIT 1) "
+    "= (%s, %s) RETURNING id"
+)
+
+
+def _append_at_guess_sqlite(cursor: Any, base: int, fields: dict[str, Any]) -> AuditEntry | None:
+    """SQLite: insert the entry sealed for the head this process last left the main chain at, in one
+    statement that inserts it only if the chain's newest entry is exactly that one (seq and hash; the
+    transaction holds the write lock from BEGIN IMMEDIATE, so nothing can come between). None when it is
+    not (another process wrote since, the entry was rolled back): then ``_claim`` reads the head."""
+    chain = _lane_candidates(base)[0]  # the chain ``_claim`` takes on SQLite
+    head = _seen.get(chain)
+    if head is None:
+        return None
+    seq, prev_hash = head[0] + 1, head[1]
+    values, alg, digest = _sealed(chain, seq, prev_hash, fields)
+    db = cursor.db
+    params = [prev_hash, digest, alg, *_hashed(values), chain, head[0], prev_hash]
+    params[5] = db.ops.adapt_datetimefield_value(values["created_at"])  # created_at
+    cursor.execute(_SQLITE_GUESS, params)
+    row = cursor.fetchone()
+    return None if row is None else _written(db, values, row[0], prev_hash, digest, alg)

@@ -1,6 +1,7 @@
-"""``record()`` on PostgreSQL appends with one statement when the chain's head is where this process left it,
-and falls back to claiming the head and inserting after it when it is not: the entry always links to the
-entry before it in the database, whatever this process remembered."""
+"""``record()`` appends with one statement when the chain's head is where this process left it (PostgreSQL:
+a call of ``audit_append``; SQLite: an INSERT guarded by the chain's newest entry), and falls back to
+claiming the head and inserting after it when it is not: the entry always links to the entry before it in
+the database, whatever this process remembered."""
 
 from __future__ import annotations
 
@@ -14,13 +15,7 @@ from antt.audit import services as audit
 from antt.audit import verification
 from antt.audit.models import AuditEntry
 
-pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("the one-statement append is PostgreSQL's (ANTT_DATABASE_URL)")
+pytestmark = [pytest.mark.django_db]
 
 
 def _write(event: Any, actor: Any, i: int = 0) -> AuditEntry:
@@ -57,7 +52,8 @@ def test_a_head_moved_by_another_writer_is_claimed_and_the_entry_links_to_it(
     audit._seen.update(remembered)  # as if another process had written the second entry
     with CaptureQueriesContext(connection) as queries:
         third = _write(event, commander, 2)
-    assert len(queries) == 2  # the guess (claims the head, inserts nothing), then the insert after it
+    # the guess (PostgreSQL: claims the head, inserts nothing), SQLite: the head read, then the insert after it
+    assert len(queries) == (2 if connection.vendor == "postgresql" else 3), [q["sql"] for q in queries]
     assert (third.seq, third.prev_hash) == (3, second.hash)
     assert _stored(event) == [(e.seq, e.prev_hash, e.hash) for e in (first, second, third)]
     assert verification.verify(chain=event.pk).ok
@@ -89,9 +85,12 @@ def test_an_entry_rolled_back_is_not_linked_to(event: Any, commander: Any) -> No
     assert verification.verify(chain=event.pk).ok
 
 
+@pytest.mark.postgres
 def test_a_writer_keeps_to_the_lane_it_last_wrote_while_its_head_is_its_own(
     event: Any, commander: Any, monkeypatch: Any
 ) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("lanes are PostgreSQL's (ANTT_DATABASE_URL); SQLite writes the main chain")
     lane = audit.lane_chain(event.pk, 2)
     monkeypatch.setattr(audit, "_lane_candidates", lambda base: [lane] if base == event.pk else [base])
     first = _write(event, commander)

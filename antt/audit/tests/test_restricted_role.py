@@ -60,3 +60,20 @@ def test_the_app_role_may_insert_and_select_but_never_change_or_disable_the_trai
     assert "must be owner" in _try("ALTER TABLE audit_auditentry DISABLE TRIGGER audit_no_update_delete")
     assert "must be owner" in _try("DROP TABLE audit_auditentry")
     assert AuditEntry.objects.get(pk=entry.pk).action == "test.write"
+
+
+def test_the_app_role_appends_through_audit_append(event: Any, commander: Any) -> None:
+    """``record()``'s one-call append (the PL/pgSQL function ``audit_append``, SECURITY INVOKER) works with
+    the app role's grants alone."""
+    if connection.vendor != "postgresql":
+        pytest.skip("roles and grants are PostgreSQL's (ANTT_DATABASE_URL)")
+    first = audit.record(actor=commander, action="test.write", event=event)
+    with connection.cursor() as cursor:
+        for sql in GRANTS:
+            cursor.execute(sql)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL ROLE {ROLE}")
+        second = audit.record(actor=commander, action="test.write", event=event)
+        third = audit.record(actor=commander, action="test.write", event=event)
+    assert [(e.chain, e.seq) for e in (first, second, third)] == [(event.pk, 1), (event.pk, 2), (event.pk, 3)]
+    assert (second.prev_hash, third.prev_hash) == (first.hash, second.hash)
