@@ -19,7 +19,7 @@ on these instances were reached):
   often needs someone to drop a shift elsewhere to stay within their totals).
 
 An earlier version escalated the next step after 30 steps in a row without gain (a ``mixed``
-neighbourhood 1.6 times larger per stall in a row, with more work); it was dropped: in five traced
+neighbourhood 1.6 times larger per stall in a row, with more work); it was dropped: in four traced
 runs of Instances 8 and 9, 30 escalated steps gained 1 in all.
 
 Each kind keeps its own size (free cells) and step time: the size grows while its steps are

@@ -152,7 +152,9 @@ class PatternPool:
             objective.SetCoefficient(over, float(item.weight_over))
             rows[key] = row
         for pattern in self.patterns:
-            var = solver.NumVar(0.0, 1.0, "")
+            # No upper bound of 1 (the convexity row implies it): a bound would take a share of the
+            # dual price and leave the convexity prices degenerate (column generation then stalls).
+            var = solver.NumVar(0.0, solver.infinity(), "")
             columns.append(var)
             convexity[pattern.employee].SetCoefficient(var, 1.0)
             objective.SetCoefficient(var, float(pattern.cost))
@@ -221,8 +223,13 @@ class PatternPool:
             if duals is None:
                 break
             history.append(self.lp_bound)
-            if len(history) > TAIL_ROUNDS and history[-1 - TAIL_ROUNDS] - history[-1] < TAIL_SHARE * abs(
-                history[-1]
+            # The tail (only once the LP has moved: from a pool of one roster its first rounds are
+            # degenerate, patterns join without changing the LP's value).
+            moved = history[0] - history[-1] > TAIL_SHARE * abs(history[0])
+            if (
+                moved
+                and len(history) > TAIL_ROUNDS
+                and history[-1 - TAIL_ROUNDS] - history[-1] < TAIL_SHARE * abs(history[-1])
             ):
                 break
             prices, convexity = duals

@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+from antt.solver import shift_lns
 from antt.solver.benchmark import read_benchmark
 from antt.solver.engine import SolveOptions, run_cp_sat
-from antt.solver import shift_lns
 from antt.solver.shift_lns import (
     MIXED_EMPLOYEES,
     Costs,

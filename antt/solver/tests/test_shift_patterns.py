@@ -105,3 +105,27 @@ def test_the_start_from_patterns_is_valid_and_never_worse_than_the_one_given() -
     checked = check(path.read_text(encoding="utf-8"), roster_csv(problem, roster))
     assert checked.violations == []
     assert checked.objective == improved[1]
+
+
+def test_the_duals_price_every_pattern_of_the_pool_at_a_reduced_cost_of_at_least_zero() -> None:
+    # The prices must be those of the LP optimum over the pool: no pattern in it is cheaper than its
+    # employee's convexity price, and the patterns the LP uses cost exactly that (with an upper bound
+    # of 1 on each pattern the convexity prices could be anything, and column generation stalled).
+    for number in (1, 8):
+        problem = read_benchmark(DATA / f"Instance{number}.txt")
+        options = SolveOptions(time_limit=30, seed=1, workers=2)
+        rows = _construct(problem, options, options.now(), options.now() + 10)
+        assert isinstance(rows, dict)
+        pool = PatternPool(problem)
+        pool.add_rows(rows)
+        for _ in range(2):
+            duals = pool.solve_lp()
+            assert duals is not None
+            prices, convexity = duals
+            for pattern, value in zip(pool.patterns, pool.lp_values, strict=True):
+                worked = sum(prices.get((d, t), 0.0) for d, t in enumerate(pattern.days) if t is not None)
+                reduced = pattern.cost - worked - convexity[pattern.employee]
+                assert reduced >= -1e-6
+                if value > 1e-6:
+                    assert abs(reduced) <= 1e-6
+            pool._price_round(prices, convexity, options, options.now() + 30, 2)
