@@ -1,20 +1,17 @@
-"""The shift LNS: its neighbourhoods and the escalation when the search stalls."""
+"""The shift LNS: its neighbourhoods, and the guide that replaces the model's own LP."""
 
 from __future__ import annotations
 
 import random
 from pathlib import Path
 
+from antt.solver import shift_lns
 from antt.solver.benchmark import read_benchmark
 from antt.solver.engine import SolveOptions, run_cp_sat
 from antt.solver.shift_lns import (
-    MAX_ESCALATED_WORK,
-    MAX_STEP_WORK,
     MIXED_EMPLOYEES,
-    STALL_STEPS,
     Costs,
     LnsState,
-    _escalated,
     _Grid,
     _neighbourhood,
     grid_of,
@@ -44,38 +41,37 @@ def test_a_mixed_neighbourhood_is_a_day_window_of_everyone_and_whole_employees()
     assert len(free) == 5 * employees + MIXED_EMPLOYEES * (horizon - 5)
 
 
-def test_escalated_steps_grow_with_each_stall_in_a_row_and_are_capped() -> None:
-    first = _escalated(200, 0.2, 1, 10_000)
-    second = _escalated(200, 0.2, 2, 10_000)
-    assert 200 < first[0] < second[0]
-    assert MAX_STEP_WORK < first[1] < second[1] <= MAX_ESCALATED_WORK
-    assert _escalated(200, 0.2, 50, 1_000) == (1_000, MAX_ESCALATED_WORK)
-
-
-def test_a_stalled_search_escalates_and_never_returns_a_worse_roster() -> None:
-    # Instance 1 at its optimum, with a bound of 0 so that the search cannot stop on it: no step can
-    # gain, so after STALL_STEPS steps the next one is escalated, and the next escalation is larger.
+def test_a_search_at_the_optimum_never_returns_a_worse_roster_and_uses_the_guide(monkeypatch) -> None:
+    # Instance 1 at its optimum, with a bound of 0 so that the search cannot stop on it: every step
+    # fails to gain, and the incumbent must stay the optimum. With a guide (the pattern LP's values)
+    # the model's own LP is never solved, and the ``lp`` neighbourhood is drawn from the guide.
     problem = read_benchmark(DATA / "Instance1.txt")
     built = _build(problem, list(range(len(problem.employees))), {})
     run = run_cp_sat(built.model, SolveOptions(seed=1, workers=1), time_limit=60)
     assert run.has_solution
     optimum = round(run.objective)
-    state = LnsState(list(run.solver.response_proto.solution), optimum, 0.0)
+    values = list(run.solver.response_proto.solution)
+    state = LnsState(list(values), optimum, 0.0)
+
+    def no_lp(_model: object) -> None:
+        raise AssertionError("the model's LP is solved although a guide was given")
+
+    monkeypatch.setattr(shift_lns, "lp_relaxation", no_lp)
+    # The guide: the optimum itself, moved by half on one employee's cells, so that ``lp`` steps
+    # have cells to free.
+    guide = [float(value) for value in values]
+    for (e, _d, _t), var in built.x.items():
+        if e == 0:
+            guide[var.Index()] = 0.5
     ticks = [0.0]
-
-    def clock() -> float:  # a clock that never reaches the deadline: the search stops on cancel
-        return ticks[0]
-
     options = SolveOptions(
-        time_limit=1_000, seed=1, workers=1, clock=clock, cancel=lambda: state.escalations >= 2
+        time_limit=1_000, seed=1, workers=1, clock=lambda: ticks[0], cancel=lambda: state.steps >= 40
     )
     grid = grid_of(built.x, len(problem.employees), problem.horizon)
-    improve(built.model, grid, state, options, 1_000.0, _costly_ranking(problem, built), 0.0)
-    kinds = [record[1] for record in state.trace]
-    escalated = [index for index, kind in enumerate(kinds) if kind.endswith("+")]
-    assert escalated == [STALL_STEPS, 2 * STALL_STEPS]
-    assert all(kinds[index] == "mixed+" for index in escalated)
-    first, second = (state.trace[index][2] for index in escalated)
-    assert first <= second
+    improve(built.model, grid, state, options, 1_000.0, _costly_ranking(problem, built), 0.0, guide)
+    kinds = {record[1] for record in state.trace}
+    assert "lp" in kinds
+    lp_steps = [record for record in state.trace if record[1] == "lp"]
+    assert all(record[2] >= problem.horizon for record in lp_steps)  # employee 0's days, and more
     assert state.objective == optimum
     assert state.improvements == 0
