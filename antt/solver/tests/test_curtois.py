@@ -16,7 +16,7 @@ from antt.solver.shifts import (
     _solution,
     solve_shifts,
 )
-from antt.solver.tests.curtois_check import check
+from antt.solver.tests.curtois_check import check, parse_instance
 
 DATA = Path(__file__).resolve().parents[3] / "benchmarks" / "data" / "curtois"
 # Published optimum of Instance 1 (Curtois & Qu).
@@ -105,3 +105,45 @@ def test_a_step_is_capped_by_work_not_only_by_seconds() -> None:
     run = run_cp_sat(built.model, SolveOptions(seed=1, workers=1), time_limit=60, work_limit=0.05)
     assert run.status is not SolveStatus.OPTIMAL
     assert 0 < run.deterministic_time < 1.0
+
+
+# The instances' sizes as published (ORProjects/NRP, Instances/README.md; the benchmark's own table):
+# days, employees, shift types, fixed days off, shift on + off requests. Instances 2-19 were converted
+# from the XML version by hand-checked transcription (benchmarks/data/curtois/README.md): a lost or
+# doubled line shows here.
+PUBLISHED_SIZES = {
+    1: (14, 8, 1, 8, 26),
+    2: (14, 14, 2, 14, 62),
+    3: (14, 20, 3, 20, 64),
+    4: (28, 10, 2, 20, 71),
+    5: (28, 16, 2, 32, 106),
+    6: (28, 18, 3, 36, 135),
+    7: (28, 20, 3, 40, 168),
+    8: (28, 30, 4, 60, 225),
+    9: (28, 36, 4, 72, 232),
+    10: (28, 40, 5, 80, 284),
+    11: (28, 50, 6, 100, 336),
+    12: (28, 60, 10, 120, 422),
+    13: (28, 120, 18, 240, 841),
+    14: (42, 32, 4, 128, 359),
+    15: (42, 45, 6, 180, 490),
+    16: (56, 20, 3, 120, 280),
+    17: (56, 32, 4, 160, 480),
+    18: (84, 22, 3, 176, 414),
+    19: (84, 40, 5, 320, 834),
+}
+
+
+@pytest.mark.parametrize("number", sorted(PUBLISHED_SIZES))
+def test_each_instance_file_has_the_published_size(number: int) -> None:
+    path = DATA / f"Instance{number}.txt"
+    instance = parse_instance(path.read_text(encoding="utf-8"))
+    days_off = sum(len(staff.days_off) for staff in instance.staff.values())
+    size = (len(instance.staff), len(instance.lengths))
+    assert (instance.horizon, *size, days_off, len(instance.on) + len(instance.off)) == PUBLISHED_SIZES[number]
+    # one cover line per day and shift type, and the solver's own reader takes the file
+    assert sorted((day, shift) for day, shift, *_ in instance.cover) == sorted(
+        (day, shift) for day in range(instance.horizon) for shift in instance.lengths
+    )
+    problem = read_benchmark(path)
+    assert len(problem.employees) == len(instance.staff)
