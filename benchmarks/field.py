@@ -11,6 +11,8 @@
 A real server (uvicorn, ``--workers`` processes, 2 by default as docs/operations.md deploys it) on 127.0.0.1, clients with keep-alive connections and an Idempotency-Key
 per request. Latency is what the client sees: request sent → 201 received. Prints figures; the crash mode
 exits non-zero when a report that got a 2xx is missing or stored twice, or the audit chain does not verify.
+``ANTT_BENCH_UVICORN_ARGS`` adds arguments to the server's command line (``--http h11 --loop asyncio``: the
+pure-Python HTTP parser and asyncio's loop instead of httptools and uvloop).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import contextlib
 import http.client
 import json
 import os
+import shlex
 import signal
 import socket
 import subprocess
@@ -227,6 +230,9 @@ def start_server(
             "--no-access-log",
             "--workers",
             str(WORKERS),
+            # e.g. "--http h11 --loop asyncio": uvicorn's pure-Python parser and asyncio's loop, as before
+            # httptools and uvloop were installed (docs/field.md, "Sixth round")
+            *shlex.split(os.environ.get("ANTT_BENCH_UVICORN_ARGS", "")),
         ],
         cwd=ROOT,
         env={**os.environ, **env},
