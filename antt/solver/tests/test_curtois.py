@@ -139,10 +139,9 @@ def test_each_instance_file_has_the_published_size(number: int) -> None:
     path = DATA / f"Instance{number}.txt"
     instance = parse_instance(path.read_text(encoding="utf-8"))
     days_off = sum(len(staff.days_off) for staff in instance.staff.values())
-    size = (len(instance.staff), len(instance.lengths))
-    assert (instance.horizon, *size, days_off, len(instance.on) + len(instance.off)) == PUBLISHED_SIZES[
-        number
-    ]
+    requests = len(instance.on) + len(instance.off)
+    found = (instance.horizon, len(instance.staff), len(instance.lengths), days_off, requests)
+    assert found == PUBLISHED_SIZES[number]
     # one cover line per day and shift type, and the solver's own reader takes the file
     assert sorted((day, shift) for day, shift, *_ in instance.cover) == sorted(
         (day, shift) for day in range(instance.horizon) for shift in instance.lengths
