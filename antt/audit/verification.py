@@ -59,8 +59,11 @@ class VerifyResult:
 
 #: Rows per range: each range is one query, checked on its own and stitched to its neighbours.
 RANGE_ROWS = 100_000
-#: Below this many rows a single process is faster than starting workers.
-PARALLEL_MIN_ROWS = 200_000
+#: Below this many rows a single process is faster than starting workers. Measured (issue 12 §3, SQLite,
+#: ``benchmarks/audit_verify.py --after N``, from a checkpoint, 20 chains): 20,000 rows took 0.09 s in one
+#: process and 0.08 s in two, 40,000 rows 0.15 s and 0.11 s, 50,000 rows 0.18 s and 0.12 s (at 200,000, the
+#: earlier threshold, a routine verification of 50,000 new entries kept to one process).
+PARALLEL_MIN_ROWS = 30_000
 
 
 def _reason(problem: hashing.Problem) -> str:
