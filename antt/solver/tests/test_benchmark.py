@@ -219,14 +219,20 @@ def test_empty_shift_problem_is_nothing_to_roster() -> None:
     assert solution.status is SolveStatus.EMPTY
 
 
-@pytest.mark.parametrize("whole", [True, False], ids=["lns-on-the-whole-model", "lns-on-groups"])
+@pytest.mark.parametrize(
+    ("whole", "quick"),
+    [(True, False), (False, False), (True, True)],
+    ids=["lns-on-the-whole-model", "lns-on-groups", "built-with-quick-restarts"],
+)
 @pytest.mark.parametrize("path", TINY, ids=lambda path: path.stem)
 def test_employee_by_employee_construction_and_lns_keep_every_rule(
-    path: Path, whole: bool, monkeypatch: pytest.MonkeyPatch
+    path: Path, whole: bool, quick: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(shifts, "DIRECT_CELL_LIMIT", 0)
     if not whole:
         monkeypatch.setattr(shifts, "WHOLE_MODEL_CELLS", 0)
+    if quick:  # every employee as after two hard ones (Curtois & Qu Instance 22)
+        monkeypatch.setattr(shifts, "CONSTRUCT_QUICK_AFTER", 0)
     problem = read_benchmark(path)
     solution = solve_shifts(problem, SolveOptions(time_limit=2, seed=3))
     assert solution.status is SolveStatus.FEASIBLE
