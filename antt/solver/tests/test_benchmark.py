@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -241,6 +242,31 @@ def test_employee_by_employee_construction_and_lns_keep_every_rule(
     assert solution.objective >= (brute_force_optimum(problem) or 0)
     for employee in problem.employees:
         assert feasible(problem, employee, solution.roster[employee.id])
+
+
+def test_a_construction_behind_its_pace_takes_first_schedules_that_keep_every_rule(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    tunes: list[str] = []
+    real = shifts.run_cp_sat
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        tune = kwargs.get("tune")
+        tunes.append(getattr(tune, "__name__", "default"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(shifts, "run_cp_sat", spy)
+    monkeypatch.setattr(shifts, "CONSTRUCT_PACE_AFTER", 1)
+    problem = read_benchmark(DATA / "tiny_week.txt")
+    options = SolveOptions(time_limit=10, seed=1)
+    started = options.now()
+    # the pace and the hard deadline both already past: every employee after the first is behind
+    rows = shifts._construct(problem, options, started, started, hard_deadline=started)
+    assert isinstance(rows, dict)
+    assert tunes == ["default"] + ["_first_quick_restart"] * (len(problem.employees) - 1)
+    for e, employee in enumerate(problem.employees):
+        roster = tuple(None if t is None else problem.shifts[t].id for t in rows[e])
+        assert feasible(problem, employee, roster)
 
 
 def test_cancelled_shift_solve_stops_early() -> None:
