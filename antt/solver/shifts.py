@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import random
+import statistics
 import threading
 import time
 from collections import defaultdict
@@ -404,11 +405,14 @@ LNS_CELLS = 3_000
 WHOLE_MODEL_CELLS = 250_000
 LARGE_CONSTRUCT_SHARE = 0.3
 WHOLE_MODEL_MARGIN = 0.5
+WHOLE_MODEL_RESERVE = 0.1
 # After this many employees whose schedule the default workers did not find, the construction starts
 # each next one with quick restarts (:func:`_quick_restarts`).
 CONSTRUCT_QUICK_AFTER = 2
-# The construction measures its pace from this many employees on.
+# The construction measures its pace from this many employees on; behind it, the first schedule found for
+# an employee is improved when at least CONSTRUCT_ALONE_FLOOR seconds of their part of the time are left.
 CONSTRUCT_PACE_AFTER = 3
+CONSTRUCT_ALONE_FLOOR = 0.3
 
 
 def solve_shifts(problem: ShiftProblem, options: SolveOptions | None = None) -> ShiftSolution:
@@ -684,10 +688,21 @@ def _construct(
         with lock:
             counts = _counts(problem, rows, set())
         built = _build(problem, [e], counts)
-        alone = tune is _first_alone
-        run = run_cp_sat(
-            built.model, replace(quiet, workers=1) if alone else quiet, time_limit=limit, tune=tune
-        )
+        if tune is _alone:
+            # the first schedule one worker finds (at most 5 s), then, hinted with it, a better one in
+            # the rest of ``limit``
+            one = replace(quiet, workers=1)
+            begun = options.now()
+            run = run_cp_sat(built.model, one, time_limit=max(1.0, min(5.0, last - begun)), tune=_first_alone)
+            rest = limit - (options.now() - begun)
+            if run.has_solution and rest > CONSTRUCT_ALONE_FLOOR:
+                first = run
+                _hint(built, _read_rows(problem, built, run.solver, [e]))
+                run = run_cp_sat(built.model, one, time_limit=rest, tune=_alone)
+                if not run.has_solution or run.objective > first.objective:
+                    run = first
+        else:
+            run = run_cp_sat(built.model, quiet, time_limit=limit, tune=tune)
         if not run.has_solution and run.status is not SolveStatus.INFEASIBLE:
             # A hard contract: quick restarts without the LP, for up to 5 s (they search on for that
             # long once they have a schedule), then for the time that is left (up to half a minute).
@@ -710,23 +725,27 @@ def _construct(
             rows.update(schedule)
         return None
 
-    began = options.now()
+    took: list[float] = []  # seconds each step took
     failure: str | None = None
     for position, e in enumerate(order):
         if options.cancelled():
             break
         now = options.now()
         left = len(order) - position
+        # (the median step, so that one hard employee early on does not make the pace look slow)
+        pace = statistics.median(took) if took else 0.0
         # Behind: at the pace so far the others would not be built before ``hard_deadline``, so the
-        # rest are built by ``options.workers`` threads, each employee the first schedule that one
-        # worker's quick restarts find (Curtois & Qu Instance 24: 150 employees x 364 days x 32 shift
-        # types, about 0.35 s each, where the paced steps took a second and ran far past the minute).
-        if position >= CONSTRUCT_PACE_AFTER and (now - began) / max(1, position) * left > (last - now) * 0.8:
+        # rest are built by ``options.workers`` threads, each employee by one worker's quick restarts
+        # in its part of the time left (Curtois & Qu Instance 24: 150 employees x 364 days x 32 shift
+        # types, a first schedule in about 0.35 s each, where the paced steps took a second and ran far
+        # past the minute).
+        if position >= CONSTRUCT_PACE_AFTER and pace * left > (last - now) * 0.8:
             failure = _construct_together(order[position:], step, options, last)
             break
         share = (deadline - now) * 0.6 / max(1, left)
         limit = min(max(share, 0.5), 5.0)
         failure = step(e, limit, _quick_restarts if hard[0] >= CONSTRUCT_QUICK_AFTER else None)
+        took.append(options.now() - now)
         if failure is not None:
             break
     if failure is not None:
@@ -747,11 +766,18 @@ def _construct_together(
     GIL: two threads built 8 schedules of Instance 24 in 1.9 s where one took 3.5 s); the first
     failure, if any."""
     failures: list[str] = []
+    threads = max(1, options.workers)
+    waiting = [len(employees)]
+    lock = threading.Lock()
 
     def one(e: int) -> None:
         if failures or options.cancelled():
             return
-        failure = step(e, max(1.0, min(5.0, last - options.now())), _first_alone)
+        with lock:
+            # the time left spread over the employees not started yet, the threads side by side
+            limit = (last - options.now()) * 0.8 * threads / max(1, waiting[0])
+            waiting[0] -= 1
+        failure = step(e, min(5.0, limit), _alone)
         if failure is not None:
             failures.append(failure)
 
@@ -772,7 +798,9 @@ def _improve_whole(
     everyone = list(range(len(problem.employees)))
     built = _build(problem, everyone, {})
     fixed = {var.Index(): int(rows[e][d] == t) for (e, d, t), var in built.x.items()}
-    start = complete(built.model, fixed, replace(options, progress=None))
+    if deadline - options.now() < 1.0:
+        return None
+    start = complete(built.model, fixed, replace(options, progress=None, time_limit=deadline - options.now()))
     if start is None:
         return None
     state = LnsState(start[0], start[1], 0.0)
@@ -794,14 +822,19 @@ def _quick_restarts(params: cp_model_helper.SatParameters) -> None:
 
 
 def _first_alone(params: cp_model_helper.SatParameters) -> None:
-    """One worker's quick restarts without the LP, with a light presolve, stopping at the first schedule
-    found (Curtois & Qu Instance 24, one employee: 0.34 s, where the full presolve alone took 0.5-0.9 s)."""
+    """:func:`_alone`, stopping at the first schedule found."""
+    _alone(params)
+    params.stop_after_first_solution = True
+
+
+def _alone(params: cp_model_helper.SatParameters) -> None:
+    """One worker's quick restarts without the LP and a light presolve (Curtois & Qu Instance 24, one
+    employee: a first schedule in 0.34 s, where the full presolve alone took 0.5-0.9 s)."""
     params.num_workers = 1
     params.linearization_level = 0
     params.search_branching = cp_model.PORTFOLIO_WITH_QUICK_RESTART_SEARCH
     params.cp_model_probing_level = 0
     params.max_presolve_iterations = 1
-    params.stop_after_first_solution = True
 
 
 def _large(
@@ -815,7 +848,10 @@ def _large(
     cells = count * problem.horizon * len(problem.shifts)
     whole = cells <= WHOLE_MODEL_CELLS and not options.deterministic
     construct_until = started + options.time_limit * LARGE_CONSTRUCT_SHARE if whole else deadline
-    constructed = _construct(problem, options, started, construct_until, hard_deadline=deadline)
+    # the whole model's LNS needs the model built and its start completed after the construction
+    # (Instance 21, 145,600 cells: about 3 s)
+    last = deadline - options.time_limit * WHOLE_MODEL_RESERVE if whole else deadline
+    constructed = _construct(problem, options, started, construct_until, hard_deadline=last)
     if isinstance(constructed, ShiftSolution):
         return constructed
     rows = constructed

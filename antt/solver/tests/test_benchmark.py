@@ -261,7 +261,8 @@ def test_a_construction_behind_its_pace_takes_first_schedules_that_keep_every_ru
     options = SolveOptions(time_limit=10, seed=1)
     started = options.now()
     # the pace and the hard deadline both already past: every employee after the first is built by
-    # the threads of the behind mode, each with the first schedule one worker finds
+    # the threads of the behind mode, each employee the first schedule one worker finds (no time is
+    # left to improve it)
     rows = shifts._construct(problem, options, started, started, hard_deadline=started)
     assert isinstance(rows, dict)
     assert tunes == ["default"] + ["_first_alone"] * (len(problem.employees) - 1)
