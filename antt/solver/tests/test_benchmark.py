@@ -269,6 +269,10 @@ def test_a_construction_behind_its_pace_takes_first_schedules_that_keep_every_ru
     for e, employee in enumerate(problem.employees):
         roster = tuple(None if t is None else problem.shifts[t].id for t in rows[e])
         assert feasible(problem, employee, roster)
+    # without a hard deadline (the direct path's start) it keeps the default workers, however late
+    tunes.clear()
+    assert isinstance(shifts._construct(problem, options, started, started), dict)
+    assert tunes == ["default"] * len(problem.employees)
 
 
 def test_cancelled_shift_solve_stops_early() -> None:
