@@ -14,9 +14,8 @@ and finds no broken hard rule. Then the average gap per group beside the goals: 
 within 1 %, 11-19 within 5 %, 20-24 a feasible roster, each in 60 s on 2 cores.
 
 Instance files: benchmarks/data/curtois/InstanceN.txt, the benchmark's text format; where each
-comes from and how the converted ones were checked: data/curtois/README.md. Instances 20-24 are
-not there (only their XML version, several MB each, was reachable); put the published
-InstanceN.txt files in the data folder to run them.
+comes from and how the converted ones were checked: data/curtois/README.md (all 24 are there; 20-24 were
+converted from the benchmark's XML version by curtois_ros.py).
 
 Best known values: the benchmark page's table (schedulingbenchmarks.org/nrp, Curtois & Qu), each
 with its source in BEST_KNOWN below; the values typed from memory by an earlier session were

@@ -424,7 +424,9 @@ def solve_shifts(problem: ShiftProblem, options: SolveOptions | None = None) -> 
     the full LP (it proves optimality on small problems and gives the LP bound), then
     large-neighbourhood search on the same model (:mod:`antt.solver.shift_lns`). Larger ones start from a schedule built employee by
     employee (every hard rule is about one employee, so any combination of individually valid
-    schedules is valid) and improve it by re-solving random groups of employees.
+    schedules is valid), in two threads when that is behind its pace; up to ``WHOLE_MODEL_CELLS``
+    it is improved by the same adaptive LNS on the whole model, above by re-solving random groups of
+    employees.
     """
     options = options or SolveOptions()
     wall_started = time.monotonic()
