@@ -401,7 +401,7 @@ LNS_CELLS = 3_000
 # LARGE_CONSTRUCT_SHARE of the time) is improved by the adaptive LNS on the whole model, without the
 # portfolio's first search and the column generation (which do not finish there in a minute); larger
 # problems are improved by re-solving groups of employees on their own. Measured (issue 12 §4, 60 s, two
-# cores, seed 1): Curtois & Qu Instance 13 (60,480 cells) 5,075 -> 3,880, Instance 20 (54,600) 20,193 -> 13,009.
+# cores, seed 1): Curtois & Qu Instance 13 (60,480 cells) 5,075 -> 3,609, Instance 20 (54,600) 20,193 -> 12,628.
 WHOLE_MODEL_CELLS = 250_000
 LARGE_CONSTRUCT_SHARE = 0.3
 WHOLE_MODEL_MARGIN = 0.5
@@ -689,9 +689,9 @@ def _construct(
 
     def step(
         e: int, limit: float, tune: Callable[[cp_model_helper.SatParameters], None] | None
-    ) -> str | None:
-        """Employee ``e``'s schedule against the cover of the rows so far (added to them); the reason
-        when there is none."""
+    ) -> tuple[SolveStatus, str] | None:
+        """Employee ``e``'s schedule against the cover of the rows so far (added to them); the status
+        and the reason when there is none."""
         with lock:
             counts = _counts(problem, rows, set())
         built = _build(problem, [e], counts)
@@ -725,15 +725,15 @@ def _construct(
                 if run.has_solution or run.status is SolveStatus.INFEASIBLE:
                     break
         if not run.has_solution:
-            state = "no schedule" if run.status is SolveStatus.INFEASIBLE else "no schedule found"
-            return f"{state} for employee {problem.employees[e].id} within the rules"
+            status = SolveStatus.INFEASIBLE if run.status is SolveStatus.INFEASIBLE else SolveStatus.UNKNOWN
+            return status, f"no schedule for employee {problem.employees[e].id} within the rules"
         schedule = _read_rows(problem, built, run.solver, [e])
         with lock:
             rows.update(schedule)
         return None
 
     took: list[float] = []  # seconds each step took
-    failure: str | None = None
+    failure: tuple[SolveStatus, str] | None = None
     for position, e in enumerate(order):
         if options.cancelled():
             break
@@ -756,8 +756,7 @@ def _construct(
         if failure is not None:
             break
     if failure is not None:
-        status = SolveStatus.INFEASIBLE if failure.startswith("no schedule for") else SolveStatus.UNKNOWN
-        return ShiftSolution(status, {}, None, None, options.now() - started, (failure,))
+        return ShiftSolution(failure[0], {}, None, None, options.now() - started, (failure[1],))
     if len(rows) < count:
         return ShiftSolution(SolveStatus.CANCELLED, {}, None, None, options.now() - started)
     return rows
@@ -765,14 +764,16 @@ def _construct(
 
 def _construct_together(
     employees: Sequence[int],
-    step: Callable[[int, float, Callable[[cp_model_helper.SatParameters], None] | None], str | None],
+    step: Callable[
+        [int, float, Callable[[cp_model_helper.SatParameters], None] | None], tuple[SolveStatus, str] | None
+    ],
     options: SolveOptions,
     last: float,
-) -> str | None:
+) -> tuple[SolveStatus, str] | None:
     """``step`` for each of ``employees`` in ``options.workers`` threads (CP-SAT searches without the
     GIL: two threads built 8 schedules of Instance 24 in 1.9 s where one took 3.5 s); the first
     failure, if any."""
-    failures: list[str] = []
+    failures: list[tuple[SolveStatus, str]] = []
     threads = max(1, options.workers)
     waiting = [len(employees)]
     lock = threading.Lock()
