@@ -405,17 +405,18 @@ def cmd_positions(args: argparse.Namespace) -> None:
         path = f"/api/v1/events/{EVENT}/field/positions/"
         open_loop(port, tokens[:64], 20, 1, positions_body, path)
         for rate in [args.rate, *args.ramp]:
-            cpu = group_cpu(server.pid)
+            cpu, client = group_cpu(server.pid), time.process_time()
             lat, errors, elapsed = open_loop(
                 port, tokens, rate, args.seconds, positions_body, path, threads=32, rotate=True
             )
             cpu_ms = (group_cpu(server.pid) - cpu) / max(1, len(lat)) * 1000
+            client_ms = (time.process_time() - client) / max(1, len(lat)) * 1000
             print(
                 f"positions on {label} ({WORKERS} workers x {os.environ.get('ANTT_REQUEST_THREADS', '16')} request threads, {load()}): "
                 f"{len(tokens)} phones, each every {len(tokens) / rate:.0f} s: offered {rate} batches/s (4 points each) "
                 f"for {args.seconds}s → {len(lat) / elapsed:.0f}/s stored, p50 {pct(lat, 0.5):.1f} ms, "
                 f"p99 {pct(lat, 0.99):.1f} ms, errors {errors}; server CPU {cpu_ms:.1f} ms per batch "
-                f"(ceiling on {CORES} idle cores ≈ {CORES * 1000 / cpu_ms:.0f}/s)"
+                f"(ceiling on {CORES} idle cores ≈ {CORES * 1000 / cpu_ms:.0f}/s), client CPU {client_ms:.1f} ms"
             )
     finally:
         stop(server)
