@@ -1,5 +1,5 @@
-"""Audit trail benchmark: append throughput (raw chained INSERT, record() with 1 and 8 writers, side by
-side in rounds) and `verify` time for 100k and 1M entries.
+"""Audit trail benchmark: append throughput (raw chained INSERT, record() with 1 and 8 writers — threads of
+this process, then processes — side by side in rounds) and `verify` time for 100k and 1M entries.
 
     .venv/bin/python benchmarks/audit.py                       # SQLite (a temporary file)
     .venv/bin/python benchmarks/audit.py --postgres postgres://postgres@127.0.0.1:5432/test
@@ -115,6 +115,52 @@ def append(writers: int, per_writer: int) -> float:
     return writers * per_writer / (time.perf_counter() - started)
 
 
+def append_processes(writers: int, per_writer: int) -> float:
+    """``append(writers, …)`` with each writer a process of its own (forked after Django's setup, its own
+    connection) instead of a thread: the server processes of a deployment write side by side like this,
+    while threads of one process also take turns on its interpreter lock. Entries/s from the moment all
+    writers are ready to the last one's end."""
+    import multiprocessing
+
+    from django.db import connections
+
+    connections.close_all()  # the children open their own; none shares the parent's
+    context = multiprocessing.get_context("fork")
+    ready = context.Barrier(writers + 1)
+    done = context.Queue()
+
+    def work() -> None:
+        from django.db import connection, transaction
+
+        from antt.audit import services
+
+        connection.ensure_connection()
+        ready.wait()
+        for i in range(per_writer):
+            with transaction.atomic():
+                services.record(
+                    actor=None,
+                    action="bench.append",
+                    event=None,
+                    object_id=str(i),
+                    changes={"value": [i, i + 1]},
+                )
+        connections.close_all()
+        done.put(time.perf_counter())
+
+    children = [context.Process(target=work) for _ in range(writers)]
+    for child in children:
+        child.start()
+    ready.wait()
+    started = time.perf_counter()
+    ends = [done.get(timeout=600) for _ in children]
+    for child in children:
+        child.join()
+        if child.exitcode != 0:
+            raise SystemExit(f"a writer process failed (exit code {child.exitcode})")
+    return writers * per_writer / (max(ends) - started)
+
+
 _raw_seq: dict[str, Any] = {"next": 1}
 
 
@@ -227,7 +273,7 @@ def main() -> None:
     # the machine falls on all three alike; the ratios are of the medians
     from antt.audit import services
 
-    raws, ones, eights, olds = [], [], [], []
+    raws, ones, eights, olds, forks = [], [], [], [], []
     # this process's CPU seconds per entry (what the load of the machine hides least)
     raw_cpu, one_cpu, old_cpu = [], [], []
     raw_server: list[float] = []  # the PostgreSQL backend's CPU per entry (a server on this machine)
@@ -250,6 +296,7 @@ def main() -> None:
         old_cpu.append((time.process_time() - cpu) / per_round)
         services.ENTRY_ALG = services.ALG_BLAKE2
         eights.append(append(8, max(1, per_round // 8)))
+        forks.append(append_processes(8, max(1, per_round // 8)))
     raw, one, eight = (statistics.median(x) for x in (raws, ones, eights))
     print(f"{args.rounds} rounds of {per_round} entries each; medians (entries/s):")
     print(f"raw chained INSERT, 1 writer: {raw:8.0f}   rounds: {' '.join(f'{x:.0f}' for x in raws)}")
@@ -278,6 +325,11 @@ def main() -> None:
     print(
         f"record(), 8 writers         : {eight:8.0f}   rounds: {' '.join(f'{x:.0f}' for x in eights)}\n"
         f"  = {eight / one:.2f} x one writer (goal on PostgreSQL >= 2 x)"
+    )
+    fork = statistics.median(forks)
+    print(
+        f"record(), 8 writer processes: {fork:8.0f}   rounds: {' '.join(f'{x:.0f}' for x in forks)}\n"
+        f"  = {fork / one:.2f} x one writer (each writer a process, as a deployment's server processes are)"
     )
     print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     assert verification.verify().ok
