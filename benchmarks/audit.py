@@ -82,25 +82,28 @@ def server_cpu() -> float | None:
 _server: dict[str, float | None] = {}
 
 
-def append(writers: int, per_writer: int) -> float:
-    from django.db import connections, transaction
+def _records(count: int) -> None:
+    """``count`` entries, each by ``record()`` in a transaction of its own, as a service writes them."""
+    from django.db import transaction
 
     from antt.audit import services
+
+    for i in range(count):
+        with transaction.atomic():
+            services.record(
+                actor=None, action="bench.append", event=None, object_id=str(i), changes={"value": [i, i + 1]}
+            )
+
+
+def append(writers: int, per_writer: int) -> float:
+    from django.db import connections
 
     barrier = threading.Barrier(writers)
 
     def work() -> None:
         barrier.wait()
         before = server_cpu() if writers == 1 else None
-        for i in range(per_writer):
-            with transaction.atomic():
-                services.record(
-                    actor=None,
-                    action="bench.append",
-                    event=None,
-                    object_id=str(i),
-                    changes={"value": [i, i + 1]},
-                )
+        _records(per_writer)
         if before is not None:
             after = server_cpu()
             _server["record"] = None if after is None else (after - before) / per_writer
@@ -130,21 +133,11 @@ def append_processes(writers: int, per_writer: int) -> float:
     done = context.Queue()
 
     def work() -> None:
-        from django.db import connection, transaction
-
-        from antt.audit import services
+        from django.db import connection
 
         connection.ensure_connection()
         ready.wait()
-        for i in range(per_writer):
-            with transaction.atomic():
-                services.record(
-                    actor=None,
-                    action="bench.append",
-                    event=None,
-                    object_id=str(i),
-                    changes={"value": [i, i + 1]},
-                )
+        _records(per_writer)
         connections.close_all()
         done.put(time.perf_counter())
 
