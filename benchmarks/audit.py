@@ -144,7 +144,7 @@ def append_processes(writers: int, per_writer: int) -> float:
     children = [context.Process(target=work) for _ in range(writers)]
     for child in children:
         child.start()
-    ready.wait()
+    ready.wait(timeout=120)  # a writer that failed to start breaks the barrier instead of hanging the run
     started = time.perf_counter()
     ends = [done.get(timeout=600) for _ in children]
     for child in children:
