@@ -100,6 +100,10 @@ def _run_antt(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         ({"ANTT_DEBUG": "maybe"}, "ANTT_DEBUG='maybe' is not a yes/no value"),
         ({"ANTT_SESSION_IDLE_MINUTES": "-3"}, "must be a whole number"),
         ({"ANTT_REDIS_URL": "http://x"}, "ANTT_REDIS_URL must look like redis://"),
+        (
+            {"ANTT_DATABASE_URL": "postgres://u@h/x", "ANTT_DB_PREPARE": "often"},
+            "ANTT_DB_PREPARE='often' must",
+        ),
         ({}, "ANTT_SECRET_KEY is not set"),
     ],
 )
@@ -109,6 +113,36 @@ def test_bad_settings_stop_start_up_with_a_clear_message(env: dict[str, str], me
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "options"),
+    [
+        ({}, {}),
+        ({"ANTT_DB_POOL": "8"}, {"server_side_binding": True, "prepare_threshold": 5}),
+        ({"ANTT_DB_CONN_MAX_AGE": "60"}, {"server_side_binding": True, "prepare_threshold": 5}),
+        ({"ANTT_DB_POOL": "8", "ANTT_DB_PREPARE": "0"}, {}),
+        ({"ANTT_DB_PREPARE": "2"}, {"server_side_binding": True, "prepare_threshold": 2}),
+    ],
+)
+def test_postgresql_prepares_statements_on_connections_that_live_long(
+    env: dict[str, str], options: dict[str, Any]
+) -> None:
+    """With the pool (or kept connections) a statement run 5 times on a connection is prepared in
+    PostgreSQL (server-side binding); a connection per request gains nothing from it, and 0 turns it off
+    (e.g. behind a PgBouncer that cannot keep prepared statements)."""
+    shown = "from django.db import connection as c; import json; o = c.settings_dict['OPTIONS']; "
+    shown += "print(json.dumps({k: o[k] for k in ('server_side_binding', 'prepare_threshold') if k in o}))"
+    result = _run_antt(
+        "shell",
+        "-c",
+        shown,
+        ANTT_SECRET_KEY="x" * 60,
+        ANTT_DATABASE_URL="postgres://u@h/x",
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == options
 
 
 @pytest.mark.slow
