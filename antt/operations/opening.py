@@ -151,8 +151,12 @@ def insert_incident(incident: Incident) -> tuple[Incident, dict[str, list[Any]]]
     event, actor, at = incident.event, incident.reported_by, incident.reported_at
     # One number per event: the event row's lock serialises openings of one event (the unique constraint on
     # (event, number) stands behind it). On SQLite the transaction holds the database's write lock already.
+    # A statement of its own, before the numbers are read: under read committed the next statement's snapshot
+    # then sees what the opening that held the lock committed (one statement would read them in its own
+    # snapshot, taken before the wait). Plain SQL: the ORM's compiling of it cost more than the round trip.
     if connection.features.has_select_for_update:
-        Event.objects.select_for_update().filter(pk=event.pk).exists()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {Event._meta.db_table} WHERE id = %s FOR UPDATE", [event.pk])  # noqa: S608
     last_number, last_seq = _last_numbers(event.pk)
     incident.number = last_number + 1
     try:
