@@ -13,6 +13,8 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages without an icon link (the API's JSON, files): the app's icon.
     path("favicon.ico", core_views.favicon, name="favicon"),
+    # The API before the pages: the phone app's requests are the many (no page path starts with api/).
+    path("api/v1/", include(("antt.api_urls", "api"), namespace="api")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("i18n/catalog.js", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("antt.accounts.urls")),
@@ -26,7 +28,6 @@ urlpatterns = [
     path("events/", include("antt.documents.urls")),
     path("events/", include("antt.operations.urls")),
     path("", include("antt.events.audit_urls")),
-    path("api/v1/", include(("antt.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
