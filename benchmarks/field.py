@@ -167,20 +167,44 @@ def stop(proc: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
     proc.wait()
 
 
-def group_cpu(pgid: int) -> float:
-    """CPU seconds (user + system) used so far by the processes of a process group (Linux /proc)."""
+def _proc_cpu(pgid: int | None = None, name: str | None = None) -> float:
+    """CPU seconds (user + system) used so far by the processes of a process group, or by every process of
+    a name (Linux /proc)."""
     tick = os.sysconf("SC_CLK_TCK")
     total = 0.0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            head, tail = (entry / "stat").read_text().rsplit(")", 1)
         except OSError:
             continue
-        if int(fields[2]) == pgid:  # fields after the name: state, ppid, pgrp, …, utime (11), stime (12)
+        fields = tail.split()  # after the name: state, ppid, pgrp, …, utime (11), stime (12)
+        if (pgid is not None and int(fields[2]) == pgid) or (name is not None and head.endswith(f"({name}")):
             total += (int(fields[11]) + int(fields[12])) / tick
     return total
+
+
+def group_cpu(pgid: int) -> float:
+    return _proc_cpu(pgid=pgid)
+
+
+def database_cpu(postgres: str | None) -> float:
+    """PostgreSQL's own CPU seconds so far (every ``postgres`` process on this machine: its backends, the WAL
+    writer, the checkpointer …; another load on the same server counts too). 0 on SQLite: its work is the
+    server's."""
+    return _proc_cpu(name="postgres") if postgres else 0.0
+
+
+def cpu_summary(server_ms: float, db_ms: float, client_ms: float, per: str) -> str:
+    """The CPU figures of a run: the server's, PostgreSQL's (when it is the database) and the client's per
+    request, and what all three allow on this machine's cores if nothing else ran."""
+    db = f", PostgreSQL CPU {db_ms:.1f} ms" if db_ms else ""
+    return (
+        f"server CPU {server_ms:.1f} ms per {per} (ceiling on {CORES} idle cores ≈ {CORES * 1000 / server_ms:.0f}/s)"
+        f"{db}, client CPU {client_ms:.1f} ms; all together {server_ms + db_ms + client_ms:.1f} ms "
+        f"(≈ {CORES * 1000 / (server_ms + db_ms + client_ms):.0f}/s)"
+    )
 
 
 def load() -> str:
@@ -359,16 +383,16 @@ def cmd_reports(args: argparse.Namespace) -> None:
     try:
         path = f"/api/v1/events/{EVENT}/field/reports/"
         open_loop(port, tokens, 20, 1, report_body, path)  # warm-up
-        cpu, client = group_cpu(server.pid), time.process_time()
+        cpu, db, client = group_cpu(server.pid), database_cpu(args.postgres), time.process_time()
         lat, errors, elapsed = open_loop(port, tokens, args.rate, args.seconds, report_body, path)
         cpu_ms = (group_cpu(server.pid) - cpu) / max(1, len(lat)) * 1000
+        db_ms = (database_cpu(args.postgres) - db) / max(1, len(lat)) * 1000
         client_ms = (time.process_time() - client) / max(1, len(lat)) * 1000
         print(
             f"reports on {label} ({WORKERS} workers x {os.environ.get('ANTT_REQUEST_THREADS', '16')} request threads, "
             f"{load()}): offered {args.rate}/s for {args.seconds}s → "
             f"{len(lat) / elapsed:.0f}/s accepted, p50 {pct(lat, 0.5):.1f} ms, p99 {pct(lat, 0.99):.1f} ms, "
-            f"max {max(lat) * 1000:.1f} ms, errors {errors}; server CPU {cpu_ms:.1f} ms per report "
-            f"(ceiling on {CORES} idle cores ≈ {CORES * 1000 / cpu_ms:.0f}/s), client CPU {client_ms:.1f} ms"
+            f"max {max(lat) * 1000:.1f} ms, errors {errors}; {cpu_summary(cpu_ms, db_ms, client_ms, 'report')}"
         )
     finally:
         stop(server)
@@ -405,18 +429,18 @@ def cmd_positions(args: argparse.Namespace) -> None:
         path = f"/api/v1/events/{EVENT}/field/positions/"
         open_loop(port, tokens[:64], 20, 1, positions_body, path)
         for rate in [args.rate, *args.ramp]:
-            cpu, client = group_cpu(server.pid), time.process_time()
+            cpu, db, client = group_cpu(server.pid), database_cpu(args.postgres), time.process_time()
             lat, errors, elapsed = open_loop(
                 port, tokens, rate, args.seconds, positions_body, path, threads=32, rotate=True
             )
             cpu_ms = (group_cpu(server.pid) - cpu) / max(1, len(lat)) * 1000
+            db_ms = (database_cpu(args.postgres) - db) / max(1, len(lat)) * 1000
             client_ms = (time.process_time() - client) / max(1, len(lat)) * 1000
             print(
                 f"positions on {label} ({WORKERS} workers x {os.environ.get('ANTT_REQUEST_THREADS', '16')} request threads, {load()}): "
                 f"{len(tokens)} phones, each every {len(tokens) / rate:.0f} s: offered {rate} batches/s (4 points each) "
                 f"for {args.seconds}s → {len(lat) / elapsed:.0f}/s stored, p50 {pct(lat, 0.5):.1f} ms, "
-                f"p99 {pct(lat, 0.99):.1f} ms, errors {errors}; server CPU {cpu_ms:.1f} ms per batch "
-                f"(ceiling on {CORES} idle cores ≈ {CORES * 1000 / cpu_ms:.0f}/s), client CPU {client_ms:.1f} ms"
+                f"p99 {pct(lat, 0.99):.1f} ms, errors {errors}; {cpu_summary(cpu_ms, db_ms, client_ms, 'batch')}"
             )
     finally:
         stop(server)
