@@ -21,28 +21,12 @@ FIELD = [
     path("orders-ack/", field_api.AckView.as_view(), name="field-orders-ack"),
     path("check-ins/", field_api.CheckInView.as_view(), name="field-check-ins"),
     path("reports/", field_api.ReportView.as_view(), name="field-reports"),
-    path(
-        "reports/<uuid:client_id>/photos/",
-        field_api.PhotoView.as_view(),
-        name="field-report-photos",
-    ),
+    path("reports/<uuid:client_id>/photos/", field_api.PhotoView.as_view(), name="field-report-photos"),
     path("sos/", field_api.SosView.as_view(), name="field-sos"),
-    path(
-        "sos/<int:sos_id>/positions/",
-        field_api.SosPositionView.as_view(),
-        name="field-sos-positions",
-    ),
-    path(
-        "sos/<int:sos_id>/cancel/",
-        field_api.SosCancelView.as_view(),
-        name="field-sos-cancel",
-    ),
+    path("sos/<int:sos_id>/positions/", field_api.SosPositionView.as_view(), name="field-sos-positions"),
+    path("sos/<int:sos_id>/cancel/", field_api.SosCancelView.as_view(), name="field-sos-cancel"),
     path("positions/", field_api.PositionsView.as_view(), name="field-positions"),
-    path(
-        "coverage-now/",
-        field_api.CoverageNowView.as_view(),
-        name="field-coverage-now",
-    ),
+    path("coverage-now/", field_api.CoverageNowView.as_view(), name="field-coverage-now"),
 ]
 
 urlpatterns = [
